@@ -1,0 +1,41 @@
+"""When the action server is unreachable, tell the user instead of going silent.
+
+Rasa 3.6 logs a failed custom action and sends nothing ("Bot will continue, but the actions events are
+lost"), so a borrower would see no reply at all. This wraps ``RemoteAction.run``: on a connection
+failure or non-200 answer it returns the ``utter_action_server_down`` response instead. The tracker is
+kept as it was, so the conversation carries on once the action server is back. Installed when the NLU
+components are imported, i.e. whenever a Rasa server loads this project's model.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, List
+
+from rasa.core.actions.action import RemoteAction, create_bot_utterance
+from rasa.shared.exceptions import RasaException
+
+logger = logging.getLogger(__name__)
+RESPONSE = "utter_action_server_down"
+_MARK = "_debt_coach_guarded"
+
+
+def install() -> None:
+    if getattr(RemoteAction.run, _MARK, False):
+        return
+    original = RemoteAction.run
+
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except RasaException as exc:
+            if self.name().startswith("validate_") or self.name() == "action_extract_case_facts":
+                raise  # slot extraction/validation failures: Rasa falls back on its own; the next action reports
+            logger.error("Action server unavailable for %s: %s", self.name(), exc)
+            if RESPONSE not in domain.responses:
+                raise
+            response = await nlg.generate(RESPONSE, tracker, output_channel.name())
+            return [create_bot_utterance(response)] if response else []
+
+    setattr(run, _MARK, True)
+    RemoteAction.run = run  # type: ignore[method-assign]

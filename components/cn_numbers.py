@@ -1,0 +1,215 @@
+"""Find and normalise money amounts and durations in (simplified) Chinese chat text.
+
+Pure functions, no Rasa imports. Numerals are converted by cn2an ("smart" mode handles 三万二, 1万5,
+3.2万, 2万3千); this module only finds the spans, handles the colloquial suffixes cn2an does not
+(多/来/几, 半, w/k) and decides which role an amount plays from the words around it.
+
+Roles let the dialogue tell the amounts apart: ``debt`` (total owed), ``income`` (monthly income),
+``affordable`` (what can be paid each month), ``partial`` (a one-off sum available now); durations are
+``overdue`` or ``extension``. No role means the sentence gives no clue; the form then uses the amount
+for the slot it has just asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import cn2an
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+# A numeral with optional magnitude units, e.g. 3.2w, 1万5, 2万3千, 三万二, 5k, 八千多, 十几万.
+_AMOUNT_CORE = (
+    rf"(?:{_NUM}(?:[几多来])?\s*(?:[万wW千kK百])"
+    rf"(?:{_NUM}(?:[千百])?)?(?:[几多来])?|{_NUM}(?:[多来])?)"
+)
+_MONEY_SUFFIX = r"(?:块钱|块|元|蚊|rmb|RMB|人民币)"
+_AMOUNT_RE = re.compile(rf"(?P<num>{_AMOUNT_CORE})(?P<suffix>\s*{_MONEY_SUFFIX})?")
+
+# Units that make a number something other than money (periods, counts, dates, times).
+_NOT_MONEY_AFTER = re.compile(
+    r"^(?:个|期|天|日|号|月|年|周|星期|礼拜|次|遍|通|条|点|岁|小时|分钟|秒|%|％|倍|人|家|张|笔|位|层|楼|楼层|轮|w?期)"
+)
+_HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
+_MONEY_CONTEXT = re.compile(
+    r"(欠|还|借|收入|工资|月薪|薪水|底薪|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩)"
+)
+
+_DURATION_RE = re.compile(
+    rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?P<unit>个?月|天|日|周|个?星期|个?礼拜|年)(?P<half2>半)?"
+    r"|(?P<halfonly>半个?月|半年)"
+)
+_NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
+_UNIT_DAYS = {"月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365}
+
+_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("income", re.compile(r"(收入|工资|月薪|薪水|底薪|挣|赚|到手|退休金|补贴|低保)")),
+    ("partial", re.compile(r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)")),
+    ("affordable", re.compile(
+        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|最多|只能|承受|付得起|能付|还个|还)"
+    )),
+    ("debt", re.compile(r"(欠|一共|总共|共|本金|借了|借的|借款|额度|账单|待还|剩|总额|全部|逾期金额|本息)")),
+)
+_OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|欠了|断供|过了|超了|晚了|已经|停了|没交|断了)")
+_EXTENSION_CUE = re.compile(r"(宽限|延期|延后|延长|缓|推迟|推后|往后|再给|多给|晚点|等|给我|再要|需要|后再还|后还)")
+_CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A value found in the text, with its character offsets and role (or None)."""
+
+    start: int
+    end: int
+    text: str
+    value: int
+    role: Optional[str]
+
+
+def _numeral_to_float(numeral: str) -> Optional[float]:
+    numeral = numeral.replace(" ", "")
+    if not numeral:
+        return None
+    try:
+        return float(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def parse_amount(text: str) -> Optional[int]:
+    """Parse one money expression: 三万二 → 32000, 3.5w → 35000, 一万五千块 → 15000, 八千多 → 8000."""
+    core = re.sub(rf"{_MONEY_SUFFIX}$", "", text.strip()).strip()
+    core = core.replace("w", "万").replace("W", "万").replace("k", "千").replace("K", "千")
+    core = re.sub(r"[多来]", "", core)
+    core = re.sub(r"^(\d+(?:\.\d+)?)千$", lambda m: str(float(m.group(1)) * 1000), core)
+    core = re.sub(r"^十几", "十五", core)  # 十几万 → about 150,000: the user only gave a rough figure
+    core = re.sub(r"几", "", core)
+    value = _numeral_to_float(core)
+    if value is None:
+        return None
+    return int(round(value))
+
+
+def parse_duration_days(text: str) -> Optional[int]:
+    """Parse one duration into days: 两个月 → 60, 半年 → 180, 四十多天 → 40, 一个半月 → 45, 一年半 → 545."""
+    m = _DURATION_RE.fullmatch(text.strip())
+    if not m:
+        return None
+    if m.group("halfonly"):
+        return 180 if "年" in m.group("halfonly") else 15
+    value = _numeral_to_float(m.group("num"))
+    if value is None:
+        return None
+    unit = m.group("unit")
+    per = _UNIT_DAYS[unit]
+    if m.group("half1"):  # 一个半月
+        return int(round((value + 0.5) * 30))
+    days = value * per
+    if m.group("half2"):  # 一年半 / 两个月半
+        days += per / 2 if per != 365 else 180
+    return int(round(days))
+
+
+def _clause_before(text: str, start: int, width: int = 10) -> str:
+    before = text[max(0, start - width):start]
+    parts = _CLAUSE_BREAK.split(before)
+    return parts[-1] if parts else before
+
+
+def _clause_after(text: str, end: int, width: int = 6) -> str:
+    return _CLAUSE_BREAK.split(text[end:end + width])[0]
+
+
+def _amount_role(text: str, start: int, end: int) -> Optional[str]:
+    before = _clause_before(text, start)
+    after = _clause_after(text, end)
+    best: tuple[int, Optional[str]] = (-1, None)
+    for role, cue in _ROLE_CUES:
+        for m in cue.finditer(before):
+            if m.end() > best[0] or (m.end() == best[0] and role in ("income", "partial")):
+                best = (m.end(), role)
+    role = best[1]
+    if role in ("debt", "affordable", "partial") and re.search(r"(每个?月|一个月|月供)", before):
+        role = "affordable" if not re.search(r"(收入|工资|月薪|挣|赚)", before) else "income"
+    if role is None and re.match(r"^\s*的?(债|欠款|贷款|网贷|信用卡)", after):
+        role = "debt"
+    if role is None and re.match(r"^\s*(的工资|工资|收入)", after):
+        role = "income"
+    return role
+
+
+def _duration_role(text: str, start: int, end: int) -> Optional[str]:
+    before = _clause_before(text, start, 8)
+    after = _clause_after(text, end, 6)
+    ext = [m.end() for m in _EXTENSION_CUE.finditer(before)]
+    ovd = [m.end() for m in _OVERDUE_CUE.finditer(before)]
+    if ext or ovd:
+        return "extension" if max(ext, default=-1) > max(ovd, default=-1) else "overdue"
+    if re.match(r"^\s*(了|没还|没有还|都没|还没|没交)", after) or re.match(r"^\s*的?逾期", after):
+        return "overdue"
+    if re.match(r"^\s*(再还|后再还|后还|以后还|时间)", after):
+        return "extension"
+    return None
+
+
+def find_durations(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in _DURATION_RE.finditer(text):
+        if _NOT_DURATION_AFTER.match(text[m.end():]):
+            continue
+        unit = m.group("unit") or ""
+        if unit == "月" and not (m.group("half1") or m.group("half2")):
+            # 3月 alone is usually a month name (3月份, 3月15号); as a duration only after 逾期/拖 etc.
+            if not (_OVERDUE_CUE.search(_clause_before(text, m.start(), 6))
+                    or _EXTENSION_CUE.search(_clause_before(text, m.start(), 6))):
+                continue
+        if unit == "日" and not _OVERDUE_CUE.search(_clause_before(text, m.start(), 6)):
+            continue
+        days = parse_duration_days(m.group(0))
+        if days is None or days <= 0:
+            continue
+        spans.append(Span(m.start(), m.end(), m.group(0), days, _duration_role(text, m.start(), m.end())))
+    return spans
+
+
+def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
+    """Money amounts in the text; ``skip`` holds spans (durations) that must not be read as money."""
+    taken = [(s.start, s.end) for s in (skip or [])]
+    spans: list[Span] = []
+    whole_message = text.strip()
+    for m in _AMOUNT_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(a < end and start < b for a, b in taken):
+            continue
+        raw = m.group(0).strip()
+        if not raw or not re.search(r"[\d一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾]", raw):
+            continue
+        if _NOT_MONEY_AFTER.match(text[end:]):
+            continue
+        if start > 0 and text[start - 1] in "第周":
+            continue
+        if re.search(r"[.\d]", text[end:end + 1] or "") or (start > 0 and re.match(r"[\d.]", text[start - 1])):
+            continue
+        has_unit = bool(m.group("suffix")) or bool(_HAS_MAGNITUDE.search(m.group("num")))
+        value = parse_amount(raw)
+        if value is None or value <= 0:
+            continue
+        bare_answer = raw == re.sub(r"(左右|大概|差不多|吧|的样子|多|来块|。|！)+", "", whole_message).strip()
+        context = _MONEY_CONTEXT.search(_clause_before(text, start, 8))
+        if not has_unit and not bare_answer and (not context or value < 100):
+            continue
+        if value < 10:
+            continue
+        # Trim leading/trailing spaces out of the span so offsets line up with tokens.
+        lead = len(m.group(0)) - len(m.group(0).lstrip())
+        s0, s1 = start + lead, start + lead + len(raw)
+        spans.append(Span(s0, s1, raw, value, _amount_role(text, s0, s1)))
+    return spans
+
+
+def extract(text: str) -> tuple[list[Span], list[Span]]:
+    """All (amounts, durations) in a message."""
+    durations = find_durations(text)
+    return find_amounts(text, skip=durations), durations

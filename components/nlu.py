@@ -1,0 +1,206 @@
+"""Rasa 3.6 graph components for Chinese borrowers' messages.
+
+Thin wrappers around the pure modules in this package:
+- ``ChineseNormalizer``: Traditional → Simplified, full-width → half-width, whitespace (``normalizer``).
+- ``CleanJiebaTokenizer``: Rasa's JiebaTokenizer minus whitespace tokens.
+- ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
+  lookup table and synonyms in ``data/nlu/lenders.yml``.
+- ``ChineseNumberExtractor``: money amounts and durations with roles (``cn_numbers``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components import action_server_guard, cn_numbers
+from components.normalizer import normalize
+
+TEXT_ORIGINAL = "text_original"
+action_server_guard.install()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class ChineseNormalizer(GraphComponent):
+    """Normalises the text before tokenisation; keeps the user's text as ``text_original``."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ChineseNormalizer":
+        return cls()
+
+    def _normalise(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not isinstance(text, str):
+            return
+        if message.get(TEXT_ORIGINAL) is None:
+            message.set(TEXT_ORIGINAL, text, add_to_output=True)
+        message.set(TEXT, normalize(text))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._normalise(example)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._normalise(message)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class CleanJiebaTokenizer(JiebaTokenizer):
+    """JiebaTokenizer that drops whitespace tokens (jieba emits them in mixed Chinese/Latin text)."""
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        tokens = super().tokenize(message, attribute)
+        kept = [t for t in tokens if t.text.strip()]
+        return kept or tokens
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class LenderExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds lenders by name or nickname (longest match) and emits the canonical name as the value.
+
+    Trained from the NLU data's ``lender`` lookup table and entity synonyms, so the registry lives in one
+    Rasa-native file. Unknown banks / consumer-finance companies ("宁波银行") are caught by a pattern.
+    """
+
+    FILE = "lenders.json"
+    _GENERIC = re.compile(r"([\u4e00-\u9fff]{2,4}(?:农商银行|农商行|银行|消费金融))")
+    _LEADING_NOISE = re.compile(r"^.*[我你他她们还欠了在去跟和向给的是找被让把这那哪家个张要冻结说到有没卡]")
+    _NOT_A_NAME = {"", "网上", "各大", "所有", "商业", "其他", "别的", "一些", "几家", "多家", "两家", "三家", "国有"}
+    # Aliases that are also ordinary words in some contexts: (alias, pattern that vetoes the match).
+    _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手")}
+
+    def __init__(self, aliases: Dict[Text, Text], model_storage: ModelStorage, resource: Resource) -> None:
+        self._aliases = aliases
+        self._model_storage = model_storage
+        self._resource = resource
+        names = sorted(aliases, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LenderExtractor":
+        return cls({}, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        aliases: Dict[Text, Text] = {}
+        for table in training_data.lookup_tables:
+            if table.get("name") == "lender":
+                for name in table.get("elements", []):
+                    aliases[normalize(name).lower()] = normalize(name)
+        canonical = set(aliases.values())
+        for alias, target in training_data.entity_synonyms.items():
+            if target in canonical:
+                aliases[normalize(alias).lower()] = target
+        self._aliases = aliases
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.FILE).write_text(json.dumps(aliases, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LenderExtractor":
+        try:
+            with model_storage.read_from(resource) as directory:
+                aliases = json.loads((directory / cls.FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            aliases = {}
+        return cls(aliases, model_storage, resource)
+
+    def find(self, text: Text) -> List[Dict[Text, Any]]:
+        """Lender entities in (normalised) text."""
+        found: List[Dict[Text, Any]] = []
+        lowered = text.lower()
+        if self._pattern is not None:
+            for m in self._pattern.finditer(lowered):
+                veto = self._VETO.get(m.group(0))
+                if veto and veto.search(lowered[max(0, m.start() - 2):m.end() + 2]):
+                    continue
+                found.append(self._entity(m.start(), m.end(), text[m.start():m.end()], self._aliases[m.group(0)]))
+        for m in self._GENERIC.finditer(text):
+            if any(e["start"] < m.end() and m.start() < e["end"] for e in found):
+                continue
+            name = self._LEADING_NOISE.sub("", m.group(1))
+            stem = re.sub(r"(农商银行|农商行|银行|消费金融)$", "", name)
+            if stem in self._NOT_A_NAME or len(stem) < 2:
+                continue
+            start = m.end() - len(name)
+            found.append(self._entity(start, m.end(), name, name))
+        return sorted(found, key=lambda e: e["start"])
+
+    @staticmethod
+    def _entity(start: int, end: int, text: Text, value: Text) -> Dict[Text, Any]:
+        return {"entity": "lender", "start": start, "end": end, "value": value, "confidence": 1.0,
+                "text": text}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = self.add_extractor_name(self.find(text))
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
+    """Emits ``amount`` (yuan, int) and ``duration`` (days, int) entities, each with a role when clear."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ChineseNumberExtractor":
+        return cls()
+
+    @staticmethod
+    def _entity(kind: Text, span: cn_numbers.Span) -> Dict[Text, Any]:
+        entity: Dict[Text, Any] = {"entity": kind, "start": span.start, "end": span.end, "value": span.value,
+                                   "confidence": 1.0, "text": span.text}
+        if span.role:
+            entity["role"] = span.role
+        return entity
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text: Optional[Text] = message.get(TEXT)
+            if not text:
+                continue
+            amounts, durations = cn_numbers.extract(text)
+            entities = [self._entity("amount", s) for s in amounts] + [self._entity("duration", s) for s in durations]
+            entities = self.add_extractor_name(entities)
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages

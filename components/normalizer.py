@@ -1,0 +1,50 @@
+"""Text normalisation for Chinese chat input, applied before tokenisation.
+
+Traditional → Simplified (OpenCC ``t2s``), full-width → half-width for ASCII-range characters, and
+whitespace cleanup (jieba would otherwise emit spaces as tokens). The original text is kept on the
+message as ``text_original`` and the tracker keeps the user's own words, so display and logs are
+unchanged; only NLU sees the normalised form.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。！？、])\s+|\s+(?=[{_CJK}，。！？、])")
+_MULTISPACE = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII forms (Ａ１，！) → half-width; the ideographic space → a normal space.
+
+    Chinese punctuation without an ASCII twin (。、「」) is left alone.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """Normalised text for NLU; idempotent."""
+    text = _ZERO_WIDTH.sub("", text or "")
+    text = to_halfwidth(text)
+    text = _converter().convert(text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    return _MULTISPACE.sub(" ", text).strip()

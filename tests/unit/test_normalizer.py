@@ -1,0 +1,37 @@
+import pytest
+
+from components.normalizer import normalize, to_halfwidth
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("催收人員說要上門，我欠招商銀行兩萬", "催收人员说要上门,我欠招商银行两万"),
+        ("ｃｓ　天天打电话！！", "cs天天打电话!!"),
+        ("我 欠 了 3.2w  在 zfb 借呗", "我欠了3.2w在zfb借呗"),
+        ("  ok app 打不开  ", "ok app打不开"),
+        ("\u200b你好\ufeff", "你好"),
+        ("", ""),
+        ("🙏🙏🙏", "🙏🙏🙏"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent() -> None:
+    once = normalize("佢哋打俾我公司，話要上門收數")
+    assert normalize(once) == once
+
+
+def test_halfwidth_keeps_chinese_punctuation_without_ascii_twin() -> None:
+    assert to_halfwidth("「好」。、") == "「好」。、"
+    assert to_halfwidth("ＡＢＣ１２３") == "ABC123"
+
+
+def test_traditional_numbers_become_parseable() -> None:
+    from components.cn_numbers import extract
+
+    amounts, durations = extract(normalize("欠咗銀行兩萬三千蚊，逾期三個月"))
+    assert [a.value for a in amounts] == [23000]
+    assert [(d.value, d.role) for d in durations] == [(90, "overdue")]
