@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 import cn2an
 
@@ -42,11 +41,15 @@ _DURATION_RE = re.compile(
     r"|(?P<halfonly>半个?月|半年)"
 )
 _NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
-_UNIT_DAYS = {"月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365}
+_UNIT_DAYS = {
+    "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
+}
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("income", re.compile(r"(收入|工资|月薪|薪水|底薪|挣|赚|到手|退休金|补贴|低保)")),
-    ("partial", re.compile(r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)")),
+    ("partial", re.compile(
+        r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)"
+    )),
     ("affordable", re.compile(
         r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|最多|只能|承受|付得起|能付|还个|还)"
     )),
@@ -65,10 +68,10 @@ class Span:
     end: int
     text: str
     value: int
-    role: Optional[str]
+    role: str | None
 
 
-def _numeral_to_float(numeral: str) -> Optional[float]:
+def _numeral_to_float(numeral: str) -> float | None:
     numeral = numeral.replace(" ", "")
     if not numeral:
         return None
@@ -78,7 +81,7 @@ def _numeral_to_float(numeral: str) -> Optional[float]:
         return None
 
 
-def parse_amount(text: str) -> Optional[int]:
+def parse_amount(text: str) -> int | None:
     """Parse one money expression: 三万二 → 32000, 3.5w → 35000, 一万五千块 → 15000, 八千多 → 8000."""
     core = re.sub(rf"{_MONEY_SUFFIX}$", "", text.strip()).strip()
     core = core.replace("w", "万").replace("W", "万").replace("k", "千").replace("K", "千")
@@ -89,10 +92,10 @@ def parse_amount(text: str) -> Optional[int]:
     value = _numeral_to_float(core)
     if value is None:
         return None
-    return int(round(value))
+    return round(value)
 
 
-def parse_duration_days(text: str) -> Optional[int]:
+def parse_duration_days(text: str) -> int | None:
     """Parse one duration into days: 两个月 → 60, 半年 → 180, 四十多天 → 40, 一个半月 → 45, 一年半 → 545."""
     m = _DURATION_RE.fullmatch(text.strip())
     if not m:
@@ -105,11 +108,11 @@ def parse_duration_days(text: str) -> Optional[int]:
     unit = m.group("unit")
     per = _UNIT_DAYS[unit]
     if m.group("half1"):  # 一个半月
-        return int(round((value + 0.5) * 30))
+        return round((value + 0.5) * 30)
     days = value * per
     if m.group("half2"):  # 一年半 / 两个月半
         days += per / 2 if per != 365 else 180
-    return int(round(days))
+    return round(days)
 
 
 def _clause_before(text: str, start: int, width: int = 10) -> str:
@@ -122,10 +125,10 @@ def _clause_after(text: str, end: int, width: int = 6) -> str:
     return _CLAUSE_BREAK.split(text[end:end + width])[0]
 
 
-def _amount_role(text: str, start: int, end: int) -> Optional[str]:
+def _amount_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start)
     after = _clause_after(text, end)
-    best: tuple[int, Optional[str]] = (-1, None)
+    best: tuple[int, str | None] = (-1, None)
     for role, cue in _ROLE_CUES:
         for m in cue.finditer(before):
             if m.end() > best[0] or (m.end() == best[0] and role in ("income", "partial")):
@@ -140,7 +143,7 @@ def _amount_role(text: str, start: int, end: int) -> Optional[str]:
     return role
 
 
-def _duration_role(text: str, start: int, end: int) -> Optional[str]:
+def _duration_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start, 8)
     after = _clause_after(text, end, 6)
     ext = [m.end() for m in _EXTENSION_CUE.finditer(before)]

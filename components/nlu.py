@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -39,11 +39,11 @@ class ChineseNormalizer(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ChineseNormalizer":
+    ) -> ChineseNormalizer:
         return cls()
 
     def _normalise(self, message: Message) -> None:
@@ -69,7 +69,7 @@ class ChineseNormalizer(GraphComponent):
 class CleanJiebaTokenizer(JiebaTokenizer):
     """JiebaTokenizer that drops whitespace tokens (jieba emits them in mixed Chinese/Latin text)."""
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> List[Token]:
         tokens = super().tokenize(message, attribute)
         kept = [t for t in tokens if t.text.strip()]
         return kept or tokens
@@ -90,7 +90,7 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     # Aliases that are also ordinary words in some contexts: (alias, pattern that vetoes the match).
     _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手")}
 
-    def __init__(self, aliases: Dict[Text, Text], model_storage: ModelStorage, resource: Resource) -> None:
+    def __init__(self, aliases: Dict[str, str], model_storage: ModelStorage, resource: Resource) -> None:
         self._aliases = aliases
         self._model_storage = model_storage
         self._resource = resource
@@ -100,15 +100,15 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LenderExtractor":
+    ) -> LenderExtractor:
         return cls({}, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        aliases: Dict[Text, Text] = {}
+        aliases: Dict[str, str] = {}
         for table in training_data.lookup_tables:
             if table.get("name") == "lender":
                 for name in table.get("elements", []):
@@ -125,12 +125,12 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LenderExtractor":
+    ) -> LenderExtractor:
         try:
             with model_storage.read_from(resource) as directory:
                 aliases = json.loads((directory / cls.FILE).read_text(encoding="utf-8"))
@@ -138,9 +138,9 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
             aliases = {}
         return cls(aliases, model_storage, resource)
 
-    def find(self, text: Text) -> List[Dict[Text, Any]]:
+    def find(self, text: str) -> List[Dict[str, Any]]:
         """Lender entities in (normalised) text."""
-        found: List[Dict[Text, Any]] = []
+        found: List[Dict[str, Any]] = []
         lowered = text.lower()
         if self._pattern is not None:
             for m in self._pattern.finditer(lowered):
@@ -160,7 +160,7 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
         return sorted(found, key=lambda e: e["start"])
 
     @staticmethod
-    def _entity(start: int, end: int, text: Text, value: Text) -> Dict[Text, Any]:
+    def _entity(start: int, end: int, text: str, value: str) -> Dict[str, Any]:
         return {"entity": "lender", "start": start, "end": end, "value": value, "confidence": 1.0,
                 "text": text}
 
@@ -179,16 +179,16 @@ class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ChineseNumberExtractor":
+    ) -> ChineseNumberExtractor:
         return cls()
 
     @staticmethod
-    def _entity(kind: Text, span: cn_numbers.Span) -> Dict[Text, Any]:
-        entity: Dict[Text, Any] = {"entity": kind, "start": span.start, "end": span.end, "value": span.value,
+    def _entity(kind: str, span: cn_numbers.Span) -> Dict[str, Any]:
+        entity: Dict[str, Any] = {"entity": kind, "start": span.start, "end": span.end, "value": span.value,
                                    "confidence": 1.0, "text": span.text}
         if span.role:
             entity["role"] = span.role
@@ -196,7 +196,7 @@ class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text: Optional[Text] = message.get(TEXT)
+            text: str | None = message.get(TEXT)
             if not text:
                 continue
             amounts, durations = cn_numbers.extract(text)

@@ -24,6 +24,11 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified only (OpenCC t2s), nothing else changed."""
+    return _converter().convert(text or "")
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms (Ａ１，！) → half-width; the ideographic space → a normal space.
 

@@ -1,0 +1,340 @@
+"""Rasa action classes: thin wrappers that read the tracker, call the pure modules, and send text.
+
+- extraction.py: message → case-fact slot updates
+- plan.py / drafting.py: numbers and drafts
+- knowledge.py: rights, consequences, complaint channels, crisis lines (from shared/domain/facts.md)
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any, Dict, List
+
+from opencc import OpenCC
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import knowledge, replies
+from actions.case import CaseFacts
+from actions.drafting import draft_borrower, draft_staff, plan_summary
+from actions.extraction import PLAN_BY_INTENT, extract_facts
+from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
+
+logger = logging.getLogger(__name__)
+
+FACT_SLOTS = ("lender", "lender_type", "debt_amount", "overdue_days", "monthly_income", "essential_expenses",
+              "affordable_monthly", "hardship_reason", "extension_days", "requested_plan", "threat_types",
+              "facts_unknown", "last_fact", "audience", "script", "crisis_flag")
+# While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
+# can answer it (a crisis message must never be swallowed as a form answer).
+FORM_ANSWER_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "nlu_fallback", *PLAN_BY_INTENT}
+OPTIONAL_FORM_SLOTS = {"lender", "overdue_days", "hardship_reason", "monthly_income", "essential_expenses",
+                       "extension_days"}
+BASE_FORM_SLOTS = ["lender", "debt_amount", "overdue_days", "hardship_reason", "affordable_monthly"]
+_CONVERTERS: Dict[str, OpenCC] = {}
+
+
+def today() -> datetime.date:
+    return datetime.date.today()
+
+
+def region_of(tracker: Tracker) -> str:
+    script = tracker.get_slot("script")
+    return script if script in ("hk", "tw") else "mainland"
+
+
+def localise(text: str, tracker: Tracker) -> str:
+    """Replies in Traditional characters to users who write Traditional Chinese."""
+    script = tracker.get_slot("script")
+    if script not in ("hk", "tw"):
+        return text
+    conv = _CONVERTERS.setdefault(script, OpenCC("s2hk" if script == "hk" else "s2tw"))
+    return conv.convert(text)
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
+def is_staff(tracker: Tracker) -> bool:
+    return tracker.get_slot("audience") == "staff" or latest_metadata(tracker).get("audience") == "staff"
+
+
+def violence_reported(tracker: Tracker) -> bool:
+    """Whether the borrower reported threats of violence in this conversation (raises a 110 flag for staff)."""
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        if intent.startswith("report_") and "violence" in knowledge.topics(intent) and \
+                knowledge.topic_for(intent, event.get("text") or "") == "violence":
+            return True
+    return False
+
+
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, **kwargs: Any) -> None:
+    dispatcher.utter_message(text=localise(text, tracker), **kwargs)
+
+
+class ActionExtractCaseFacts(Action):
+    """Custom slot mapping: runs after every user message and fills the case facts."""
+
+    def name(self) -> str:
+        return "action_extract_case_facts"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        message = tracker.latest_message or {}
+        intent = latest_intent(tracker)
+        events: List[EventType] = []
+        audience = latest_metadata(tracker).get("audience")
+        if audience in ("staff", "borrower") and audience != tracker.get_slot("audience"):
+            events.append(SlotSet("audience", audience))
+        if tracker.active_loop_name and intent not in FORM_ANSWER_INTENTS:
+            return events
+        text = message.get("text") or ""
+        updates = extract_facts(
+            intent=intent,
+            entities=message.get("entities") or [],
+            text=text,
+            raw_text=message.get("text_original") or text,
+            requested_slot=tracker.get_slot("requested_slot") if tracker.active_loop_name else None,
+            current={slot: tracker.get_slot(slot) for slot in FACT_SLOTS},
+        )
+        return events + [SlotSet(k, v) for k, v in updates.items()]
+
+
+class ValidateDebtProfileForm(FormValidationAction):
+    """Decides which facts the form still needs, checks answers, and re-asks unusable ones."""
+
+    def name(self) -> str:
+        return "validate_debt_profile_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[str]:
+        unknown = set(tracker.get_slot("facts_unknown") or [])
+        slots = list(BASE_FORM_SLOTS)
+        if tracker.get_slot("requested_plan") == "extension":
+            slots.insert(slots.index("hardship_reason"), "extension_days")
+        if "affordable_monthly" in unknown and tracker.get_slot("affordable_monthly") is None:
+            slots.remove("affordable_monthly")
+            slots += ["monthly_income", "essential_expenses", "affordable_monthly"]
+        return [s for s in slots if not (s in unknown and s in OPTIONAL_FORM_SLOTS)]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        filled_now = set(tracker.slots_to_validate())
+        events = await super().run(dispatcher, tracker, domain)
+        intent = latest_intent(tracker)
+        if not requested or requested in filled_now or intent not in FORM_ANSWER_INTENTS or intent == "deny":
+            return events
+        unknown = set(tracker.get_slot("facts_unknown") or [])
+        if requested in unknown:
+            if requested == "debt_amount":
+                dispatcher.utter_message(response="utter_reask_debt_unknown")
+            elif requested == "affordable_monthly":
+                say(dispatcher, tracker, "没关系，我们从收入和开支来估算。")
+            # Accept "don't know": the slot is dropped from required_slots (or re-asked for debt_amount).
+            return [*events, SlotSet(requested, None)]
+        if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
+            return events
+        reask = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
+                 "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
+                 "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
+                 "lender": "utter_reask_lender"}.get(requested)
+        if reask:
+            dispatcher.utter_message(response=reask)
+        return [*events, SlotSet(requested, None)]
+
+    def validate_debt_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[str, Any]:
+        if value is None or not 0 < float(value) < 100_000_000:
+            return {"debt_amount": None}
+        return {"debt_amount": float(value)}
+
+    def validate_affordable_monthly(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[str, Any]:
+        if value is None or float(value) < 0:
+            return {"affordable_monthly": None}
+        return {"affordable_monthly": float(value)}
+
+    def validate_essential_expenses(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[str, Any]:
+        if value is None or float(value) < 0:
+            return {"essential_expenses": None}
+        income = tracker.get_slot("monthly_income")
+        suggestion = suggested_affordable(int(income) if income is not None else None, int(float(value)))
+        if suggestion is None:
+            return {"essential_expenses": float(value)}
+        if suggestion > 0:
+            say(dispatcher, tracker, f"收入减去必要开支，每月大约能拿出 {suggestion:,} 元。我先按这个数来谈，"
+                                     "觉得多了或少了，直接告诉我改。")
+        else:
+            say(dispatcher, tracker, "按您说的收入和开支，目前每月基本拿不出钱来还。这种情况更适合先申请暂缓还款，"
+                                     "我按这个思路来起草。")
+        return {"essential_expenses": float(value), "affordable_monthly": float(suggestion)}
+
+
+class ActionStartPlan(Action):
+    """Acknowledges a request (installment / extension / fee waiver / cannot pay / what to say) before the form."""
+
+    def name(self) -> str:
+        return "action_start_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = latest_intent(tracker)
+        text = replies.start_plan_message(intent or "", staff=is_staff(tracker))
+        say(dispatcher, tracker, text)
+        return [SlotSet("pending_offer", None)]
+
+
+class ActionDraftPlan(Action):
+    """Computes the plan and sends the drafts: phone script, written request, short reply, checklist."""
+
+    def name(self) -> str:
+        return "action_draft_plan"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        facts = CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
+        if facts.debt_amount is None:
+            dispatcher.utter_message(response="utter_ask_debt_amount")
+            return []
+        day = today()
+        try:
+            plan = make_plan(facts, day)
+        except AffordabilityUnknown:
+            # Nothing can be paid each month: an installment plan would be dishonest; ask for time instead.
+            plan = extension_plan(facts.debt_amount, 0, facts.extension_days, day)
+            say(dispatcher, tracker, replies.no_affordability_note())
+        summary = plan_summary(facts, plan)
+        if is_staff(tracker):
+            pack = draft_staff(facts, plan, day, crisis=bool(tracker.get_slot("crisis_flag")),
+                               violence=violence_reported(tracker))
+            parts = [("case_summary", "个案摘要", pack.case_summary), ("tell_borrower", "可以这样告诉借款人",
+                                                                     pack.tell_borrower)]
+            if pack.risk_flags:
+                parts.insert(1, ("risk_flags", "风险提示", "\n".join(f"· {f}" for f in pack.risk_flags)))
+            drafts = pack.drafts
+            next_questions = list(pack.next_questions)
+        else:
+            parts = []
+            drafts = draft_borrower(facts, plan, day)
+            next_questions = []
+        parts += [("phone_script", "电话协商话术", drafts.phone_script),
+                  ("written_request", "书面协商申请", drafts.written_request),
+                  ("short_reply", "回复催收的短信", drafts.short_reply),
+                  ("checklist", "准备什么、别做什么", drafts.checklist)]
+        say(dispatcher, tracker, f"方案：{summary}")
+        for kind, title, body in parts:
+            say(dispatcher, tracker, f"【{title}】\n{body}",
+                json_message={"draft": {"kind": kind, "title": localise(title, tracker)}})
+        if next_questions:
+            say(dispatcher, tracker, "建议接着问：\n" + "\n".join(f"· {q}" for q in next_questions),
+                json_message={"draft": {"kind": "next_questions", "title": localise("建议接着问", tracker)}})
+        else:
+            say(dispatcher, tracker, replies.after_draft_note())
+        record = {"summary": summary, "parts": [{"kind": k, "title": t, "text": b} for k, t, b in parts],
+                  "next_questions": next_questions}
+        return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+
+
+class ActionRespondThreat(Action):
+    """A reported threat: acknowledge, rules for that threat, evidence, where to complain, offer a plan."""
+
+    def name(self) -> str:
+        return "action_respond_threat"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = latest_intent(tracker) or "report_harassment"
+        text = tracker.latest_message.get("text") or ""
+        say(dispatcher, tracker, knowledge.threat_answer(intent, text, region_of(tracker)))
+        if tracker.active_loop_name or tracker.get_slot("latest_drafts"):
+            return []
+        dispatcher.utter_message(response="utter_offer_plan")
+        return [SlotSet("pending_offer", "draft_plan")]
+
+
+class ActionAnswerQuestion(Action):
+    """Legality, consequences, complaint channels, paid debt services, verifying a collector."""
+
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        intent = latest_intent(tracker) or "ask_legality"
+        text = tracker.latest_message.get("text") or ""
+        if intent == "ask_complaint_channel" and tracker.get_slot("lender_type") and \
+                knowledge.topic_for(intent, text) == knowledge.load()["answers"][intent]["default"]:
+            topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))
+        else:
+            topic = knowledge.topic_for(intent, text)
+        say(dispatcher, tracker, knowledge.answer(intent, topic, region_of(tracker)))
+        return []
+
+
+class ActionCrisisSupport(Action):
+    """Crisis help first, warmly (a running form is deactivated by the rule; the facts are kept)."""
+
+    def name(self) -> str:
+        return "action_crisis_support"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, tracker, knowledge.crisis_message(region_of(tracker)))
+        return [SlotSet("crisis_flag", True), SlotSet("pending_offer", None)]
+
+
+class ActionDistressSupport(Action):
+    def name(self) -> str:
+        return "action_distress_support"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, tracker, replies.distress_message(region_of(tracker)))
+        if tracker.active_loop_name:
+            return []
+        dispatcher.utter_message(response="utter_offer_plan")
+        return [SlotSet("pending_offer", "draft_plan")]
+
+
+class ActionAcknowledgeFacts(Action):
+    """Facts given outside the form: confirm what was understood; redraft if a plan exists and facts changed."""
+
+    def name(self) -> str:
+        return "action_acknowledge_facts"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        facts = CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
+        line = replies.facts_line(facts)
+        if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
+            say(dispatcher, tracker, f"已更新：{line}。我按新情况重新起草。" if line else "好的，我按新情况重新起草。")
+            return await ActionDraftPlan().run(dispatcher, tracker, domain)
+        if line:
+            say(dispatcher, tracker, f"记下了：{line}。")
+        dispatcher.utter_message(response="utter_offer_plan")
+        return [SlotSet("pending_offer", "draft_plan")]
+
+
+class ActionPauseForm(Action):
+    def name(self) -> str:
+        return "action_pause_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_form_paused")
+        return [SlotSet("pending_offer", None)]
+
+
+class ActionDeclineOffer(Action):
+    def name(self) -> str:
+        return "action_decline_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        say(dispatcher, tracker, replies.decline_offer_message())
+        return [SlotSet("pending_offer", None)]

@@ -1,0 +1,212 @@
+"""Case facts: the normalised picture of one borrower's debt, built from Rasa slots.
+
+Pure Python (no Rasa imports) so that the plan maths and the drafting can be unit-tested.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+HARDSHIP_REASONS = ("失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他")
+
+LENDER_TYPES = {
+    "credit_card": "银行信用卡",
+    "bank_loan": "银行贷款",
+    "consumer_finance": "消费金融公司",
+    "platform": "网络借贷平台",
+    "other": "其他机构",
+}
+
+THREAT_TYPES = ("visit", "lawsuit", "third_party", "harassment")
+PLAN_KINDS = ("installment", "extension", "fee_waiver")
+
+PLATFORMS = (
+    "借呗", "花呗", "微粒贷", "京东金条", "京东白条", "美团借钱", "度小满", "360借条", "分期乐", "拍拍贷",
+    "洋钱罐", "平安普惠", "携程拿去花", "抖音放心借", "小赢卡贷", "宜人贷", "苏宁任性付", "滴滴金融",
+)
+# Short bank names that appear without 银行 (canonical names from data/nlu/lenders.yml end in 银行).
+_BANK_SHORT = ("招行", "工行", "建行", "农行", "中行", "交行", "浦发", "中信", "光大", "民生", "兴业", "广发",
+               "华夏", "邮储", "邮政储蓄")
+_BANK_LOAN_WORDS = ("贷款", "房贷", "车贷", "消费贷", "闪电贷", "信用贷", "经营贷", "快贷", "融e借", "e招贷")
+_CARD_WORDS = ("信用卡", "xyk")
+
+# Just enough Traditional→Simplified for the keywords below; full conversion happens upstream (OpenCC).
+_T2S = str.maketrans(
+    "業員沒辭資發壓著術車禍虧閉離裡裏親過醫廠錢賠損銀貸條團滿樂攜贏蘇寧華興廣郵儲費門單療診斷職開東號營險喪賣買傷後減這個腦媽將為與債關時飯"
+    "訊錄電話騷擾罵嚇脅聯繫絡訴執徵學師傳賴領導闆點幾頻繁煩",
+    "业员没辞资发压着术车祸亏闭离里里亲过医厂钱赔损银贷条团满乐携赢苏宁华兴广邮储费门单疗诊断职开东号营险丧卖买伤后减这个脑妈将为与债关时饭"
+    "讯录电话骚扰骂吓胁联系络诉执征学师传赖领导板点几频繁烦",
+)
+
+
+def to_simplified(text: str) -> str:
+    """Tolerant keyword normalisation: the few Traditional characters our keyword lists need."""
+    return (text or "").translate(_T2S)
+
+
+def lender_type(canonical: str | None, text: str = "") -> str:
+    """Classify the lender into one of LENDER_TYPES' keys.
+
+    The canonical name decides the family (platform, consumer finance, bank); the free text refines a bank
+    into credit card or loan. With no canonical name the text alone is used. Banks default to credit_card,
+    the most common case for the collection calls this bot is about.
+    """
+    name = to_simplified(canonical or "").strip()
+    body = to_simplified(text).lower()
+    probe = name or body
+    if any(p.lower() in probe.lower() for p in PLATFORMS):
+        return "platform"
+    if name.endswith("消费金融") or "消费金融" in probe or "消金" in probe:
+        return "consumer_finance"
+    if "银行" in probe or any(b in probe for b in _BANK_SHORT):
+        context = f"{name} {body}"
+        if any(w in context for w in _CARD_WORDS):
+            return "credit_card"
+        if any(w in context for w in _BANK_LOAN_WORDS):
+            return "bank_loan"
+        return "credit_card"
+    return "other"
+
+
+# Order matters: the first group with a hit wins (家人生病 must beat 生病, 工资没发 must beat 失业).
+_HARDSHIP_RULES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    ("家庭变故", (
+        re.compile(r"离婚|家里出事|家里出了事|家中变故|家庭变故|去世|过世"),
+        re.compile(r"(家人|老人|父母|爸|妈|老婆|老公|孩子|小孩|儿子|女儿|爷|奶)[^，。,.]{0,6}"
+                   r"(生病|住院|手术|病了|癌)"),
+    )),
+    ("工资拖欠", (
+        re.compile(r"(工资|薪水|薪资|工钱)[^，。,.]{0,6}(拖欠|没发|没有发|压着|欠着|拖着|不发|发不出)"),
+        re.compile(r"欠薪|拖欠工资|拖欠我工资|压工资"),
+    )),
+    ("疾病/意外", (re.compile(r"生病|住院|手术|车祸|意外|病了|癌|受伤|骨折"),)),
+    ("失业/收入下降", (
+        re.compile(r"失业|裁员|没工作|没了工作|丢了工作|被辞退|被开除|辞退|降薪|收入少了|收入下降|"
+                   r"收入减少|工资降|没收入|没有收入|待业|找不到工作|停工"),
+    )),
+    ("生意失败", (re.compile(r"生意|亏本|亏损|亏了|亏钱|赔了|赔本|倒闭|破产|做买卖|店关了|关门了"),)),
+)
+
+
+def classify_hardship(text: str) -> str | None:
+    """Map free text to one of HARDSHIP_REASONS, or None when no keyword matches."""
+    if not text:
+        return None
+    t = to_simplified(text)
+    if t.strip() in HARDSHIP_REASONS:
+        return t.strip()
+    for reason, patterns in _HARDSHIP_RULES:
+        if any(p.search(t) for p in patterns):
+            return reason
+    return None
+
+
+_UNKNOWN = {"", "unknown", "none", "null", "nan", "不知道", "不清楚", "未知"}
+_WAN = re.compile(r"^(\d+(?:\.\d+)?)\s*(w|万)$", re.IGNORECASE)
+_QIAN = re.compile(r"^(\d+(?:\.\d+)?)\s*(k|千)$", re.IGNORECASE)
+
+
+def _to_int(value: Any) -> int | None:
+    """Tolerant conversion of a slot value to a non-negative whole number (None when unknown)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "").replace("元", "").replace("块", "")
+        text = text.replace("天", "").replace("¥", "").replace("￥", "").strip()
+        if text.lower() in _UNKNOWN:
+            return None
+        multiplier = 1.0
+        if m := _WAN.match(text):
+            text, multiplier = m.group(1), 10000.0
+        elif m := _QIAN.match(text):
+            text, multiplier = m.group(1), 1000.0
+        try:
+            number = float(text) * multiplier
+        except ValueError:
+            return None
+    if number < 0:
+        return None
+    return round(number)
+
+
+def _to_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text.lower() in _UNKNOWN else text
+
+
+_PLAN_ALIASES = {
+    "installment": "installment", "分期": "installment", "个性化分期": "installment",
+    "协商分期": "installment",
+    "extension": "extension", "延期": "extension", "宽限": "extension",
+    "fee_waiver": "fee_waiver", "减免": "fee_waiver",
+}
+_LENDER_TYPE_BY_LABEL = {label: key for key, label in LENDER_TYPES.items()}
+
+
+def _threats(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = re.split(r"[,，\s]+", value) if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for item in items:
+        item = str(item).strip()
+        if item in THREAT_TYPES and item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    lender: str | None = None
+    lender_type: str | None = None
+    debt_amount: int | None = None
+    overdue_days: int | None = None
+    monthly_income: int | None = None
+    affordable_monthly: int | None = None
+    hardship_reason: str | None = None
+    extension_days: int | None = None
+    requested_plan: str | None = None  # "installment" | "extension" | "fee_waiver" | None
+    threat_types: tuple[str, ...] = ()  # subset of THREAT_TYPES
+
+    @classmethod
+    def from_slots(cls, slots: Mapping[str, Any]) -> CaseFacts:
+        """Build facts from Rasa slot values (slot names = field names); tolerant of odd values.
+
+        Numbers may arrive as int, float or strings ("32000", "3.2万", "32,000.0"); "unknown"/""/None mean
+        unknown, as do negative numbers. Debt 0 is treated as unknown (there is nothing to negotiate).
+        lender_type is derived from the lender name when the slot is empty; hardship_reason free text is
+        classified (unmatched text → 其他).
+        """
+        lender = _to_text(slots.get("lender"))
+        ltype = _to_text(slots.get("lender_type"))
+        ltype = _LENDER_TYPE_BY_LABEL.get(ltype, ltype) if ltype else None
+        if ltype not in LENDER_TYPES:
+            ltype = lender_type(lender) if lender else None
+        reason = _to_text(slots.get("hardship_reason"))
+        if reason is not None and reason not in HARDSHIP_REASONS:
+            reason = classify_hardship(reason) or "其他"
+        plan = _to_text(slots.get("requested_plan"))
+        plan = _PLAN_ALIASES.get(plan.lower() if plan else "", None)
+        debt = _to_int(slots.get("debt_amount"))
+        extension = _to_int(slots.get("extension_days"))
+        return cls(
+            lender=lender,
+            lender_type=ltype,
+            debt_amount=debt or None,
+            overdue_days=_to_int(slots.get("overdue_days")),
+            monthly_income=_to_int(slots.get("monthly_income")),
+            affordable_monthly=_to_int(slots.get("affordable_monthly")),
+            hardship_reason=reason,
+            extension_days=extension or None,
+            requested_plan=plan,
+            threat_types=_threats(slots.get("threat_types")),
+        )

@@ -1,0 +1,194 @@
+"""Turns a case and its plan into drafts: phone script, written request, short reply, checklist,
+and the staff pack for hotline staff.
+
+All user-facing wording lives in actions/templates/*.j2; this module only prepares numbers and flags.
+Placeholders for what the bot cannot know use one visible form, 【…】 (see PLACEHOLDERS).
+Pure Python, no Rasa imports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from actions.case import LENDER_TYPES, CaseFacts
+from actions.plan import ExtensionPlan, InstallmentPlan
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+
+# Every placeholder a draft may contain, and when. Nothing else in 【】 is allowed.
+PLACEHOLDERS = {
+    "【您的姓名】": "always (written request)",
+    "【联系电话】": "always (written request)",
+    "【卡号后四位】": "credit cards",
+    "【借款合同编号或账户尾号】": "loans and platforms",
+    "【机构名称】": "only when the lender is unknown",
+}
+PLACEHOLDER_RE = re.compile(r"【[^】]*】")
+
+# Facts the staff should try to learn, in asking order (names = CaseFacts fields).
+_CORE_FACTS = (
+    "lender", "debt_amount", "overdue_days", "monthly_income", "affordable_monthly", "hardship_reason",
+)
+OVERDUE_RISK_DAYS = 90
+CARD_FRAUD_PRINCIPAL = 50_000  # facts §2.1: 恶意透支 数额较大 starts at ¥50,000 of principal
+
+
+@dataclass(frozen=True)
+class Drafts:
+    phone_script: str
+    written_request: str
+    short_reply: str
+    checklist: str  # 准备什么 / 千万别做什么 / 违规可投诉
+
+
+@dataclass(frozen=True)
+class StaffPack:
+    case_summary: str
+    tell_borrower: str
+    drafts: Drafts
+    risk_flags: tuple[str, ...]
+    next_questions: tuple[str, ...]
+
+
+def money(value: int | None) -> str:
+    """36000 → "36,000" (whole yuan with thousands separators)."""
+    return f"{int(value):,}" if value is not None else ""
+
+
+def cn_date(value: datetime.date) -> str:
+    """2026-12-23 → "2026年12月23日"."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters["money"] = money
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+_ENV = _env()
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def _render(name: str, ctx: dict[str, Any]) -> str:
+    text = _ENV.get_template(name).render(**ctx)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _lines(name: str, ctx: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(line.strip() for line in _render(name, ctx).splitlines() if line.strip())
+
+
+def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date | None,
+             **extra: Any) -> dict[str, Any]:
+    if isinstance(plan, InstallmentPlan):
+        kind = "installment"
+    elif isinstance(plan, ExtensionPlan):
+        kind = "extension"
+    else:  # pragma: no cover - defensive
+        raise TypeError(f"unknown plan type {type(plan).__name__}")
+    lender_kind = facts.lender_type if facts.lender_type in LENDER_TYPES else "other"
+    affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
+    debt = plan.total if kind == "installment" else plan.partial_payment_now + plan.remaining_after_partial
+    ctx: dict[str, Any] = {
+        "facts": facts,
+        "plan": plan,
+        "kind": kind,
+        "lender": facts.lender,
+        "lender_kind": lender_kind,
+        "lender_kind_label": LENDER_TYPES[lender_kind],
+        "is_card": lender_kind == "credit_card",
+        "is_bank": lender_kind in ("credit_card", "bank_loan"),
+        "debt": debt,
+        "overdue_days": facts.overdue_days,
+        "income": facts.monthly_income,
+        "affordable": affordable,
+        "reason": facts.hardship_reason,
+        "fee_waiver": facts.requested_plan == "fee_waiver",
+        "threats": facts.threat_types,
+        "today": today or datetime.date.today(),
+        "crisis": False,
+        "violence": False,
+        "missing": missing_facts(facts),
+    }
+    if kind == "installment":
+        ctx.update(
+            one_off=plan.is_one_off,
+            capped=plan.capped_at_max_term,
+            above_affordable=plan.above_affordable,
+            last_amount=plan.last_amount,
+            # What can be paid at once as a sign of good faith: the first instalment, or less if that is
+            # more than the borrower said they can afford.
+            first_payment=min(plan.monthly_amount, affordable) if affordable else plan.monthly_amount,
+            pays_now=False,
+            pays_all_later=False,
+        )
+    else:
+        pays_all_now = plan.remaining_after_partial == 0
+        ctx.update(
+            one_off=False,
+            capped=False,
+            above_affordable=False,
+            last_amount=None,
+            first_payment=plan.partial_payment_now,
+            # partial ≥ debt: the extension is the time in which to pay everything, not a payment today.
+            pays_now=plan.partial_payment_now > 0 and not pays_all_now,
+            pays_all_later=pays_all_now,
+        )
+    ctx.update(extra)
+    return ctx
+
+
+def missing_facts(facts: CaseFacts) -> list[str]:
+    """Names of the case facts still unknown, in the order staff should ask for them."""
+    missing = [name for name in _CORE_FACTS if getattr(facts, name) is None]
+    if facts.requested_plan == "extension" and facts.extension_days is None:
+        missing.append("extension_days")
+    return missing
+
+
+def plan_summary(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan) -> str:
+    """One line, e.g. 分 24 期，每期 1,500 元（共 36,000 元）."""
+    return _render("plan_summary.j2", _context(facts, plan, None))
+
+
+def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date) -> Drafts:
+    ctx = _context(facts, plan, today)
+    ctx["summary"] = plan_summary(facts, plan)
+    return Drafts(
+        phone_script=_render("phone_script.j2", ctx),
+        written_request=_render("written_request.j2", ctx),
+        short_reply=_render("short_reply.j2", ctx),
+        checklist=_render("checklist.j2", ctx),
+    )
+
+
+def draft_staff(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *,
+                crisis: bool = False, violence: bool = False) -> StaffPack:
+    """Staff-facing pack. ``crisis``: the borrower expressed suicidal thoughts in this conversation;
+    ``violence``: a collector threatened violence (both raise risk flags and change what to tell first)."""
+    ctx = _context(facts, plan, today, crisis=crisis, violence=violence)
+    ctx["summary"] = plan_summary(facts, plan)
+    return StaffPack(
+        case_summary=_render("staff_summary.j2", ctx),
+        tell_borrower=_render("staff_tell.j2", ctx),
+        drafts=draft_borrower(facts, plan, today),
+        risk_flags=_lines("staff_risk_flags.j2", {**ctx, "overdue_risk_days": OVERDUE_RISK_DAYS,
+                                                   "card_fraud_principal": CARD_FRAUD_PRINCIPAL}),
+        next_questions=_lines("staff_questions.j2", ctx),
+    )

@@ -1,0 +1,53 @@
+"""Coaching lines around the form and the drafts, loaded from replies.yml (text is data)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actions.case import CaseFacts
+
+_FILE = Path(__file__).with_name("replies.yml")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    return yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+
+
+def start_plan_message(intent: str, staff: bool = False) -> str:
+    if staff:
+        return _data()["start_plan_staff"]
+    texts = _data()["start_plan"]
+    return texts.get(intent, texts["default"])
+
+
+def no_affordability_note() -> str:
+    return _data()["no_affordability"]
+
+
+def after_draft_note() -> str:
+    return _data()["after_draft"]
+
+
+def decline_offer_message() -> str:
+    return _data()["decline_offer"]
+
+
+def distress_message(region: str = "mainland") -> str:
+    texts = _data()["distress"]
+    return texts.get(region, texts["mainland"])
+
+
+def facts_line(facts: CaseFacts) -> str:
+    """「欠款机构：招商银行，欠款约 32,000 元」 for the facts that are known."""
+    labels = _data()["facts_labels"]
+    parts = []
+    for field, template in labels.items():
+        value = getattr(facts, field)
+        if value is not None:
+            parts.append(template.format(value=value))
+    return "，".join(parts)

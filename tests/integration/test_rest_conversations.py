@@ -1,0 +1,124 @@
+"""Real conversations over the REST channel with the trained model and the action server."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from conftest import Servers, texts
+
+from components.normalizer import to_simplified
+
+
+def new_sender(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def test_visit_threat_gets_rights_complaint_line_and_an_offer(servers: Servers) -> None:
+    replies = servers.say(new_sender("visit"), "催收发短信说明天上门")
+    body = texts(replies)
+    assert "上门" in body
+    assert "12378" in body
+    assert any(r.get("buttons") for r in replies), "the plan offer comes with buttons"
+
+
+def test_installment_flow_drafts_the_plan_with_the_numbers(servers: Servers) -> None:
+    sender = new_sender("inst")
+    assert "哪家" in texts(servers.say(sender, "我想申请分期还款"))
+    assert "多少" in texts(servers.say(sender, "招行信用卡"))
+    assert "逾期" in texts(servers.say(sender, "三万二左右"))
+    assert "原因" in texts(servers.say(sender, "两个月了"))
+    assert "每个月" in texts(servers.say(sender, "失业了"))
+    replies = servers.say(sender, "每月能还一千五")
+    body = texts(replies)
+    # 32000 / 1500 → 22 months; 32000 / 22 → 1455 a month
+    assert "22 期" in body and "1,455 元" in body
+    assert "招商银行" in body
+    kinds = [r["custom"]["draft"]["kind"] for r in replies if r.get("custom", {}).get("draft")]
+    assert kinds[:3] == ["phone_script", "written_request", "short_reply"]
+
+
+def test_a_correction_inside_the_form_changes_the_plan(servers: Servers) -> None:
+    sender = new_sender("fix")
+    servers.say(sender, "想分期，欠建设银行信用卡三万，逾期一个月了，生意亏了")
+    servers.say(sender, "不对，是四万")
+    body = texts(servers.say(sender, "每个月最多还两千"))
+    assert "20 期" in body and "2,000 元" in body  # 40000 / 2000
+
+
+def test_facts_given_earlier_are_not_asked_again(servers: Servers) -> None:
+    sender = new_sender("known")
+    servers.say(sender, "我欠借呗两万，逾期四十多天了")
+    body = texts(servers.say(sender, "能不能延期还款"))
+    assert "哪家" not in body and "一共欠多少" not in body
+
+
+def test_crisis_in_the_middle_of_the_form_gets_crisis_help_first(servers: Servers) -> None:
+    sender = new_sender("crisis")
+    servers.say(sender, "想申请分期")
+    body = texts(servers.say(sender, "我真的不想活了"))
+    assert "12356" in body
+    assert servers.tracker(sender)["active_loop"] in ({}, None, {"name": None}) or \
+        not servers.tracker(sender)["active_loop"].get("name")
+
+
+def test_traditional_chinese_gets_a_traditional_reply(servers: Servers) -> None:
+    body = texts(servers.say(new_sender("trad"), "催收話明天要上門，係咪合法？"))
+    assert body and to_simplified(body) != body  # Traditional users get Traditional characters
+    assert "香港" in body  # a Cantonese user gets the Hong Kong rules, not the mainland ones
+
+
+def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
+    sender = new_sender("staff")
+    meta = {"audience": "staff"}
+    servers.say(sender, "借款人想分期，欠招商银行信用卡五万，逾期三个月，失业，每月能还两千", metadata=meta)
+    replies = servers.say(sender, "没有别的了", metadata=meta)
+    body = texts(replies) + texts(servers.say(sender, "开始吧", metadata=meta))
+    assert "个案摘要" in body or "借款人" in body
+
+
+def test_malformed_json_gets_a_clear_400(servers: Servers) -> None:
+    status, body = servers.post_raw("/webhooks/rest/webhook", b'{"sender": "x", "message": ')
+    assert status == 400 and "JSON" in body["error"]
+    status, body = servers.post_raw("/webhooks/rest/webhook", json.dumps({"message": "你好"}).encode())
+    assert status == 400 and "sender" in body["error"]
+
+
+def test_empty_emoji_huge_and_html_messages_get_answers(servers: Servers) -> None:
+    sender = new_sender("bad")
+    assert "空消息" in texts(servers.say(sender, "   "))
+    assert texts(servers.say(sender, "😭😭😭🙏")), "emoji only still gets a reply"
+    huge = "催收天天打电话骂我" * 500
+    assert "前 1000 个字" in texts(servers.say(sender, huge))
+    html = "<img src=x onerror=alert(1)>"
+    assert servers.say(sender, html)
+    user_texts = [e.get("text") for e in servers.tracker(sender)["events"] if e.get("event") == "user"]
+    assert html in user_texts
+
+
+def test_personal_numbers_are_redacted_before_storage(servers: Servers) -> None:
+    sender = new_sender("pii")
+    body = texts(servers.say(sender, "我手机13812345678，卡号6222021234567890123"))
+    assert "隐去" in body
+    stored = json.dumps(servers.tracker(sender)["events"], ensure_ascii=False)
+    assert "13812345678" not in stored and "6222021234567890123" not in stored
+
+
+def test_conversation_survives_a_rasa_restart(servers: Servers) -> None:
+    sender = new_sender("restart")
+    servers.say(sender, "欠美团借钱八千，逾期两个月了")
+    servers.stop_rasa()
+    servers.start_rasa()
+    slots = servers.tracker(sender)["slots"]
+    assert slots["debt_amount"] == 8000 and slots["lender"] == "美团借钱" and slots["overdue_days"] == 60
+
+
+def test_action_server_outage_gets_a_message_and_the_chat_continues(servers: Servers) -> None:
+    sender = new_sender("down")
+    servers.stop_actions()
+    try:
+        body = texts(servers.say(sender, "上门催收合法吗"))
+        assert "系统这会儿有点忙" in body
+    finally:
+        servers.start_actions()
+    assert "上门" in texts(servers.say(sender, "上门催收合法吗"))

@@ -1,0 +1,301 @@
+"""Drafts and staff packs (actions/drafting.py + actions/templates)."""
+
+import datetime
+import itertools
+import re
+
+import pytest
+
+from actions.case import LENDER_TYPES, CaseFacts
+from actions.drafting import (
+    PLACEHOLDER_RE,
+    PLACEHOLDERS,
+    Drafts,
+    StaffPack,
+    cn_date,
+    draft_borrower,
+    draft_staff,
+    missing_facts,
+    money,
+    plan_summary,
+)
+from actions.plan import ExtensionPlan, InstallmentPlan, make_plan
+
+TODAY = datetime.date(2026, 11, 23)
+LENDERS = {
+    "credit_card": "招商银行",
+    "bank_loan": "建设银行",
+    "consumer_finance": "马上消费金融",
+    "platform": "借呗",
+    "other": "某某小额贷款",
+}
+# (debt, affordable, requested_plan): exact, inexact, capped, one-off, extension with and without partial.
+PLAN_SHAPES = [
+    (36000, 1500, "installment"),
+    (32000, 1500, None),
+    (200000, 1000, "fee_waiver"),
+    (5000, 8000, "installment"),
+    (32000, 1000, "extension"),
+    (3000, 5000, "extension"),
+    (12000, None, "extension"),
+]
+THREAT_SETS = [(), ("visit", "third_party"), ("lawsuit", "harassment")]
+REASONS = ["失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他", None]
+
+
+def case_matrix():
+    for (kind, lender), (debt, affordable, requested), threats, reason in itertools.product(
+        LENDERS.items(), PLAN_SHAPES, THREAT_SETS, REASONS[:3]
+    ):
+        yield CaseFacts(
+            lender=lender, lender_type=kind, debt_amount=debt, overdue_days=60, monthly_income=6000,
+            affordable_monthly=affordable, hardship_reason=reason, requested_plan=requested,
+            threat_types=threats,
+        )
+    # every hardship reason, unknown lender, unknown optional facts
+    for reason in REASONS:
+        yield CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=36000,
+                        affordable_monthly=1500, hardship_reason=reason)
+    yield CaseFacts(debt_amount=36000, affordable_monthly=1500)
+    yield CaseFacts(debt_amount=12000, requested_plan="extension", extension_days=45)
+    yield CaseFacts(lender="微粒贷", lender_type="platform", debt_amount=61, affordable_monthly=1,
+                    overdue_days=400)
+
+
+CASES = list(case_matrix())
+
+
+def rendered(f):
+    plan = make_plan(f, TODAY)
+    return plan, draft_borrower(f, plan, TODAY), draft_staff(f, plan, TODAY, crisis=True, violence=True)
+
+
+def all_texts(drafts: Drafts, staff: StaffPack):
+    yield from (drafts.phone_script, drafts.written_request, drafts.short_reply, drafts.checklist)
+    yield from (staff.case_summary, staff.tell_borrower)
+    yield from staff.risk_flags
+    yield from staff.next_questions
+
+
+def plan_numbers(f, plan):
+    """The strings every proposal draft must contain for this plan."""
+    if isinstance(plan, InstallmentPlan):
+        if plan.is_one_off:
+            return [f"{plan.total:,} 元"]
+        return [f"分 {plan.months} 期，每期 {plan.monthly_amount:,} 元"]
+    out = [f"{plan.extension_days} 天", cn_date(plan.new_due_date)]
+    if plan.partial_payment_now and plan.remaining_after_partial:
+        out.append(f"{plan.partial_payment_now:,} 元")
+    return out
+
+
+# ---------- formatting ----------
+
+def test_money_and_date_formatting():
+    assert money(36000) == "36,000"
+    assert money(1234567) == "1,234,567"
+    assert money(500) == "500"
+    assert cn_date(datetime.date(2026, 12, 3)) == "2026年12月3日"
+
+
+@pytest.mark.parametrize(
+    ("f", "expected"),
+    [
+        (CaseFacts(debt_amount=36000, affordable_monthly=1500), "分 24 期，每期 1,500 元（共 36,000 元）"),
+        (CaseFacts(debt_amount=32000, affordable_monthly=1500, requested_plan="installment"),
+         "分 22 期，每期 1,455 元（最后一期 1,445 元，共 32,000 元）"),
+        (CaseFacts(debt_amount=200000, affordable_monthly=1000),
+         "分 60 期，每期 3,334 元（最后一期 3,294 元，共 200,000 元）"),
+        (CaseFacts(debt_amount=5000, affordable_monthly=8000), "一次性结清 5,000 元"),
+        (CaseFacts(debt_amount=32000, affordable_monthly=1000, requested_plan="extension"),
+         "延期 30 天至 2026年12月23日，今天先还 1,000 元，剩余 31,000 元到期前还清"),
+        (CaseFacts(debt_amount=12000, requested_plan="extension"),
+         "延期 30 天至 2026年12月23日，到期前一次性还清 12,000 元"),
+    ],
+)
+def test_plan_summary(f, expected):
+    assert plan_summary(f, make_plan(f, TODAY)) == expected
+
+
+# ---------- every case of the matrix ----------
+
+@pytest.mark.parametrize("f", CASES)
+def test_drafts_contain_lender_and_numbers(f):
+    plan, drafts, _ = rendered(f)
+    for text in (drafts.phone_script, drafts.written_request, drafts.short_reply):
+        if f.lender:
+            assert f.lender in text
+        for number in plan_numbers(f, plan):
+            assert number in text, (number, text)
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_no_template_residue(f):
+    _, drafts, staff = rendered(f)
+    for text in all_texts(drafts, staff):
+        assert text.strip()
+        assert "{{" not in text and "}}" not in text and "{%" not in text and "%}" not in text
+        assert not re.search(r"\{[A-Za-z_][A-Za-z_0-9]*\}", text), text
+        for junk in ("None", "Undefined", "True", "False", "nan", "\n\n\n"):
+            assert junk not in text, (junk, text)
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_placeholders_only_for_unknowable_facts(f):
+    _, drafts, staff = rendered(f)
+    found = set()
+    for text in all_texts(drafts, staff):
+        found |= set(PLACEHOLDER_RE.findall(text))
+    assert found <= set(PLACEHOLDERS), found
+    assert ("【机构名称】" in found) == (f.lender is None)
+    assert "【您的姓名】" in drafts.written_request and "【联系电话】" in drafts.written_request
+    is_card = f.lender_type == "credit_card"
+    assert ("【卡号后四位】" in found) == is_card
+    assert ("【借款合同编号或账户尾号】" in found) == (not is_card)
+    # the bot knows these facts: they are written out, never asked for
+    spoken = PLACEHOLDER_RE.findall(drafts.phone_script + drafts.short_reply + drafts.checklist)
+    assert set(spoken) <= {"【机构名称】"}
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_short_reply_is_short(f):
+    _, drafts, _ = rendered(f)
+    assert len(drafts.short_reply) <= 125, (len(drafts.short_reply), drafts.short_reply)
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_never_promises_interest_stop_or_a_right(f):
+    _, drafts, staff = rendered(f)
+    for text in all_texts(drafts, staff):
+        for phrase in ("停止计息", "不再计息", "利息会停止", "免息", "必须同意", "必须给我", "有权要求",
+                       "法律规定", "征信修复后", "消除逾期记录"):
+            assert phrase not in text, (phrase, text)
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_asks_for_rate_and_total_in_writing(f):
+    plan, drafts, _ = rendered(f)
+    for text in (drafts.phone_script, drafts.written_request):
+        assert "年化利率" in text
+        assert "书面" in text
+    if isinstance(plan, InstallmentPlan) and not plan.is_one_off:
+        assert "总还款" in drafts.phone_script or "总共要还" in drafts.phone_script
+        assert "总还款金额" in drafts.written_request
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_card_article_only_for_credit_card_installments(f):
+    plan, drafts, _ = rendered(f)
+    card_installment = (f.lender_type == "credit_card" and isinstance(plan, InstallmentPlan)
+                        and not plan.is_one_off)
+    for text in (drafts.phone_script, drafts.written_request):
+        assert ("第七十条" in text) == card_installment
+        assert ("个性化分期" in text) == card_installment
+    if isinstance(plan, InstallmentPlan) and not plan.is_one_off and not card_installment:
+        assert "协商分期" in drafts.phone_script
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_capped_plan_says_plainly_it_is_above_affordability(f):
+    plan, drafts, staff = rendered(f)
+    capped = isinstance(plan, InstallmentPlan) and plan.capped_at_max_term
+    affordable = f"{f.affordable_monthly:,} 元" if f.affordable_monthly else None
+    assert ("60 期（5 年）" in drafts.phone_script) == capped
+    for text in (drafts.phone_script, drafts.written_request):
+        if capped:
+            assert affordable in text and f"{plan.monthly_amount:,} 元" in text
+            assert "高于" in text or "超过" in text or "超出" in text
+    assert any(flag.startswith("月供超出承受能力") for flag in staff.risk_flags) == capped
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_fee_waiver_paragraph_only_when_asked(f):
+    _, drafts, _ = rendered(f)
+    asked = f.requested_plan == "fee_waiver"
+    for text in (drafts.phone_script, drafts.written_request):
+        assert ("减免" in text) == asked
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_phone_script_structure(f):
+    _, drafts, _ = rendered(f)
+    script = drafts.phone_script
+    for part in ("一、", "二、", "三、", "四、", "五、", "工号", "委托", "官方", "对方：", "您："):
+        assert part in script, part
+    assert script.count("对方：") >= 2
+    assert script.count("对方：") == script.count("您：")
+    assert ("我们明天上门" in script) == ("visit" in f.threat_types)
+    assert ("找你家人" in script) == ("third_party" in f.threat_types)
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_checklist_channels_follow_lender_type(f):
+    _, drafts, _ = rendered(f)
+    checklist = drafts.checklist
+    for part in ("■ 准备什么", "■ 千万别做", "■ 保存证据", "■ 催收违规可以找", "110", "12363", "12321",
+                 "伪造", "个人账户", "代办"):
+        assert part in checklist, part
+    if f.lender_type in ("credit_card", "bank_loan", "consumer_finance"):
+        assert "12378" in checklist and "jubao.nifa.org.cn" not in checklist
+    else:
+        assert "地方金融管理局" in checklist and "jubao.nifa.org.cn" in checklist
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_staff_pack_is_staff_facing(f):
+    plan, drafts, staff = rendered(f)
+    assert staff.drafts == drafts
+    for text in (staff.case_summary, staff.tell_borrower, *staff.risk_flags, *staff.next_questions):
+        assert "您" not in text, text
+    assert "借款人" in staff.case_summary and "借款人" in staff.tell_borrower
+    assert plan_summary(f, plan) in staff.case_summary
+    # crisis first, then violence (safety order)
+    assert "12356" in staff.risk_flags[0] and "110" in staff.risk_flags[1]
+    assert "12356" in staff.tell_borrower.splitlines()[0]
+
+
+def test_staff_risk_flags_and_questions():
+    f = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=60000, overdue_days=120,
+                  affordable_monthly=500, threat_types=("visit", "third_party", "lawsuit"))
+    plan = make_plan(f, TODAY)
+    staff = draft_staff(f, plan, TODAY)
+    flags = "\n".join(staff.risk_flags)
+    assert "12356" not in flags and "暴力" not in flags
+    for needle in ("上门威胁", "第三方联系", "起诉威胁", "逾期超过 90 天（120 天）", "恶意透支",
+                   "月供超出承受能力"):
+        assert needle in flags, needle
+    assert missing_facts(f) == ["monthly_income", "hardship_reason"]
+    assert len(staff.next_questions) >= 2
+    assert any("收入" in q for q in staff.next_questions)
+    assert any("原因" in q for q in staff.next_questions)
+    assert any("法院" in q for q in staff.next_questions)
+    assert "尚未掌握：月收入、困难原因" in staff.case_summary
+
+
+def test_missing_facts():
+    assert missing_facts(CaseFacts()) == ["lender", "debt_amount", "overdue_days", "monthly_income",
+                                          "affordable_monthly", "hardship_reason"]
+    full = CaseFacts(lender="借呗", lender_type="platform", debt_amount=1, overdue_days=1, monthly_income=1,
+                     affordable_monthly=1, hardship_reason="其他")
+    assert missing_facts(full) == []
+    assert missing_facts(CaseFacts(requested_plan="extension"))[-1] == "extension_days"
+
+
+def test_no_risk_flags_for_a_calm_case():
+    f = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=36000, overdue_days=30,
+                  monthly_income=5000, affordable_monthly=1500, hardship_reason="疾病/意外")
+    staff = draft_staff(f, make_plan(f, TODAY), TODAY)
+    assert staff.risk_flags == ()
+    assert staff.next_questions == ()
+
+
+def test_extension_flag_when_remaining_exceeds_monthly_affordability():
+    f = CaseFacts(lender="借呗", lender_type="platform", debt_amount=8000, affordable_monthly=3000,
+                  hardship_reason="工资拖欠")
+    plan = make_plan(f, TODAY)
+    assert isinstance(plan, ExtensionPlan)
+    assert any("5,000 元" in flag for flag in draft_staff(f, plan, TODAY).risk_flags)
+
+
+def test_lender_types_all_covered_by_matrix():
+    assert {f.lender_type for f in CASES if f.lender_type} == set(LENDER_TYPES)

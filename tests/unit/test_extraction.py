@@ -1,0 +1,88 @@
+"""Message → case facts: roles, form answers, corrections, "不知道", threats and plan requests."""
+
+from typing import Any
+
+from actions.extraction import detect_script, extract_facts
+from components.cn_numbers import extract
+
+
+def _entities(text: str, lender: str | None = None) -> list[dict[str, Any]]:
+    amounts, durations = extract(text)
+    ents: list[dict[str, Any]] = []
+    for kind, spans in (("amount", amounts), ("duration", durations)):
+        for s in spans:
+            ent: dict[str, Any] = {"entity": kind, "value": s.value}
+            if s.role:
+                ent["role"] = s.role
+            ents.append(ent)
+    if lender:
+        ents.append({"entity": "lender", "value": lender})
+    return ents
+
+
+def _facts(text: str, *, intent: str = "inform", requested: str | None = None, lender: str | None = None,
+           raw: str | None = None, **current: Any) -> dict[str, Any]:
+    return extract_facts(intent=intent, entities=_entities(text, lender), text=text, raw_text=raw or text,
+                         requested_slot=requested, current=current)
+
+
+def test_full_sentence_fills_every_fact_by_role() -> None:
+    out = _facts("欠招行信用卡三万二，逾期两个月，月收入五千，每月能还一千五，失业了", lender="招商银行")
+    assert out["lender"] == "招商银行" and out["lender_type"] == "credit_card"
+    assert (out["debt_amount"], out["overdue_days"], out["monthly_income"], out["affordable_monthly"]) == \
+        (32000, 60, 5000, 1500)
+    assert out["hardship_reason"] == "失业/收入下降"
+
+
+def test_bare_answer_goes_to_the_requested_slot() -> None:
+    assert _facts("三万二左右", requested="debt_amount")["debt_amount"] == 32000
+    assert _facts("一千五吧", requested="affordable_monthly")["affordable_monthly"] == 1500
+    assert _facts("两个月了", requested="overdue_days")["overdue_days"] == 60
+
+
+def test_correction_changes_the_fact_given_last() -> None:
+    out = _facts("不对，是四万", intent="deny", debt_amount=32000.0, last_fact="debt_amount")
+    assert out["debt_amount"] == 40000
+
+
+def test_dont_know_is_recorded_for_the_requested_slot() -> None:
+    out = _facts("不知道", requested="affordable_monthly", facts_unknown=[])
+    assert out["facts_unknown"] == ["affordable_monthly"]
+    assert "affordable_monthly" not in out
+
+
+def test_no_income_answer_is_zero() -> None:
+    assert _facts("没工作 没收入", requested="monthly_income")["monthly_income"] == 0
+
+
+def test_not_overdue_yet() -> None:
+    assert _facts("还没逾期", requested="overdue_days")["overdue_days"] == 0
+
+
+def test_extension_request_takes_the_duration_as_extension() -> None:
+    out = _facts("能不能宽限一个月", intent="request_extension")
+    assert out["extension_days"] == 30 and out["requested_plan"] == "extension"
+
+
+def test_threats_accumulate_once() -> None:
+    out = _facts("又打给我妈了", intent="report_third_party_contact", threat_types=["visit"])
+    assert out["threat_types"] == ["visit", "third_party"]
+    assert "threat_types" not in _facts("又打我妈", intent="report_third_party_contact", threat_types=["third_party"])
+
+
+def test_crisis_sets_the_flag() -> None:
+    assert _facts("不想活了", intent="express_crisis")["crisis_flag"] is True
+
+
+def test_script_detection() -> None:
+    assert detect_script("佢哋打俾我公司", None) is None  # no character differs from Simplified: unknown
+    assert detect_script("他們說要上門", None) == "tw"
+    assert detect_script("佢哋話要上門", None) == "hk"
+    assert detect_script("他们说要上门", "tw") == "simplified"
+    assert detect_script("想分期，欠建设银行三万", None) == "simplified"  # full-width punctuation is not Traditional
+
+
+def test_correction_while_another_slot_is_asked() -> None:
+    out = _facts("不对，是四万", intent="deny", requested="affordable_monthly", debt_amount=30000.0,
+                 last_fact="debt_amount,overdue_days")
+    assert out["debt_amount"] == 40000 and "affordable_monthly" not in out
