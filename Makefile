@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean
+.PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean examples
 
 help:
 	@echo "make run    — install, train if needed, start the bot (http://localhost:5005)"
@@ -71,3 +71,6 @@ test: lint validate unit train nlu-eval core-test integration
 
 clean:
 	rm -rf models $(REPORTS) .pytest_cache .ruff_cache var
+
+examples: $(MODEL)
+	$(PY) scripts/transcripts.py --out docs/examples.md

@@ -32,6 +32,17 @@ _ZERO_MONEY = re.compile(
     r"(没有收入|没收入|没工作|零收入|没有工作|一分都?没有|拿不出|一分钱都|没钱|没有钱|失业|^没有$|^0$|^零$)"
 )
 _NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|未逾期)")
+_THREAT_CUES = {
+    "visit": re.compile(
+        r"(上门|找上门|外访|去.{0,3}(单位|公司|家里|老家|村里|学校|小区)|来.{0,2}(家|单位|公司)|到.{0,2}(家|单位)来)"),
+    "lawsuit": re.compile(r"(起诉|传票|律师函|立案|坐牢|仲裁|强制执行|报警抓|抓我|判刑|列入失信)"),
+    "third_party": re.compile(
+        r"((打给|打到|打电话给|联系|找|告诉|发给|群发|骚扰).{0,4}"
+        r"(家人|家里人|爸|妈|父母|老婆|老公|妻子|丈夫|同事|领导|朋友|亲戚|紧急联系人|通讯录|单位|公司)|爆通讯录)"),
+    "harassment": re.compile(r"(骂|辱骂|恐吓|威胁|半夜|凌晨|轰炸|几十个电话|P图|p图|弄死|砍|人身安全)"),
+}
+# Intents whose words describe what happened (so threats named in them are recorded for the case summary).
+_NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
 _CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇]|點算|乜嘢")
 _TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
 
@@ -91,9 +102,9 @@ def extract_facts(
     for kind, slots in (("amount", AMOUNT_SLOTS), ("duration", DURATION_SLOTS)):
         for ent in _entities(entities, kind):
             value = _number(ent["value"])
-            if value is None:
-                continue
             role = ent.get("role")
+            if value is None or role == "other":
+                continue
             slot = ROLE_TO_SLOT.get(role) if role else None
             if role == "partial":
                 slot = "affordable_monthly"
@@ -139,11 +150,13 @@ def extract_facts(
     plan = PLAN_BY_INTENT.get(intent or "")
     if plan:
         updates["requested_plan"] = plan
-    threat = THREAT_BY_INTENT.get(intent or "")
-    if threat:
-        threats = list(current.get("threat_types") or [])
-        if threat not in threats:
-            updates["threat_types"] = [*threats, threat]
+    threats = list(current.get("threat_types") or [])
+    found = [THREAT_BY_INTENT[intent]] if intent in THREAT_BY_INTENT else []
+    if intent in _NARRATIVE_INTENTS:
+        found += [kind for kind, cue in _THREAT_CUES.items() if cue.search(text)]
+    new = [t for t in dict.fromkeys(found) if t not in threats]
+    if new:
+        updates["threat_types"] = threats + new
     if intent == "express_crisis":
         updates["crisis_flag"] = True
     return updates

@@ -6,7 +6,8 @@ Pure functions, no Rasa imports. Numerals are converted by cn2an ("smart" mode h
 
 Roles let the dialogue tell the amounts apart: ``debt`` (total owed), ``income`` (monthly income),
 ``affordable`` (what can be paid each month), ``partial`` (a one-off sum available now); durations are
-``overdue`` or ``extension``. No role means the sentence gives no clue; the form then uses the amount
+``overdue``, ``extension`` or ``other`` (about something else:
+工资拖了两个月, 住院半个月). No role means the sentence gives no clue; the form then uses the amount
 for the slot it has just asked for.
 """
 
@@ -57,6 +58,10 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|欠了|断供|过了|超了|晚了|已经|停了|没交|断了)")
 _EXTENSION_CUE = re.compile(r"(宽限|延期|延后|延长|缓|推迟|推后|往后|再给|多给|晚点|等|给我|再要|需要|后再还|后还)")
+# A duration right after these words is about something else (工资拖了两个月, 住院半个月, 失业半年).
+_OTHER_DURATION_CUE = re.compile(
+    r"(工资|薪水|薪资|上班|工作|失业|住院|生病|病了|生意|停工|停业|找工作|打工|离婚|坐月子)"
+)
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
 
 
@@ -146,6 +151,8 @@ def _amount_role(text: str, start: int, end: int) -> str | None:
 def _duration_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start, 8)
     after = _clause_after(text, end, 6)
+    if _OTHER_DURATION_CUE.search(before) and not re.search(r"(逾期|宽限|延期|没还)", before):
+        return "other"
     ext = [m.end() for m in _EXTENSION_CUE.finditer(before)]
     ovd = [m.end() for m in _OVERDUE_CUE.finditer(before)]
     if ext or ovd:

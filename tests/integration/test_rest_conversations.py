@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from conftest import Servers, texts
-
 from components.normalizer import to_simplified
+from harness.servers import Servers, texts
 
 
 def new_sender(prefix: str) -> str:

@@ -61,3 +61,8 @@ def test_counts_dates_and_times_are_not_money(text: str) -> None:
 def test_month_names_are_not_durations() -> None:
     assert _values("3月15号要还")[1] == []
     assert _values("逾期3月了")[1] == [(90, "overdue")]
+
+
+def test_durations_about_something_else_get_the_other_role() -> None:
+    assert _values("工资拖了两个月没发")[1] == [(60, "other")]
+    assert _values("住院半个月，逾期四十多天")[1] == [(15, "other"), (40, "overdue")]

@@ -86,3 +86,14 @@ def test_correction_while_another_slot_is_asked() -> None:
     out = _facts("不对，是四万", intent="deny", requested="affordable_monthly", debt_amount=30000.0,
                  last_fact="debt_amount,overdue_days")
     assert out["debt_amount"] == 40000 and "affordable_monthly" not in out
+
+
+def test_a_wage_delay_is_not_the_overdue_time() -> None:
+    out = _facts("这个月实在还不上了，公司工资拖了两个月没发", intent="cannot_pay")
+    assert "overdue_days" not in out and out["hardship_reason"] == "工资拖欠"
+
+
+def test_threats_named_in_a_case_description_are_recorded() -> None:
+    out = _facts("借款人欠广发信用卡五万二，催收说要去她单位，还打给了她同事", intent="inform")
+    assert out["threat_types"] == ["visit", "third_party"]
+    assert "threat_types" not in _facts("上门催收合法吗", intent="ask_legality")

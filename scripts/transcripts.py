@@ -1,0 +1,86 @@
+"""Run three example conversations against the real bot and write them to docs/examples.md.
+
+The transcript is what the bot answered, produced by running it (model + action server), not written
+by hand: `make examples` regenerates it after a change to the dialogue or the templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+from harness.servers import ROOT, Servers
+
+CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
+    ("借款人被威胁上门，随后申请分期", "borrower", None, [
+        "催收发短信说明天要上门找我",
+        "上门催收合法吗",
+        "我想申请分期",
+        "招行信用卡",
+        "三万二左右",
+        "两个月了",
+        "失业了，一直没找到工作",
+        "每个月最多能还一千五",
+    ]),
+    ("这个月还不上，想申请延期", "borrower", None, [
+        "这个月实在还不上了，公司工资拖了两个月没发",
+        "借呗",
+        "八千",
+        "还没逾期，下周五到期",
+        "每月能还三千",
+    ]),
+    ("热线工作人员录入个案", "staff", {"audience": "staff"}, [
+        "借款人王女士，欠广发信用卡五万二，逾期95天，催收说要去她单位，还打给了她同事",
+        "她想分期",
+        "生病住院了一段时间，收入下降",
+        "每月大概能还一千二",
+    ]),
+]
+
+
+def render(title: str, audience: str, turns: list[tuple[str, list[dict]]]) -> list[str]:
+    who = "热线工作人员" if audience == "staff" else "借款人"
+    lines = [f"## {title}", ""]
+    for user, replies in turns:
+        lines += [f"**{who}**：{user}", ""]
+        for reply in replies:
+            text = reply.get("text") or ""
+            if text:
+                lines += ["> " + line if line else ">" for line in text.splitlines()]
+                lines.append("")
+            if reply.get("buttons"):
+                lines += ["> 按钮：" + " · ".join(b["title"] for b in reply["buttons"]), ""]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "examples.md"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = Servers(Path(tmp))
+        servers.start_actions()
+        servers.start_rasa()
+        try:
+            doc = ["# 示例对话", "",
+                   f"由 `make examples` 运行机器人生成（{datetime.date.today():%Y-%m-%d}，"
+                   "模型 `models/latest.tar.gz`），"
+                   "不是手写的。每段对话都是新的会话。", ""]
+            for title, audience, metadata, messages in CONVERSATIONS:
+                sender = f"example-{uuid.uuid4().hex[:8]}"
+                turns = [(m, servers.say(sender, m, metadata=metadata)) for m in messages]
+                doc += render(title, audience, turns)
+        finally:
+            servers.stop_rasa()
+            servers.stop_actions()
+    Path(args.out).write_text("\n".join(doc).rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
