@@ -6,6 +6,7 @@ Thin wrappers around the pure modules in this package:
 - ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
   lookup table and synonyms in ``data/nlu/lenders.yml``.
 - ``ChineseNumberExtractor``: money amounts and durations with roles (``cn_numbers``).
+- ``CrisisSafetyNet``: explicit self-harm cues override the intent with ``express_crisis`` (``crisis_cues``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import action_server_guard, cn_numbers
+from components.crisis_cues import has_crisis_cue
 from components.normalizer import normalize
 
 TEXT_ORIGINAL = "text_original"
@@ -203,4 +205,37 @@ class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
             entities = [self._entity("amount", s) for s in amounts] + [self._entity("duration", s) for s in durations]
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisSafetyNet(GraphComponent):
+    """Runs after DIET: a message with an explicit self-harm cue is routed to ``express_crisis``.
+
+    The classifier's own ranking is kept (the crisis intent is moved to the top), and the message is marked
+    ``crisis_safety_net: true`` so evaluations can count how often the net, not DIET, caught it.
+    """
+
+    CRISIS = "express_crisis"
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisSafetyNet:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == self.CRISIS or not has_crisis_cue(message.get(TEXT) or ""):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
+            top = {"name": self.CRISIS, "confidence": 1.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+            message.set("crisis_safety_net", True, add_to_output=True)
         return messages

@@ -135,8 +135,9 @@ def main() -> int:
     gold = [r["intent"] for r in rows]
     # The FallbackClassifier may replace the top intent; score the classifier's own top intent too.
     pred_final = [p["intent"]["name"] for p in parses]
-    pred = [p["intent_ranking"][0]["name"] if p["intent"]["name"] == "nlu_fallback" and len(p["intent_ranking"]) > 1
-            else p["intent"]["name"] for p in parses]
+    pred = [p["intent"]["name"] if p["intent"]["name"] != "nlu_fallback"
+            else next((r["name"] for r in p["intent_ranking"] if r["name"] != "nlu_fallback"), "nlu_fallback")
+            for p in parses]
     conf = [max((r["confidence"] for r in p["intent_ranking"] if r["name"] != "nlu_fallback"), default=0.0)
             for p in parses]
     labels = sorted(set(gold))
@@ -145,6 +146,7 @@ def main() -> int:
     macro_f1_with_fallback = f1_score(gold, pred_final, labels=labels, average="macro", zero_division=0)
     accuracy = sum(g == p for g, p in zip(gold, pred)) / len(gold)
     ents = entity_scores(rows, parses)
+    safety_net = [r["text"] for r, p in zip(rows, parses) if p.get("crisis_safety_net")]
     errors = [{"text": r["text"], "gold": g, "pred": p, "confidence": round(c, 3)}
               for r, g, p, c in zip(rows, gold, pred, conf) if g != p]
 
@@ -156,7 +158,7 @@ def main() -> int:
         "macro_f1_after_fallback": macro_f1_with_fallback,
         "crisis_recall": report["express_crisis"]["recall"],
         "per_intent": {k: report[k] for k in labels}, "entities": ents, "errors": errors,
-        "fallback": fallback_analysis(gold, pred, conf),
+        "fallback": fallback_analysis(gold, pred, conf), "crisis_safety_net": safety_net,
     }
     (out / "nlu_holdout.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -165,7 +167,8 @@ def main() -> int:
         f"{len(rows)} messages, {len(labels)} intents (`{args.holdout}`, never trained on).", "",
         f"- intent macro-F1 **{macro_f1:.3f}**, accuracy {accuracy:.3f} "
         f"(after the fallback threshold: macro-F1 {macro_f1_with_fallback:.3f})",
-        f"- express_crisis recall **{report['express_crisis']['recall']:.3f}**",
+        f"- express_crisis recall **{report['express_crisis']['recall']:.3f}** (the crisis safety net changed "
+        f"{len(safety_net)} prediction(s): {'; '.join(safety_net) or '—'})",
         f"- entity values right in **{ents['all']['correct']}/{ents['all']['messages']}** messages that contain "
         f"lender/amount/duration ({(ents['all']['accuracy'] or 0):.1%}); roles right "
         f"{ents['roles']['correct']}/{ents['roles']['annotated']}", "",

@@ -121,3 +121,15 @@ def test_action_server_outage_gets_a_message_and_the_chat_continues(servers: Ser
     finally:
         servers.start_actions()
     assert "上门" in texts(servers.say(sender, "上门催收合法吗"))
+
+
+def test_a_new_session_keeps_the_case_facts(servers: Servers) -> None:
+    sender = new_sender("session")
+    servers.say(sender, "欠招联好期贷一万二，逾期一个半月")
+    servers.say(sender, "/session_start")  # what Rasa does after the inactivity timeout
+    events = servers.tracker(sender)["events"]
+    assert sum(1 for e in events if e.get("event") == "session_started") >= 2
+    body = texts(servers.say(sender, "想申请延期还款"))
+    assert "哪家" not in body and "一共欠多少" not in body
+    slots = servers.tracker(sender)["slots"]
+    assert slots["lender"] == "招联消费金融" and slots["debt_amount"] == 12000 and slots["overdue_days"] == 45

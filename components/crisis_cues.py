@@ -1,0 +1,25 @@
+"""Self-harm cues that must reach crisis help even when the classifier misses them. Pure.
+
+A safety net, not the classifier: DIET recognises most crisis messages; these explicit cues catch the rest
+(a borrower on a rooftop writing four words). Words a collector said to the borrower (「叫我去死」) are
+excluded: that is harassment to report, and the dialogue handles it as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CUES = re.compile(
+    r"(不想活|唔想活|活不下去|活着没意思|活着没意义|活着有什么意思|想死|寻死|自杀|轻生|了结自己|结束自己|结束生命|结束这一切|"
+    r"一了百了|一死了之|死了算了|死了就不用|不如死了|死掉算了|去死算了|跳楼|跳河|跳江|跳海|卧轨|割腕|上吊|烧炭|"
+    r"安眠药|喝农药|遗书|遗言|永别了|下辈子再见|站在天台|天台上|楼顶上|zisha|自sha)"
+)
+_SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我)去?$")
+
+
+def has_crisis_cue(text: str) -> bool:
+    """True when the (normalised) text contains an explicit self-harm cue in the user's own voice."""
+    for m in _CUES.finditer(text or ""):
+        if not _SAID_BY_OTHERS.search(text[max(0, m.start() - 3):m.start()]):
+            return True
+    return False
