@@ -135,7 +135,7 @@ class ValidateDebtProfileForm(FormValidationAction):
         filled_now = set(tracker.slots_to_validate())
         events = await super().run(dispatcher, tracker, domain)
         intent = latest_intent(tracker)
-        if not requested or requested in filled_now or intent not in FORM_ANSWER_INTENTS or intent == "deny":
+        if not requested or requested in filled_now or intent not in FORM_ANSWER_INTENTS:
             return events
         unknown = set(tracker.get_slot("facts_unknown") or [])
         if requested in unknown:
@@ -145,6 +145,8 @@ class ValidateDebtProfileForm(FormValidationAction):
                 say(dispatcher, tracker, "没关系，我们从收入和开支来估算。")
             # Accept "don't know": the slot is dropped from required_slots (or re-asked for debt_amount).
             return [*events, SlotSet(requested, None)]
+        if intent == "deny":
+            return events  # 「算了」: nothing extracted, the form is rejected and the pause rule runs
         if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
             return events
         reask = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
@@ -331,10 +333,19 @@ class ActionPauseForm(Action):
         return [SlotSet("pending_offer", None)]
 
 
-class ActionDeclineOffer(Action):
+class ActionHandleDeny(Action):
+    """「不」 outside the form: a correction of a fact (「不对，是两万」), declining the offer, or a plain no."""
+
     def name(self) -> str:
-        return "action_decline_offer"
+        return "action_handle_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say(dispatcher, tracker, replies.decline_offer_message())
+        changed = set(tracker.slots_to_validate()) & {"lender", "debt_amount", "overdue_days", "monthly_income",
+                                                      "affordable_monthly", "extension_days"}
+        if changed:
+            return await ActionAcknowledgeFacts().run(dispatcher, tracker, domain)
+        if tracker.get_slot("pending_offer"):
+            say(dispatcher, tracker, replies.decline_offer_message())
+        else:
+            dispatcher.utter_message(response="utter_ok")
         return [SlotSet("pending_offer", None)]

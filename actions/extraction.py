@@ -19,8 +19,9 @@ AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essentia
 DURATION_SLOTS = ("overdue_days", "extension_days")
 ROLE_TO_SLOT = {
     "debt": "debt_amount", "income": "monthly_income", "affordable": "affordable_monthly",
-    "overdue": "overdue_days", "extension": "extension_days",
+    "overdue": "overdue_days", "extension": "extension_days", "expenses": "essential_expenses",
 }
+IGNORED_ROLES = {"other", "fee"}
 PLAN_BY_INTENT = {"request_installment": "installment", "request_extension": "extension",
                   "request_fee_waiver": "fee_waiver"}
 THREAT_BY_INTENT = {"report_visit_threat": "visit", "report_lawsuit_threat": "lawsuit",
@@ -41,6 +42,11 @@ _THREAT_CUES = {
         r"(家人|家里人|爸|妈|父母|老婆|老公|妻子|丈夫|同事|领导|朋友|亲戚|紧急联系人|通讯录|单位|公司)|爆通讯录)"),
     "harassment": re.compile(r"(骂|辱骂|恐吓|威胁|半夜|凌晨|轰炸|几十个电话|P图|p图|弄死|砍|人身安全)"),
 }
+# Intents whose unlabelled numbers may be taken as case facts (not a fee in a question, not call counts).
+_FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
+_LENDER_NOISE = re.compile(
+    r"(信用卡|贷款|借款|网贷|那笔|那个|那家|的|欠|是|了|吧|呀|啊|哦|嗯|app|APP|[，,。.!！?？\s])"
+)
 # Intents whose words describe what happened (so threats named in them are recorded for the case summary).
 _NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
 _CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇]|點算|乜嘢")
@@ -99,11 +105,19 @@ def extract_facts(
         updates["lender"] = name
         updates["lender_type"] = lender_type(name, text)
 
+    elif requested_slot == "lender" and intent in _FACT_INTENTS | {"affirm", "nlu_fallback"} \
+            and not _UNKNOWN.search(text):
+        # A lender the registry does not know (国泰世华信用卡, 某某小贷): take the name as given.
+        name = _LENDER_NOISE.sub("", text)
+        if 2 <= len(name) <= 12 and not re.search(r"\d", name):
+            updates["lender"] = name
+            updates["lender_type"] = lender_type(name, text)
+
     for kind, slots in (("amount", AMOUNT_SLOTS), ("duration", DURATION_SLOTS)):
         for ent in _entities(entities, kind):
             value = _number(ent["value"])
             role = ent.get("role")
-            if value is None or role == "other":
+            if value is None or role in IGNORED_ROLES:
                 continue
             slot = ROLE_TO_SLOT.get(role) if role else None
             if role == "partial":
@@ -115,6 +129,8 @@ def extract_facts(
                     slot = last_of_kind
                 elif requested_slot in slots:
                     slot = requested_slot
+                elif intent not in _FACT_INTENTS:
+                    slot = None
                 elif kind == "amount":
                     slot = "debt_amount" if current.get("debt_amount") is None else None
                 elif intent == "request_extension" or (current.get("requested_plan") == "extension" and \

@@ -7,7 +7,8 @@ Pure functions, no Rasa imports. Numerals are converted by cn2an ("smart" mode h
 Roles let the dialogue tell the amounts apart: ``debt`` (total owed), ``income`` (monthly income),
 ``affordable`` (what can be paid each month), ``partial`` (a one-off sum available now); durations are
 ``overdue``, ``extension`` or ``other`` (about something else:
-工资拖了两个月, 住院半个月). No role means the sentence gives no clue; the form then uses the amount
+工资拖了两个月, 住院半个月); amounts can also be ``fee`` (收费三千) or ``expenses``
+(每月开销三千二). No role means the sentence gives no clue; the form then uses the amount
 for the slot it has just asked for.
 """
 
@@ -38,10 +39,13 @@ _MONEY_CONTEXT = re.compile(
 )
 
 _DURATION_RE = re.compile(
-    rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?P<unit>个?月|天|日|周|个?星期|个?礼拜|年)(?P<half2>半)?"
-    r"|(?P<halfonly>半个?月|半年)"
+    rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>多))?"
+    r"(?P<unit>个?月|天|日|周|个?星期|个?礼拜|年)(?P<half2>半)?"
+    r"|(?P<halfonly>半个?多?月|半年)"
 )
 _NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
+# 「一个月到手四千」「一个月能还八百」: "a month" as a rate, not a length of time.
+_PER_MONTH_AFTER = re.compile(r"^(?:到手|收入|工资|挣|赚|能|最多|只能|开销|花|大概|差不多|也就|才|就|固定|要还|还)")
 _UNIT_DAYS = {
     "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
 }
@@ -62,6 +66,9 @@ _EXTENSION_CUE = re.compile(r"(宽限|延期|延后|延长|缓|推迟|推后|往
 _OTHER_DURATION_CUE = re.compile(
     r"(工资|薪水|薪资|上班|工作|失业|住院|生病|病了|生意|停工|停业|找工作|打工|离婚|坐月子)"
 )
+# Amounts that are fees or living costs, not the debt or a payment (收费三千, 每月开销三千二).
+_FEE_CUE = re.compile(r"(收费|收我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金)")
+_EXPENSE_CUE = re.compile(r"(开销|开支|花销|花费|房租|生活费|必要支出|日常支出)")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
 
 
@@ -133,6 +140,10 @@ def _clause_after(text: str, end: int, width: int = 6) -> str:
 def _amount_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start)
     after = _clause_after(text, end)
+    if _FEE_CUE.search(before[-6:]):
+        return "fee"
+    if _EXPENSE_CUE.search(before[-6:]):
+        return "expenses"
     best: tuple[int, str | None] = (-1, None)
     for role, cue in _ROLE_CUES:
         for m in cue.finditer(before):
@@ -170,7 +181,10 @@ def find_durations(text: str) -> list[Span]:
         if _NOT_DURATION_AFTER.match(text[m.end():]):
             continue
         unit = m.group("unit") or ""
-        if unit == "月" and not (m.group("half1") or m.group("half2")):
+        if m.group("num") in ("一", "1") and unit in ("个月", "月") and not m.group("approx2") \
+                and _PER_MONTH_AFTER.match(text[m.end():]):
+            continue
+        if unit == "月" and not (m.group("half1") or m.group("half2") or m.group("approx2")):
             # 3月 alone is usually a month name (3月份, 3月15号); as a duration only after 逾期/拖 etc.
             if not (_OVERDUE_CUE.search(_clause_before(text, m.start(), 6))
                     or _EXTENSION_CUE.search(_clause_before(text, m.start(), 6))):

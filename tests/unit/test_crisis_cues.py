@@ -5,7 +5,8 @@ from components.normalizer import normalize
 
 
 @pytest.mark.parametrize("text", ["我真的不想活了", "这样下去不如死了算了", "准备好安眠药了", "现在一个人在楼顶上",
-                                  "唔想活落去", "給家人寫好了遺書", "还不上就一了百了"])
+                                  "唔想活落去", "給家人寫好了遺書", "还不上就一了百了",
+                                  "我就是个累赘 不想拖累家人了"])
 def test_self_harm_cues_are_caught(text: str) -> None:
     assert has_crisis_cue(normalize(text))
 

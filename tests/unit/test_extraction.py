@@ -97,3 +97,30 @@ def test_threats_named_in_a_case_description_are_recorded() -> None:
     out = _facts("借款人欠广发信用卡五万二，催收说要去她单位，还打给了她同事", intent="inform")
     assert out["threat_types"] == ["visit", "third_party"]
     assert "threat_types" not in _facts("上门催收合法吗", intent="ask_legality")
+
+
+def test_numbers_in_threat_reports_and_fee_questions_are_not_case_facts() -> None:
+    assert "overdue_days" not in _facts("一天打二十几个电话 从早打到晚", intent="report_harassment")
+    assert "debt_amount" not in _facts("有个公司说能帮我停息挂账 收费三千 靠谱吗", intent="ask_debt_service")
+
+
+def test_a_month_as_a_rate_is_not_an_extension() -> None:
+    out = _facts("一个月到手四千出头", intent="inform", requested="monthly_income", extension_days=60.0)
+    assert "extension_days" not in out and out["monthly_income"] == 4000
+
+
+def test_more_than_n_months() -> None:
+    assert _facts("一个多月了", requested="overdue_days")["overdue_days"] == 30
+    assert _facts("逾期两个多月", intent="inform")["overdue_days"] == 60
+
+
+def test_an_unknown_lender_is_taken_as_given_when_asked() -> None:
+    out = _facts("国泰世华信用卡", requested="lender")
+    assert out["lender"] == "国泰世华"
+    assert "lender" not in _facts("不知道是哪家", requested="lender")
+
+
+def test_expenses_and_reduced_income() -> None:
+    out = _facts("每月开销三千二", requested="essential_expenses")
+    assert out["essential_expenses"] == 3200
+    assert _facts("厂里减产，工资少了一半", intent="cannot_pay")["hardship_reason"] == "失业/收入下降"
