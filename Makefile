@@ -9,19 +9,23 @@ PY          := $(VENV)/bin/python
 RASA        := $(VENV)/bin/rasa
 STAMP       := $(VENV)/.installed
 MODEL       := models/latest.tar.gz
+WEB_STAMP   := web/node_modules/.installed
 REPORTS     := reports
 TRAIN_INPUTS := config.yml $(shell find domain data components dicts -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean examples
+.PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean examples \
+	web browser-deps channels-test browser-test
 
 help:
 	@echo "make run    — install, train if needed, start the bot (http://localhost:5005)"
 	@echo "make test   — lint, validate data, unit tests, train, held-out NLU eval, story tests, HTTP tests"
 	@echo "make eval   — held-out NLU evaluation → reports/"
 	@echo "make train  — train models/latest.tar.gz if data/config/domain changed"
+	@echo "make channels-test — staff API + WeCom tests and browser tests (Playwright + Debian chromium)"
+	@echo "make browser-test  — browser tests only; screenshots → docs/screenshots/"
 
 $(STAMP): requirements.in requirements.lock
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
@@ -40,7 +44,7 @@ $(MODEL): $(STAMP) $(TRAIN_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(WEB_STAMP)
 	@scripts/run.sh
 
 lint: $(STAMP)
@@ -66,7 +70,31 @@ core-test: $(MODEL)
 integration: $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
-test: lint validate unit train nlu-eval core-test integration
+# Web widget + staff console assets: socket.io-client from npm (web/package-lock.json), served from node_modules.
+$(WEB_STAMP): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: $(WEB_STAMP)
+
+# Debian's Chromium and CJK fonts for the browser tests (apt, as root); Playwright never downloads a browser.
+browser-deps:
+	@need=(); [ -x /usr/bin/chromium ] || need+=(chromium); \
+	  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk); \
+	  if [ $${#need[@]} -gt 0 ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "apt-get install $${need[*]}"; apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null; \
+	    else echo "browser tests need: apt-get install $${need[*]}" >&2; exit 1; fi; fi
+
+# WeCom + staff API tests and the browser tests share one Rasa server (tests/conftest.py).
+channels-test: $(MODEL) $(WEB_STAMP) browser-deps
+	$(PY) -m pytest -q tests/channels tests/web
+
+browser-test: $(MODEL) $(WEB_STAMP) browser-deps
+	$(PY) -m pytest -q tests/web
+
+test: lint validate unit train nlu-eval core-test integration channels-test
 	@echo "make test: all checks passed"
 
 clean:
@@ -74,3 +102,16 @@ clean:
 
 examples: $(MODEL)
 	$(PY) scripts/transcripts.py --out docs/examples.md
+
+# Benchmarks (bench/README.md). Not part of `make test`: `make bench` trains five models and runs load
+# tests (an hour or more on 2 cores) and writes reports/bench.md + plots. `make bench-smoke` runs every
+# benchmark script end to end on tiny sizes into a temporary folder (kept only when it fails).
+.PHONY: bench-smoke
+bench: $(STAMP)
+	$(PY) bench/run.py --out $(REPORTS)
+
+bench-smoke: $(MODEL)
+	@tmp=$$(mktemp -d -t bench-smoke-XXXXXX); \
+	  $(PY) bench/run.py --smoke --out $$tmp/reports --work $$tmp/work; rc=$$?; \
+	  if [ $$rc -eq 0 ]; then rm -rf $$tmp; else echo "bench-smoke failed: outputs and logs kept in $$tmp"; fi; \
+	  exit $$rc

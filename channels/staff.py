@@ -1,0 +1,130 @@
+"""Hotline staff console: page and API under ``/webhooks/staff/``.
+
+- ``GET  /webhooks/staff/console``           the console page (static; asks for the token, keeps it in the tab)
+- ``GET  /webhooks/staff/api/check``         200 when the token is right
+- ``POST /webhooks/staff/api/message``       ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case
+- ``GET  /webhooks/staff/api/case/<id>``     the case (facts, threats, risk flags, latest drafts) + messages
+
+Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOKEN`` from the environment or
+``token`` under ``channels.staff.StaffInput`` in credentials.yml (the environment wins). Rasa's
+``--auth-token`` does not cover channel blueprints, so this channel checks its own token. Without a configured
+token the API refuses everything (503); with a wrong or missing token it answers 401, in Chinese.
+
+Messages sent here carry metadata ``audience: staff`` (staff-facing output). Staff conversations have ids that
+start with ``staff-``, which the borrower widget and WeCom cannot use.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels import history
+from channels.inbound import EMPTY_REPLY, clean
+from channels.rest import WholeMessageCollector
+from channels.web import WEB_ROOT, send_file
+
+CONVERSATION_ID = re.compile(r"^staff-[A-Za-z0-9_-]{6,64}$")
+UNAUTHORIZED = ("需要员工凭证：请在请求头中提供 Authorization: Bearer <员工令牌>"
+                "（令牌由管理员通过环境变量 STAFF_TOKEN 设置）。")
+WRONG_TOKEN = "员工令牌不正确，请向管理员确认后重新输入。"
+NOT_CONFIGURED = "员工控制台未启用：服务器没有配置员工令牌（环境变量 STAFF_TOKEN 或 credentials.yml 中的 token）。"
+# The console shows case data: nothing but its own files may run, and no other site may frame it.
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+                "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
+BAD_ID = "conversation_id 应以 staff- 开头，后面是 6–64 个字母、数字、- 或 _。"
+
+
+def _error(message: str, status: int, **headers: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers=headers or None, ensure_ascii=False)
+
+
+class StaffInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "staff"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        token = os.environ.get("STAFF_TOKEN") or str((credentials or {}).get("token") or "")
+        return cls(token.strip())
+
+    def __init__(self, token: str = "") -> None:
+        self.token = token
+
+    def refused(self, request: Request) -> HTTPResponse | None:
+        """None when the request carries the staff token; otherwise the refusal to send."""
+        if not self.token:
+            return _error(NOT_CONFIGURED, 503)
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            return _error(UNAUTHORIZED, 401, **{"WWW-Authenticate": 'Bearer realm="staff"'})
+        if not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            return _error(WRONG_TOKEN, 401, **{"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("staff_console", __name__)
+        pages = {"console": "console.html", "console.js": "console.js", "console.css": "console.css"}
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": bool(self.token)})
+
+        @bp.route("/<name:str>", methods=["GET"])
+        async def page(_: Request, name: str) -> HTTPResponse:
+            if name not in pages:
+                return _error(f"找不到 {name}", 404)
+            return await send_file(WEB_ROOT, pages[name], headers=PAGE_HEADERS)
+
+        @bp.route("/api/check", methods=["GET"])
+        async def check(request: Request) -> HTTPResponse:
+            return self.refused(request) or response.json({"status": "ok"})
+
+        @bp.route("/api/case/<conversation_id:str>", methods=["GET"])
+        async def case(request: Request, conversation_id: str) -> HTTPResponse:
+            refusal = self.refused(request)
+            if refusal:
+                return refusal
+            if not CONVERSATION_ID.match(conversation_id):
+                return _error(BAD_ID, 400)
+            tracker = await history.load_tracker(request.app, conversation_id)
+            return response.json({"conversation_id": conversation_id, "case": history.case(tracker),
+                                  "messages": history.messages(tracker)}, ensure_ascii=False)
+
+        @bp.route("/api/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            refusal = self.refused(request)
+            if refusal:
+                return refusal
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                return _error('请求体不是合法的 JSON。格式：{"conversation_id": "staff-…", "message": "文字"}', 400)
+            if not isinstance(body, dict):
+                return _error("请求体应为 JSON 对象。", 400)
+            conversation_id = body.get("conversation_id")
+            if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
+                return _error(BAD_ID, 400)
+            inbound = clean(body.get("message"))
+            if inbound.empty:
+                return response.json({"conversation_id": conversation_id, "notes": [],
+                                      "replies": [{"text": EMPTY_REPLY}], "case": None}, ensure_ascii=False)
+            collector = WholeMessageCollector()
+            await on_new_message(UserMessage(inbound.text, collector, conversation_id, input_channel=self.name(),
+                                             metadata={"audience": "staff"}))
+            tracker = await history.load_tracker(request.app, conversation_id)
+            return response.json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
+                                  "replies": [history.bot_message(m) for m in collector.messages],
+                                  "case": history.case(tracker)}, ensure_ascii=False)
+
+        return bp

@@ -1,0 +1,76 @@
+"""Staff console API over HTTP against the real Rasa: token required, audience staff, case read from the tracker."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+
+def call(base: str, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body, ensure_ascii=False).encode()
+    req = urllib.request.Request(base + "/webhooks/staff/" + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def new_case() -> str:
+    return "staff-" + uuid.uuid4().hex[:12]
+
+
+def test_api_refuses_without_or_with_wrong_token(channel_servers):
+    base = channel_servers.base
+    status, body = call(base, "GET", "api/check")
+    assert status == 401 and "需要员工凭证" in body["error"]
+    status, body = call(base, "POST", "api/message", {"conversation_id": new_case(), "message": "你好"})
+    assert status == 401 and "需要员工凭证" in body["error"]
+    status, body = call(base, "GET", f"api/case/{new_case()}", token="not-the-token")
+    assert status == 401 and "员工令牌不正确" in body["error"]
+    try:
+        urllib.request.urlopen(base + "/webhooks/staff/api/check", timeout=30)
+    except urllib.error.HTTPError as err:  # readable Chinese in the raw body, and the auth challenge
+        assert "需要员工凭证".encode() in err.read() and err.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_console_page_is_served_but_holds_no_data(channel_servers):
+    with urllib.request.urlopen(channel_servers.base + "/webhooks/staff/console", timeout=30) as resp:
+        html = resp.read().decode()
+    assert resp.status == 200 and "热线坐席控制台" in html and "员工令牌" in html
+    assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
+
+
+def test_staff_message_gets_staff_output_and_case(channel_servers, staff_token):
+    base, case_id = channel_servers.base, new_case()
+    status, body = call(base, "POST", "api/message",
+                        {"conversation_id": case_id, "message": "借款人说催收明天要上门，欠借呗两万，手机13812345678"},
+                        token=staff_token)
+    assert status == 200, body
+    assert any("手机号" in n for n in body["notes"])
+    assert body["replies"] and body["case"]["lender"] == "借呗"
+    assert "visit" in (body["case"]["threat_types"] or [])
+    tracker = channel_servers.tracker(case_id)
+    users = [e for e in tracker["events"] if e["event"] == "user"]
+    assert users[-1]["metadata"]["audience"] == "staff"
+    assert "13812345678" not in users[-1]["text"] and "[手机号已隐去]" in users[-1]["text"]
+    assert tracker["slots"]["audience"] == "staff"
+
+    status, body = call(base, "GET", f"api/case/{case_id}", token=staff_token)
+    assert status == 200
+    assert body["case"]["debt_amount"] == 20000
+    assert [m["sender"] for m in body["messages"]][:1] == ["user"]
+
+
+def test_staff_ids_are_separate_from_borrower_ids(channel_servers, staff_token):
+    status, body = call(channel_servers.base, "POST", "api/message",
+                        {"conversation_id": "abcdef0123456789abcdef", "message": "你好"}, token=staff_token)
+    assert status == 400 and "staff-" in body["error"]
+    status, body = call(channel_servers.base, "POST", "api/message", b"{not json", token=staff_token)
+    assert status == 400

@@ -1,0 +1,128 @@
+"""WeCom callback channel against the real Rasa, with payloads encrypted by wechatpy's WeCom crypto (the library
+the channel uses, standing in for WeCom's servers). Long replies go to a local fake of the message API."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+import xmltodict
+from wechatpy.crypto import _get_signature
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
+
+PATH = "/webhooks/wecom/webhook"
+
+
+@pytest.fixture(scope="module")
+def crypto(wecom_settings) -> WeChatCrypto:
+    return WeChatCrypto(wecom_settings["WECOM_TOKEN"], wecom_settings["WECOM_AES_KEY"],
+                        wecom_settings["WECOM_CORP_ID"])
+
+
+def request(base: str, method: str, query: dict[str, str], body: bytes | None = None) -> tuple[int, str]:
+    req = urllib.request.Request(f"{base}{PATH}?{urllib.parse.urlencode(query)}", data=body, method=method,
+                                 headers={"Content-Type": "text/xml"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def text_message(crypto: WeChatCrypto, corp_id: str, user: str, content: str,
+                 msg_id: int | None = None) -> tuple[dict[str, str], bytes]:
+    """What WeCom POSTs for a text message: query (msg_signature, timestamp, nonce) and the encrypted body."""
+    msg_id = msg_id or int(time.time() * 1000) % 10**15 + uuid.uuid4().int % 1000
+    plain = (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
+             f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+             f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId><AgentID>1000002</AgentID></xml>")
+    nonce, timestamp = uuid.uuid4().hex[:10], str(int(time.time()))
+    envelope = xmltodict.parse(crypto.encrypt_message(plain, nonce, timestamp))["xml"]
+    body = (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID>"
+            f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>").encode()
+    return {"msg_signature": envelope["MsgSignature"], "timestamp": timestamp, "nonce": nonce}, body
+
+
+def decrypt_reply(crypto: WeChatCrypto, body: str):  # type: ignore[no-untyped-def]
+    envelope = xmltodict.parse(body)["xml"]
+    xml = crypto.decrypt_message(body, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
+    return parse_message(xml)
+
+
+def user_texts(servers, sender: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e["text"] for e in servers.tracker(sender)["events"] if e["event"] == "user"]
+
+
+def test_url_verification(channel_servers, crypto, wecom_settings):
+    echo_plain = "wecom-verify-" + uuid.uuid4().hex[:8]
+    echostr = PrpCrypto(crypto.key).encrypt(echo_plain, wecom_settings["WECOM_CORP_ID"]).decode()
+    timestamp, nonce = str(int(time.time())), "n" + uuid.uuid4().hex[:8]
+    signature = _get_signature(wecom_settings["WECOM_TOKEN"], timestamp, nonce, echostr)
+    query = {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
+    assert request(channel_servers.base, "GET", query) == (200, echo_plain)
+    assert request(channel_servers.base, "GET", {**query, "msg_signature": "0" * 40})[0] == 403
+
+
+def test_text_message_round_trip_passive_reply(channel_servers, crypto, wecom_settings):
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], "zhangsan", "催收说明天要上门")
+    status, reply = request(channel_servers.base, "POST", query, body)
+    assert status == 200 and reply
+    message = decrypt_reply(crypto, reply)
+    assert message.type == "text" and message.target == "zhangsan"
+    assert message.source == wecom_settings["WECOM_CORP_ID"]
+    assert "110" in message.content and "可以回复：" in message.content  # buttons become a reply hint
+    assert user_texts(channel_servers, "wecom-zhangsan") == ["催收说明天要上门"]
+
+
+def test_bad_signature_is_refused_and_never_reaches_rasa(channel_servers, crypto, wecom_settings):
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], "mallory", "你好")
+    status, _ = request(channel_servers.base, "POST", {**query, "msg_signature": "f" * 40}, body)
+    assert status == 403
+    other = WeChatCrypto("another-token", wecom_settings["WECOM_AES_KEY"], wecom_settings["WECOM_CORP_ID"])
+    query, body = text_message(other, wecom_settings["WECOM_CORP_ID"], "mallory", "你好")
+    assert request(channel_servers.base, "POST", query, body)[0] == 403
+    assert user_texts(channel_servers, "wecom-mallory") == []
+
+
+def test_retry_is_not_answered_twice(channel_servers, crypto, wecom_settings):
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], "wangwu", "你好")
+    first = request(channel_servers.base, "POST", query, body)
+    second = request(channel_servers.base, "POST", query, body)  # WeCom's retry: same MsgId, same payload
+    assert first[0] == 200 and first[1]
+    assert second == (200, "")
+    assert user_texts(channel_servers, "wecom-wangwu") == ["你好"]
+
+    # retries that arrive while the first delivery is still being processed: exactly one reply
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], "wangwu", "逾期有什么后果")
+    results: list[tuple[int, str]] = []
+    threads = [threading.Thread(target=lambda: results.append(request(channel_servers.base, "POST", query, body)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [s for s, _ in results] == [200, 200, 200]
+    assert sum(1 for _, r in results if r) == 1
+    assert user_texts(channel_servers, "wecom-wangwu") == ["你好", "逾期有什么后果"]
+
+
+def test_long_drafts_go_through_the_message_api_in_pieces(channel_servers, crypto, wecom_settings, fake_wecom):
+    user = "zhaoliu"
+    for text in ["想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入", "每月能还一千五"]:
+        query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
+        status, _ = request(channel_servers.base, "POST", query, body)
+        assert status == 200
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)):
+        time.sleep(0.2)
+    sent = fake_wecom.messages_to(user)
+    assert any("【电话协商话术】" in m for m in sent) and any("【书面协商申请】" in m for m in sent)
+    assert all(len(m.encode()) <= 2048 for m in sent)
+    assert any("每期 1,455 元" in m for m in sent)
+    assert fake_wecom.token_requests >= 1

@@ -1,0 +1,121 @@
+"""Shared by the channel tests (tests/channels) and the browser tests (tests/web): ONE real action server + Rasa
+for the whole pytest session (harness.servers, as in tests/integration), started with a staff token and WeCom
+settings, and a local fake of the WeCom message API that the WeCom channel's client is pointed at."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Iterator
+
+import pytest
+
+from harness.servers import BIN, MODEL, ROOT, Servers, wait_http
+
+STAFF_TOKEN = "test-staff-token-7f3a9c"
+WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
+         "WECOM_CORP_ID": "wx5823bf96d3bd56c7", "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "test-secret"}
+
+
+class FakeWeComAPI:
+    """Answers gettoken and message/send like qyapi.weixin.qq.com and records what was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.token_requests = 0
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _json(self, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                url = urllib.parse.urlparse(self.path)
+                if url.path.endswith("/gettoken"):
+                    with outer.lock:
+                        outer.token_requests += 1
+                    self._json({"errcode": 0, "errmsg": "ok", "access_token": "fake-access-token",
+                                "expires_in": 7200})
+                else:
+                    self._json({"errcode": 404, "errmsg": "not found"})
+
+            def do_POST(self) -> None:
+                url = urllib.parse.urlparse(self.path)
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+                token = urllib.parse.parse_qs(url.query).get("access_token", [""])[0]
+                if not url.path.endswith("/message/send") or token != "fake-access-token":
+                    self._json({"errcode": 40014, "errmsg": "invalid access_token"})
+                    return
+                with outer.lock:
+                    outer.sent.append(body)
+                self._json({"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/"
+
+    def messages_to(self, user: str) -> list[str]:
+        with self.lock:
+            return [m["text"]["content"] for m in self.sent if m.get("touser") == user]
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fake_wecom() -> Iterator[FakeWeComAPI]:
+    api = FakeWeComAPI()
+    api.start()
+    yield api
+    api.stop()
+
+
+class WebServers(Servers):
+    """Rasa as `make run` starts it for the web: with --cors "*" so that partner sites can embed the widget."""
+
+    def start_rasa(self) -> None:
+        self.rasa = self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+                                 "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
+                                 "--enable-api", "--interface", "127.0.0.1", "--cors", "*"], "rasa.log")
+        wait_http(f"http://127.0.0.1:{self.rasa_port}/status", self.rasa)
+
+
+@pytest.fixture(scope="session")
+def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI) -> Iterator[Servers]:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
+    s = WebServers(tmp_path_factory.mktemp("channel-servers"))
+    s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, **WECOM)
+    s.start_actions()
+    s.start_rasa()
+    yield s
+    s.stop_rasa()
+    s.stop_actions()
+
+
+@pytest.fixture(scope="session")
+def staff_token() -> str:
+    return STAFF_TOKEN
+
+
+@pytest.fixture(scope="session")
+def wecom_settings() -> dict[str, str]:
+    return dict(WECOM)
