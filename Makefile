@@ -15,6 +15,7 @@ TRAIN_INPUTS := config.yml $(shell find domain data components dicts -type f \( 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean examples \
 	web browser-deps channels-test browser-test
@@ -94,7 +95,7 @@ channels-test: $(MODEL) $(WEB_STAMP) browser-deps
 browser-test: $(MODEL) $(WEB_STAMP) browser-deps
 	$(PY) -m pytest -q tests/web
 
-test: lint validate unit train nlu-eval core-test integration channels-test
+test: lint validate unit train nlu-eval core-test integration channels-test bench-smoke
 	@echo "make test: all checks passed"
 
 clean:

@@ -1,0 +1,1 @@
+"""Benchmark suite: `make bench` / `make bench-smoke` (see bench/README.md)."""

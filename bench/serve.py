@@ -1,0 +1,331 @@
+"""Whole turns through the REST channel, with the real action server and a temporary SQLite tracker store.
+
+One Rasa process (bench/rasa_profiled.py = `rasa run` with per-turn timers that only fire for senders
+named "profile-…") and one action server, both on free loopback ports. Measures, in this order:
+
+1. start-up time of the action server and of Rasa (spawn → health URL answers; polled every 0.1 s);
+2. warm-up conversations (not counted);
+3. profile: conversations one after another, each turn's time split into NLU, policies, action-server
+   calls, tracker store read/write … (see rasa_profiled.py), next to the time the client saw;
+4. load: at each concurrency level, that many simulated borrowers (asyncio + aiohttp) each hold
+   6-turn conversations that end in an installment draft; turns/s, latency percentiles, errors;
+   every reply is checked (the form's next question, then the draft with 22 期 / 每期 1,455 元) and
+   afterwards every conversation's tracker (slots and the stored draft);
+5. peak RSS (VmHWM) of both server processes.
+
+Writes <out>/serve.json and the plot <plots>/bench_scaling.png. Exits 1 on any error or failed check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT, file_mb, proc_status_mb, quiet_environment, summarize_ms, write_json
+
+# The real order of the form's questions (checked by running it): what each reply must contain.
+CONVERSATION: list[tuple[str, str | None]] = [
+    ("想申请分期", "哪家"),
+    ("招行信用卡", "多少"),
+    ("三万二", "逾期"),
+    ("两个月了", "原因"),
+    ("失业了", "每个月"),
+    ("每月能还一千五", None),  # → the drafts
+]
+DRAFT_MUST_CONTAIN = ("22 期", "1,455 元", "招商银行")  # 32000 / 1500 → 22 months; 32000 / 22 → 1455
+DRAFT_KINDS = ["phone_script", "written_request", "short_reply"]
+EXPECTED_SLOTS = {"lender": "招商银行", "debt_amount": 32000.0, "overdue_days": 60.0, "affordable_monthly": 1500.0}
+REQUEST_TIMEOUT = 300.0
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def start_servers(workdir: Path, model: Path, profile_file: Path) -> tuple[Any, dict[str, float]]:
+    from harness.servers import Servers
+
+    servers = Servers(workdir)
+    servers.env["BENCH_PROFILE_FILE"] = str(profile_file)
+    t0 = time.perf_counter()
+    servers.actions = servers._spawn([str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions",
+                                      "actions", "--port", str(servers.action_port)], "actions.log")
+    wait_ready(f"http://127.0.0.1:{servers.action_port}/health", servers.actions)
+    t1 = time.perf_counter()
+    servers.rasa = servers._spawn([sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run",
+                                   "--model", str(model), "--endpoints", str(servers.endpoints),
+                                   "--credentials", str(ROOT / "credentials.yml"), "--port", str(servers.rasa_port),
+                                   "--enable-api", "--interface", "127.0.0.1"], "rasa.log")
+    wait_ready(f"{servers.base}/status", servers.rasa)
+    t2 = time.perf_counter()
+    return servers, {"action_server_s": t1 - t0, "rasa_s": t2 - t1}
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def check_reply(turn: int, replies: Any) -> str | None:
+    """None if the reply is what this turn of the conversation must produce, else what is wrong."""
+    if not isinstance(replies, list) or not replies:
+        return f"turn {turn + 1}: empty or malformed reply {replies!r:.200}"
+    body = texts(replies)
+    expect = CONVERSATION[turn][1]
+    if expect is not None:
+        return None if expect in body else f"turn {turn + 1}: expected「{expect}」, got {body[:120]!r}"
+    missing = [s for s in DRAFT_MUST_CONTAIN if s not in body]
+    kinds = [r["custom"]["draft"]["kind"] for r in replies if isinstance(r.get("custom"), dict)
+             and isinstance(r["custom"].get("draft"), dict)]
+    if missing or kinds[:3] != DRAFT_KINDS:
+        return f"draft turn: missing {missing}, draft kinds {kinds}, got {body[:160]!r}"
+    return None
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.per_turn: list[list[float]] = [[] for _ in CONVERSATION]
+        self.errors: list[str] = []  # HTTP errors, exceptions, timeouts
+        self.check_failures: list[str] = []
+        self.completed: list[str] = []  # senders whose conversation ended in the right draft
+
+
+async def conversation(session: Any, base: str, sender: str, rec: Recorder) -> list[float]:
+    import aiohttp
+
+    own: list[float] = []
+    for i, (message, _) in enumerate(CONVERSATION):
+        start = time.perf_counter()
+        try:
+            async with session.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message}) \
+                    as resp:
+                status = resp.status
+                body = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            rec.errors.append(f"{sender} turn {i + 1}: {type(exc).__name__}: {exc}")
+            return own
+        elapsed = time.perf_counter() - start
+        if status != 200:
+            rec.errors.append(f"{sender} turn {i + 1}: HTTP {status}: {str(body)[:200]}")
+            return own
+        rec.latencies.append(elapsed)
+        rec.per_turn[i].append(elapsed)
+        own.append(elapsed)
+        problem = check_reply(i, body)
+        if problem:
+            rec.check_failures.append(f"{sender} {problem}")
+            return own
+    rec.completed.append(sender)
+    return own
+
+
+async def run_level(base: str, users: int, conversations_per_user: int, tag: str) -> tuple[dict[str, Any], Recorder]:
+    import aiohttp
+
+    rec = Recorder()
+    # A fresh loopback connection per request: no keep-alive race with the server closing idle connections.
+    connector = aiohttp.TCPConnector(limit=max(users, 1), force_close=True)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        async def borrower(u: int) -> None:
+            for c in range(conversations_per_user):
+                await conversation(session, base, f"{tag}-u{users}-{u}-{c}", rec)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(borrower(u) for u in range(users)))
+        wall = time.perf_counter() - start
+    conversations = users * conversations_per_user
+    result = {
+        "users": users, "conversations": conversations, "turns": len(rec.latencies),
+        "turns_expected": conversations * len(CONVERSATION), "wall_s": wall,
+        "turns_per_s": len(rec.latencies) / wall if wall else None,
+        "latency_ms": summarize_ms(rec.latencies),
+        "draft_turn_ms": summarize_ms(rec.per_turn[-1]),
+        "errors": len(rec.errors), "check_failures": len(rec.check_failures),
+        "conversations_with_draft": len(rec.completed),
+        "error_samples": (rec.errors + rec.check_failures)[:5],
+    }
+    return result, rec
+
+
+async def check_trackers(base: str, senders: list[str]) -> list[str]:
+    """Every finished conversation's stored state: the case facts and the draft kept in `latest_drafts`."""
+    import aiohttp
+
+    problems: list[str] = []
+    limit = asyncio.Semaphore(4)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as session:
+        async def one(sender: str) -> None:
+            async with limit, session.get(f"{base}/conversations/{sender}/tracker") as resp:
+                if resp.status != 200:
+                    problems.append(f"{sender}: tracker HTTP {resp.status}")
+                    return
+                slots = (await resp.json())["slots"]
+            wrong = {k: slots.get(k) for k, v in EXPECTED_SLOTS.items() if slots.get(k) != v}
+            summary = (slots.get("latest_drafts") or {}).get("summary") or ""
+            if wrong or "22 期" not in summary or "1,455 元" not in summary:
+                problems.append(f"{sender}: slots {wrong}, stored draft summary {summary!r}")
+
+        await asyncio.gather(*(one(s) for s in senders))
+    return problems
+
+
+def summarize_profile(path: Path, client_draft: list[float], client_all: list[float]) -> dict[str, Any]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    n_turns = len(CONVERSATION)
+
+    def med(values: list[float]) -> float | None:
+        return statistics.median(values) * 1000 if values else None
+
+    def table(recs: list[dict[str, Any]], client: list[float]) -> dict[str, Any]:
+        cats = sorted({c for r in recs for c in r["steps"]})
+        steps = {c: med([r["steps"].get(c, 0.0) for r in recs]) for c in cats}
+        server_total = med([r["total"] for r in recs])
+        client_total = med(client)
+        return {"turns": len(recs), "steps_ms": steps, "server_total_ms": server_total, "client_total_ms": client_total,
+                "http_and_channel_ms": client_total - server_total if client_total and server_total else None,
+                "actions": recs[0]["actions"] if recs else []}
+
+    # Each profiled conversation writes its turns in order; the draft turn is the last of a full one.
+    by_sender: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_sender.setdefault(r["sender"], []).append(r)
+    draft = [turns[-1] for turns in by_sender.values() if len(turns) == n_turns]
+    return {"draft_turn": table(draft, client_draft), "all_turns": table(records, client_all)}
+
+
+def plot_scaling(levels: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    users = [lv["users"] for lv in levels]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(users, [lv["turns_per_s"] for lv in levels], "o-")
+    ax1.set(xscale="log", xlabel="concurrent borrowers", ylabel="turns / s", title="Throughput")
+    for q, style in (("p50", "o-"), ("p95", "s--"), ("p99", "^:")):
+        ax2.plot(users, [lv["latency_ms"][q] for lv in levels], style, label=q)
+    ax2.set(xscale="log", yscale="log", xlabel="concurrent borrowers", ylabel="turn latency (ms)",
+            title="Turn latency (REST, whole turn)")
+    ax2.legend()
+    for ax in (ax1, ax2):
+        ax.minorticks_off()
+        ax.set_xticks(users, labels=[str(u) for u in users])
+        ax.grid(alpha=0.3)
+    ax1.set_ylim(bottom=0)
+    fig.suptitle("Cost growth: 6-turn installment conversations, Rasa + action server on loopback")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+async def drive(servers: Any, args: argparse.Namespace, profile_file: Path) -> dict[str, Any]:
+    base = servers.base
+    warm = Recorder()
+    for i in range(args.warmup):
+        await run_one(base, f"warmup-{i}", warm)
+
+    # Profile: one conversation at a time; the server times the turns of senders named profile-*.
+    prof = Recorder()
+    for i in range(args.profile_conversations):
+        await run_one(base, f"profile-{i}", prof)
+    profile = summarize_profile(profile_file, prof.per_turn[-1], prof.latencies)
+    profile["conversations"] = args.profile_conversations
+    profile["errors"] = prof.errors + prof.check_failures
+
+    levels, all_completed, failures = [], [], list(warm.errors + warm.check_failures)
+    for users in args.levels:
+        per_user = max(1, math.ceil(args.min_conversations / users))
+        result, rec = await run_level(base, users, per_user, "load")
+        levels.append(result)
+        all_completed += rec.completed
+        failures += rec.errors + rec.check_failures
+        lat = result["latency_ms"]
+        print(f"{users:>4} borrowers: {result['turns']} turns in {result['wall_s']:.1f} s = "
+              f"{result['turns_per_s']:.1f} turns/s, p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, "
+              f"errors {result['errors']}, failed checks {result['check_failures']}", flush=True)
+    tracker_problems = await check_trackers(base, all_completed + prof.completed)
+    return {"levels": levels, "profile": profile, "final_state": {
+        "conversations_checked": len(all_completed) + len(prof.completed),
+        "problems": len(tracker_problems), "problem_samples": tracker_problems[:5]},
+        "warmup_errors": warm.errors + warm.check_failures, "failures": failures}
+
+
+async def run_one(base: str, sender: str, rec: Recorder) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as session:
+        await conversation(session, base, sender, rec)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="trained model (NLU + dialogue)")
+    parser.add_argument("--out", required=True, help="folder for serve.json and the server logs")
+    parser.add_argument("--plots", required=True, help="folder for bench_scaling.png")
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50, 100])
+    parser.add_argument("--min-conversations", type=int, default=40,
+                        help="at least this many conversations per level (borrowers hold several in a row)")
+    parser.add_argument("--profile-conversations", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args()
+    quiet_environment()
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    model = Path(args.model).resolve()
+
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        workdir = Path(tmp)
+        profile_file = workdir / "profile.jsonl"
+        servers, startup = start_servers(workdir, model, profile_file)
+        idle = {"rasa": proc_status_mb(servers.rasa.pid), "action_server": proc_status_mb(servers.actions.pid)}
+        print(f"start-up: action server {startup['action_server_s']:.1f} s, Rasa {startup['rasa_s']:.1f} s", flush=True)
+        try:
+            result = asyncio.run(drive(servers, args, profile_file))
+            peak = {"rasa": proc_status_mb(servers.rasa.pid), "action_server": proc_status_mb(servers.actions.pid)}
+        finally:
+            servers.stop_rasa()
+            servers.stop_actions()
+            for log in ("rasa.log", "actions.log"):
+                if (workdir / log).exists():
+                    (out / f"serve_{log}").write_bytes((workdir / log).read_bytes()[-200_000:])
+    result.update({"model": str(model), "model_mb": file_mb(model), "startup": startup,
+                   "memory_mb": {"after_start": idle, "at_end": peak}, "settings": vars(args),
+                   "conversation": [m for m, _ in CONVERSATION]})
+    write_json(out / "serve.json", result)
+    plot_scaling(result["levels"], Path(args.plots) / "bench_scaling.png")
+    bad = len(result["failures"]) + result["final_state"]["problems"] + len(result["profile"]["errors"])
+    if bad:
+        print(f"FAILED: {bad} errors or failed checks, e.g. "
+              f"{(result['failures'] + result['final_state']['problem_samples'] + result['profile']['errors'])[:3]}",
+              file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
