@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import knowledge, replies
 from actions.case import CaseFacts
 from actions.drafting import draft_borrower, draft_staff, plan_summary
-from actions.extraction import PLAN_BY_INTENT, extract_facts
+from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
 from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
 
 logger = logging.getLogger(__name__)
@@ -284,13 +284,35 @@ class ActionAnswerQuestion(Action):
 
 
 class ActionCrisisSupport(Action):
-    """Crisis help first, warmly (a running form is deactivated by the rule; the facts are kept)."""
+    """Crisis help first, warmly (a running form is deactivated by the rule; the facts are kept).
+
+    When the message also reads as a threat report or a question (the runner-up intent), that is answered
+    after the crisis lines: a misread plain threat still gets its answer, and a real crisis message that
+    mentions a collector's threat is not left with crisis lines only.
+    """
+
+    SECONDARY_MIN_CONFIDENCE = 0.2
 
     def name(self) -> str:
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, tracker, knowledge.crisis_message(region_of(tracker)))
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        text = tracker.latest_message.get("text") or ""
+        runner_up = next((r for r in ranking if r.get("name") not in ("express_crisis", "nlu_fallback")), None)
+        intent = runner_up["name"] if runner_up and \
+            runner_up.get("confidence", 0) >= self.SECONDARY_MIN_CONFIDENCE else None
+        named = threats_in(text)
+        if named and not (intent or "").startswith("report_"):
+            intent = next(i for i, kind in THREAT_BY_INTENT.items() if kind == named[0])
+        if intent:
+            if intent.startswith("report_"):
+                say(dispatcher, tracker, knowledge.threat_answer(intent, text, region_of(tracker)))
+            elif intent in ("ask_legality", "ask_consequences", "ask_complaint_channel", "verify_collector",
+                            "ask_debt_service"):
+                say(dispatcher, tracker, knowledge.answer(intent, knowledge.topic_for(intent, text),
+                                                          region_of(tracker)))
         return [SlotSet("crisis_flag", True), SlotSet("pending_offer", None)]
 
 
@@ -307,7 +329,12 @@ class ActionDistressSupport(Action):
 
 
 class ActionAcknowledgeFacts(Action):
-    """Facts given outside the form: confirm what was understood; redraft if a plan exists and facts changed."""
+    """Facts given outside the form: confirm what was understood, then move the case on.
+
+    - a plan was drafted before and a fact changed → redraft;
+    - hotline staff entering a case with enough facts for a plan (amount and monthly affordability) → draft;
+    - otherwise offer to draft, and only once: a second offer in a row would read like a machine.
+    """
 
     def name(self) -> str:
         return "action_acknowledge_facts"
@@ -318,8 +345,14 @@ class ActionAcknowledgeFacts(Action):
         if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
             say(dispatcher, tracker, f"已更新：{line}。我按新情况重新起草。" if line else "好的，我按新情况重新起草。")
             return await ActionDraftPlan().run(dispatcher, tracker, domain)
+        if is_staff(tracker) and facts.debt_amount is not None and facts.affordable_monthly is not None:
+            say(dispatcher, tracker, f"记下了：{line}。信息够了，下面生成个案摘要和方案。")
+            return await ActionDraftPlan().run(dispatcher, tracker, domain)
         if line:
             say(dispatcher, tracker, f"记下了：{line}。")
+        if tracker.get_slot("pending_offer"):
+            say(dispatcher, tracker, replies.offer_reminder())
+            return []
         dispatcher.utter_message(response="utter_offer_plan")
         return [SlotSet("pending_offer", "draft_plan")]
 

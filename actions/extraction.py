@@ -53,6 +53,11 @@ _CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇]|點算|乜嘢")
 _TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
 
 
+def threats_in(text: str) -> list[str]:
+    """Threat kinds named in a message (visit, lawsuit, third_party, harassment), in a fixed order."""
+    return [kind for kind, cue in _THREAT_CUES.items() if cue.search(text or "")]
+
+
 def detect_script(raw: str, current: str | None) -> str | None:
     """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified."""
     simplified = to_simplified(raw)
@@ -169,7 +174,7 @@ def extract_facts(
     threats = list(current.get("threat_types") or [])
     found = [THREAT_BY_INTENT[intent]] if intent in THREAT_BY_INTENT else []
     if intent in _NARRATIVE_INTENTS:
-        found += [kind for kind, cue in _THREAT_CUES.items() if cue.search(text)]
+        found += threats_in(text)
     new = [t for t in dict.fromkeys(found) if t not in threats]
     if new:
         updates["threat_types"] = threats + new

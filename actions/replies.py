@@ -33,6 +33,10 @@ def after_draft_note() -> str:
     return _data()["after_draft"]
 
 
+def offer_reminder() -> str:
+    return _data()["offer_reminder"]
+
+
 def decline_offer_message() -> str:
     return _data()["decline_offer"]
 

@@ -16,9 +16,16 @@ def new_sender(prefix: str) -> str:
 def test_visit_threat_gets_rights_complaint_line_and_an_offer(servers: Servers) -> None:
     replies = servers.say(new_sender("visit"), "催收发短信说明天上门")
     body = texts(replies)
-    assert "上门" in body
+    assert "上门" in body and "同意" in body  # a visit needs consent to enter
     assert "12378" in body
     assert any(r.get("buttons") for r in replies), "the plan offer comes with buttons"
+
+
+def test_crisis_that_mentions_a_threat_gets_crisis_help_first_and_the_threat_answered(servers: Servers) -> None:
+    replies = servers.say(new_sender("crisis-threat"), "催收说明天上门 我真的不想活了")
+    body = texts(replies)
+    assert "12356" in replies[0]["text"]
+    assert "上门" in body.split("12356", 1)[1]
 
 
 def test_installment_flow_drafts_the_plan_with_the_numbers(servers: Servers) -> None:
@@ -70,10 +77,12 @@ def test_traditional_chinese_gets_a_traditional_reply(servers: Servers) -> None:
 def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
     sender = new_sender("staff")
     meta = {"audience": "staff"}
-    servers.say(sender, "借款人想分期，欠招商银行信用卡五万，逾期三个月，失业，每月能还两千", metadata=meta)
-    replies = servers.say(sender, "没有别的了", metadata=meta)
-    body = texts(replies) + texts(servers.say(sender, "开始吧", metadata=meta))
-    assert "个案摘要" in body or "借款人" in body
+    replies = servers.say(sender, "借款人想分期，欠招商银行信用卡五万，逾期三个月，失业，每月能还两千", metadata=meta)
+    kinds = [r["custom"]["draft"]["kind"] for r in replies if r.get("custom", {}).get("draft")]
+    assert kinds[0] == "case_summary" and "tell_borrower" in kinds
+    summary = next(r["text"] for r in replies if r.get("custom", {}).get("draft", {}).get("kind") == "case_summary")
+    assert "50,000" in summary and "招商银行" in summary and "90 天" in summary
+    assert "25 期" in texts(replies) and "2,000 元" in texts(replies)  # 50000 / 2000
 
 
 def test_malformed_json_gets_a_clear_400(servers: Servers) -> None:

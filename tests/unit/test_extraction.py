@@ -124,3 +124,10 @@ def test_expenses_and_reduced_income() -> None:
     out = _facts("每月开销三千二", requested="essential_expenses")
     assert out["essential_expenses"] == 3200
     assert _facts("厂里减产，工资少了一半", intent="cannot_pay")["hardship_reason"] == "失业/收入下降"
+
+
+def test_threats_in_names_each_kind_once() -> None:
+    from actions.extraction import threats_in
+
+    assert threats_in("催收说明天上门 还要打给我爸妈") == ["visit", "third_party"]
+    assert threats_in("我真的不想活了") == []
