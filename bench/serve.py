@@ -27,8 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +51,10 @@ REQUEST_TIMEOUT = 300.0
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.1)
-    raise TimeoutError(url)
+    """harness.servers.wait_http, polling often enough to time the start-up to a tenth of a second."""
+    from harness.servers import wait_http
+
+    wait_http(url, proc, timeout=timeout, poll=0.1)
 
 
 def start_servers(workdir: Path, model: Path, profile_file: Path) -> tuple[Any, dict[str, float]]:

@@ -25,16 +25,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 240, poll: float = 0.5) -> None:
+    """Wait until ``url`` answers; fail early if the server process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
+            time.sleep(poll)
     raise TimeoutError(url)
 
 
