@@ -82,6 +82,17 @@ def violence_reported(tracker: Tracker) -> bool:
     return False
 
 
+def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Offer to draft a plan, once: not inside the form, not after drafts exist, a short reminder if pending."""
+    if tracker.active_loop_name or tracker.get_slot("latest_drafts"):
+        return []
+    if tracker.get_slot("pending_offer"):
+        say(dispatcher, tracker, replies.offer_reminder())
+        return []
+    dispatcher.utter_message(response="utter_offer_plan")
+    return [SlotSet("pending_offer", "draft_plan")]
+
+
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, **kwargs: Any) -> None:
     dispatcher.utter_message(text=localise(text, tracker), **kwargs)
 
@@ -259,10 +270,7 @@ class ActionRespondThreat(Action):
         intent = latest_intent(tracker) or "report_harassment"
         text = tracker.latest_message.get("text") or ""
         say(dispatcher, tracker, knowledge.threat_answer(intent, text, region_of(tracker)))
-        if tracker.active_loop_name or tracker.get_slot("latest_drafts"):
-            return []
-        dispatcher.utter_message(response="utter_offer_plan")
-        return [SlotSet("pending_offer", "draft_plan")]
+        return offer_plan(dispatcher, tracker)
 
 
 class ActionAnswerQuestion(Action):
@@ -274,11 +282,10 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         intent = latest_intent(tracker) or "ask_legality"
         text = tracker.latest_message.get("text") or ""
-        if intent == "ask_complaint_channel" and tracker.get_slot("lender_type") and \
-                knowledge.topic_for(intent, text) == knowledge.load()["answers"][intent]["default"]:
-            topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))
-        else:
-            topic = knowledge.topic_for(intent, text)
+        topic = knowledge.topic_for(intent, text)
+        default = knowledge.load()["answers"][intent]["default"]
+        if intent == "ask_complaint_channel" and topic == default and tracker.get_slot("lender_type"):
+            topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))  # the case already names the lender
         say(dispatcher, tracker, knowledge.answer(intent, topic, region_of(tracker)))
         return []
 
@@ -322,10 +329,7 @@ class ActionDistressSupport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say(dispatcher, tracker, replies.distress_message(region_of(tracker)))
-        if tracker.active_loop_name:
-            return []
-        dispatcher.utter_message(response="utter_offer_plan")
-        return [SlotSet("pending_offer", "draft_plan")]
+        return offer_plan(dispatcher, tracker)
 
 
 class ActionAcknowledgeFacts(Action):
@@ -350,11 +354,7 @@ class ActionAcknowledgeFacts(Action):
             return await ActionDraftPlan().run(dispatcher, tracker, domain)
         if line:
             say(dispatcher, tracker, f"记下了：{line}。")
-        if tracker.get_slot("pending_offer"):
-            say(dispatcher, tracker, replies.offer_reminder())
-            return []
-        dispatcher.utter_message(response="utter_offer_plan")
-        return [SlotSet("pending_offer", "draft_plan")]
+        return offer_plan(dispatcher, tracker)
 
 
 class ActionPauseForm(Action):

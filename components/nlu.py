@@ -34,9 +34,8 @@ TEXT_ORIGINAL = "text_original"
 action_server_guard.install()
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class ChineseNormalizer(GraphComponent):
-    """Normalises the text before tokenisation; keeps the user's text as ``text_original``."""
+class _Stateless(GraphComponent):
+    """Components with no configuration and nothing to train or persist."""
 
     @classmethod
     def create(
@@ -45,8 +44,14 @@ class ChineseNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> ChineseNormalizer:
+    ) -> _Stateless:
         return cls()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class ChineseNormalizer(_Stateless):
+    """Normalises the text before tokenisation; keeps the user's text as ``text_original``."""
+
 
     def _normalise(self, message: Message) -> None:
         text = message.get(TEXT)
@@ -175,18 +180,9 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
+class ChineseNumberExtractor(_Stateless, EntityExtractorMixin):
     """Emits ``amount`` (yuan, int) and ``duration`` (days, int) entities, each with a role when clear."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ChineseNumberExtractor:
-        return cls()
 
     @staticmethod
     def _entity(kind: str, span: cn_numbers.Span) -> Dict[str, Any]:
@@ -209,7 +205,7 @@ class ChineseNumberExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class CrisisSafetyNet(GraphComponent):
+class CrisisSafetyNet(_Stateless):
     """Runs after DIET: a message with an explicit self-harm cue is routed to ``express_crisis``.
 
     The classifier's own ranking is kept (the crisis intent is moved to the top), and the message is marked
@@ -218,15 +214,6 @@ class CrisisSafetyNet(GraphComponent):
 
     CRISIS = "express_crisis"
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisSafetyNet:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -64,8 +64,7 @@ def test_crisis_in_the_middle_of_the_form_gets_crisis_help_first(servers: Server
     servers.say(sender, "想申请分期")
     body = texts(servers.say(sender, "我真的不想活了"))
     assert "12356" in body
-    assert servers.tracker(sender)["active_loop"] in ({}, None, {"name": None}) or \
-        not servers.tracker(sender)["active_loop"].get("name")
+    assert not (servers.tracker(sender).get("active_loop") or {}).get("name"), "the form is paused"
 
 
 def test_traditional_chinese_gets_a_traditional_reply(servers: Servers) -> None:
