@@ -11,7 +11,6 @@ import datetime
 import logging
 from typing import Any, Dict, List
 
-from opencc import OpenCC
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,6 +21,7 @@ from actions.case import CaseFacts
 from actions.drafting import draft_borrower, draft_staff, plan_summary
 from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
 from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
+from components.normalizer import to_traditional
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ FORM_ANSWER_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "nlu_fallback",
 OPTIONAL_FORM_SLOTS = {"lender", "overdue_days", "hardship_reason", "monthly_income", "essential_expenses",
                        "extension_days"}
 BASE_FORM_SLOTS = ["lender", "debt_amount", "overdue_days", "hardship_reason", "affordable_monthly"]
-_CONVERTERS: Dict[str, OpenCC] = {}
 
 
 def today() -> datetime.date:
@@ -48,11 +47,7 @@ def region_of(tracker: Tracker) -> str:
 
 def localise(text: str, tracker: Tracker) -> str:
     """Replies in Traditional characters to users who write Traditional Chinese."""
-    script = tracker.get_slot("script")
-    if script not in ("hk", "tw"):
-        return text
-    conv = _CONVERTERS.setdefault(script, OpenCC("s2hk" if script == "hk" else "s2tw"))
-    return conv.convert(text)
+    return to_traditional(text, tracker.get_slot("script"))
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -95,6 +90,18 @@ def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
 
 def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, **kwargs: Any) -> None:
     dispatcher.utter_message(text=localise(text, tracker), **kwargs)
+
+
+def say_draft(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, body: str) -> None:
+    """One part of the drafts: 「【title】」 + body, with the kind and title as data for the widget's cards."""
+    title = replies.draft_title(kind)
+    say(dispatcher, tracker, f"【{title}】\n{body}",
+        json_message={"draft": {"kind": kind, "title": localise(title, tracker)}})
+
+
+def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, answer: str) -> None:
+    """A borrower-facing answer; hotline staff get it introduced as something to pass on."""
+    say(dispatcher, tracker, replies.staff_relay(kind, answer) if is_staff(tracker) else answer)
 
 
 class ActionExtractCaseFacts(Action):
@@ -153,7 +160,7 @@ class ValidateDebtProfileForm(FormValidationAction):
             if requested == "debt_amount":
                 dispatcher.utter_message(response="utter_reask_debt_unknown")
             elif requested == "affordable_monthly":
-                say(dispatcher, tracker, "没关系，我们从收入和开支来估算。")
+                say(dispatcher, tracker, replies.line("affordable_unknown"))
             # Accept "don't know": the slot is dropped from required_slots (or re-asked for debt_amount).
             return [*events, SlotSet(requested, None)]
         if intent == "deny":
@@ -189,11 +196,9 @@ class ValidateDebtProfileForm(FormValidationAction):
         if suggestion is None:
             return {"essential_expenses": float(value)}
         if suggestion > 0:
-            say(dispatcher, tracker, f"收入减去必要开支，每月大约能拿出 {suggestion:,} 元。我先按这个数来谈，"
-                                     "觉得多了或少了，直接告诉我改。")
+            say(dispatcher, tracker, replies.line("affordable_estimate", amount=suggestion))
         else:
-            say(dispatcher, tracker, "按您说的收入和开支，目前每月基本拿不出钱来还。这种情况更适合先申请暂缓还款，"
-                                     "我按这个思路来起草。")
+            say(dispatcher, tracker, replies.line("affordable_none"))
         return {"essential_expenses": float(value), "affordable_monthly": float(suggestion)}
 
 
@@ -232,30 +237,26 @@ class ActionDraftPlan(Action):
         if is_staff(tracker):
             pack = draft_staff(facts, plan, day, crisis=bool(tracker.get_slot("crisis_flag")),
                                violence=violence_reported(tracker))
-            parts = [("case_summary", "个案摘要", pack.case_summary), ("tell_borrower", "可以这样告诉借款人",
-                                                                     pack.tell_borrower)]
+            parts = [("case_summary", pack.case_summary), ("tell_borrower", pack.tell_borrower)]
             if pack.risk_flags:
-                parts.insert(1, ("risk_flags", "风险提示", "\n".join(f"· {f}" for f in pack.risk_flags)))
+                parts.insert(1, ("risk_flags", "\n".join(f"· {f}" for f in pack.risk_flags)))
             drafts = pack.drafts
             next_questions = list(pack.next_questions)
         else:
             parts = []
             drafts = draft_borrower(facts, plan, day)
             next_questions = []
-        parts += [("phone_script", "电话协商话术", drafts.phone_script),
-                  ("written_request", "书面协商申请", drafts.written_request),
-                  ("short_reply", "回复催收的短信", drafts.short_reply),
-                  ("checklist", "准备什么、别做什么", drafts.checklist)]
-        say(dispatcher, tracker, f"方案：{summary}")
-        for kind, title, body in parts:
-            say(dispatcher, tracker, f"【{title}】\n{body}",
-                json_message={"draft": {"kind": kind, "title": localise(title, tracker)}})
+        parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
+                  ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
+        say(dispatcher, tracker, replies.line("plan_heading", summary=summary))
+        for kind, body in parts:
+            say_draft(dispatcher, tracker, kind, body)
         if next_questions:
-            say(dispatcher, tracker, "建议接着问：\n" + "\n".join(f"· {q}" for q in next_questions),
-                json_message={"draft": {"kind": "next_questions", "title": localise("建议接着问", tracker)}})
+            say_draft(dispatcher, tracker, "next_questions", "\n".join(f"· {q}" for q in next_questions))
         else:
             say(dispatcher, tracker, replies.after_draft_note())
-        record = {"summary": summary, "parts": [{"kind": k, "title": t, "text": b} for k, t, b in parts],
+        record = {"summary": summary,
+                  "parts": [{"kind": k, "title": replies.draft_title(k), "text": b} for k, b in parts],
                   "next_questions": next_questions}
         return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
 
@@ -269,7 +270,7 @@ class ActionRespondThreat(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         intent = latest_intent(tracker) or "report_harassment"
         text = tracker.latest_message.get("text") or ""
-        say(dispatcher, tracker, knowledge.threat_answer(intent, text, region_of(tracker)))
+        say_answer(dispatcher, tracker, "threat", knowledge.threat_answer(intent, text, region_of(tracker)))
         return offer_plan(dispatcher, tracker)
 
 
@@ -286,7 +287,7 @@ class ActionAnswerQuestion(Action):
         default = knowledge.load()["answers"][intent]["default"]
         if intent == "ask_complaint_channel" and topic == default and tracker.get_slot("lender_type"):
             topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))  # the case already names the lender
-        say(dispatcher, tracker, knowledge.answer(intent, topic, region_of(tracker)))
+        say_answer(dispatcher, tracker, "question", knowledge.answer(intent, topic, region_of(tracker)))
         return []
 
 
@@ -304,7 +305,7 @@ class ActionCrisisSupport(Action):
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say(dispatcher, tracker, knowledge.crisis_message(region_of(tracker)))
+        say_answer(dispatcher, tracker, "crisis", knowledge.crisis_message(region_of(tracker)))
         ranking = tracker.latest_message.get("intent_ranking") or []
         text = tracker.latest_message.get("text") or ""
         runner_up = next((r for r in ranking if r.get("name") not in ("express_crisis", "nlu_fallback")), None)
@@ -347,13 +348,14 @@ class ActionAcknowledgeFacts(Action):
         facts = CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
         line = replies.facts_line(facts)
         if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
-            say(dispatcher, tracker, f"已更新：{line}。我按新情况重新起草。" if line else "好的，我按新情况重新起草。")
+            say(dispatcher, tracker, replies.line("facts_updated", line=line) if line
+                else replies.line("facts_updated_plain"))
             return await ActionDraftPlan().run(dispatcher, tracker, domain)
         if is_staff(tracker) and facts.debt_amount is not None and facts.affordable_monthly is not None:
-            say(dispatcher, tracker, f"记下了：{line}。信息够了，下面生成个案摘要和方案。")
+            say(dispatcher, tracker, replies.line("facts_complete_staff", line=line))
             return await ActionDraftPlan().run(dispatcher, tracker, domain)
         if line:
-            say(dispatcher, tracker, f"记下了：{line}。")
+            say(dispatcher, tracker, replies.line("facts_noted", line=line))
         return offer_plan(dispatcher, tracker)
 
 

@@ -29,6 +29,21 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text or "")
 
 
+@lru_cache(maxsize=2)
+def _traditional_converter(script: str) -> OpenCC:
+    return OpenCC("s2hk" if script == "hk" else "s2tw")
+
+
+def to_traditional(text: str, script: str | None) -> str:
+    """Simplified → the user's Traditional standard (``hk``: OpenCC s2hk, ``tw``: s2tw); other scripts unchanged.
+
+    Already-Traditional text passes through unchanged, so converting twice is harmless.
+    """
+    if script not in ("hk", "tw") or not text:
+        return text
+    return _traditional_converter(script).convert(text)
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms (Ａ１，！) → half-width; the ideographic space → a normal space.
 

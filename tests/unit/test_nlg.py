@@ -1,0 +1,56 @@
+"""The Traditional-script step of the NLG, on the real domain responses."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from components.nlg import ScriptAwareNLG, localise_response
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain"))
+
+
+def render(action: str, script: str | None) -> dict:
+    tracker = DialogueStateTracker.from_events("t", [SlotSet("script", script)] if script else [],
+                                               slots=DOMAIN.slots)
+    nlg = ScriptAwareNLG(domain=DOMAIN)
+    return asyncio.run(nlg.generate(action, tracker, "rest"))
+
+
+def test_simplified_conversations_get_the_domain_text_unchanged() -> None:
+    assert render("utter_ask_lender", None)["text"] == DOMAIN.responses["utter_ask_lender"][0]["text"]
+    assert render("utter_ask_lender", "simplified")["text"] == DOMAIN.responses["utter_ask_lender"][0]["text"]
+
+
+@pytest.mark.parametrize("script", ["hk", "tw"])
+def test_traditional_conversations_get_traditional_text_and_button_titles(script: str) -> None:
+    out = render("utter_offer_plan", script)
+    assert "協商方案" in out["text"] and "协商" not in out["text"]
+    assert [b["title"] for b in out["buttons"]] == ["好，開始", "先不用"]
+    assert [b["payload"] for b in out["buttons"]] == ["/affirm", "/deny"]  # payloads are intents, untouched
+
+
+def test_hong_kong_and_taiwan_standards_differ_where_they_should() -> None:
+    # OpenCC s2hk and s2tw pick different variant characters (e.g. 着 → 著 in Taiwan, 着 in Hong Kong)
+    assert localise_response({"text": "着急"}, "tw")["text"] == "著急"
+    assert localise_response({"text": "着急"}, "hk")["text"] == "着急"
+
+
+def test_every_domain_response_renders_in_both_traditional_standards() -> None:
+    for name in DOMAIN.responses:
+        for script in ("hk", "tw"):
+            out = render(name, script)
+            assert out and out["text"], name
+
+
+def test_unknown_response_is_none_and_other_keys_pass_through() -> None:
+    assert render("utter_no_such_thing", "hk") is None
+    response = {"text": "还款", "custom": {"draft": {"kind": "x"}}, "image": None}
+    out = localise_response(response, "hk")
+    assert out["text"] == "還款" and out["custom"] == response["custom"]
+    assert response["text"] == "还款", "the domain's own response is not modified"
