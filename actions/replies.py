@@ -46,6 +46,20 @@ def distress_message(region: str = "mainland") -> str:
     return texts.get(region, texts["mainland"])
 
 
+def line(key: str, **values: Any) -> str:
+    """A one-line reply from replies.yml, with ``{placeholders}`` filled from ``values``."""
+    return _data()[key].format(**values)
+
+
+def draft_title(kind: str) -> str:
+    return _data()["draft_titles"][kind]
+
+
+def staff_relay(kind: str, answer: str) -> str:
+    """A borrower-facing answer, introduced for hotline staff who pass it on (kind: threat/question/crisis)."""
+    return f"{_data()['staff_relay'][kind]}\n{answer}"
+
+
 def facts_line(facts: CaseFacts) -> str:
     """「欠款机构：招商银行，欠款约 32,000 元」 for the facts that are known."""
     labels = _data()["facts_labels"]

@@ -73,6 +73,16 @@ def test_traditional_chinese_gets_a_traditional_reply(servers: Servers) -> None:
     assert "香港" in body  # a Cantonese user gets the Hong Kong rules, not the mainland ones
 
 
+def test_traditional_users_get_domain_responses_and_buttons_in_traditional(servers: Servers) -> None:
+    sender = new_sender("trad-form")
+    question = texts(servers.say(sender, "我想申請分期還款，唔該"))
+    assert "機構" in question and "机构" not in question  # utter_ask_lender, rendered by Rasa, not the actions
+    offer = servers.say(new_sender("trad-offer"), "催收話明天要上門，好驚")
+    titles = [b["title"] for r in offer for b in r.get("buttons") or []]
+    assert "好，開始" in titles
+    assert all(b["payload"].startswith("/") for r in offer for b in r.get("buttons") or [])
+
+
 def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
     sender = new_sender("staff")
     meta = {"audience": "staff"}
@@ -82,6 +92,12 @@ def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
     summary = next(r["text"] for r in replies if r.get("custom", {}).get("draft", {}).get("kind") == "case_summary")
     assert "50,000" in summary and "招商银行" in summary and "90 天" in summary
     assert "25 期" in texts(replies) and "2,000 元" in texts(replies)  # 50000 / 2000
+
+
+def test_staff_get_threat_answers_framed_as_something_to_pass_on(servers: Servers) -> None:
+    replies = servers.say(new_sender("staff-threat"), "借款人说催收发短信讲明天要上门", metadata={"audience": "staff"})
+    assert replies[0]["text"].startswith("借款人遇到的这种情况，可以这样跟他/她说明")
+    assert "12378" in texts(replies)  # the borrower-facing answer itself follows, complaint line included
 
 
 def test_malformed_json_gets_a_clear_400(servers: Servers) -> None:
