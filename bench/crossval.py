@@ -6,7 +6,10 @@ StratifiedKFold (shuffled, fixed seed) over the intent examples of data/nlu; eve
 synonyms and the lookup table (they feed the LenderExtractor and RegexFeaturizer, they are not examples).
 Each fold trains in its own `rasa train nlu` process with an empty cache, then is scored in this process.
 
-Writes <work>/crossval.json: per fold and mean ± sample standard deviation of intent macro-F1 and accuracy.
+Writes <work>/crossval.json: per fold and mean ± sample standard deviation of intent macro-F1 and accuracy,
+and, pooled over the folds, what each candidate fallback threshold would cost (right answers sent to
+fallback) and gain (wrong answers caught): the threshold in config.yml is chosen from this table, not from
+the held-out set.
 """
 
 from __future__ import annotations
@@ -51,6 +54,34 @@ def fold_scores(gold: list[str], parses: list[dict[str, Any]]) -> dict[str, floa
     }
 
 
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def confidence_rows(gold: list[str], parses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """(gold, the classifier's own top intent, its confidence) per message, for choosing a fallback threshold."""
+    from bench.nlu import top_intent
+
+    rows = []
+    for g, p in zip(gold, parses):
+        top = top_intent(p)
+        conf = next((r["confidence"] for r in p.get("intent_ranking") or [] if r["name"] == top), 0.0)
+        rows.append({"gold": g, "pred": top, "confidence": float(conf)})
+    return rows
+
+
+def threshold_table(rows: list[dict[str, Any]], thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict[str, Any]]:
+    """For each threshold: how many right answers it would send to fallback, and how many wrong ones it catches."""
+    right = [r["confidence"] for r in rows if r["gold"] == r["pred"]]
+    wrong = [r["confidence"] for r in rows if r["gold"] != r["pred"]]
+    table = []
+    for t in thresholds:
+        lost = sum(c < t for c in right)
+        caught = sum(c < t for c in wrong)
+        table.append({"threshold": t, "right_lost": lost, "right": len(right), "wrong_caught": caught,
+                      "wrong": len(wrong)})
+    return table
+
+
 def mean_std(values: list[float]) -> dict[str, float | None]:
     return {"mean": statistics.fmean(values) if values else None,
             "std": statistics.stdev(values) if len(values) > 1 else None}
@@ -81,6 +112,7 @@ def main() -> int:
     config = override_config(PROJECT_CONFIG, work / "config.yml", args.epochs) if args.epochs else PROJECT_CONFIG
     skf = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
     folds = []
+    confidences: list[dict[str, Any]] = []
     for k, (train_idx, test_idx) in enumerate(skf.split(intents, intents)):
         if args.max_folds is not None and k >= args.max_folds:
             break
@@ -98,6 +130,7 @@ def main() -> int:
         test = [examples[i] for i in test_idx]
         parses = asyncio.run(parse_all(agent, [ex.get("text") for ex in test]))
         scores = fold_scores([ex.get("intent") for ex in test], parses)
+        confidences += confidence_rows([ex.get("intent") for ex in test], parses)
         scores.update({"fold": k, "train_examples": len(train_idx), "test_examples": len(test_idx),
                        "train_s": res["seconds"], "eval_s": time.perf_counter() - start})
         folds.append(scores)
@@ -108,7 +141,7 @@ def main() -> int:
     write_json(work.parent / "crossval.json", {
         "folds": args.folds, "folds_run": len(folds), "seed": args.seed, "examples": len(examples),
         "intents": len(set(intents)), "epochs_override": args.epochs, "max_per_intent": args.max_per_intent,
-        "per_fold": folds, "summary": summary})
+        "per_fold": folds, "summary": summary, "thresholds": threshold_table(confidences)})
     return 0
 
 

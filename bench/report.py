@@ -179,6 +179,16 @@ def crossval_section(cv: dict[str, Any] | None) -> list[str]:
         lines.append(f"| {label} | {fmt(s[key]['mean'])}{std} | {per} |")
     train_s = [f["train_s"] for f in cv["per_fold"]]
     lines += ["", f"Training per fold: {', '.join(duration(t) for t in train_s)}.", ""]
+    table = cv.get("thresholds")
+    if table:
+        lines += ["Fallback threshold, pooled over the folds' test messages (each message scored by the model "
+                  "that did not train on it). A threshold sends a message to `nlu_fallback` (\"please rephrase\") "
+                  "when the top intent's confidence is below it:", "",
+                  "| threshold | right answers sent to fallback | wrong answers caught |", "|---|---|---|"]
+        for row in table:
+            lines.append(f"| {row['threshold']:.1f} | {row['right_lost']}/{row['right']} | "
+                         f"{row['wrong_caught']}/{row['wrong']} |")
+        lines.append("")
     return lines
 
 

@@ -1,0 +1,22 @@
+"""The fallback-threshold table of the cross-validation benchmark."""
+
+from __future__ import annotations
+
+from bench.crossval import confidence_rows, threshold_table
+
+
+def test_threshold_table_counts_right_answers_lost_and_wrong_answers_caught() -> None:
+    rows = [{"gold": "a", "pred": "a", "confidence": 0.95}, {"gold": "a", "pred": "a", "confidence": 0.45},
+            {"gold": "b", "pred": "a", "confidence": 0.35}, {"gold": "b", "pred": "a", "confidence": 0.65}]
+    table = {r["threshold"]: r for r in threshold_table(rows, (0.4, 0.5, 0.7))}
+    assert (table[0.4]["right_lost"], table[0.4]["wrong_caught"]) == (0, 1)
+    assert (table[0.5]["right_lost"], table[0.5]["wrong_caught"]) == (1, 1)
+    assert (table[0.7]["right_lost"], table[0.7]["wrong_caught"]) == (1, 2)
+    assert table[0.7]["right"] == 2 and table[0.7]["wrong"] == 2
+
+
+def test_confidence_rows_use_the_classifier_intent_not_the_fallback() -> None:
+    parse = {"intent": {"name": "nlu_fallback", "confidence": 0.5},
+             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "inform", "confidence": 0.42},
+                                {"name": "deny", "confidence": 0.3}]}
+    assert confidence_rows(["inform"], [parse]) == [{"gold": "inform", "pred": "inform", "confidence": 0.42}]
