@@ -98,6 +98,8 @@ def test_staff_get_threat_answers_framed_as_something_to_pass_on(servers: Server
     replies = servers.say(new_sender("staff-threat"), "借款人说催收发短信讲明天要上门", metadata={"audience": "staff"})
     assert replies[0]["text"].startswith("借款人遇到的这种情况，可以这样跟他/她说明")
     assert "12378" in texts(replies)  # the borrower-facing answer itself follows, complaint line included
+    offer = next(r for r in replies if r.get("buttons"))
+    assert "借款人的情况" in offer["text"] and "您的情况" not in offer["text"]  # the offer is worded for staff
 
 
 def test_malformed_json_gets_a_clear_400(servers: Servers) -> None:

@@ -15,9 +15,10 @@ from components.nlg import ScriptAwareNLG, localise_response
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain"))
 
 
-def render(action: str, script: str | None) -> dict:
-    tracker = DialogueStateTracker.from_events("t", [SlotSet("script", script)] if script else [],
-                                               slots=DOMAIN.slots)
+def render(action: str, script: str | None, audience: str | None = None) -> dict:
+    events = [SlotSet("script", script)] if script else []
+    events += [SlotSet("audience", audience)] if audience else []
+    tracker = DialogueStateTracker.from_events("t", events, slots=DOMAIN.slots)
     nlg = ScriptAwareNLG(domain=DOMAIN)
     return asyncio.run(nlg.generate(action, tracker, "rest"))
 
@@ -54,3 +55,9 @@ def test_unknown_response_is_none_and_other_keys_pass_through() -> None:
     out = localise_response(response, "hk")
     assert out["text"] == "還款" and out["custom"] == response["custom"]
     assert response["text"] == "还款", "the domain's own response is not modified"
+
+
+def test_staff_get_the_offer_worded_for_them_in_either_script() -> None:
+    assert "借款人的情况" in render("utter_offer_plan", None, "staff")["text"]
+    assert "借款人的情況" in render("utter_offer_plan", "tw", "staff")["text"]
+    assert "您的情况" in render("utter_offer_plan", None, "borrower")["text"]
