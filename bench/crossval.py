@@ -82,6 +82,23 @@ def threshold_table(rows: list[dict[str, Any]], thresholds: tuple[float, ...] = 
     return table
 
 
+def confusions(rows: list[dict[str, Any]], top: int = 12) -> list[dict[str, Any]]:
+    """The most frequent (gold → predicted) mistakes, pooled over the folds."""
+    from collections import Counter
+
+    pairs = Counter((r["gold"], r["pred"]) for r in rows if r["gold"] != r["pred"])
+    return [{"gold": g, "pred": p, "count": n} for (g, p), n in pairs.most_common(top)]
+
+
+def per_intent_recall(rows: list[dict[str, Any]]) -> dict[str, float]:
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        hit_total = totals.setdefault(r["gold"], [0, 0])
+        hit_total[0] += r["gold"] == r["pred"]
+        hit_total[1] += 1
+    return {intent: hits / total for intent, (hits, total) in sorted(totals.items())}
+
+
 def mean_std(values: list[float]) -> dict[str, float | None]:
     return {"mean": statistics.fmean(values) if values else None,
             "std": statistics.stdev(values) if len(values) > 1 else None}
@@ -141,7 +158,8 @@ def main() -> int:
     write_json(work.parent / "crossval.json", {
         "folds": args.folds, "folds_run": len(folds), "seed": args.seed, "examples": len(examples),
         "intents": len(set(intents)), "epochs_override": args.epochs, "max_per_intent": args.max_per_intent,
-        "per_fold": folds, "summary": summary, "thresholds": threshold_table(confidences)})
+        "per_fold": folds, "summary": summary, "thresholds": threshold_table(confidences),
+        "confusions": confusions(confidences), "recall": per_intent_recall(confidences)})
     return 0
 
 

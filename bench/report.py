@@ -189,6 +189,13 @@ def crossval_section(cv: dict[str, Any] | None) -> list[str]:
             lines.append(f"| {row['threshold']:.1f} | {row['right_lost']}/{row['right']} | "
                          f"{row['wrong_caught']}/{row['wrong']} |")
         lines.append("")
+    if cv.get("confusions"):
+        recall = cv.get("recall") or {}
+        weakest = sorted(recall.items(), key=lambda kv: kv[1])[:6]
+        lines += ["Most frequent mistakes, pooled over the folds (gold → predicted, count): " + "; ".join(
+            f"{c['gold']} → {c['pred']} {c['count']}" for c in cv["confusions"][:10]) + ".", "",
+            "Lowest recall per intent: " + ", ".join(f"{i} {r:.2f}" for i, r in weakest)
+            + (f"; express_crisis {recall['express_crisis']:.2f}." if "express_crisis" in recall else "."), ""]
     return lines
 
 

@@ -20,3 +20,12 @@ def test_confidence_rows_use_the_classifier_intent_not_the_fallback() -> None:
              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "inform", "confidence": 0.42},
                                 {"name": "deny", "confidence": 0.3}]}
     assert confidence_rows(["inform"], [parse]) == [{"gold": "inform", "pred": "inform", "confidence": 0.42}]
+
+
+def test_confusions_and_recall_pool_the_mistakes() -> None:
+    from bench.crossval import confusions, per_intent_recall
+
+    rows = [{"gold": "a", "pred": "a"}, {"gold": "a", "pred": "b"}, {"gold": "a", "pred": "b"},
+            {"gold": "b", "pred": "b"}, {"gold": "b", "pred": "c"}]
+    assert confusions(rows) == [{"gold": "a", "pred": "b", "count": 2}, {"gold": "b", "pred": "c", "count": 1}]
+    assert per_intent_recall(rows) == {"a": 1 / 3, "b": 0.5}
