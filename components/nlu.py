@@ -26,12 +26,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components import action_server_guard, cn_numbers
+from components import action_response_check, action_server_guard, cn_numbers
 from components.crisis_cues import has_crisis_cue
 from components.normalizer import normalize
 
 TEXT_ORIGINAL = "text_original"
+# Server-side patches of Rasa 3.6, installed whenever a Rasa process loads this project's model.
 action_server_guard.install()
+action_response_check.install()
 
 
 class _Stateless(GraphComponent):
