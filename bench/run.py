@@ -45,7 +45,7 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[l
                       "--latency-limit", "20"])],
             [("serve", [PY, str(HERE / "serve.py"), "--model", str(served), "--out", w, "--plots", o,
                         "--levels", "1", "2", "--min-conversations", "2", "--profile-conversations", "1",
-                        "--warmup", "1"]),
+                        "--warmup", "1", "--compare-conversations", "1"]),
              ("crossval", [PY, str(HERE / "crossval.py"), "--work", w, "--folds", "2", "--max-folds", "1",
                            "--epochs", "1", "--max-per-intent", "6"])],
         ]

@@ -11,7 +11,10 @@ named "profile-…") and one action server, both on free loopback ports. Measure
    6-turn conversations that end in an installment draft; turns/s, latency percentiles, errors;
    every reply is checked (the form's next question, then the draft with 22 期 / 每期 1,455 元) and
    afterwards every conversation's tracker (slots and the stored draft);
-5. peak RSS (VmHWM) of both server processes.
+5. peak RSS (VmHWM) of both server processes;
+6. the fix for the slowest part of the action-server calls, side by side: a second Rasa process with Rasa's
+   own check of action-server answers (DEBT_COACH_STOCK_ACTION_CHECK=1, components/action_response_check.py)
+   and the project's server take turns, one conversation each, same action server.
 
 Writes <out>/serve.json and the plot <plots>/bench_scaling.png. Exits 1 on any error or failed check.
 """
@@ -268,6 +271,47 @@ async def drive(servers: Any, args: argparse.Namespace, profile_file: Path) -> d
         "warmup_errors": warm.errors + warm.check_failures, "failures": failures}
 
 
+def start_stock_check_rasa(servers: Any, model: Path) -> tuple[subprocess.Popen, str]:
+    """A second Rasa process, the same but for Rasa's own (uncached) check of action-server answers."""
+    from components.action_response_check import STOCK_ENV
+    from harness.servers import free_port
+
+    port = free_port()
+    endpoints = servers.workdir / "endpoints_stock_check.yml"
+    endpoints.write_text(servers.endpoints.read_text(encoding="utf-8").replace(
+        "trackers.db", "trackers_stock_check.db"), encoding="utf-8")
+    env = {**servers.env, STOCK_ENV: "1"}
+    log = open(servers.workdir / "rasa_stock_check.log", "ab")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run", "--model", str(model),
+                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                             "--port", str(port), "--enable-api", "--interface", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_ready(f"{base}/status", proc)
+    return proc, base
+
+
+async def compare_action_check(base: str, stock_base: str, conversations: int) -> dict[str, Any]:
+    """Alternate single conversations between the project's server and the stock-check one (ABBA order)."""
+    recs = {"project": Recorder(), "stock_check": Recorder()}
+    bases = {"project": base, "stock_check": stock_base}
+    for name in recs:  # one warm-up conversation each, not counted
+        await run_one(bases[name], f"ab-warm-{name}", Recorder())
+    for i in range(conversations):
+        order = ["project", "stock_check"] if i % 2 == 0 else ["stock_check", "project"]
+        for name in order:
+            await run_one(bases[name], f"ab-{name}-{i}", recs[name])
+    out: dict[str, Any] = {"conversations": conversations}
+    for name, rec in recs.items():
+        out[name] = {"turn_ms": summarize_ms(rec.latencies), "draft_turn_ms": summarize_ms(rec.per_turn[-1]),
+                     "errors": rec.errors + rec.check_failures}
+    p, st = out["project"], out["stock_check"]
+    out["ratio_turn_p50"] = p["turn_ms"]["p50"] / st["turn_ms"]["p50"] if st["turn_ms"]["p50"] else None
+    out["ratio_draft_p50"] = (p["draft_turn_ms"]["p50"] / st["draft_turn_ms"]["p50"]
+                              if st["draft_turn_ms"]["p50"] else None)
+    return out
+
+
 async def run_one(base: str, sender: str, rec: Recorder) -> None:
     import aiohttp
 
@@ -285,6 +329,8 @@ def main() -> int:
                         help="at least this many conversations per level (borrowers hold several in a row)")
     parser.add_argument("--profile-conversations", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--compare-conversations", type=int, default=20,
+                        help="conversations on each server for the action-check comparison (0: skip)")
     args = parser.parse_args()
     quiet_environment()
     out = Path(args.out).resolve()
@@ -300,6 +346,20 @@ def main() -> int:
         try:
             result = asyncio.run(drive(servers, args, profile_file))
             peak = {"rasa": proc_status_mb(servers.rasa.pid), "action_server": proc_status_mb(servers.actions.pid)}
+            result["action_check"] = None
+            if args.compare_conversations:
+                stock, stock_base = start_stock_check_rasa(servers, model)
+                try:
+                    result["action_check"] = asyncio.run(
+                        compare_action_check(servers.base, stock_base, args.compare_conversations))
+                finally:
+                    stock.terminate()
+                    stock.wait(timeout=60)
+                ac = result["action_check"]
+                print(f"action-answer check: turn p50 {ac['project']['turn_ms']['p50']:.0f} ms (cached validator) vs "
+                      f"{ac['stock_check']['turn_ms']['p50']:.0f} ms (Rasa's own), ratio {ac['ratio_turn_p50']:.2f}",
+                      flush=True)
+                result["failures"] += ac["project"]["errors"] + ac["stock_check"]["errors"]
         finally:
             servers.stop_rasa()
             servers.stop_actions()
