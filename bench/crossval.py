@@ -65,8 +65,14 @@ def confidence_rows(gold: list[str], parses: list[dict[str, Any]]) -> list[dict[
     for g, p in zip(gold, parses):
         top = top_intent(p)
         conf = next((r["confidence"] for r in p.get("intent_ranking") or [] if r["name"] == top), 0.0)
-        rows.append({"gold": g, "pred": top, "confidence": float(conf)})
+        rows.append({"gold": g, "pred": top, "confidence": float(conf), "text": p.get("text")})
     return rows
+
+
+def missed(rows: list[dict[str, Any]], intent: str = "express_crisis") -> list[dict[str, Any]]:
+    """The messages of a safety intent that the pipeline (crisis safety net included) did not recognise."""
+    return [{"text": r.get("text"), "pred": r["pred"], "confidence": round(r["confidence"], 3)}
+            for r in rows if r["gold"] == intent and r["pred"] != intent]
 
 
 def threshold_table(rows: list[dict[str, Any]], thresholds: tuple[float, ...] = THRESHOLDS) -> list[dict[str, Any]]:
@@ -159,7 +165,8 @@ def main() -> int:
         "folds": args.folds, "folds_run": len(folds), "seed": args.seed, "examples": len(examples),
         "intents": len(set(intents)), "epochs_override": args.epochs, "max_per_intent": args.max_per_intent,
         "per_fold": folds, "summary": summary, "thresholds": threshold_table(confidences),
-        "confusions": confusions(confidences), "recall": per_intent_recall(confidences)})
+        "confusions": confusions(confidences), "recall": per_intent_recall(confidences),
+        "missed_crisis": missed(confidences)})
     return 0
 
 

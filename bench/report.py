@@ -196,6 +196,11 @@ def crossval_section(cv: dict[str, Any] | None) -> list[str]:
             f"{c['gold']} → {c['pred']} {c['count']}" for c in cv["confusions"][:10]) + ".", "",
             "Lowest recall per intent: " + ", ".join(f"{i} {r:.2f}" for i, r in weakest)
             + (f"; express_crisis {recall['express_crisis']:.2f}." if "express_crisis" in recall else "."), ""]
+    if cv.get("missed_crisis"):
+        lines += ["Crisis messages of the training data that the pipeline missed when it had not trained on them "
+                  "(the crisis safety net included; predicted intent and confidence):", ""]
+        lines += [f"- 「{m['text']}」 → {m['pred']} ({m['confidence']:.2f})" for m in cv["missed_crisis"]]
+        lines.append("")
     return lines
 
 
