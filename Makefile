@@ -105,7 +105,7 @@ examples: $(MODEL)
 	$(PY) scripts/transcripts.py --out docs/examples.md
 
 # Benchmarks (bench/README.md). Not part of `make test`: `make bench` trains five models and runs load
-# tests (an hour or more on 2 cores) and writes reports/bench.md + plots. `make bench-smoke` runs every
+# tests (about 40 minutes on 2 idle cores) and writes reports/bench.md + plots. `make bench-smoke` runs every
 # benchmark script end to end on tiny sizes into a temporary folder (kept only when it fails).
 .PHONY: bench-smoke
 bench: $(STAMP)
