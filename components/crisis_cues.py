@@ -14,14 +14,21 @@ _CUES = re.compile(
     r"一了百了|一死了之|死了算了|死了就不用|不如死了|死掉算了|去死算了|跳楼|跳河|跳江|跳海|卧轨|割腕|上吊|烧炭|"
     r"安眠药|喝农药|遗书|遗言|永别了|下辈子再见|站在天台|天台上|楼顶上|zisha|自sha|"
     # perceived burdensomeness and the wish to disappear are warning signs too
-    r"我消失了|消失算了|想消失|是家里的累赘|是个累赘|拖累全家|不想拖累家人)"
+    r"我消失了|消失算了|想消失|是家里的累赘|是个累赘|拖累全家|不想拖累家人|"
+    # self-harm without the word "death", and methods named
+    r"自残|自伤|伤害自己|划了自己|划自己|割自己|割了自己|烫自己|百草枯|敌敌畏|买了农药|农药放在|喝了农药|"
+    r"死法|怎么死|怎样死|tiao楼|跳下去|往下跳|早就跳了|在桥上|在天台|喺天台|楼顶往下|"
+    # death talked about as near, and saying goodbye or settling affairs
+    r"我死了以后|我死了之后|我要是死了|我死咗|我要是没了|我不在以后|我不在了以后|我走了以后|不会有我了|"
+    r"人死债消|死了债|没什么牵挂|没有牵挂了|别劝我|交代的都交代|说了再见|说再见了|最后一次跟人说话|最后跟你说)"
 )
-_SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我)去?$")
+# 「叫我去死」「问我咋不去喝农药」: a collector's words, reported by the borrower.
+_SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我|问我)(赶紧|快|咋不|怎么不|怎么还不|为什么不)?去?$")
 
 
 def has_crisis_cue(text: str) -> bool:
     """True when the (normalised) text contains an explicit self-harm cue in the user's own voice."""
     for m in _CUES.finditer(text or ""):
-        if not _SAID_BY_OTHERS.search(text[max(0, m.start() - 3):m.start()]):
+        if not _SAID_BY_OTHERS.search(text[max(0, m.start() - 7):m.start()]):
             return True
     return False
