@@ -60,6 +60,13 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
     wait_http(url, proc, timeout=timeout, poll=0.1)
 
 
+def profiled_rasa(model: Path, endpoints: Path, port: int) -> list[str]:
+    """`rasa run` with the per-turn timers of rasa_profiled.py, on loopback, with the HTTP API."""
+    return [sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run", "--model", str(model),
+            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"), "--port", str(port),
+            "--enable-api", "--interface", "127.0.0.1"]
+
+
 def start_servers(workdir: Path, model: Path, profile_file: Path) -> tuple[Any, dict[str, float]]:
     from harness.servers import Servers
 
@@ -70,10 +77,7 @@ def start_servers(workdir: Path, model: Path, profile_file: Path) -> tuple[Any, 
                                       "actions", "--port", str(servers.action_port)], "actions.log")
     wait_ready(f"http://127.0.0.1:{servers.action_port}/health", servers.actions)
     t1 = time.perf_counter()
-    servers.rasa = servers._spawn([sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run",
-                                   "--model", str(model), "--endpoints", str(servers.endpoints),
-                                   "--credentials", str(ROOT / "credentials.yml"), "--port", str(servers.rasa_port),
-                                   "--enable-api", "--interface", "127.0.0.1"], "rasa.log")
+    servers.rasa = servers._spawn(profiled_rasa(model, servers.endpoints, servers.rasa_port), "rasa.log")
     wait_ready(f"{servers.base}/status", servers.rasa)
     t2 = time.perf_counter()
     return servers, {"action_server_s": t1 - t0, "rasa_s": t2 - t1}
@@ -282,10 +286,8 @@ def start_stock_check_rasa(servers: Any, model: Path) -> tuple[subprocess.Popen,
         "trackers.db", "trackers_stock_check.db"), encoding="utf-8")
     env = {**servers.env, STOCK_ENV: "1"}
     log = open(servers.workdir / "rasa_stock_check.log", "ab")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run", "--model", str(model),
-                             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                             "--port", str(port), "--enable-api", "--interface", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(profiled_rasa(model, endpoints, port), cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     wait_ready(f"{base}/status", proc)
     return proc, base
