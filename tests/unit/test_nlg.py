@@ -23,9 +23,19 @@ def render(action: str, script: str | None, audience: str | None = None) -> dict
     return asyncio.run(nlg.generate(action, tracker, "rest"))
 
 
+def _default_text(name: str) -> str:
+    return next(r["text"] for r in DOMAIN.responses[name] if not r.get("condition"))
+
+
 def test_simplified_conversations_get_the_domain_text_unchanged() -> None:
-    assert render("utter_ask_lender", None)["text"] == DOMAIN.responses["utter_ask_lender"][0]["text"]
-    assert render("utter_ask_lender", "simplified")["text"] == DOMAIN.responses["utter_ask_lender"][0]["text"]
+    assert render("utter_ask_lender", None)["text"] == _default_text("utter_ask_lender")
+    assert render("utter_ask_lender", "simplified")["text"] == _default_text("utter_ask_lender")
+
+
+@pytest.mark.parametrize(("script", "local", "mainland"), [("hk", "財務公司", "借唄"), ("tw", "融資公司", "借唄")])
+def test_the_lender_question_gives_local_examples(script: str, local: str, mainland: str) -> None:
+    text = render("utter_ask_lender", script)["text"]
+    assert local in text and mainland not in text and "机构" not in text
 
 
 @pytest.mark.parametrize("script", ["hk", "tw"])
