@@ -236,7 +236,7 @@ class ActionDraftPlan(Action):
         summary = plan_summary(facts, plan)
         if is_staff(tracker):
             pack = draft_staff(facts, plan, day, crisis=bool(tracker.get_slot("crisis_flag")),
-                               violence=violence_reported(tracker))
+                               violence=violence_reported(tracker), region=region_of(tracker))
             parts = [("case_summary", pack.case_summary), ("tell_borrower", pack.tell_borrower)]
             if pack.risk_flags:
                 parts.insert(1, ("risk_flags", "\n".join(f"· {f}" for f in pack.risk_flags)))
@@ -244,7 +244,7 @@ class ActionDraftPlan(Action):
             next_questions = list(pack.next_questions)
         else:
             parts = []
-            drafts = draft_borrower(facts, plan, day)
+            drafts = draft_borrower(facts, plan, day, region_of(tracker))
             next_questions = []
         parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
                   ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]

@@ -28,6 +28,9 @@ PLATFORMS = (
     "洋钱罐", "平安普惠", "携程拿去花", "抖音放心借", "小赢卡贷", "宜人贷", "苏宁任性付", "滴滴金融",
 )
 # Short bank names that appear without 银行 (canonical names from data/nlu/lenders.yml end in 银行).
+# Where the borrower is: mainland rules, or the brief Hong Kong / Taiwan notes (facts §7).
+REGIONS = ("mainland", "hk", "tw")
+
 _BANK_SHORT = ("招行", "工行", "建行", "农行", "中行", "交行", "浦发", "中信", "光大", "民生", "兴业", "广发",
                "华夏", "邮储", "邮政储蓄")
 _BANK_LOAN_WORDS = ("贷款", "房贷", "车贷", "消费贷", "闪电贷", "信用贷", "经营贷", "快贷", "融e借", "e招贷")
@@ -52,7 +55,7 @@ def lender_type(canonical: str | None, text: str = "") -> str:
 
     The canonical name decides the family (platform, consumer finance, bank); the free text refines a bank
     into credit card or loan. With no canonical name the text alone is used. Banks default to credit_card,
-    the most common case for the collection calls this bot is about.
+    the most common case for the collection calls this bot is about; a credit card makes any lender a bank.
     """
     name = to_simplified(canonical or "").strip()
     body = to_simplified(text).lower()
@@ -68,6 +71,8 @@ def lender_type(canonical: str | None, text: str = "") -> str:
         if any(w in context for w in _BANK_LOAN_WORDS):
             return "bank_loan"
         return "credit_card"
+    if any(w in f"{name} {body}" for w in _CARD_WORDS):
+        return "credit_card"  # only banks issue credit cards (国泰世华信用卡: a bank the list does not know)
     return "other"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from actions.case import LENDER_TYPES, CaseFacts
+from actions.case import LENDER_TYPES, REGIONS, CaseFacts
 from actions.plan import ExtensionPlan, InstallmentPlan
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -95,7 +95,7 @@ def _lines(name: str, ctx: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date | None,
-             **extra: Any) -> dict[str, Any]:
+             region: str = "mainland", **extra: Any) -> dict[str, Any]:
     if isinstance(plan, InstallmentPlan):
         kind = "installment"
     elif isinstance(plan, ExtensionPlan):
@@ -113,6 +113,9 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "lender_kind": lender_kind,
         "lender_kind_label": LENDER_TYPES[lender_kind],
         "is_card": lender_kind == "credit_card",
+        # Mainland rules (信用卡办法第七十条, 个性化分期) are cited only to mainland card holders.
+        "region": region if region in REGIONS else "mainland",
+        "card_rule": lender_kind == "credit_card" and region not in ("hk", "tw"),
         "is_bank": lender_kind in ("credit_card", "bank_loan"),
         "debt": debt,
         "overdue_days": facts.overdue_days,
@@ -167,8 +170,10 @@ def plan_summary(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan) -> str
     return _render("plan_summary.j2", _context(facts, plan, None))
 
 
-def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date) -> Drafts:
-    ctx = _context(facts, plan, today)
+def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date,
+                   region: str = "mainland") -> Drafts:
+    """``region``: mainland, hk or tw; Hong Kong and Taiwan borrowers get their own rules and lines."""
+    ctx = _context(facts, plan, today, region)
     ctx["summary"] = plan_summary(facts, plan)
     return Drafts(
         phone_script=_render("phone_script.j2", ctx),
@@ -179,15 +184,15 @@ def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, toda
 
 
 def draft_staff(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *,
-                crisis: bool = False, violence: bool = False) -> StaffPack:
+                crisis: bool = False, violence: bool = False, region: str = "mainland") -> StaffPack:
     """Staff-facing pack. ``crisis``: the borrower expressed suicidal thoughts in this conversation;
     ``violence``: a collector threatened violence (both raise risk flags and change what to tell first)."""
-    ctx = _context(facts, plan, today, crisis=crisis, violence=violence)
+    ctx = _context(facts, plan, today, region, crisis=crisis, violence=violence)
     ctx["summary"] = plan_summary(facts, plan)
     return StaffPack(
         case_summary=_render("staff_summary.j2", ctx),
         tell_borrower=_render("staff_tell.j2", ctx),
-        drafts=draft_borrower(facts, plan, today),
+        drafts=draft_borrower(facts, plan, today, region),
         risk_flags=_lines("staff_risk_flags.j2", {**ctx, "overdue_risk_days": OVERDUE_RISK_DAYS,
                                                    "card_fraud_principal": CARD_FRAUD_PRINCIPAL}),
         next_questions=_lines("staff_questions.j2", ctx),

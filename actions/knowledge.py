@@ -12,10 +12,9 @@ from typing import Any
 
 import yaml
 
-from actions.case import LENDER_TYPES, lender_type, to_simplified
+from actions.case import LENDER_TYPES, REGIONS, lender_type, to_simplified
 
 KNOWLEDGE_PATH = Path(__file__).with_name("knowledge.yml")
-REGIONS = ("mainland", "hk", "tw")
 
 # Intents whose answer depends on the jurisdiction; Hong Kong and Taiwan users get facts §7 notes instead.
 _LEGAL_INTENTS = ("ask_legality", "ask_consequences", "ask_complaint_channel")

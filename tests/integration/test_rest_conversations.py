@@ -77,10 +77,24 @@ def test_traditional_users_get_domain_responses_and_buttons_in_traditional(serve
     sender = new_sender("trad-form")
     question = texts(servers.say(sender, "我想申請分期還款，唔該"))
     assert "機構" in question and "机构" not in question  # utter_ask_lender, rendered by Rasa, not the actions
+    assert "財務公司" in question and "借唄" not in question  # Hong Kong examples, not mainland apps
     offer = servers.say(new_sender("trad-offer"), "催收話明天要上門，好驚")
     titles = [b["title"] for r in offer for b in r.get("buttons") or []]
     assert "好，開始" in titles
     assert all(b["payload"].startswith("/") for r in offer for b in r.get("buttons") or [])
+
+
+def test_taiwan_borrower_with_a_local_bank_gets_a_plan_in_taiwan_wording(servers: Servers) -> None:
+    sender = new_sender("tw-form")
+    question = texts(servers.say(sender, "我想申請分期還款"))
+    assert "融資公司" in question and "借唄" not in question
+    servers.say(sender, "國泰世華信用卡")  # not in the lender list: taken as the borrower names it
+    servers.say(sender, "大概十二萬")
+    servers.say(sender, "快三個月了")
+    servers.say(sender, "公司倒閉 失業了")
+    body = texts(servers.say(sender, "每個月最多還四千"))
+    assert "國泰世華" in body and "30 期" in body and "4,000 元" in body  # 120000 / 4000
+    assert to_simplified(body) != body  # Taiwan script throughout
 
 
 def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:

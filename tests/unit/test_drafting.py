@@ -20,6 +20,7 @@ from actions.drafting import (
     plan_summary,
 )
 from actions.plan import ExtensionPlan, InstallmentPlan, make_plan
+from components.normalizer import to_traditional
 
 TODAY = datetime.date(2026, 11, 23)
 LENDERS = {
@@ -299,3 +300,72 @@ def test_extension_flag_when_remaining_exceeds_monthly_affordability():
 
 def test_lender_types_all_covered_by_matrix():
     assert {f.lender_type for f in CASES if f.lender_type} == set(LENDER_TYPES)
+
+
+# ---------- Hong Kong and Taiwan borrowers (facts §7) ----------
+
+MAINLAND_ONLY = ("第七十条", "个性化分期", "12378", "12363", "12321", "110", "12356", "逃废债", "行业规范",
+                 "jubao.nifa.org.cn", "地方金融管理局", "公安", "微信")
+
+
+def regional(f, region):
+    plan = make_plan(f, TODAY)
+    return (draft_borrower(f, plan, TODAY, region),
+            draft_staff(f, plan, TODAY, crisis=True, violence=True, region=region))
+
+
+@pytest.mark.parametrize("region", ["hk", "tw"])
+@pytest.mark.parametrize("f", CASES[::7])
+def test_hong_kong_and_taiwan_drafts_cite_no_mainland_rule_or_line(f, region):
+    drafts, staff = regional(f, region)
+    for text in all_texts(drafts, staff):
+        for word in MAINLAND_ONLY:
+            assert word not in text, (region, word, text)
+    plan = make_plan(f, TODAY)
+    for needle in plan_numbers(f, plan):  # the numbers are the same wherever the borrower lives
+        assert needle in drafts.phone_script and needle in drafts.written_request
+
+
+def test_hong_kong_card_holder_gets_the_banking_code_and_999():
+    f = CaseFacts(lender="滙丰银行", lender_type="credit_card", debt_amount=80000, overdue_days=45,
+                  affordable_monthly=2500, hardship_reason="失业/收入下降", requested_plan="installment")
+    drafts, staff = regional(f, "hk")
+    assert "分 32 期，每期 2,500 元" in drafts.written_request  # 80000 / 2500
+    assert "协商分期" in drafts.phone_script
+    assert "《银行营运守则》" in drafts.checklist and "999" in drafts.checklist
+    assert "2860 3574" in drafts.checklist and "据公开资料" in drafts.checklist  # an [S] fact, hedged
+    assert "所在地：香港" in staff.case_summary
+    assert "2896 0000" in staff.risk_flags[0] and "999" in staff.risk_flags[1]
+
+
+def test_taiwan_borrower_gets_pre_negotiation_with_the_largest_creditor():
+    f = CaseFacts(lender="国泰世华", lender_type="credit_card", debt_amount=120000, overdue_days=90,
+                  affordable_monthly=4000, hardship_reason="失业/收入下降", requested_plan="installment")
+    drafts, staff = regional(f, "tw")
+    assert "分 30 期，每期 4,000 元" in drafts.phone_script
+    assert "前置协商" in drafts.checklist and "最大债权金融机构" in drafts.checklist
+    assert "1925" in staff.risk_flags[0] and "1925" in staff.tell_borrower.splitlines()[0]
+    assert "所在地：台湾" in staff.case_summary
+
+
+def test_mainland_stays_the_default_region():
+    f = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=36000, affordable_monthly=1500)
+    plan = make_plan(f, TODAY)
+    assert draft_borrower(f, plan, TODAY) == draft_borrower(f, plan, TODAY, "mainland")
+    assert draft_borrower(f, plan, TODAY, "elsewhere") == draft_borrower(f, plan, TODAY)
+    assert "第七十条" in draft_borrower(f, plan, TODAY).written_request
+
+
+# Characters OpenCC picks wrongly in some phrases (确认后再签 → 再籤, 证明复印件 → 證明覆印件): the templates are
+# worded so that the Traditional drafts never contain them.
+OPENCC_SLIPS = ("籤", "覆印")
+
+
+@pytest.mark.parametrize("region", ["hk", "tw"])
+def test_traditional_drafts_have_no_known_conversion_slips(region):
+    for f in CASES[::5]:
+        drafts, staff = regional(f, region)
+        for text in all_texts(drafts, staff):
+            converted = to_traditional(text, region)
+            for slip in OPENCC_SLIPS:
+                assert slip not in converted, (slip, converted)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from actions import knowledge
-from actions.case import LENDER_TYPES, CaseFacts
+from actions.case import LENDER_TYPES, REGIONS, CaseFacts
 from actions.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_summary
 from actions.plan import make_plan
 
@@ -56,13 +56,13 @@ def template_texts():
     for kind, (debt, affordable, requested), reason in itertools.product(
         LENDER_TYPES, shapes, ("失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他", None)
     ):
-        for lender in ("某机构", None):
+        for lender, region in itertools.product(("某机构", None), REGIONS):
             f = CaseFacts(lender=lender, lender_type=kind, debt_amount=debt, overdue_days=120,
                           affordable_monthly=affordable, hardship_reason=reason, requested_plan=requested,
                           threat_types=threats)
             plan = make_plan(f, today)
-            d = draft_borrower(f, plan, today)
-            s = draft_staff(f, plan, today, crisis=True, violence=True)
+            d = draft_borrower(f, plan, today, region)
+            s = draft_staff(f, plan, today, crisis=True, violence=True, region=region)
             yield from (d.phone_script, d.written_request, d.short_reply, d.checklist, plan_summary(f, plan),
                         s.case_summary, s.tell_borrower, *s.risk_flags, *s.next_questions)
 

@@ -180,6 +180,8 @@ def test_suggested_affordable():
         (None, "欠朋友的钱", "other"),
         (None, "", "other"),
         ("招商銀行", "信用卡", "credit_card"),
+        ("国泰世华", "國泰世華信用卡", "credit_card"),  # a bank the list does not know: the card says bank
+        ("某某小贷", "欠某某小贷两万", "other"),
     ],
 )
 def test_lender_type(canonical, text, expected):
