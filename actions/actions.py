@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge, replies
-from actions.case import CaseFacts
+from actions.case import CaseFacts, region_of_script
 from actions.drafting import draft_borrower, draft_staff, plan_summary
 from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
 from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
@@ -41,8 +41,7 @@ def today() -> datetime.date:
 
 
 def region_of(tracker: Tracker) -> str:
-    script = tracker.get_slot("script")
-    return script if script in ("hk", "tw") else "mainland"
+    return region_of_script(tracker.get_slot("script"))
 
 
 def localise(text: str, tracker: Tracker) -> str:

@@ -31,6 +31,11 @@ PLATFORMS = (
 # Where the borrower is: mainland rules, or the brief Hong Kong / Taiwan notes (facts §7).
 REGIONS = ("mainland", "hk", "tw")
 
+
+def region_of_script(script: str | None) -> str:
+    """The region whose rules apply: "hk"/"tw" for those scripts (or region names), else "mainland"."""
+    return script if script in ("hk", "tw") else "mainland"
+
 _BANK_SHORT = ("招行", "工行", "建行", "农行", "中行", "交行", "浦发", "中信", "光大", "民生", "兴业", "广发",
                "华夏", "邮储", "邮政储蓄")
 _BANK_LOAN_WORDS = ("贷款", "房贷", "车贷", "消费贷", "闪电贷", "信用贷", "经营贷", "快贷", "融e借", "e招贷")

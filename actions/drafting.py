@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from actions.case import LENDER_TYPES, REGIONS, CaseFacts
+from actions.case import LENDER_TYPES, CaseFacts, region_of_script
 from actions.plan import ExtensionPlan, InstallmentPlan
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -103,6 +103,7 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
     else:  # pragma: no cover - defensive
         raise TypeError(f"unknown plan type {type(plan).__name__}")
     lender_kind = facts.lender_type if facts.lender_type in LENDER_TYPES else "other"
+    region = region_of_script(region)
     affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
     debt = plan.total if kind == "installment" else plan.partial_payment_now + plan.remaining_after_partial
     ctx: dict[str, Any] = {
@@ -114,8 +115,8 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "lender_kind_label": LENDER_TYPES[lender_kind],
         "is_card": lender_kind == "credit_card",
         # Mainland rules (信用卡办法第七十条, 个性化分期) are cited only to mainland card holders.
-        "region": region if region in REGIONS else "mainland",
-        "card_rule": lender_kind == "credit_card" and region not in ("hk", "tw"),
+        "region": region,
+        "card_rule": lender_kind == "credit_card" and region == "mainland",
         "is_bank": lender_kind in ("credit_card", "bank_loan"),
         "debt": debt,
         "overdue_days": facts.overdue_days,

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from actions.case import LENDER_TYPES, REGIONS, lender_type, to_simplified
+from actions.case import LENDER_TYPES, lender_type, region_of_script, to_simplified
 
 KNOWLEDGE_PATH = Path(__file__).with_name("knowledge.yml")
 
@@ -32,10 +32,6 @@ _THREAT_TOPICS = {
 def load() -> dict[str, Any]:
     with KNOWLEDGE_PATH.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
-
-
-def _region(region: str | None) -> str:
-    return region if region in REGIONS else "mainland"
 
 
 def _render(ids: list[str]) -> str:
@@ -84,7 +80,7 @@ def answer(intent: str, topic: str, region: str = "mainland") -> str:
     An unknown topic falls back to the intent's default; an unknown intent raises KeyError.
     """
     data = load()
-    region = _region(region)
+    region = region_of_script(region)
     if intent == "express_crisis":
         return crisis_message(region)
     entry = data["answers"][intent]
@@ -101,11 +97,11 @@ def threat_answer(intent: str, text: str = "", region: str = "mainland") -> str:
 
 def crisis_message(region: str = "mainland") -> str:
     """Crisis lines, warmly and first (mainland: 12356 first; hk/tw: local lines from facts §5)."""
-    return _render(load()["crisis"][_region(region)])
+    return _render(load()["crisis"][region_of_script(region)])
 
 
 def disclaimer(region: str = "mainland") -> str:
-    return load()["disclaimer"][_region(region)]
+    return load()["disclaimer"][region_of_script(region)]
 
 
 def complaint_topic(lender_kind: str | None) -> str:

@@ -163,7 +163,7 @@ ALL = [(i, t) for i in knowledge.intents() for t in knowledge.topics(i)]
 
 
 @pytest.mark.parametrize(("intent", "topic"), ALL)
-@pytest.mark.parametrize("region", knowledge.REGIONS)
+@pytest.mark.parametrize("region", REGIONS)
 def test_answers_are_phone_screen_length(intent, topic, region):
     text = knowledge.answer(intent, topic, region)
     lines = text.splitlines()
