@@ -11,7 +11,7 @@ STAMP       := $(VENV)/.installed
 MODEL       := models/latest.tar.gz
 WEB_STAMP   := web/node_modules/.installed
 REPORTS     := reports
-TRAIN_INPUTS := config.yml $(shell find domain data components dicts -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+TRAIN_INPUTS := config.yml $(shell find domain data components zh case dicts -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -65,7 +65,7 @@ nlu-eval eval: $(MODEL)
 
 core-test: $(MODEL)
 	@mkdir -p $(REPORTS)/core
-	scripts/with-action-server.sh $(RASA) test core --model $(MODEL) --stories tests/stories \
+	scripts/with-action-server.sh $(PY) -m serving.rasa_cli test core --model $(MODEL) --stories tests/stories \
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
 integration: $(MODEL)

@@ -17,11 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge, replies
-from actions.case import CaseFacts, region_of_script
 from actions.drafting import draft_borrower, draft_staff, plan_summary
 from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
 from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
-from components.normalizer import to_traditional
+from case import CaseFacts, region_of_script
+from zh.normalizer import to_traditional
 
 logger = logging.getLogger(__name__)
 

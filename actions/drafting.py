@@ -16,8 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from actions.case import LENDER_TYPES, CaseFacts, region_of_script
 from actions.plan import ExtensionPlan, InstallmentPlan
+from case import LENDER_TYPES, CaseFacts, region_of_script
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from actions.case import classify_hardship, lender_type
-from components.normalizer import to_simplified
+from case import classify_hardship, lender_type
+from zh.normalizer import to_simplified
 
 AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essential_expenses")
 DURATION_SLOTS = ("overdue_days", "extension_days")

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from actions.case import LENDER_TYPES, lender_type, region_of_script, to_simplified
+from case import LENDER_TYPES, lender_type, region_of_script
+from zh.normalizer import to_simplified
 
 KNOWLEDGE_PATH = Path(__file__).with_name("knowledge.yml")
 

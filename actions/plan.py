@@ -18,7 +18,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from actions.case import CaseFacts
+from case import CaseFacts
 
 MAX_INSTALLMENT_MONTHS = 60
 DEFAULT_EXTENSION_DAYS = 30

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from actions.case import CaseFacts
+from case import CaseFacts
 
 _FILE = Path(__file__).with_name("replies.yml")
 

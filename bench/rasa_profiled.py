@@ -1,8 +1,9 @@
 """`rasa` with per-turn timers, for profiling one turn inside the real server.
 
 Usage: python bench/rasa_profiled.py run --model ... (the same arguments as `rasa`). Wraps a few methods of
-Rasa 3.6's MessageProcessor, RemoteAction and FailSafeTrackerStore with timers, then runs Rasa's own
-command line. Only turns whose sender id starts with BENCH_PROFILE_PREFIX (default "profile-") are timed;
+Rasa 3.6's MessageProcessor, RemoteAction and FailSafeTrackerStore with timers, then runs the project's
+Rasa command line (serving.rasa_cli: the server patches, then Rasa's own). Only turns whose sender id
+starts with BENCH_PROFILE_PREFIX (default "profile-") are timed;
 for everybody else each wrapper costs one ContextVar lookup, so the load test runs on the same process.
 Each timed turn appends one JSON line to BENCH_PROFILE_FILE:
 
@@ -149,7 +150,7 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
-    from rasa.__main__ import main
+    # After the timers, as when the patches were installed by loading the model: the guard wraps the timer.
+    from serving.rasa_cli import main
 
-    sys.argv = ["rasa", *sys.argv[1:]]
-    main()
+    main(sys.argv[1:])

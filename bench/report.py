@@ -337,9 +337,10 @@ def serve_sections(serve: dict[str, Any] | None, train: dict[str, Any] | None) -
             "### The action-server calls: what made them slow, and the fix measured", "",
             "Inside each action-server call, Rasa 3.6 checks the answer with `jsonschema.validate`, which first "
             "validates the schema itself against its meta-schema, on every call (about 16 ms, while the HTTP "
-            "round trip with the whole tracker and domain takes about 1 ms). `components/action_response_check.py` "
-            "builds the validator once and reports the same errors. Measured side by side in this run: a second "
-            "Rasa process with Rasa's own check (`DEBT_COACH_STOCK_ACTION_CHECK=1`), same model and action "
+            "round trip with the whole tracker and domain takes about 1 ms). "
+            "`serving/patches/action_response_check.py` builds the validator once and reports the same errors. "
+            "Measured side by side in this run: a second Rasa process with Rasa's own check "
+            "(`DEBT_COACH_STOCK_ACTION_CHECK=1`), same model and action "
             f"server; the two took turns, one conversation each, {ac['conversations']} conversations per server "
             "(the figures above are all with the fix).", "",
             "| server | turn p50 | turn p95 | draft turn p50 | errors |", "|---|---|---|---|---|",

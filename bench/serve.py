@@ -13,7 +13,7 @@ named "profile-…") and one action server, both on free loopback ports. Measure
    afterwards every conversation's tracker (slots and the stored draft);
 5. peak RSS (VmHWM) of both server processes;
 6. the fix for the slowest part of the action-server calls, side by side: a second Rasa process with Rasa's
-   own check of action-server answers (DEBT_COACH_STOCK_ACTION_CHECK=1, components/action_response_check.py)
+   own check of action-server answers (DEBT_COACH_STOCK_ACTION_CHECK=1, serving/patches/action_response_check.py)
    and the project's server take turns, one conversation each, same action server.
 
 Writes <out>/serve.json and the plot <plots>/bench_scaling.png. Exits 1 on any error or failed check.
@@ -277,8 +277,8 @@ async def drive(servers: Any, args: argparse.Namespace, profile_file: Path) -> d
 
 def start_stock_check_rasa(servers: Any, model: Path) -> tuple[subprocess.Popen, str]:
     """A second Rasa process, the same but for Rasa's own (uncached) check of action-server answers."""
-    from components.action_response_check import STOCK_ENV
     from harness.servers import free_port
+    from serving.patches.action_response_check import STOCK_ENV
 
     port = free_port()
     endpoints = servers.workdir / "endpoints_stock_check.yml"

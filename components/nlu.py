@@ -1,12 +1,12 @@
 """Rasa 3.6 graph components for Chinese borrowers' messages.
 
-Thin wrappers around the pure modules in this package:
-- ``ChineseNormalizer``: Traditional → Simplified, full-width → half-width, whitespace (``normalizer``).
+Thin wrappers around the pure Chinese-text modules in ``zh/``:
+- ``ChineseNormalizer``: Traditional → Simplified, full-width → half-width, whitespace (``zh.normalizer``).
 - ``CleanJiebaTokenizer``: Rasa's JiebaTokenizer minus whitespace tokens.
 - ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
   lookup table and synonyms in ``data/nlu/lenders.yml``.
-- ``ChineseNumberExtractor``: money amounts and durations with roles (``cn_numbers``).
-- ``CrisisSafetyNet``: explicit self-harm cues override the intent with ``express_crisis`` (``crisis_cues``).
+- ``ChineseNumberExtractor``: money amounts and durations with roles (``zh.numbers``).
+- ``CrisisSafetyNet``: explicit self-harm cues override the intent with ``express_crisis`` (``zh.crisis_cues``).
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components import action_response_check, action_server_guard, cn_numbers
-from components.crisis_cues import has_crisis_cue
-from components.normalizer import normalize
+from zh import numbers as cn_numbers
+from zh.crisis_cues import has_crisis_cue
+from zh.normalizer import normalize
 
 TEXT_ORIGINAL = "text_original"
-# Server-side patches of Rasa 3.6, installed whenever a Rasa process loads this project's model.
-action_server_guard.install()
-action_response_check.install()
 
 
 class _Stateless(GraphComponent):

@@ -66,7 +66,8 @@ class Servers:
         wait_http(f"http://127.0.0.1:{self.action_port}/health", self.actions)
 
     def start_rasa(self) -> None:
-        self.rasa = self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+        self.rasa = self._spawn([sys.executable, "-m", "serving.rasa_cli", "run", "--model", str(MODEL),
+                                 "--endpoints", str(self.endpoints),
                                  "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
                                  "--enable-api", "--interface", "127.0.0.1"], "rasa.log")
         wait_http(f"http://127.0.0.1:{self.rasa_port}/status", self.rasa)

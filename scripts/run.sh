@@ -17,7 +17,7 @@ trap cleanup INT TERM EXIT
 
 $RASA run actions --actions actions --port "${ACTION_PORT:-5055}" &
 pids+=($!)
-$RASA run --model models/latest.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+.venv/bin/python -m serving.rasa_cli run --model models/latest.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
   --port "${RASA_PORT:-5005}" --cors "*" &
 pids+=($!)
 
@@ -32,7 +32,7 @@ cat <<MSG
     REST:            curl -s localhost:$port/webhooks/rest/webhook -d '{"sender":"me","message":"催收说明天上门"}'
     Web widget:      http://localhost:$port/webhooks/web/
     Staff console:   http://localhost:$port/webhooks/staff/console  (needs STAFF_TOKEN)
-    Terminal chat:   .venv/bin/rasa shell   (in another terminal)
+    Terminal chat:   .venv/bin/python -m serving.rasa_cli shell   (in another terminal)
   Ctrl-C stops both servers.
 
 MSG

@@ -5,6 +5,7 @@ settings, and a local fake of the WeCom message API that the WeCom channel's cli
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from harness.servers import BIN, MODEL, ROOT, Servers, wait_http
+from harness.servers import MODEL, ROOT, Servers, wait_http
 
 STAFF_TOKEN = "test-staff-token-7f3a9c"
 WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
@@ -92,7 +93,8 @@ class WebServers(Servers):
     """Rasa as `make run` starts it for the web: with --cors "*" so that partner sites can embed the widget."""
 
     def start_rasa(self) -> None:
-        self.rasa = self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+        self.rasa = self._spawn([sys.executable, "-m", "serving.rasa_cli", "run", "--model", str(MODEL),
+                                 "--endpoints", str(self.endpoints),
                                  "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
                                  "--enable-api", "--interface", "127.0.0.1", "--cors", "*"], "rasa.log")
         wait_http(f"http://127.0.0.1:{self.rasa_port}/status", self.rasa)

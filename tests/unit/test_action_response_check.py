@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from components import action_response_check
-from components.action_response_check import validate_action_result
+from serving.patches import action_response_check
+from serving.patches.action_response_check import validate_action_result
 
 SCHEMA = RemoteAction.action_response_format_spec()
 GOOD = {

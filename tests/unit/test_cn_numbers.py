@@ -1,6 +1,6 @@
 import pytest
 
-from components.cn_numbers import extract, parse_amount, parse_duration_days
+from zh.numbers import extract, parse_amount, parse_duration_days
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import pytest
 
-from components.crisis_cues import has_crisis_cue
-from components.normalizer import normalize
+from zh.crisis_cues import has_crisis_cue
+from zh.normalizer import normalize
 
 
 @pytest.mark.parametrize("text", ["我真的不想活了", "这样下去不如死了算了", "准备好安眠药了", "现在一个人在楼顶上",

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from actions.case import LENDER_TYPES, CaseFacts
 from actions.drafting import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
@@ -20,7 +19,8 @@ from actions.drafting import (
     plan_summary,
 )
 from actions.plan import ExtensionPlan, InstallmentPlan, make_plan
-from components.normalizer import to_traditional
+from case import LENDER_TYPES, CaseFacts
+from zh.normalizer import to_traditional
 
 TODAY = datetime.date(2026, 11, 23)
 LENDERS = {

@@ -3,7 +3,7 @@
 from typing import Any
 
 from actions.extraction import detect_script, extract_facts
-from components.cn_numbers import extract
+from zh.numbers import extract
 
 
 def _entities(text: str, lender: str | None = None) -> list[dict[str, Any]]:

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from actions import knowledge
-from actions.case import LENDER_TYPES, REGIONS, CaseFacts
 from actions.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_summary
 from actions.plan import make_plan
+from case import LENDER_TYPES, REGIONS, CaseFacts
 
 FACTS_PATH = Path(__file__).parents[2].parent / "shared/domain/facts.md"
 FACTS = FACTS_PATH.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 import pytest
 
-from components.normalizer import normalize, to_halfwidth
+from zh.normalizer import normalize, to_halfwidth
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_halfwidth_keeps_chinese_punctuation_without_ascii_twin() -> None:
 
 
 def test_traditional_numbers_become_parseable() -> None:
-    from components.cn_numbers import extract
+    from zh.numbers import extract
 
     amounts, durations = extract(normalize("欠咗銀行兩萬三千蚊，逾期三個月"))
     assert [a.value for a in amounts] == [23000]

@@ -1,10 +1,9 @@
-"""Plan maths and case normalisation (actions/plan.py, actions/case.py)."""
+"""Plan maths and case normalisation (actions/plan.py, case/facts.py)."""
 
 import datetime
 
 import pytest
 
-from actions.case import HARDSHIP_REASONS, LENDER_TYPES, CaseFacts, classify_hardship, lender_type
 from actions.plan import (
     MAX_INSTALLMENT_MONTHS,
     AffordabilityUnknown,
@@ -16,6 +15,7 @@ from actions.plan import (
     make_plan,
     suggested_affordable,
 )
+from case import HARDSHIP_REASONS, LENDER_TYPES, CaseFacts, classify_hardship, lender_type
 
 TODAY = datetime.date(2026, 11, 23)
 
@@ -209,6 +209,8 @@ def test_lender_type(canonical, text, expected):
         ("我失業了", "失业/收入下降"),
         ("工資一直沒發", "工资拖欠"),
         ("生意虧了", "生意失败"),
+        ("工資一直拖著", "工资拖欠"),  # OpenCC t2s keeps 著 (it is also Simplified)
+        ("工資被壓著", "工资拖欠"),
         ("今天天气不错", None),
         ("", None),
     ],

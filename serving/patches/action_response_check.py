@@ -7,8 +7,10 @@ times per turn, while the whole HTTP round trip to the action server takes about
 validator once and reports the same error (jsonschema's ``best_match``, Rasa's message appended).
 ``make bench`` measures both side by side (section 7 of reports/bench.md).
 
-Installed with the other server patches when the NLU components are imported. Setting
-``DEBT_COACH_STOCK_ACTION_CHECK=1`` keeps Rasa's own check (the benchmark's comparison server).
+Works around: no upstream issue found (Rasa 3.6.21's ``RemoteAction._validate_action_result`` calls
+``jsonschema.validate`` on every answer). Installed by ``serving.patches.install()`` (``python -m
+serving.rasa_cli run …``). Setting ``DEBT_COACH_STOCK_ACTION_CHECK=1`` keeps Rasa's own check (the
+benchmark's comparison server).
 """
 
 from __future__ import annotations

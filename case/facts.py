@@ -1,6 +1,7 @@
 """Case facts: the normalised picture of one borrower's debt, built from Rasa slots.
 
-Pure Python (no Rasa imports) so that the plan maths and the drafting can be unit-tested.
+Pure Python (no Rasa imports) so that the plan maths and the drafting can be unit-tested. Keyword
+matching works on Simplified text (``zh.normalizer.to_simplified``, OpenCC t2s).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
+
+from zh.normalizer import to_simplified
 
 HARDSHIP_REASONS = ("失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他")
 
@@ -27,7 +30,6 @@ PLATFORMS = (
     "借呗", "花呗", "微粒贷", "京东金条", "京东白条", "美团借钱", "度小满", "360借条", "分期乐", "拍拍贷",
     "洋钱罐", "平安普惠", "携程拿去花", "抖音放心借", "小赢卡贷", "宜人贷", "苏宁任性付", "滴滴金融",
 )
-# Short bank names that appear without 银行 (canonical names from data/nlu/lenders.yml end in 银行).
 # Where the borrower is: mainland rules, or the brief Hong Kong / Taiwan notes (facts §7).
 REGIONS = ("mainland", "hk", "tw")
 
@@ -36,23 +38,12 @@ def region_of_script(script: str | None) -> str:
     """The region whose rules apply: "hk"/"tw" for those scripts (or region names), else "mainland"."""
     return script if script in ("hk", "tw") else "mainland"
 
+
+# Short bank names that appear without 银行 (canonical names from data/nlu/lenders.yml end in 银行).
 _BANK_SHORT = ("招行", "工行", "建行", "农行", "中行", "交行", "浦发", "中信", "光大", "民生", "兴业", "广发",
                "华夏", "邮储", "邮政储蓄")
 _BANK_LOAN_WORDS = ("贷款", "房贷", "车贷", "消费贷", "闪电贷", "信用贷", "经营贷", "快贷", "融e借", "e招贷")
 _CARD_WORDS = ("信用卡", "xyk")
-
-# Just enough Traditional→Simplified for the keywords below; full conversion happens upstream (OpenCC).
-_T2S = str.maketrans(
-    "業員沒辭資發壓著術車禍虧閉離裡裏親過醫廠錢賠損銀貸條團滿樂攜贏蘇寧華興廣郵儲費門單療診斷職開東號營險喪賣買傷後減這個腦媽將為與債關時飯"
-    "訊錄電話騷擾罵嚇脅聯繫絡訴執徵學師傳賴領導闆點幾頻繁煩",
-    "业员没辞资发压着术车祸亏闭离里里亲过医厂钱赔损银贷条团满乐携赢苏宁华兴广邮储费门单疗诊断职开东号营险丧卖买伤后减这个脑妈将为与债关时饭"
-    "讯录电话骚扰骂吓胁联系络诉执征学师传赖领导板点几频繁烦",
-)
-
-
-def to_simplified(text: str) -> str:
-    """Tolerant keyword normalisation: the few Traditional characters our keyword lists need."""
-    return (text or "").translate(_T2S)
 
 
 def lender_type(canonical: str | None, text: str = "") -> str:
@@ -89,7 +80,7 @@ _HARDSHIP_RULES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
                    r"(生病|住院|手术|病了|癌)"),
     )),
     ("工资拖欠", (
-        re.compile(r"(工资|薪水|薪资|工钱)[^，。,.]{0,6}(拖欠|没发|没有发|压着|欠着|拖着|不发|发不出)"),
+        re.compile(r"(工资|薪水|薪资|工钱)[^，。,.]{0,6}(拖欠|没发|没有发|压[着著]|欠[着著]|拖[着著]|不发|发不出)"),
         re.compile(r"欠薪|拖欠工资|拖欠我工资|压工资"),
     )),
     ("疾病/意外", (re.compile(r"生病|住院|手术|车祸|意外|病了|癌|受伤|骨折"),)),

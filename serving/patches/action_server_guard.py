@@ -3,8 +3,12 @@
 Rasa 3.6 logs a failed custom action and sends nothing ("Bot will continue, but the actions events are
 lost"), so a borrower would see no reply at all. This wraps ``RemoteAction.run``: on a connection
 failure or non-200 answer it returns the ``utter_action_server_down`` response instead. The tracker is
-kept as it was, so the conversation carries on once the action server is back. Installed when the NLU
-components are imported, i.e. whenever a Rasa server loads this project's model.
+kept as it was, so the conversation carries on once the action server is back.
+
+Works around: RasaHQ/rasa#7630 ("Action server failure handling", open: no way for the bot to react when
+the action server is down or times out); the same request for a default message when a custom action
+fails was RasaHQ/rasa#5588 (closed without a change in Rasa). Installed by ``serving.patches.install()``
+(``python -m serving.rasa_cli run …``).
 """
 
 from __future__ import annotations
