@@ -20,7 +20,7 @@ from actions import knowledge, replies
 from actions.drafting import draft_borrower, draft_staff, plan_summary
 from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
 from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
-from case import CaseFacts, region_of_script
+from case import CaseFacts, region_of_script, vocabulary
 from zh.normalizer import to_traditional
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,9 @@ FACT_SLOTS = ("lender", "lender_type", "debt_amount", "overdue_days", "monthly_i
 # While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
 # can answer it (a crisis message must never be swallowed as a form answer).
 FORM_ANSWER_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "nlu_fallback", *PLAN_BY_INTENT}
-OPTIONAL_FORM_SLOTS = {"lender", "overdue_days", "hardship_reason", "monthly_income", "essential_expenses",
-                       "extension_days"}
-BASE_FORM_SLOTS = ["lender", "debt_amount", "overdue_days", "hardship_reason", "affordable_monthly"]
+# The form's slots: case/vocabulary.yml.
+OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
+BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
 
 
 def today() -> datetime.date:

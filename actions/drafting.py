@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from actions.plan import ExtensionPlan, InstallmentPlan
-from case import LENDER_TYPES, CaseFacts, region_of_script
+from case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -125,6 +125,7 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "reason": facts.hardship_reason,
         "fee_waiver": facts.requested_plan == "fee_waiver",
         "threats": facts.threat_types,
+        "threat_labels": vocabulary.THREAT_SUMMARY_NAMES,
         "today": today or datetime.date.today(),
         "crisis": False,
         "violence": False,

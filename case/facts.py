@@ -11,25 +11,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from case import vocabulary
+from case.lenders import BANK_SHORT_NAMES, PLATFORMS
 from zh.normalizer import to_simplified
 
-HARDSHIP_REASONS = ("失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他")
-
-LENDER_TYPES = {
-    "credit_card": "银行信用卡",
-    "bank_loan": "银行贷款",
-    "consumer_finance": "消费金融公司",
-    "platform": "网络借贷平台",
-    "other": "其他机构",
-}
-
-THREAT_TYPES = ("visit", "lawsuit", "third_party", "harassment")
-PLAN_KINDS = ("installment", "extension", "fee_waiver")
-
-PLATFORMS = (
-    "借呗", "花呗", "微粒贷", "京东金条", "京东白条", "美团借钱", "度小满", "360借条", "分期乐", "拍拍贷",
-    "洋钱罐", "平安普惠", "携程拿去花", "抖音放心借", "小赢卡贷", "宜人贷", "苏宁任性付", "滴滴金融",
-)
+# The kinds and their labels live in case/vocabulary.yml, the lenders in data/nlu/lenders.yml.
+HARDSHIP_REASONS = vocabulary.HARDSHIP_REASONS
+LENDER_TYPES = vocabulary.LENDER_KINDS
+THREAT_TYPES = vocabulary.THREAT_KINDS
 # Where the borrower is: mainland rules, or the brief Hong Kong / Taiwan notes (facts §7).
 REGIONS = ("mainland", "hk", "tw")
 
@@ -39,9 +28,6 @@ def region_of_script(script: str | None) -> str:
     return script if script in ("hk", "tw") else "mainland"
 
 
-# Short bank names that appear without 银行 (canonical names from data/nlu/lenders.yml end in 银行).
-_BANK_SHORT = ("招行", "工行", "建行", "农行", "中行", "交行", "浦发", "中信", "光大", "民生", "兴业", "广发",
-               "华夏", "邮储", "邮政储蓄")
 _BANK_LOAN_WORDS = ("贷款", "房贷", "车贷", "消费贷", "闪电贷", "信用贷", "经营贷", "快贷", "融e借", "e招贷")
 _CARD_WORDS = ("信用卡", "xyk")
 
@@ -60,7 +46,7 @@ def lender_type(canonical: str | None, text: str = "") -> str:
         return "platform"
     if name.endswith("消费金融") or "消费金融" in probe or "消金" in probe:
         return "consumer_finance"
-    if "银行" in probe or any(b in probe for b in _BANK_SHORT):
+    if "银行" in probe or any(b in probe for b in BANK_SHORT_NAMES):
         context = f"{name} {body}"
         if any(w in context for w in _CARD_WORDS):
             return "credit_card"
@@ -144,12 +130,6 @@ def _to_text(value: Any) -> str | None:
     return None if text.lower() in _UNKNOWN else text
 
 
-_PLAN_ALIASES = {
-    "installment": "installment", "分期": "installment", "个性化分期": "installment",
-    "协商分期": "installment",
-    "extension": "extension", "延期": "extension", "宽限": "extension",
-    "fee_waiver": "fee_waiver", "减免": "fee_waiver",
-}
 _LENDER_TYPE_BY_LABEL = {label: key for key, label in LENDER_TYPES.items()}
 
 
@@ -196,7 +176,7 @@ class CaseFacts:
         if reason is not None and reason not in HARDSHIP_REASONS:
             reason = classify_hardship(reason) or "其他"
         plan = _to_text(slots.get("requested_plan"))
-        plan = _PLAN_ALIASES.get(plan.lower() if plan else "", None)
+        plan = vocabulary.PLAN_ALIASES.get(plan.lower() if plan else "", None)
         debt = _to_int(slots.get("debt_amount"))
         extension = _to_int(slots.get("extension_days"))
         return cls(

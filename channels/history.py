@@ -12,9 +12,10 @@ from typing import Any, Dict, List
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-CASE_SLOTS = ("lender", "lender_type", "debt_amount", "overdue_days", "monthly_income", "essential_expenses",
-              "affordable_monthly", "hardship_reason", "extension_days", "requested_plan", "threat_types",
-              "crisis_flag", "latest_drafts")
+from case import vocabulary
+
+# The case facts, and what the staff console shows with them (case/vocabulary.yml).
+CASE_SLOTS = vocabulary.FACT_SLOTS + vocabulary.CONSOLE_SLOTS
 MAX_HISTORY = 300
 
 

@@ -4,6 +4,7 @@
 - ``GET  /webhooks/staff/api/check``         200 when the token is right
 - ``POST /webhooks/staff/api/message``       ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case
 - ``GET  /webhooks/staff/api/case/<id>``     the case (facts, threats, risk flags, latest drafts) + messages
+- ``GET  /webhooks/staff/api/labels``        Chinese labels of lender, threat and plan kinds (case/vocabulary.yml)
 
 Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOKEN`` from the environment or
 ``token`` under ``channels.staff.StaffInput`` in credentials.yml (the environment wins). Rasa's
@@ -27,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from case import vocabulary
 from channels import history
 from channels.inbound import EMPTY_REPLY, clean
 from channels.rest import WholeMessageCollector
@@ -89,6 +91,10 @@ class StaffInput(InputChannel):
         @bp.route("/api/check", methods=["GET"])
         async def check(request: Request) -> HTTPResponse:
             return self.refused(request) or response.json({"status": "ok"})
+
+        @bp.route("/api/labels", methods=["GET"])
+        async def labels(request: Request) -> HTTPResponse:
+            return self.refused(request) or response.json(vocabulary.labels(), ensure_ascii=False)
 
         @bp.route("/api/case/<conversation_id:str>", methods=["GET"])
         async def case(request: Request, conversation_id: str) -> HTTPResponse:

@@ -8,11 +8,8 @@
   var API = "api/";
   var KEY_TOKEN = "debtCoach.staffToken";
   var KEY_CASE = "debtCoach.staffCase";
-  var LENDER_TYPES = { credit_card: "银行信用卡", bank_loan: "银行贷款", consumer_finance: "消费金融公司",
-    platform: "网络借贷平台", other: "其他机构" };
-  var THREATS = { visit: "上门催收", lawsuit: "起诉 / 法律威胁", third_party: "联系家人、同事等第三方",
-    harassment: "骚扰、辱骂、频繁来电" };
-  var PLANS = { installment: "分期", extension: "延期 / 暂缓", fee_waiver: "减免费用" };
+  // Labels of the lender, threat and plan kinds: served by the staff API from case/vocabulary.yml (api/labels).
+  var LENDER_TYPES = {}, THREATS = {}, PLANS = {};
   var DRAFT_RE = /^【([^】\n]{1,40})】\n/;
 
   function $(id) { return document.getElementById(id); }
@@ -163,6 +160,11 @@
 
   function start() {
     return api("GET", "check").then(function () {
+      return api("GET", "labels");
+    }).then(function (labels) {
+      LENDER_TYPES = labels.lender_kinds || {};
+      THREATS = labels.threat_kinds || {};
+      PLANS = labels.plan_kinds || {};
       showApp();
       var fromHash = (location.hash || "").slice(1);
       var id = /^staff-[A-Za-z0-9_-]{6,64}$/.test(fromHash) ? fromHash : storage(KEY_CASE) || newCaseId();

@@ -74,3 +74,13 @@ def test_staff_ids_are_separate_from_borrower_ids(channel_servers, staff_token):
     assert status == 400 and "staff-" in body["error"]
     status, body = call(channel_servers.base, "POST", "api/message", b"{not json", token=staff_token)
     assert status == 400
+
+
+def test_labels_come_from_the_case_vocabulary(channel_servers, staff_token):
+    from case import vocabulary
+
+    status, body = call(channel_servers.base, "GET", "api/labels")
+    assert status == 401
+    status, body = call(channel_servers.base, "GET", "api/labels", token=staff_token)
+    assert status == 200 and body == vocabulary.labels()
+    assert body["threat_kinds"]["visit"] == "上门催收" and body["lender_kinds"]["credit_card"] == "银行信用卡"
