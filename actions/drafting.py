@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from actions import knowledge
 from actions.plan import ExtensionPlan, InstallmentPlan
 from case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
 
@@ -126,6 +127,7 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "fee_waiver": facts.requested_plan == "fee_waiver",
         "threats": facts.threat_types,
         "threat_labels": vocabulary.THREAT_SUMMARY_NAMES,
+        "hotline": knowledge.hotlines(),  # every phone number in the drafts comes from knowledge.yml
         "today": today or datetime.date.today(),
         "crisis": False,
         "violence": False,

@@ -101,6 +101,11 @@ def crisis_message(region: str = "mainland") -> str:
     return _render(load()["crisis"][region_of_script(region)])
 
 
+def hotlines() -> dict[str, str]:
+    """Phone numbers by name (knowledge.yml ``hotlines``), for wording outside the statements."""
+    return dict(load()["hotlines"])
+
+
 def disclaimer(region: str = "mainland") -> str:
     return load()["disclaimer"][region_of_script(region)]
 

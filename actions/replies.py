@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from actions import knowledge
 from case import CaseFacts
 
 _FILE = Path(__file__).with_name("replies.yml")
@@ -43,7 +44,7 @@ def decline_offer_message() -> str:
 
 def distress_message(region: str = "mainland") -> str:
     texts = _data()["distress"]
-    return texts.get(region, texts["mainland"])
+    return texts.get(region, texts["mainland"]).format(**knowledge.hotlines())
 
 
 def line(key: str, **values: Any) -> str:

@@ -43,6 +43,7 @@ def articles(text):
 def knowledge_texts():
     yield from (s["text"] for s in STATEMENTS.values())
     yield from DATA["disclaimer"].values()
+    yield from DATA["hotlines"].values()
 
 
 def template_texts():
@@ -90,6 +91,17 @@ def test_every_phone_number_and_article_is_in_facts(source):
     else:
         assert {"12378", "12363", "12321", "110", "12356", "400-161-9995"} <= numbers
         assert "第七十条" in refs
+
+
+def test_hotlines_have_one_home():
+    """Templates and replies.yml take every phone number from knowledge.yml's hotlines; each is in a statement."""
+    replies_source = (Path(knowledge.__file__).with_name("replies.yml")).read_text(encoding="utf-8")
+    for path in [*sorted(TEMPLATE_DIR.glob("*.j2"))]:
+        assert not phone_numbers(path.read_text(encoding="utf-8")), path.name
+    assert not phone_numbers(replies_source)
+    statements = "\n".join(s["text"] for s in STATEMENTS.values())
+    for name, number in knowledge.hotlines().items():
+        assert number in statements, name
 
 
 def test_pattern_catches_unverified_numbers():
