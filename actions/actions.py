@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import datetime
 import logging
 from typing import Any, Dict, List
 
@@ -17,11 +16,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge, replies
-from actions.drafting import draft_borrower, draft_staff, plan_summary
 from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
-from actions.plan import AffordabilityUnknown, extension_plan, make_plan, suggested_affordable
-from case import CaseFacts, region_of_script, vocabulary
-from zh.normalizer import to_traditional
+from actions.plan import suggested_affordable
+from actions.steps import (
+    acknowledge_facts,
+    draft_plan,
+    handle_deny,
+    is_staff,
+    latest_intent,
+    latest_metadata,
+    offer_plan,
+    region_of,
+    say,
+    say_answer,
+)
+from case import CaseFacts, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -36,71 +45,8 @@ OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
 
 
-def today() -> datetime.date:
-    return datetime.date.today()
-
-
-def region_of(tracker: Tracker) -> str:
-    return region_of_script(tracker.get_slot("script"))
-
-
-def localise(text: str, tracker: Tracker) -> str:
-    """Replies in Traditional characters to users who write Traditional Chinese."""
-    return to_traditional(text, tracker.get_slot("script"))
-
-
-def latest_intent(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
-def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return event.get("metadata") or {}
-    return {}
-
-
-def is_staff(tracker: Tracker) -> bool:
-    return tracker.get_slot("audience") == "staff" or latest_metadata(tracker).get("audience") == "staff"
-
-
-def violence_reported(tracker: Tracker) -> bool:
-    """Whether the borrower reported threats of violence in this conversation (raises a 110 flag for staff)."""
-    for event in tracker.events:
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
-        if intent.startswith("report_") and "violence" in knowledge.topics(intent) and \
-                knowledge.topic_for(intent, event.get("text") or "") == "violence":
-            return True
-    return False
-
-
-def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Offer to draft a plan, once: not inside the form, not after drafts exist, a short reminder if pending."""
-    if tracker.active_loop_name or tracker.get_slot("latest_drafts"):
-        return []
-    if tracker.get_slot("pending_offer"):
-        say(dispatcher, tracker, replies.offer_reminder())
-        return []
-    dispatcher.utter_message(response="utter_offer_plan")
-    return [SlotSet("pending_offer", "draft_plan")]
-
-
-def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, **kwargs: Any) -> None:
-    dispatcher.utter_message(text=localise(text, tracker), **kwargs)
-
-
-def say_draft(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, body: str) -> None:
-    """One part of the drafts: 「【title】」 + body, with the kind and title as data for the widget's cards."""
-    title = replies.draft_title(kind)
-    say(dispatcher, tracker, f"【{title}】\n{body}",
-        json_message={"draft": {"kind": kind, "title": localise(title, tracker)}})
-
-
-def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, answer: str) -> None:
-    """A borrower-facing answer; hotline staff get it introduced as something to pass on."""
-    say(dispatcher, tracker, replies.staff_relay(kind, answer) if is_staff(tracker) else answer)
+def case_facts(tracker: Tracker) -> CaseFacts:
+    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
 
 
 class ActionExtractCaseFacts(Action):
@@ -221,43 +167,7 @@ class ActionDraftPlan(Action):
         return "action_draft_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        facts = CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
-        if facts.debt_amount is None:
-            dispatcher.utter_message(response="utter_ask_debt_amount")
-            return []
-        day = today()
-        try:
-            plan = make_plan(facts, day)
-        except AffordabilityUnknown:
-            # Nothing can be paid each month: an installment plan would be dishonest; ask for time instead.
-            plan = extension_plan(facts.debt_amount, 0, facts.extension_days, day)
-            say(dispatcher, tracker, replies.no_affordability_note())
-        summary = plan_summary(facts, plan)
-        if is_staff(tracker):
-            pack = draft_staff(facts, plan, day, crisis=bool(tracker.get_slot("crisis_flag")),
-                               violence=violence_reported(tracker), region=region_of(tracker))
-            parts = [("case_summary", pack.case_summary), ("tell_borrower", pack.tell_borrower)]
-            if pack.risk_flags:
-                parts.insert(1, ("risk_flags", "\n".join(f"· {f}" for f in pack.risk_flags)))
-            drafts = pack.drafts
-            next_questions = list(pack.next_questions)
-        else:
-            parts = []
-            drafts = draft_borrower(facts, plan, day, region_of(tracker))
-            next_questions = []
-        parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
-                  ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
-        say(dispatcher, tracker, replies.line("plan_heading", summary=summary))
-        for kind, body in parts:
-            say_draft(dispatcher, tracker, kind, body)
-        if next_questions:
-            say_draft(dispatcher, tracker, "next_questions", "\n".join(f"· {q}" for q in next_questions))
-        else:
-            say(dispatcher, tracker, replies.after_draft_note())
-        record = {"summary": summary,
-                  "parts": [{"kind": k, "title": replies.draft_title(k), "text": b} for k, b in parts],
-                  "next_questions": next_questions}
-        return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+        return draft_plan(dispatcher, tracker, case_facts(tracker))
 
 
 class ActionRespondThreat(Action):
@@ -333,29 +243,13 @@ class ActionDistressSupport(Action):
 
 
 class ActionAcknowledgeFacts(Action):
-    """Facts given outside the form: confirm what was understood, then move the case on.
-
-    - a plan was drafted before and a fact changed → redraft;
-    - hotline staff entering a case with enough facts for a plan (amount and monthly affordability) → draft;
-    - otherwise offer to draft, and only once: a second offer in a row would read like a machine.
-    """
+    """Facts given outside the form: confirm what was understood, then redraft, draft or offer (steps.py)."""
 
     def name(self) -> str:
         return "action_acknowledge_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        facts = CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
-        line = replies.facts_line(facts)
-        if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
-            say(dispatcher, tracker, replies.line("facts_updated", line=line) if line
-                else replies.line("facts_updated_plain"))
-            return await ActionDraftPlan().run(dispatcher, tracker, domain)
-        if is_staff(tracker) and facts.debt_amount is not None and facts.affordable_monthly is not None:
-            say(dispatcher, tracker, replies.line("facts_complete_staff", line=line))
-            return await ActionDraftPlan().run(dispatcher, tracker, domain)
-        if line:
-            say(dispatcher, tracker, replies.line("facts_noted", line=line))
-        return offer_plan(dispatcher, tracker)
+        return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
 class ActionPauseForm(Action):
@@ -374,12 +268,4 @@ class ActionHandleDeny(Action):
         return "action_handle_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        changed = set(tracker.slots_to_validate()) & {"lender", "debt_amount", "overdue_days", "monthly_income",
-                                                      "affordable_monthly", "extension_days"}
-        if changed:
-            return await ActionAcknowledgeFacts().run(dispatcher, tracker, domain)
-        if tracker.get_slot("pending_offer"):
-            say(dispatcher, tracker, replies.decline_offer_message())
-        else:
-            dispatcher.utter_message(response="utter_ok")
-        return [SlotSet("pending_offer", None)]
+        return handle_deny(dispatcher, tracker, case_facts(tracker))

@@ -174,11 +174,12 @@ def plan_summary(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan) -> str
     return _render("plan_summary.j2", _context(facts, plan, None))
 
 
-def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date,
-                   region: str = "mainland") -> Drafts:
-    """``region``: mainland, hk or tw; Hong Kong and Taiwan borrowers get their own rules and lines."""
-    ctx = _context(facts, plan, today, region)
-    ctx["summary"] = plan_summary(facts, plan)
+def _with_summary(ctx: dict[str, Any]) -> dict[str, Any]:
+    ctx["summary"] = _render("plan_summary.j2", ctx)
+    return ctx
+
+
+def _drafts(ctx: dict[str, Any]) -> Drafts:
     return Drafts(
         phone_script=_render("phone_script.j2", ctx),
         written_request=_render("written_request.j2", ctx),
@@ -187,17 +188,61 @@ def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, toda
     )
 
 
+def _staff_pack(ctx: dict[str, Any]) -> StaffPack:
+    flags_ctx = {**ctx, "overdue_risk_days": OVERDUE_RISK_DAYS, "card_fraud_principal": CARD_FRAUD_PRINCIPAL}
+    return StaffPack(
+        case_summary=_render("staff_summary.j2", ctx),
+        tell_borrower=_render("staff_tell.j2", ctx),
+        drafts=_drafts(ctx),  # the borrower's drafts read nothing of the staff-only flags
+        risk_flags=_lines("staff_risk_flags.j2", flags_ctx),
+        next_questions=_lines("staff_questions.j2", ctx),
+    )
+
+
+def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date,
+                   region: str = "mainland") -> Drafts:
+    """``region``: mainland, hk or tw; Hong Kong and Taiwan borrowers get their own rules and lines."""
+    return _drafts(_with_summary(_context(facts, plan, today, region)))
+
+
 def draft_staff(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *,
                 crisis: bool = False, violence: bool = False, region: str = "mainland") -> StaffPack:
     """Staff-facing pack. ``crisis``: the borrower expressed suicidal thoughts in this conversation;
     ``violence``: a collector threatened violence (both raise risk flags and change what to tell first)."""
-    ctx = _context(facts, plan, today, region, crisis=crisis, violence=violence)
-    ctx["summary"] = plan_summary(facts, plan)
-    return StaffPack(
-        case_summary=_render("staff_summary.j2", ctx),
-        tell_borrower=_render("staff_tell.j2", ctx),
-        drafts=draft_borrower(facts, plan, today, region),
-        risk_flags=_lines("staff_risk_flags.j2", {**ctx, "overdue_risk_days": OVERDUE_RISK_DAYS,
-                                                   "card_fraud_principal": CARD_FRAUD_PRINCIPAL}),
-        next_questions=_lines("staff_questions.j2", ctx),
-    )
+    return _staff_pack(_with_summary(_context(facts, plan, today, region, crisis=crisis, violence=violence)))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The drafts as they are sent, in order: ``parts`` are (kind, body) pairs, one message each (kinds are
+    the keys of draft_titles in replies.yml); ``next_questions`` (staff only) go last, as one bulleted part."""
+
+    summary: str
+    parts: tuple[tuple[str, str], ...]
+    next_questions: tuple[str, ...] = ()
+
+    @property
+    def next_questions_body(self) -> str:
+        return "\n".join(f"· {q}" for q in self.next_questions)
+
+
+def layout(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *, staff: bool = False,
+           crisis: bool = False, violence: bool = False, region: str = "mainland") -> Layout:
+    """Which drafts, in which order. Borrowers: phone script, written request, short reply, checklist.
+    Hotline staff: case summary, risk flags (when there are any), what to tell the borrower, the same four
+    drafts to hand over, then the questions to ask next. One template context for everything."""
+    ctx = _with_summary(_context(facts, plan, today, region, crisis=crisis, violence=violence))
+    parts: list[tuple[str, str]] = []
+    next_questions: tuple[str, ...] = ()
+    if staff:
+        pack = _staff_pack(ctx)
+        parts.append(("case_summary", pack.case_summary))
+        if pack.risk_flags:
+            parts.append(("risk_flags", "\n".join(f"· {f}" for f in pack.risk_flags)))
+        parts.append(("tell_borrower", pack.tell_borrower))
+        drafts, next_questions = pack.drafts, pack.next_questions
+    else:
+        drafts = _drafts(ctx)
+    parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
+              ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
+    return Layout(summary=ctx["summary"], parts=tuple(parts), next_questions=next_questions)

@@ -1,0 +1,149 @@
+"""What the actions share: reading the tracker, sending text in the user's script, and the steps that more
+than one action takes (offer a plan, draft the plan, acknowledge facts, handle a no). Actions call these
+functions, never each other's ``run``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge, replies
+from actions.drafting import layout
+from actions.plan import AffordabilityUnknown, extension_plan, make_plan
+from case import CaseFacts, region_of_script
+from zh.normalizer import to_traditional
+
+# Facts a 「不对，是…」 outside the form may correct; a change to one of them is acknowledged (and redrafted).
+CORRECTABLE_FACTS = {"lender", "debt_amount", "overdue_days", "monthly_income", "affordable_monthly",
+                     "extension_days"}
+
+
+def today() -> datetime.date:
+    return datetime.date.today()
+
+
+def region_of(tracker: Tracker) -> str:
+    return region_of_script(tracker.get_slot("script"))
+
+
+def localise(text: str, tracker: Tracker) -> str:
+    """Replies in Traditional characters to users who write Traditional Chinese."""
+    return to_traditional(text, tracker.get_slot("script"))
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
+def is_staff(tracker: Tracker) -> bool:
+    return tracker.get_slot("audience") == "staff" or latest_metadata(tracker).get("audience") == "staff"
+
+
+def violence_reported(tracker: Tracker) -> bool:
+    """Whether the borrower reported threats of violence in this conversation (raises a 110 flag for staff)."""
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        if intent.startswith("report_") and "violence" in knowledge.topics(intent) and \
+                knowledge.topic_for(intent, event.get("text") or "") == "violence":
+            return True
+    return False
+
+
+def say(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, **kwargs: Any) -> None:
+    dispatcher.utter_message(text=localise(text, tracker), **kwargs)
+
+
+def say_draft(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, body: str) -> None:
+    """One part of the drafts: 「【title】」 + body, with the kind and title as data for the widget's cards."""
+    title = replies.draft_title(kind)
+    say(dispatcher, tracker, f"【{title}】\n{body}",
+        json_message={"draft": {"kind": kind, "title": localise(title, tracker)}})
+
+
+def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, answer: str) -> None:
+    """A borrower-facing answer; hotline staff get it introduced as something to pass on."""
+    say(dispatcher, tracker, replies.staff_relay(kind, answer) if is_staff(tracker) else answer)
+
+
+def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Offer to draft a plan, once: not inside the form, not after drafts exist, a short reminder if pending."""
+    if tracker.active_loop_name or tracker.get_slot("latest_drafts"):
+        return []
+    if tracker.get_slot("pending_offer"):
+        say(dispatcher, tracker, replies.offer_reminder())
+        return []
+    dispatcher.utter_message(response="utter_offer_plan")
+    return [SlotSet("pending_offer", "draft_plan")]
+
+
+def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
+    """Work out the plan and send the drafts as drafting lays them out; keep them in ``latest_drafts``."""
+    if facts.debt_amount is None:
+        dispatcher.utter_message(response="utter_ask_debt_amount")
+        return []
+    day = today()
+    try:
+        plan = make_plan(facts, day)
+    except AffordabilityUnknown:
+        # Nothing can be paid each month: an installment plan would be dishonest; ask for time instead.
+        plan = extension_plan(facts.debt_amount, 0, facts.extension_days, day)
+        say(dispatcher, tracker, replies.no_affordability_note())
+    staff = is_staff(tracker)
+    drafts = layout(facts, plan, day, staff=staff, crisis=staff and bool(tracker.get_slot("crisis_flag")),
+                    violence=staff and violence_reported(tracker), region=region_of(tracker))
+    say(dispatcher, tracker, replies.line("plan_heading", summary=drafts.summary))
+    for kind, body in drafts.parts:
+        say_draft(dispatcher, tracker, kind, body)
+    if drafts.next_questions:
+        say_draft(dispatcher, tracker, "next_questions", drafts.next_questions_body)
+    else:
+        say(dispatcher, tracker, replies.after_draft_note())
+    record = {"summary": drafts.summary,
+              "parts": [{"kind": k, "title": replies.draft_title(k), "text": b} for k, b in drafts.parts],
+              "next_questions": list(drafts.next_questions)}
+    return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+
+
+def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
+    """Facts given outside the form: confirm what was understood, then move the case on.
+
+    - a plan was drafted before and a fact changed → redraft;
+    - hotline staff entering a case with enough facts for a plan (amount and monthly affordability) → draft;
+    - otherwise offer to draft, and only once: a second offer in a row would read like a machine.
+    """
+    line = replies.facts_line(facts)
+    if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
+        say(dispatcher, tracker, replies.line("facts_updated", line=line) if line
+            else replies.line("facts_updated_plain"))
+        return draft_plan(dispatcher, tracker, facts)
+    if is_staff(tracker) and facts.debt_amount is not None and facts.affordable_monthly is not None:
+        say(dispatcher, tracker, replies.line("facts_complete_staff", line=line))
+        return draft_plan(dispatcher, tracker, facts)
+    if line:
+        say(dispatcher, tracker, replies.line("facts_noted", line=line))
+    return offer_plan(dispatcher, tracker)
+
+
+def handle_deny(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
+    """「不」 outside the form: a correction of a fact (「不对，是两万」), declining the offer, or a plain no."""
+    if set(tracker.slots_to_validate()) & CORRECTABLE_FACTS:
+        return acknowledge_facts(dispatcher, tracker, facts)
+    if tracker.get_slot("pending_offer"):
+        say(dispatcher, tracker, replies.decline_offer_message())
+    else:
+        dispatcher.utter_message(response="utter_ok")
+    return [SlotSet("pending_offer", None)]
