@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge, replies
-from actions.extraction import PLAN_BY_INTENT, THREAT_BY_INTENT, extract_facts, threats_in
+from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
+from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn
 from actions.plan import suggested_affordable
 from actions.steps import (
     acknowledge_facts,
@@ -34,15 +35,26 @@ from case import CaseFacts, vocabulary
 
 logger = logging.getLogger(__name__)
 
-FACT_SLOTS = ("lender", "lender_type", "debt_amount", "overdue_days", "monthly_income", "essential_expenses",
-              "affordable_monthly", "hardship_reason", "extension_days", "requested_plan", "threat_types",
-              "facts_unknown", "last_fact", "audience", "script", "crisis_flag")
+FACT_SLOTS = ("lender", "lender_type", "lender_confirmed", "debts", "debt_amount", "overdue_days", "monthly_income",
+              "essential_expenses", "affordable_monthly", "hardship_reason", "extension_days", "requested_plan",
+              "requested_months", "threat_types", "facts_unknown", "last_fact", "audience", "script", "crisis_flag")
 # While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
 # can answer it (a crisis message must never be swallowed as a form answer).
-FORM_ANSWER_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "nlu_fallback", *PLAN_BY_INTENT}
 # The form's slots: case/vocabulary.yml.
 OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
+REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
+                   "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
+                   "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
+                   "lender": "utter_reask_lender", "lender_confirmed": "utter_ask_lender_confirmed"}
+
+
+def misses_after(current: Any, slot: str) -> Dict[str, int]:
+    """How many replies in a row gave nothing for each asked fact, after one more for ``slot``."""
+    misses = {k: int(v) for k, v in (current or {}).items() if isinstance(v, (int, float))} \
+        if isinstance(current, dict) else {}
+    misses[slot] = misses.get(slot, 0) + 1
+    return misses
 
 
 def case_facts(tracker: Tracker) -> CaseFacts:
@@ -62,17 +74,15 @@ class ActionExtractCaseFacts(Action):
         audience = latest_metadata(tracker).get("audience")
         if audience in ("staff", "borrower") and audience != tracker.get_slot("audience"):
             events.append(SlotSet("audience", audience))
-        if tracker.active_loop_name and intent not in FORM_ANSWER_INTENTS:
-            return events
         text = message.get("text") or ""
-        updates = extract_facts(
-            intent=intent,
-            entities=message.get("entities") or [],
-            text=text,
-            raw_text=message.get("text_original") or text,
-            requested_slot=tracker.get_slot("requested_slot") if tracker.active_loop_name else None,
-            current={slot: tracker.get_slot(slot) for slot in FACT_SLOTS},
-        )
+        reading_args = dict(intent=intent, entities=message.get("entities") or [], text=text,
+                            raw_text=message.get("text_original") or text,
+                            current={slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
+        if tracker.active_loop_name:
+            # The form waits for a fact: a reply that can be read as it is the answer, whatever the intent.
+            _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)
+        else:
+            updates = extract_facts(requested_slot=None, **reading_args)
         return events + [SlotSet(k, v) for k, v in updates.items()]
 
 
@@ -91,6 +101,9 @@ class ValidateDebtProfileForm(FormValidationAction):
         if "affordable_monthly" in unknown and tracker.get_slot("affordable_monthly") is None:
             slots.remove("affordable_monthly")
             slots += ["monthly_income", "essential_expenses", "affordable_monthly"]
+        if tracker.get_slot("lender") and tracker.get_slot("lender_confirmed") is False:
+            # A name the lender registry does not know reaches a draft only once the borrower confirms it.
+            slots.insert(slots.index("lender") + 1, "lender_confirmed")
         return [s for s in slots if not (s in unknown and s in OPTIONAL_FORM_SLOTS)]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -98,7 +111,7 @@ class ValidateDebtProfileForm(FormValidationAction):
         filled_now = set(tracker.slots_to_validate())
         events = await super().run(dispatcher, tracker, domain)
         intent = latest_intent(tracker)
-        if not requested or requested in filled_now or intent not in FORM_ANSWER_INTENTS:
+        if not requested or requested in filled_now or intent not in ANSWER_ATTEMPT_INTENTS:
             return events
         unknown = set(tracker.get_slot("facts_unknown") or [])
         if requested in unknown:
@@ -108,17 +121,16 @@ class ValidateDebtProfileForm(FormValidationAction):
                 say(dispatcher, tracker, replies.line("affordable_unknown"))
             # Accept "don't know": the slot is dropped from required_slots (or re-asked for debt_amount).
             return [*events, SlotSet(requested, None)]
-        if intent == "deny":
-            return events  # 「算了」: nothing extracted, the form is rejected and the pause rule runs
         if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
             return events
-        reask = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
-                 "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
-                 "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
-                 "lender": "utter_reask_lender"}.get(requested)
+        # Nothing usable for the asked fact: re-ask with an example; from the second miss on, offer to skip it.
+        misses = misses_after(tracker.get_slot("form_misses"), requested)
+        reask = REASK_RESPONSES.get(requested)
         if reask:
             dispatcher.utter_message(response=reask)
-        return [*events, SlotSet(requested, None)]
+        if misses.get(requested, 0) >= 2:
+            dispatcher.utter_message(response="utter_offer_skip")
+        return [*events, SlotSet(requested, None), SlotSet("form_misses", misses)]
 
     def validate_debt_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:
@@ -252,13 +264,15 @@ class ActionAcknowledgeFacts(Action):
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
-class ActionPauseForm(Action):
+class ActionConfirmStop(Action):
+    """A goodbye or a no while the form asks: ask before stopping. The facts stay; 「继续」 resumes the form."""
+
     def name(self) -> str:
-        return "action_pause_form"
+        return "action_confirm_stop"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(response="utter_form_paused")
-        return [SlotSet("pending_offer", None)]
+        dispatcher.utter_message(response="utter_confirm_stop")
+        return [SlotSet("pending_offer", "resume_form")]
 
 
 class ActionHandleDeny(Action):

@@ -8,12 +8,15 @@ gave last; otherwise an unroled amount is taken as the total owed if that is sti
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from case import classify_hardship, lender_type
 from zh.normalizer import to_simplified
+from zh.numbers import parse_amount
 
 AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essential_expenses")
 DURATION_SLOTS = ("overdue_days", "extension_days")
@@ -44,9 +47,6 @@ _THREAT_CUES = {
 }
 # Intents whose unlabelled numbers may be taken as case facts (not a fee in a question, not call counts).
 _FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
-_LENDER_NOISE = re.compile(
-    r"(信用卡|贷款|借款|网贷|那笔|那个|那家|的|欠|是|了|吧|呀|啊|哦|嗯|app|APP|[，,。.!！?？\s])"
-)
 # Intents whose words describe what happened (so threats named in them are recorded for the case summary).
 _NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
 _CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇]|點算|乜嘢")
@@ -79,9 +79,33 @@ def _entities(entities: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[
 
 def _number(value: Any) -> float | None:
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
+
+
+def _start(entity: Mapping[str, Any], text: str) -> int:
+    """Where an entity starts in the text (tests and hand-made entities may lack offsets)."""
+    if isinstance(entity.get("start"), int):
+        return int(entity["start"])
+    found = text.find(str(entity.get("text") or entity.get("value")))
+    return found if found >= 0 else len(text)
+
+
+@dataclass(frozen=True)
+class _Message:
+    intent: str | None
+    text: str
+    raw_text: str
+    requested_slot: str | None
+    current: Mapping[str, Any]
+    as_answer: bool
+
+    @property
+    def gives_facts(self) -> bool:
+        """Unlabelled numbers and names may be taken as facts (not a fee in a question, not call counts)."""
+        return self.as_answer or self.intent in _FACT_INTENTS
 
 
 def extract_facts(
@@ -92,92 +116,275 @@ def extract_facts(
     raw_text: str,
     requested_slot: str | None,
     current: Mapping[str, Any],
+    as_answer: bool = False,
 ) -> dict[str, Any]:
-    """Slot updates for one message. ``text`` is the normalised text, ``raw_text`` what the user typed."""
-    updates: dict[str, Any] = {}
-    correction = bool(_CORRECTION.search(text))
-    # last_fact keeps the facts given most recently, newest last ("debt_amount,overdue_days"), so a
-    # correction of an amount goes to the last amount and a correction of a duration to the last duration.
-    recent = [f for f in str(current.get("last_fact") or "").split(",") if f]
+    """Slot updates for one message. ``text`` is the normalised text, ``raw_text`` what the user typed.
 
+    ``as_answer``: the form is waiting for ``requested_slot`` and the message is read as the answer whatever its
+    intent (actions.form_reading decides afterwards whether it really was one).
+    """
+    msg = _Message(intent, text, raw_text, requested_slot, current, as_answer)
+    updates: dict[str, Any] = {}
     script = detect_script(raw_text, current.get("script"))
     if script and script != current.get("script"):
         updates["script"] = script
+    paired = _lenders_and_debts(msg, entities, updates)
+    _numbers(msg, [e for e in entities if id(e) not in paired], updates)
+    _plain_answers(msg, updates)
+    _plan_request(msg, updates)
+    _threats(msg, updates)
+    if intent == "express_crisis":
+        updates["crisis_flag"] = True
+    return updates
 
-    lenders = _entities(entities, "lender")
-    if lenders:
-        name = str(lenders[0]["value"])
+
+# --- lenders, and the debts a message pairs with them -------------------------------------------------------
+
+_SEGMENT_BREAK = re.compile(r"[，,。.;；!！?？\n、]|还有|另外|以及")
+_PAID_OFF = re.compile(r"(已经?还清|还清了|结清|还完了|已还完|不欠了|没欠了|销户了)")
+
+
+def _segment_of(text: str, pos: int) -> int:
+    return len(_SEGMENT_BREAK.findall(text[:pos]))
+
+
+def _lender_value(entity: Mapping[str, Any]) -> str:
+    return str(entity["value"])
+
+
+def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
+    """Lender names, each paired with the amount said in the same clause (「借呗2万，微粒贷1万5」,
+    「2万是借呗的」). Returns the ids of the amount entities used, so they are not read again."""
+    text = msg.text
+    lenders = sorted(_entities(entities, "lender"), key=lambda e: _start(e, text))
+    if not lenders:
+        _unknown_lender_answer(msg, updates)
+        return set()
+    amounts = [e for e in _entities(entities, "amount") if e.get("role") in (None, "debt")
+               and _number(e["value"]) is not None]
+    paired: set[int] = set()
+    found: list[dict[str, Any]] = []
+    for lender in lenders:
+        name = _lender_value(lender)
+        if any(d["lender"] == name for d in found):
+            continue
+        segment = _segment_of(text, _start(lender, text))
+        amount = next((a for a in amounts if id(a) not in paired and _segment_of(text, _start(a, text)) == segment),
+                      None)
+        if amount is not None:
+            paired.add(id(amount))
+        found.append({"lender": name, "amount": round(_number(amount["value"])) if amount else None,
+                      "registry": lender.get("registry", True) is not False})
+    paid_off = bool(_PAID_OFF.search(text))
+    debts = _merge_debts(msg.current.get("debts"), found, remove=paid_off)
+    if len(found) == 1 and not paid_off and not msg.current.get("debts"):
+        # One lender, as most conversations have: the single-debt facts, exactly as before.
+        first = found[0]
+        updates["lender"] = first["lender"]
+        updates["lender_type"] = lender_type(first["lender"], text)
+        updates["lender_confirmed"] = first["registry"]
+        if first["amount"] is not None:
+            updates["debt_amount"] = float(first["amount"])
+            _note_recent(updates, msg, "debt_amount")
+        return paired
+    if len(debts) > 1 or msg.current.get("debts") is not None:
+        updates["debts"] = debts
+        total = _total(debts)
+        if total is not None:
+            updates["debt_amount"] = float(total)
+        primary = next((d for d in debts if d["lender"] == msg.current.get("lender")), debts[0] if debts else None)
+        if primary is None:
+            updates.update(lender=None, lender_type=None)
+        elif primary["lender"] != msg.current.get("lender"):
+            updates["lender"] = primary["lender"]
+            updates["lender_type"] = lender_type(primary["lender"], text)
+            updates["lender_confirmed"] = primary.get("registry", True)
+    elif debts:  # the case had one lender in the single-debt slots and this message names it again
+        only = debts[0]
+        updates["lender"] = only["lender"]
+        updates["lender_type"] = lender_type(only["lender"], text)
+        updates["lender_confirmed"] = only.get("registry", True)
+        if only["amount"] is not None:
+            updates["debt_amount"] = float(only["amount"])
+    return paired
+
+
+def _merge_debts(current: Any, found: list[dict[str, Any]], remove: bool) -> list[dict[str, Any]]:
+    """The case's debt list after this message: amounts of named lenders updated, new ones added, paid ones gone."""
+    debts = [dict(d) for d in current or [] if isinstance(d, Mapping) and d.get("lender")]
+    for item in found:
+        existing = next((d for d in debts if d["lender"] == item["lender"]), None)
+        if remove:
+            if existing is not None:
+                debts.remove(existing)
+            continue
+        if existing is None:
+            debts.append({"lender": item["lender"], "amount": item["amount"], "registry": item["registry"]})
+        elif item["amount"] is not None:
+            existing["amount"] = item["amount"]
+    return debts
+
+
+def _total(debts: list[Mapping[str, Any]]) -> int | None:
+    amounts = [d.get("amount") for d in debts]
+    if not amounts or any(a is None for a in amounts):
+        return None
+    return int(sum(amounts))
+
+
+_LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
+_LENDER_LEAD = re.compile(r"^(是|欠|在|我欠|欠了|借的|借了|找)+")
+_LENDER_TAIL = re.compile(r"(信用卡|贷款|借款|网贷|app|APP)+$")
+_LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
+_SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
+_SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
+
+
+def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
+    """A lender the registry does not know, typed as the answer to the lender question (「国泰世华啊」).
+
+    Only the name itself is kept (the first phrase, without particles and trailing words), and it is marked
+    unconfirmed: the form asks the borrower to confirm it before it reaches a draft.
+    """
+    if msg.requested_slot != "lender" or not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")):
+        return
+    if _UNKNOWN.search(msg.text):
+        return
+    chunks = [c for c in _LENDER_CHUNK_BREAK.split(msg.text) if c]
+    if not chunks:
+        return
+    name = _LENDER_TAIL.sub("", _LENDER_LEAD.sub("", chunks[0]))
+    if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name):
+        return  # 「你好」「嗯嗯」 are not names; the form re-asks
+    if 2 <= len(name) <= 10 and not re.search(r"\d", name):
         updates["lender"] = name
-        updates["lender_type"] = lender_type(name, text)
+        updates["lender_type"] = lender_type(name, msg.text)
+        updates["lender_confirmed"] = False
 
-    elif requested_slot == "lender" and intent in _FACT_INTENTS | {"affirm", "nlu_fallback"} \
-            and not _UNKNOWN.search(text):
-        # A lender the registry does not know (国泰世华信用卡, 某某小贷): take the name as given.
-        name = _LENDER_NOISE.sub("", text)
-        if 2 <= len(name) <= 12 and not re.search(r"\d", name):
-            updates["lender"] = name
-            updates["lender_type"] = lender_type(name, text)
 
-    for kind, slots in (("amount", AMOUNT_SLOTS), ("duration", DURATION_SLOTS)):
+# --- amounts and durations ------------------------------------------------------------------------------------
+
+def _recent(msg: _Message) -> list[str]:
+    """Facts given most recently, newest last (``last_fact`` slot): a correction goes to the last of its kind."""
+    return [f for f in str(msg.current.get("last_fact") or "").split(",") if f]
+
+
+def _note_recent(updates: dict[str, Any], msg: _Message, slot: str) -> None:
+    recent = [f for f in str(updates.get("last_fact", msg.current.get("last_fact")) or "").split(",") if f]
+    updates["last_fact"] = ",".join(([f for f in recent if f != slot] + [slot])[-4:])
+
+
+def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool) -> str | None:
+    """Which fact an amount or duration fills: its role when the words give one; otherwise the fact being
+    corrected, the fact the form asked for, or the natural default (the debt; the time overdue)."""
+    slots = AMOUNT_SLOTS if kind == "amount" else DURATION_SLOTS
+    if role == "partial":
+        role = "affordable"
+    by_role = ROLE_TO_SLOT.get(role) if role else None
+    if by_role and not (msg.requested_slot in slots and role not in ("debt", "income", "overdue")):
+        return by_role
+    last_of_kind = next((f for f in reversed(_recent(msg)) if f in slots), None)
+    if correction and last_of_kind and role is None:
+        return last_of_kind
+    if msg.requested_slot in slots:
+        return msg.requested_slot
+    if by_role:
+        return by_role
+    if not msg.gives_facts:
+        return None
+    if kind == "amount":
+        return "debt_amount" if msg.current.get("debt_amount") is None else None
+    if msg.intent == "request_extension" or (msg.current.get("requested_plan") == "extension"
+                                             and msg.current.get("overdue_days") is not None):
+        return "extension_days"
+    return "overdue_days" if msg.current.get("overdue_days") is None else None
+
+
+def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> None:
+    correction = bool(_CORRECTION.search(msg.text))
+    for kind in ("amount", "duration"):
         for ent in _entities(entities, kind):
             value = _number(ent["value"])
             role = ent.get("role")
             if value is None or role in IGNORED_ROLES:
                 continue
-            slot = ROLE_TO_SLOT.get(role) if role else None
-            if role == "partial":
-                slot = "affordable_monthly"
-            if slot is None or (requested_slot in slots and role not in ("debt", "income", "overdue")) or \
-                    (correction and role is None and any(f in slots for f in recent)):
-                last_of_kind = next((f for f in reversed(recent) if f in slots), None)
-                if correction and last_of_kind:
-                    slot = last_of_kind
-                elif requested_slot in slots:
-                    slot = requested_slot
-                elif intent not in _FACT_INTENTS:
-                    slot = None
-                elif kind == "amount":
-                    slot = "debt_amount" if current.get("debt_amount") is None else None
-                elif intent == "request_extension" or (current.get("requested_plan") == "extension" and \
-                        current.get("overdue_days") is not None):
-                    slot = "extension_days"
-                else:
-                    slot = "overdue_days" if current.get("overdue_days") is None else None
+            slot = _slot_for(kind, role, msg, correction)
             if slot and slot not in updates:
                 updates[slot] = value
-                recent = [f for f in recent if f != slot] + [slot]
+                _note_recent(updates, msg, slot)
 
-    if recent != [f for f in str(current.get("last_fact") or "").split(",") if f]:
-        updates["last_fact"] = ",".join(recent[-4:])
 
-    if requested_slot == "overdue_days" and "overdue_days" not in updates and _NOT_OVERDUE.search(text):
+# --- answers without numbers: not overdue, no income, the reason, "I don't know" ------------------------------
+
+_YES = re.compile(r"^(对|对的|是|是的|没错|嗯|嗯嗯|对啊|是啊|正确|就是|就是它|就是这家|yes|ok|好)")
+_NO = re.compile(r"(不对|不是|错了|搞错|写错|no\b)")
+
+
+def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
+    text, requested = msg.text, msg.requested_slot
+    if requested == "lender_confirmed" and "lender" not in updates:
+        if _NO.search(text) or (msg.intent == "deny" and not _YES.search(text)):
+            updates.update(lender=None, lender_type=None, lender_confirmed=None)  # ask for the name again
+        elif _YES.search(text) or msg.intent == "affirm":
+            updates["lender_confirmed"] = True
+    if requested == "overdue_days" and "overdue_days" not in updates and _NOT_OVERDUE.search(text):
         updates["overdue_days"] = 0.0
-    if requested_slot in ("monthly_income", "affordable_monthly") and requested_slot not in updates \
+    if requested in ("monthly_income", "affordable_monthly") and requested not in updates \
             and _ZERO_MONEY.search(text):
-        updates[requested_slot] = 0.0
-
+        updates[requested] = 0.0
     reason = classify_hardship(text)
     if reason:
         updates["hardship_reason"] = reason
-    elif requested_slot == "hardship_reason" and intent in ("inform", "cannot_pay", "deny", "express_distress") \
-            and len(text) >= 2 and not _UNKNOWN.search(text):
+    elif requested == "hardship_reason" and (msg.as_answer or msg.intent in (
+            "inform", "cannot_pay", "deny", "express_distress")) and len(text) >= 2 and not _UNKNOWN.search(text):
         updates["hardship_reason"] = "其他"
+    if requested and requested not in updates and _UNKNOWN.search(text):
+        unknown = list(msg.current.get("facts_unknown") or [])
+        if requested not in unknown:
+            updates["facts_unknown"] = [*unknown, requested]
 
-    if requested_slot and requested_slot not in updates and _UNKNOWN.search(text):
-        unknown = list(current.get("facts_unknown") or [])
-        if requested_slot not in unknown:
-            updates["facts_unknown"] = [*unknown, requested_slot]
 
-    plan = PLAN_BY_INTENT.get(intent or "")
-    if plan:
+# --- what the borrower asks for: the kind of plan, their own number of installments ---------------------------
+
+_PLAN_WORDS = (("installment", re.compile(r"分期|个性化分期|停息挂账|分\s*\d+\s*期|分[一二两三四五六七八九十]+期")),
+               ("extension", re.compile(r"延期|宽限|缓一缓|晚点还")))
+_CN_SMALL = "[一二两三四五六七八九十]{1,3}"
+_MONTHS = re.compile(rf"分\s*(\d{{1,3}}|{_CN_SMALL})\s*(?:期|个月)|分\s*(\d{{1,2}}|{_CN_SMALL})\s*年")
+# Intents whose words may change the plan asked for by name (「改成分期 每月1500」), not questions about it.
+_PLAN_TALK_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "ask_script", *PLAN_BY_INTENT}
+
+
+def requested_months_in(text: str) -> int | None:
+    """The number of monthly installments the borrower asks for: 「分12期」 → 12, 「分两年」 → 24."""
+    m = _MONTHS.search(text or "")
+    if not m:
+        return None
+    number, years = (m.group(1), False) if m.group(1) else (m.group(2), True)
+    value = int(number) if number.isdigit() else parse_amount(number)
+    if not value:
+        return None
+    months = value * 12 if years else value
+    return months if 1 <= months <= 120 else None
+
+
+def _plan_request(msg: _Message, updates: dict[str, Any]) -> None:
+    plan = PLAN_BY_INTENT.get(msg.intent or "")
+    if plan is None and (msg.as_answer or msg.intent in _PLAN_TALK_INTENTS):
+        plan = next((kind for kind, words in _PLAN_WORDS if words.search(msg.text)), None)
+    if plan and plan != msg.current.get("requested_plan"):
         updates["requested_plan"] = plan
-    threats = list(current.get("threat_types") or [])
-    found = [THREAT_BY_INTENT[intent]] if intent in THREAT_BY_INTENT else []
-    if intent in _NARRATIVE_INTENTS:
-        found += threats_in(text)
+    months = requested_months_in(msg.text)
+    if months and (plan or msg.current.get("requested_plan") or "installment") == "installment":
+        updates["requested_months"] = float(months)
+        if msg.current.get("requested_plan") != "installment":
+            updates["requested_plan"] = "installment"
+
+
+def _threats(msg: _Message, updates: dict[str, Any]) -> None:
+    threats = list(msg.current.get("threat_types") or [])
+    found = [THREAT_BY_INTENT[msg.intent]] if msg.intent in THREAT_BY_INTENT else []
+    if msg.intent in _NARRATIVE_INTENTS:
+        found += threats_in(msg.text)
     new = [t for t in dict.fromkeys(found) if t not in threats]
     if new:
         updates["threat_types"] = threats + new
-    if intent == "express_crisis":
-        updates["crisis_flag"] = True
-    return updates

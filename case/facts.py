@@ -168,6 +168,8 @@ class CaseFacts:
         classified (unmatched text → 其他).
         """
         lender = _to_text(slots.get("lender"))
+        if slots.get("lender_confirmed") is False:
+            lender = None  # a name the registry does not know, not yet confirmed: never put into a letter
         ltype = _to_text(slots.get("lender_type"))
         ltype = _LENDER_TYPE_BY_LABEL.get(ltype, ltype) if ltype else None
         if ltype not in LENDER_TYPES:

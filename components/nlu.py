@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from zh import numbers as cn_numbers
 from zh.crisis_cues import has_crisis_cue
 from zh.normalizer import normalize
+from zh.stop_cues import is_stop_request
 
 TEXT_ORIGINAL = "text_original"
 
@@ -93,6 +94,9 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     _GENERIC = re.compile(r"([\u4e00-\u9fff]{2,4}(?:农商银行|农商行|银行|消费金融))")
     _LEADING_NOISE = re.compile(r"^.*[我你他她们还欠了在去跟和向给的是找被让把这那哪家个张要冻结说到有没卡]")
     _NOT_A_NAME = {"", "网上", "各大", "所有", "商业", "其他", "别的", "一些", "几家", "多家", "两家", "三家", "国有"}
+    # Words that never stand in a bank's name: 「他们有内部渠道 银行只认他们」 names no bank.
+    _NOT_IN_A_NAME = re.compile(
+        r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识")
     # Aliases that are also ordinary words in some contexts: (alias, pattern that vetoes the match).
     _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手")}
 
@@ -113,7 +117,9 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     ) -> LenderExtractor:
         return cls({}, model_storage, resource)
 
-    def train(self, training_data: TrainingData) -> Resource:
+    @staticmethod
+    def aliases_from(training_data: TrainingData) -> Dict[str, str]:
+        """Every lender name and nickname (normalised, lower case) → its canonical name."""
         aliases: Dict[str, str] = {}
         for table in training_data.lookup_tables:
             if table.get("name") == "lender":
@@ -123,6 +129,10 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
         for alias, target in training_data.entity_synonyms.items():
             if target in canonical:
                 aliases[normalize(alias).lower()] = target
+        return aliases
+
+    def train(self, training_data: TrainingData) -> Resource:
+        aliases = self.aliases_from(training_data)
         self._aliases = aliases
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.FILE).write_text(json.dumps(aliases, ensure_ascii=False), encoding="utf-8")
@@ -159,16 +169,18 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             name = self._LEADING_NOISE.sub("", m.group(1))
             stem = re.sub(r"(农商银行|农商行|银行|消费金融)$", "", name)
-            if stem in self._NOT_A_NAME or len(stem) < 2:
+            if stem in self._NOT_A_NAME or len(stem) < 2 or self._NOT_IN_A_NAME.search(stem):
                 continue
             start = m.end() - len(name)
-            found.append(self._entity(start, m.end(), name, name))
+            found.append(self._entity(start, m.end(), name, name, registry=False))
         return sorted(found, key=lambda e: e["start"])
 
     @staticmethod
-    def _entity(start: int, end: int, text: str, value: str) -> Dict[str, Any]:
+    def _entity(start: int, end: int, text: str, value: str, registry: bool = True) -> Dict[str, Any]:
+        """``registry``: the name is in data/nlu/lenders.yml; a name found only by the pattern is not, and the
+        borrower confirms it before it reaches a draft."""
         return {"entity": "lender", "start": start, "end": end, "value": value, "confidence": 1.0,
-                "text": text}
+                "text": text, "registry": registry}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -224,4 +236,27 @@ class CrisisSafetyNet(_Stateless):
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
             message.set("crisis_safety_net", True, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class StopRequestNet(_Stateless):
+    """Runs last: a short message that only says the borrower wants to stop (「不弄了」「先不聊了」) is goodbye.
+
+    Mid-form, goodbye asks before the questions stop (data/core/rules.yml); without this a classifier guess
+    of inform or deny would re-ask the question or end the form without asking. Crisis is never overridden.
+    """
+
+    GOODBYE = "goodbye"
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent in (self.GOODBYE, CrisisSafetyNet.CRISIS) or not is_stop_request(message.get(TEXT) or ""):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.GOODBYE]
+            top = {"name": self.GOODBYE, "confidence": 1.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+            message.set("stop_request_net", True, add_to_output=True)
         return messages

@@ -16,6 +16,8 @@ from opencc import OpenCC
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。！？、])\s+|\s+(?=[{_CJK}，。！？、])")
 _MULTISPACE = re.compile(r"\s+")
+# 「建行是3万 2万是借呗的」: a space between two numbers separates them; it must not join them into 3万2.
+_SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d万千百wWkK])\s+(?=[\d一二两三四五六七八九十])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 
@@ -66,5 +68,6 @@ def normalize(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text or "")
     text = to_halfwidth(text)
     text = _converter().convert(text)
+    text = _SPACE_BETWEEN_NUMBERS.sub("，", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _MULTISPACE.sub(" ", text).strip()

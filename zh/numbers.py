@@ -14,6 +14,7 @@ for the slot it has just asked for.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ _NOT_MONEY_AFTER = re.compile(
 )
 _HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
 _MONEY_CONTEXT = re.compile(
-    r"(欠|还|借|收入|工资|月薪|薪水|底薪|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩)"
+    r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|最多|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩)"
 )
 
 _DURATION_RE = re.compile(
@@ -51,12 +52,12 @@ _UNIT_DAYS = {
 }
 
 _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("income", re.compile(r"(收入|工资|月薪|薪水|底薪|挣|赚|到手|退休金|补贴|低保)")),
+    ("income", re.compile(r"(收入|工资|月薪|薪水|底薪|挣|赚|到手|税后|税前|人工|退休金|补贴|低保)")),
     ("partial", re.compile(
         r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)"
     )),
     ("affordable", re.compile(
-        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|最多|只能|承受|付得起|能付|还个|还)"
+        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|最多|只能|承受|付得起|能付|还个|还(?![有是没在要欠款不了]))"
     )),
     ("debt", re.compile(r"(欠|一共|总共|共|本金|借了|借的|借款|额度|账单|待还|剩|总额|全部|逾期金额|本息)")),
 )
@@ -70,6 +71,15 @@ _OTHER_DURATION_CUE = re.compile(
 _FEE_CUE = re.compile(r"(收费|收我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金)")
 _EXPENSE_CUE = re.compile(r"(开销|开支|花销|花费|房租|生活费|必要支出|日常支出)")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
+_NEGATED_BEFORE = re.compile(r"(不是|并非|而不是)\s*$")
+_HEDGES = re.compile(
+    r"(左右|大概|大约|差不多|估计|可能|应该|也就|吧|啊|呀|哦|嗯|的样子|多|来块|来|块钱|块|元|[。！!~～\s])+")
+# Larger values are not money a borrower owes or pays (a pasted ID number, a typo): ignored, never a crash.
+MAX_AMOUNT = 1_000_000_000
+
+
+def _strip_hedges(text: str) -> str:
+    return _HEDGES.sub("", text).strip()
 
 
 @dataclass(frozen=True)
@@ -87,10 +97,13 @@ def _numeral_to_float(numeral: str) -> float | None:
     numeral = numeral.replace(" ", "")
     if not numeral:
         return None
-    try:
-        return float(cn2an.cn2an(numeral, "smart"))
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
+    for candidate in (numeral, re.sub(r"(?<=[万千])零", "", numeral)):
+        try:
+            value = float(cn2an.cn2an(candidate, "smart"))
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+            continue
+        return value if math.isfinite(value) else None
+    return None
 
 
 def parse_amount(text: str) -> int | None:
@@ -184,7 +197,8 @@ def find_durations(text: str) -> list[Span]:
         if m.group("num") in ("一", "1") and unit in ("个月", "月") and not m.group("approx2") \
                 and _PER_MONTH_AFTER.match(text[m.end():]):
             continue
-        if unit == "月" and not (m.group("half1") or m.group("half2") or m.group("approx2")):
+        if unit == "月" and not (m.group("half1") or m.group("half2") or m.group("approx2")) \
+                and not m.group("num").startswith("两"):  # 两月/俩月 is never a month's name
             # 3月 alone is usually a month name (3月份, 3月15号); as a duration only after 逾期/拖 etc.
             if not (_OVERDUE_CUE.search(_clause_before(text, m.start(), 6))
                     or _EXTENSION_CUE.search(_clause_before(text, m.start(), 6))):
@@ -217,10 +231,14 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
         if re.search(r"[.\d]", text[end:end + 1] or "") or (start > 0 and re.match(r"[\d.]", text[start - 1])):
             continue
         has_unit = bool(m.group("suffix")) or bool(_HAS_MAGNITUDE.search(m.group("num")))
+        if not has_unit and re.fullmatch(r"\d{9,}", raw):
+            continue  # a phone, card or ID number, not money
+        if _NEGATED_BEFORE.search(text[max(0, start - 3):start]):
+            continue  # 「是三万五不是三万」: the value the borrower rejects
         value = parse_amount(raw)
-        if value is None or value <= 0:
+        if value is None or value <= 0 or value > MAX_AMOUNT:
             continue
-        bare_answer = raw == re.sub(r"(左右|大概|差不多|吧|的样子|多|来块|。|！)+", "", whole_message).strip()
+        bare_answer = _strip_hedges(raw) == _strip_hedges(whole_message)
         context = _MONEY_CONTEXT.search(_clause_before(text, start, 8))
         if not has_unit and not bare_answer and (not context or value < 100):
             continue
@@ -233,7 +251,11 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
     return spans
 
 
+_COLLOQUIAL_NUMERALS = str.maketrans({"俩": "两", "仨": "三"})
+
+
 def extract(text: str) -> tuple[list[Span], list[Span]]:
-    """All (amounts, durations) in a message."""
+    """All (amounts, durations) in a message (俩/仨 read as 两/三; offsets are unchanged)."""
+    text = text.translate(_COLLOQUIAL_NUMERALS)
     durations = find_durations(text)
     return find_amounts(text, skip=durations), durations

@@ -1,0 +1,117 @@
+"""Is a message typed while the case form waits for a fact the answer, or something else? Pure: no Rasa.
+
+The form asks one fact at a time. A reply that can be read as that fact is the answer, whatever intent the
+classifier gives it: 「失业了」 read as goodbye or 「8000」 read as anything must not end the form. Only a
+crisis, an explicit wish to stop, a clear new question or a threat report interrupts; the rules answer those
+and the form resumes afterwards (or, for a wish to stop, asks before it stops).
+
+The decision does not depend on the classifier's guess for answers; it uses the intent only to tell a real
+question (「借呗逾期三个月会怎么样？」) from an answer that happens to end in a question mark (「八千吧？」).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+from actions.extraction import extract_facts, threats_in
+from zh.crisis_cues import has_crisis_cue
+from zh.stop_cues import is_stop_request
+
+# Intents that, with a question or a report in the words, interrupt the form.
+INTERRUPTING_INTENTS = frozenset({
+    "ask_legality", "ask_consequences", "ask_complaint_channel", "ask_debt_service", "verify_collector",
+    "report_visit_threat", "report_lawsuit_threat", "report_third_party_contact", "report_harassment",
+    "bot_challenge", "express_crisis",
+})
+# Facts the form asks for (or that decide which it asks): an interruption must not set them, or the form
+# would take the turn instead of the rule that answers the question.
+FORM_FACTS = frozenset({
+    "lender", "lender_type", "lender_confirmed", "debt_amount", "debts", "overdue_days", "monthly_income",
+    "essential_expenses", "affordable_monthly", "hardship_reason", "extension_days", "facts_unknown", "last_fact",
+})
+# Intents whose message, when it fills nothing, is re-asked by the form (with an example) rather than
+# handed to a rule: they are attempts at an answer.
+ANSWER_ATTEMPT_INTENTS = frozenset({
+    "inform", "affirm", "cannot_pay", "nlu_fallback", "request_installment", "request_extension",
+    "request_fee_waiver", "ask_script",
+})
+
+_QUESTION = re.compile(
+    r"[吗嗎么麼呢?？]\s*$|怎么|怎麼|怎样|怎樣|如何|会不会|會不會|能不能|可不可以|可以吗|是不是|合法|违法|違法|"
+    r"犯法|咋办|咋整|为什么|為什麼|什么|什麼|啥|哪里|哪裡|哪儿|有没有|有沒有|点算|點算|系咪|係咪|得唔得"
+)
+# What is left of an answer once its facts and filler are removed: numbers, units and hedges.
+_ANSWER_FILLER = re.compile(
+    r"[\d.,，。!！?？~～\s零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟wWkK]|"
+    r"块钱|块|元|蚊|rmb|左右|大概|大约|差不多|可能|也就|估计|应该|吧|啊|呀|呢|吗|哦|嗯|的样子|多|来|几|"
+    r"个月|个|月|天|年|周|星期|礼拜|半"
+)
+
+
+class Reading(str, Enum):
+    """How a message typed during the form is read."""
+
+    ANSWER = "answer"  # fills the asked fact: the form goes on
+    STOP = "stop"  # the borrower wants to stop the questions: ask before stopping
+    INTERRUPTION = "interruption"  # crisis, a question or a threat report: the rules answer, then the form resumes
+    OTHER = "other"  # nothing usable: re-ask (answer attempts) or let the rules answer (greet, thanks …)
+
+
+def is_bare_answer(text: str) -> bool:
+    """Only numbers, units and hedges (「8000」「三万左右吧」「43000多啊」「俩月」)."""
+    return len(_ANSWER_FILLER.sub("", text or "")) <= 1
+
+
+def is_clear_question(intent: str | None, text: str) -> bool:
+    return intent in INTERRUPTING_INTENTS and bool(_QUESTION.search(text or "")) and not is_bare_answer(text)
+
+
+def read_form_message(*, intent: str | None, text: str, fills_requested: bool, threat_named: bool) -> Reading:
+    """How to treat a message while the form waits for a fact (``text`` is the normalised message).
+
+    ``fills_requested``: the extractors found a value (or 「不知道」) for the asked fact in the message.
+    ``threat_named``: the message names a collector's threat (上门, 起诉, 打给家人 …).
+    """
+    if intent == "express_crisis" or has_crisis_cue(text):
+        return Reading.INTERRUPTION
+    if is_stop_request(text):
+        return Reading.STOP
+    if fills_requested and is_bare_answer(text):
+        return Reading.ANSWER
+    if threat_named or is_clear_question(intent, text):
+        return Reading.INTERRUPTION
+    if fills_requested:
+        return Reading.ANSWER
+    if intent in INTERRUPTING_INTENTS:
+        return Reading.INTERRUPTION
+    return Reading.OTHER
+
+
+def answers_requested(updates: dict, requested_slot: str | None) -> bool:
+    """Whether slot updates give the asked fact a value, or record that the borrower does not know it."""
+    if not requested_slot:
+        return False
+    # A key present with None is an answer too: 「不对」 to 「是国泰世华，对吗？」 clears the name to ask again.
+    return requested_slot in updates or requested_slot in (updates.get("facts_unknown") or ())
+
+
+def form_turn(*, intent: str | None, entities: Sequence[Mapping[str, Any]], text: str, raw_text: str,
+              requested_slot: str | None, current: Mapping[str, Any]) -> tuple[Reading, dict[str, Any]]:
+    """Slot updates for a message typed while the form waits for ``requested_slot``, and how it was read.
+
+    The message is first read as an answer (unlabelled numbers and names go to the asked fact whatever the
+    intent). When it is an interruption or a wish to stop, the form's facts are left out of the updates so
+    that the form hands the turn to the rules; what the message tells about threats, script and crisis is
+    kept either way.
+    """
+    updates = extract_facts(intent=intent, entities=entities, text=text, raw_text=raw_text,
+                            requested_slot=requested_slot, current=current, as_answer=True)
+    threat_named = bool(intent and intent.startswith("report_") and threats_in(text))
+    reading = read_form_message(intent=intent, text=text, fills_requested=answers_requested(updates, requested_slot),
+                                threat_named=threat_named)
+    if reading in (Reading.INTERRUPTION, Reading.STOP):
+        updates = {k: v for k, v in updates.items() if k not in FORM_FACTS}
+    return reading, updates
