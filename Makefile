@@ -46,7 +46,7 @@ $(MODEL): $(STAMP) $(TRAIN_INPUTS)
 train: $(MODEL)
 
 run: $(MODEL) $(WEB_STAMP)
-	@scripts/run.sh
+	@$(PY) -m serving.servers run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -65,7 +65,7 @@ nlu-eval eval: $(MODEL)
 
 core-test: $(MODEL)
 	@mkdir -p $(REPORTS)/core
-	scripts/with-action-server.sh $(PY) -m serving.rasa_cli test core --model $(MODEL) --stories tests/stories \
+	$(PY) -m serving.servers with-actions -- $(PY) -m serving.rasa_cli test core --model $(MODEL) --stories tests/stories \
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
 integration: $(MODEL)

@@ -53,32 +53,21 @@ EXPECTED_SLOTS = {"lender": "招商银行", "debt_amount": 32000.0, "overdue_day
 REQUEST_TIMEOUT = 300.0
 
 
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 600) -> None:
-    """harness.servers.wait_http, polling often enough to time the start-up to a tenth of a second."""
-    from harness.servers import wait_http
-
-    wait_http(url, proc, timeout=timeout, poll=0.1)
-
-
-def profiled_rasa(model: Path, endpoints: Path, port: int) -> list[str]:
-    """`rasa run` with the per-turn timers of rasa_profiled.py, on loopback, with the HTTP API."""
-    return [sys.executable, str(ROOT / "bench" / "rasa_profiled.py"), "run", "--model", str(model),
-            "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"), "--port", str(port),
-            "--enable-api", "--interface", "127.0.0.1"]
+# Rasa's command line with the per-turn timers of rasa_profiled.py (which then installs the server patches).
+PROFILED_RASA = (sys.executable, str(ROOT / "bench" / "rasa_profiled.py"))
+# Start-up is polled often enough to time it to a tenth of a second.
+READY = {"timeout": 600, "poll": 0.1}
 
 
 def start_servers(workdir: Path, model: Path, profile_file: Path) -> tuple[Any, dict[str, float]]:
-    from harness.servers import Servers
+    from serving.servers import Servers
 
-    servers = Servers(workdir)
+    servers = Servers(workdir, model=model)
     servers.env["BENCH_PROFILE_FILE"] = str(profile_file)
     t0 = time.perf_counter()
-    servers.actions = servers._spawn([str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions",
-                                      "actions", "--port", str(servers.action_port)], "actions.log")
-    wait_ready(f"http://127.0.0.1:{servers.action_port}/health", servers.actions)
+    servers.start_actions(**READY)
     t1 = time.perf_counter()
-    servers.rasa = servers._spawn(profiled_rasa(model, servers.endpoints, servers.rasa_port), "rasa.log")
-    wait_ready(f"{servers.base}/status", servers.rasa)
+    servers.start_rasa(**READY, entry=PROFILED_RASA)
     t2 = time.perf_counter()
     return servers, {"action_server_s": t1 - t0, "rasa_s": t2 - t1}
 
@@ -277,19 +266,17 @@ async def drive(servers: Any, args: argparse.Namespace, profile_file: Path) -> d
 
 def start_stock_check_rasa(servers: Any, model: Path) -> tuple[subprocess.Popen, str]:
     """A second Rasa process, the same but for Rasa's own (uncached) check of action-server answers."""
-    from harness.servers import free_port
     from serving.patches.action_response_check import STOCK_ENV
+    from serving.servers import free_port, rasa_command, wait_http
 
     port = free_port()
     endpoints = servers.workdir / "endpoints_stock_check.yml"
     endpoints.write_text(servers.endpoints.read_text(encoding="utf-8").replace(
         "trackers.db", "trackers_stock_check.db"), encoding="utf-8")
-    env = {**servers.env, STOCK_ENV: "1"}
-    log = open(servers.workdir / "rasa_stock_check.log", "ab")
-    proc = subprocess.Popen(profiled_rasa(model, endpoints, port), cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = servers.spawn(rasa_command(model, endpoints, port, entry=PROFILED_RASA), "rasa_stock_check.log",
+                         env={**servers.env, STOCK_ENV: "1"})
     base = f"http://127.0.0.1:{port}"
-    wait_ready(f"{base}/status", proc)
+    wait_http(f"{base}/status", proc, **READY)
     return proc, base
 
 

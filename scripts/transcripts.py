@@ -13,7 +13,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from harness.servers import ROOT, Servers
+from serving.servers import ROOT, Servers
 
 CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
     ("借款人被威胁上门，随后申请分期", "borrower", None, [

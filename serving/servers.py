@@ -1,10 +1,23 @@
-"""Start the real action server and Rasa (trained model, temporary SQLite tracker store) on free loopback
-ports, and talk to them over HTTP. Used by the integration tests, the example transcripts and the benchmarks."""
+"""The one way this project starts its two servers: the action server (``rasa run actions``) and Rasa (``python -m
+serving.rasa_cli run``, i.e. with the server patches). Used by ``make run``, ``make core-test``, the HTTP and
+browser tests, the example transcripts and the benchmarks.
+
+Command line:
+
+    python -m serving.servers run                   # action server :5055 + Rasa :5005 (endpoints.yml, credentials.yml,
+                                                    # --cors "*"), prints the URLs, Ctrl-C stops both
+    python -m serving.servers with-actions -- CMD…  # runs CMD with the action server up on :5055, then stops it
+
+Ports: ``RASA_PORT`` and ``ACTION_PORT`` (5005 and 5055 by default). In Python, ``Servers(workdir)`` starts both on
+free loopback ports with the trained model and a temporary SQLite tracker store, and talks to them over HTTP.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,11 +25,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = Path(os.environ.get("DEBT_COACH_MODEL", ROOT / "models" / "latest.tar.gz"))
 BIN = Path(sys.executable).parent
+# Rasa's command line with the project's patches of Rasa's server installed first.
+RASA_CLI = (sys.executable, "-m", "serving.rasa_cli")
 
 
 def free_port() -> int:
@@ -39,11 +54,32 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 240, poll: floa
     raise TimeoutError(url)
 
 
-class Servers:
-    """Starts/stops the two processes; restartable so tests can check persistence and outages."""
+def actions_command(port: int) -> list[str]:
+    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
 
-    def __init__(self, workdir: Path) -> None:
+
+def rasa_command(model: Path, endpoints: Path, port: int, *, cors: str | None = None, local_api: bool = True,
+                 entry: Sequence[str] = RASA_CLI) -> list[str]:
+    """``rasa run`` for this project. ``local_api``: the HTTP API on, loopback only (tests, bench);
+    ``cors``: origins allowed to call it from a browser ("*" for the embeddable widget); ``entry``: the command
+    that stands for ``rasa`` (the benchmark's profiled one)."""
+    args = [*entry, "run", "--model", str(model), "--endpoints", str(endpoints),
+            "--credentials", str(ROOT / "credentials.yml"), "--port", str(port)]
+    if local_api:
+        args += ["--enable-api", "--interface", "127.0.0.1"]
+    if cors is not None:
+        args += ["--cors", cors]
+    return args
+
+
+class Servers:
+    """Starts/stops the two processes on free loopback ports; restartable so tests can check persistence and
+    outages. ``cors``: passed to Rasa (the browser tests use "*", as ``make run`` does)."""
+
+    def __init__(self, workdir: Path, *, cors: str | None = None, model: Path = MODEL) -> None:
         self.workdir = workdir
+        self.cors = cors
+        self.model = model
         self.action_port = free_port()
         self.rasa_port = free_port()
         self.endpoints = workdir / "endpoints.yml"
@@ -56,21 +92,18 @@ class Servers:
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
 
-    def _spawn(self, args: list[str], log: str) -> subprocess.Popen:
+    def spawn(self, args: list[str], log: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         out = open(self.workdir / log, "ab")
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=out, stderr=subprocess.STDOUT)
 
-    def start_actions(self) -> None:
-        self.actions = self._spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                    "--port", str(self.action_port)], "actions.log")
-        wait_http(f"http://127.0.0.1:{self.action_port}/health", self.actions)
+    def start_actions(self, timeout: float = 240, poll: float = 0.5) -> None:
+        self.actions = self.spawn(actions_command(self.action_port), "actions.log")
+        wait_http(f"http://127.0.0.1:{self.action_port}/health", self.actions, timeout, poll)
 
-    def start_rasa(self) -> None:
-        self.rasa = self._spawn([sys.executable, "-m", "serving.rasa_cli", "run", "--model", str(MODEL),
-                                 "--endpoints", str(self.endpoints),
-                                 "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                                 "--enable-api", "--interface", "127.0.0.1"], "rasa.log")
-        wait_http(f"http://127.0.0.1:{self.rasa_port}/status", self.rasa)
+    def start_rasa(self, timeout: float = 240, poll: float = 0.5, entry: Sequence[str] = RASA_CLI) -> None:
+        self.rasa = self.spawn(rasa_command(self.model, self.endpoints, self.rasa_port, cors=self.cors, entry=entry),
+                               "rasa.log")
+        wait_http(f"{self.base}/status", self.rasa, timeout, poll)
 
     @staticmethod
     def _stop(proc: subprocess.Popen | None) -> None:
@@ -114,3 +147,95 @@ class Servers:
 
 def texts(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text", "") for r in replies)
+
+
+# ---------- command line: make run, make core-test ----------
+
+READY = """
+  Debt coach is running.
+    REST:            curl -s localhost:{port}/webhooks/rest/webhook -d '{{"sender":"me","message":"催收说明天上门"}}'
+    Web widget:      http://localhost:{port}/webhooks/web/
+    Staff console:   http://localhost:{port}/webhooks/staff/console  (needs STAFF_TOKEN)
+    Terminal chat:   .venv/bin/python -m serving.rasa_cli shell   (in another terminal)
+  Ctrl-C stops both servers.
+"""
+
+
+def _env() -> dict[str, str]:
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{path}" if path else str(ROOT)}
+
+
+def _stop_all(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run() -> int:
+    """Both servers on the fixed ports, as a user runs the bot; the URLs once Rasa answers; Ctrl-C stops both."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    port = int(os.environ.get("RASA_PORT", "5005"))
+    env = _env()
+    procs = [subprocess.Popen(actions_command(int(os.environ.get("ACTION_PORT", "5055"))), cwd=ROOT, env=env),
+             subprocess.Popen(rasa_command(MODEL, ROOT / "endpoints.yml", port, cors="*", local_api=False),
+                              cwd=ROOT, env=env)]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        try:
+            wait_http(f"http://localhost:{port}/", procs[1], timeout=180, poll=1)
+            print(READY.format(port=port), flush=True)
+        except TimeoutError:
+            pass
+        while all(proc.poll() is None for proc in procs):
+            time.sleep(0.5)
+        return next(proc.returncode for proc in procs if proc.returncode is not None)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        print("\nStopping…", flush=True)
+        _stop_all(procs)
+
+
+def with_actions(command: list[str]) -> int:
+    """Run ``command`` with the action server up on ACTION_PORT (log: var/action-server.log), then stop it."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    log_path = ROOT / "var" / "action-server.log"
+    port = int(os.environ.get("ACTION_PORT", "5055"))
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(actions_command(port), cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        try:
+            wait_http(f"http://localhost:{port}/health", proc, timeout=60, poll=1)
+        except RuntimeError as err:  # it exited: show why
+            sys.stderr.write(log_path.read_text(encoding="utf-8", errors="replace") + f"\n{err}\n")
+            return 1
+        except TimeoutError:
+            pass  # still starting: the command reports if it cannot reach it
+        return subprocess.call(command, env=_env())
+    finally:
+        _stop_all([proc])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m serving.servers", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="action server + Rasa, as `make run`")
+    wa = sub.add_parser("with-actions", help="run a command with the action server up")
+    wa.add_argument("cmd", nargs=argparse.REMAINDER, help="-- command and its arguments")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run()
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not cmd:
+        parser.error("with-actions needs a command after --")
+    return with_actions(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

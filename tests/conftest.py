@@ -1,11 +1,11 @@
 """Shared by the channel tests (tests/channels) and the browser tests (tests/web): ONE real action server + Rasa
-for the whole pytest session (harness.servers, as in tests/integration), started with a staff token and WeCom
-settings, and a local fake of the WeCom message API that the WeCom channel's client is pointed at."""
+for the whole pytest session (serving.servers, as in tests/integration; Rasa with --cors "*" as `make run` starts
+it for the web), started with a staff token and WeCom settings, and a local fake of the WeCom message API that the
+WeCom channel's client is pointed at."""
 
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from harness.servers import MODEL, ROOT, Servers, wait_http
+from serving.servers import MODEL, Servers
 
 STAFF_TOKEN = "test-staff-token-7f3a9c"
 WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
@@ -89,22 +89,11 @@ def fake_wecom() -> Iterator[FakeWeComAPI]:
     api.stop()
 
 
-class WebServers(Servers):
-    """Rasa as `make run` starts it for the web: with --cors "*" so that partner sites can embed the widget."""
-
-    def start_rasa(self) -> None:
-        self.rasa = self._spawn([sys.executable, "-m", "serving.rasa_cli", "run", "--model", str(MODEL),
-                                 "--endpoints", str(self.endpoints),
-                                 "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                                 "--enable-api", "--interface", "127.0.0.1", "--cors", "*"], "rasa.log")
-        wait_http(f"http://127.0.0.1:{self.rasa_port}/status", self.rasa)
-
-
 @pytest.fixture(scope="session")
 def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    s = WebServers(tmp_path_factory.mktemp("channel-servers"))
+    s = Servers(tmp_path_factory.mktemp("channel-servers"), cors="*")
     s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, **WECOM)
     s.start_actions()
     s.start_rasa()

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from harness.servers import MODEL, Servers, texts
+from serving.servers import MODEL, Servers, texts
 
 __all__ = ["Servers", "texts"]
 

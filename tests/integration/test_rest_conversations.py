@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from harness.servers import Servers, texts
+from serving.servers import Servers, texts
 from zh.normalizer import to_simplified
 
 
