@@ -35,9 +35,8 @@ from case import CaseFacts, vocabulary
 
 logger = logging.getLogger(__name__)
 
-FACT_SLOTS = ("lender", "lender_type", "lender_confirmed", "debts", "debt_amount", "overdue_days", "monthly_income",
-              "essential_expenses", "affordable_monthly", "hardship_reason", "extension_days", "requested_plan",
-              "requested_months", "threat_types", "facts_unknown", "last_fact", "audience", "script", "crisis_flag")
+# The slots the actions read the case from (case/vocabulary.yml).
+FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
 # While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
 # can answer it (a crisis message must never be swallowed as a form answer).
 # The form's slots: case/vocabulary.yml.
