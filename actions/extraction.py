@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from case import classify_hardship, lender_type
+from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
 
@@ -25,10 +26,6 @@ ROLE_TO_SLOT = {
     "overdue": "overdue_days", "extension": "extension_days", "expenses": "essential_expenses",
 }
 IGNORED_ROLES = {"other", "fee"}
-PLAN_BY_INTENT = {"request_installment": "installment", "request_extension": "extension",
-                  "request_fee_waiver": "fee_waiver"}
-THREAT_BY_INTENT = {"report_visit_threat": "visit", "report_lawsuit_threat": "lawsuit",
-                    "report_third_party_contact": "third_party", "report_harassment": "harassment"}
 
 _CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
 _UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不清|忘了|不确定|说不准|说不好|没算过|不晓得|唔知|不太清楚)")
