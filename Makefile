@@ -60,7 +60,7 @@ unit: $(STAMP)
 nlu-eval eval: $(MODEL)
 	@mkdir -p $(REPORTS)/nlu
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out $(REPORTS)/nlu --no-plot 2>&1 | tail -n 3
-	$(PY) scripts/nlu_report.py --model $(MODEL) --holdout tests/nlu/holdout.yml --rasa-report $(REPORTS)/nlu \
+	$(PY) -m evaluation.holdout --model $(MODEL) --holdout tests/nlu/holdout.yml --rasa-report $(REPORTS)/nlu \
 	  --out $(REPORTS) --check
 
 core-test: $(MODEL)

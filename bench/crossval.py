@@ -37,12 +37,11 @@ from bench.common import (
     write_json,
     write_nlu,
 )
+from evaluation.nlu import FALLBACK_THRESHOLDS, parse_all, top_intent
 
 
 def fold_scores(gold: list[str], parses: list[dict[str, Any]]) -> dict[str, float]:
     from sklearn.metrics import f1_score
-
-    from bench.nlu import top_intent
 
     pred = [top_intent(p) for p in parses]
     final = [(p.get("intent") or {}).get("name") for p in parses]
@@ -54,13 +53,11 @@ def fold_scores(gold: list[str], parses: list[dict[str, Any]]) -> dict[str, floa
     }
 
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = FALLBACK_THRESHOLDS
 
 
 def confidence_rows(gold: list[str], parses: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """(gold, the classifier's own top intent, its confidence) per message, for choosing a fallback threshold."""
-    from bench.nlu import top_intent
-
     rows = []
     for g, p in zip(gold, parses):
         top = top_intent(p)
@@ -126,7 +123,6 @@ def main() -> int:
     from rasa.core.agent import Agent
     from sklearn.model_selection import StratifiedKFold
 
-    from bench.nlu import parse_all
 
     work = Path(args.work).resolve() / "crossval"
     base = load_training_data()

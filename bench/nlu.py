@@ -3,8 +3,8 @@
 Reads <work>/train.json (bench/train.py). Every model that trained is scored on tests/nlu/holdout.yml:
 intent macro-F1 and accuracy of the classifier's own top intent (and macro-F1 after each pipeline's
 FallbackClassifier), per-intent F1, recall of the safety intents, and entity values for
-lender/amount/duration with the project's own scorer (scripts/nlu_report.py: all values of a type right,
-no extras). Then parse latency of the project model against the stock model (b) on the same held-out
+lender/amount/duration with the project's own scorer (evaluation/nlu.py, as `make eval`: all values of a type
+right, no extras). Then parse latency of the project model against the stock model (b) on the same held-out
 texts, one process, alternating the model that goes first on every message (ABBA), several passes.
 
 Writes <work>/nlu.json and <plots>/bench_accuracy.png, <plots>/bench_nlu_latency.png.
@@ -32,6 +32,7 @@ from bench.common import (
     summarize_ms,
     write_json,
 )
+from evaluation.nlu import entity_scores, load_holdout, parse_all, top_intent
 
 LABELS = {
     "project_nlu": "(a) project pipeline (config.yml)",
@@ -42,18 +43,8 @@ LABELS = {
 }
 
 
-def top_intent(parse: dict[str, Any]) -> str:
-    """The classifier's own top intent: FallbackClassifier puts nlu_fallback first in the ranking."""
-    for item in parse.get("intent_ranking") or []:
-        if item["name"] != "nlu_fallback":
-            return item["name"]
-    return (parse.get("intent") or {}).get("name") or "nlu_fallback"
-
-
 def score(rows: list[dict[str, Any]], parses: list[dict[str, Any]]) -> dict[str, Any]:
     from sklearn.metrics import classification_report, f1_score
-
-    from scripts.nlu_report import entity_scores
 
     gold = [r["intent"] for r in rows]
     pred = [top_intent(p) for p in parses]
@@ -71,10 +62,6 @@ def score(rows: list[dict[str, Any]], parses: list[dict[str, Any]]) -> dict[str,
         "per_intent": {k: {m: report[k][m] for m in ("precision", "recall", "f1-score", "support")} for k in labels},
         "entities": ents,
     }
-
-
-async def parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
-    return [await agent.parse_message(t) for t in texts]
 
 
 async def interleaved_latency(agents: dict[str, Any], texts: list[str], repeats: int) -> dict[str, list[float]]:
@@ -149,8 +136,6 @@ def main() -> int:
     quiet_environment()
     silence_rasa()
     from rasa.core.agent import Agent
-
-    from scripts.nlu_report import load_holdout
 
     work = Path(args.work)
     trained = read_json(work / "train.json") or {}

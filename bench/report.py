@@ -151,7 +151,7 @@ def accuracy_section(nlu: dict[str, Any] | None, train: dict[str, Any] | None) -
         "extractors, README). The stock pipelines only have DIET (which learns entities from annotated "
         "examples: there are none) and EntitySynonymMapper (which only renames what something else "
         "extracted), so they extract nothing: that is what they give on this data, not a bug of the benchmark. "
-        "Scored with scripts/nlu_report.py's rule: every value of that type right, no extras.",
+        "Scored with evaluation/nlu.py's rule: every value of that type right, no extras.",
         "",
         "![per-intent F1](bench_accuracy.png)", ""]
     summary = {"a": a, "b": b, "macro_a": get(a, ["macro_f1"]) if a else None,

@@ -1,4 +1,5 @@
-"""Held-out NLU evaluation: intent P/R/F1, confusion matrix, entity value accuracy, fallback analysis.
+"""Held-out NLU evaluation (``make eval``): intent P/R/F1, confusion matrix, entity value accuracy, fallback
+analysis. ``python -m evaluation.holdout --model models/latest.tar.gz [--check]``; the scoring is evaluation/nlu.py.
 
 Writes ``reports/nlu_holdout.md``, ``reports/nlu_holdout.json`` and ``reports/confusion_matrix.png``.
 With ``--check`` exits non-zero when the product's bars are missed (macro-F1 ≥ 0.95, express_crisis
@@ -13,85 +14,19 @@ import json
 import logging
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from evaluation.nlu import (
+    ENTITY_TYPES,
+    entity_scores,
+    fallback_analysis,
+    load_holdout,
+    predict,
+    top_intent,
+)
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-ENTITY_TYPES = ("lender", "amount", "duration")
-SAFETY_INTENTS = ("express_crisis", "express_distress", "report_harassment", "report_visit_threat")
-
-
-def load_holdout(path: str) -> list[dict[str, Any]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(path)
-    rows = []
-    for msg in data.intent_examples:
-        gold = [(e["entity"], str(e.get("value", e.get("text"))), e.get("role")) for e in msg.get("entities", [])]
-        rows.append({"text": msg.get("text"), "intent": msg.get("intent"), "entities": gold})
-    return rows
-
-
-async def predict(model: str, texts: list[str]) -> list[dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(model)
-    return [await agent.parse_message(t) for t in texts]
-
-
-def entity_scores(rows: list[dict[str, Any]], parses: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per type: share of messages containing that type whose values were all extracted, with no extras."""
-    out: dict[str, Any] = {}
-    any_total = any_ok = 0
-    failures: list[dict[str, Any]] = []
-    role_total = role_ok = 0
-    for row, parse in zip(rows, parses):
-        pred = [(e["entity"], str(e.get("value")), e.get("role")) for e in parse.get("entities", [])
-                if e["entity"] in ENTITY_TYPES]
-        message_ok = True
-        has_any = False
-        for etype in ENTITY_TYPES:
-            gold_vals = Counter(v for t, v, _ in row["entities"] if t == etype)
-            pred_vals = Counter(v for t, v, _ in pred if t == etype)
-            if not gold_vals and not pred_vals:
-                continue
-            stats = out.setdefault(etype, {"messages": 0, "correct": 0, "false_positive_messages": 0})
-            if gold_vals:
-                has_any = True
-                stats["messages"] += 1
-                if gold_vals == pred_vals:
-                    stats["correct"] += 1
-                else:
-                    message_ok = False
-            else:
-                stats["false_positive_messages"] += 1
-        for t, v, r in row["entities"]:
-            if t in ("amount", "duration") and r:
-                role_total += 1
-                role_ok += any(pt == t and pv == v and pr == r for pt, pv, pr in pred)
-        if has_any:
-            any_total += 1
-            any_ok += message_ok
-            if not message_ok:
-                failures.append({"text": row["text"], "gold": row["entities"], "pred": pred})
-    for stats in out.values():
-        stats["accuracy"] = stats["correct"] / stats["messages"] if stats["messages"] else None
-    out["all"] = {"messages": any_total, "correct": any_ok, "accuracy": any_ok / any_total if any_total else None}
-    out["roles"] = {"annotated": role_total, "correct": role_ok,
-                    "accuracy": role_ok / role_total if role_total else None}
-    out["failures"] = failures
-    return out
-
-
-def fallback_analysis(gold: list[str], pred: list[str], conf: list[float]) -> list[dict[str, Any]]:
-    """For candidate thresholds: how many right answers would fall back, how many wrong ones are caught."""
-    rows = []
-    for thr in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        right_lost = sum(1 for g, p, c in zip(gold, pred, conf) if g == p and c < thr)
-        wrong_caught = sum(1 for g, p, c in zip(gold, pred, conf) if g != p and c < thr)
-        rows.append({"threshold": thr, "correct_sent_to_fallback": right_lost, "errors_caught": wrong_caught})
-    return rows
 
 
 def plot_confusion(labels: list[str], matrix: Any, path: Path) -> None:
@@ -135,9 +70,7 @@ def main() -> int:
     gold = [r["intent"] for r in rows]
     # The FallbackClassifier may replace the top intent; score the classifier's own top intent too.
     pred_final = [p["intent"]["name"] for p in parses]
-    pred = [p["intent"]["name"] if p["intent"]["name"] != "nlu_fallback"
-            else next((r["name"] for r in p["intent_ranking"] if r["name"] != "nlu_fallback"), "nlu_fallback")
-            for p in parses]
+    pred = [top_intent(p) for p in parses]
     conf = [max((r["confidence"] for r in p["intent_ranking"] if r["name"] != "nlu_fallback"), default=0.0)
             for p in parses]
     labels = sorted(set(gold))
