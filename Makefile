@@ -17,16 +17,18 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval core-test integration bench clean examples \
+.PHONY: help install train run test lint validate unit nlu-eval eval core-test http integration bench clean examples \
 	web browser-deps channels-test browser-test
 
 help:
 	@echo "make run    — install, train if needed, start the bot (http://localhost:5005)"
-	@echo "make test   — lint, validate data, unit tests, train, held-out NLU eval, story tests, HTTP tests"
+	@echo "make test   — lint, validate data, unit tests, train, held-out NLU eval, story tests, HTTP and browser tests"
 	@echo "make eval   — held-out NLU evaluation → reports/"
 	@echo "make train  — train models/latest.tar.gz if data/config/domain changed"
-	@echo "make channels-test — staff API + WeCom tests and browser tests (Playwright + Debian chromium)"
-	@echo "make browser-test  — browser tests only; screenshots → docs/screenshots/"
+	@echo "make unit   — unit tests (tests/unit, no servers)"
+	@echo "make http   — tests over HTTP against the real servers: REST, staff API, WeCom (tests/http)"
+	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
+	@echo "make channels-test — http + browser-test"
 
 $(STAMP): requirements.in requirements.lock
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
@@ -68,8 +70,10 @@ core-test: $(MODEL)
 	$(PY) -m serving.servers with-actions -- $(PY) -m serving.rasa_cli test core --model $(MODEL) --stories tests/stories \
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
-integration: $(MODEL)
-	$(PY) -m pytest -q tests/integration
+# The real action server + Rasa over HTTP: REST conversations, staff API, WeCom (tests/http). `integration` is
+# its old name.
+http integration: $(MODEL)
+	$(PY) -m pytest -q tests/http
 
 # Web widget + staff console assets: socket.io-client from npm (web/package-lock.json), served from node_modules.
 $(WEB_STAMP): web/package.json web/package-lock.json
@@ -88,14 +92,13 @@ browser-deps:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null; \
 	    else echo "browser tests need: apt-get install $${need[*]}" >&2; exit 1; fi; fi
 
-# WeCom + staff API tests and the browser tests share one Rasa server (tests/conftest.py).
-channels-test: $(MODEL) $(WEB_STAMP) browser-deps
-	$(PY) -m pytest -q tests/channels tests/web
-
+# The widget and the staff console in Chromium (tests/browser), against the real servers (tests/conftest.py).
 browser-test: $(MODEL) $(WEB_STAMP) browser-deps
-	$(PY) -m pytest -q tests/web
+	$(PY) -m pytest -q tests/browser
 
-test: lint validate unit train nlu-eval core-test integration channels-test bench-smoke
+channels-test: http browser-test
+
+test: lint validate unit train nlu-eval core-test http browser-test bench-smoke
 	@echo "make test: all checks passed"
 
 clean:

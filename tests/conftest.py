@@ -1,7 +1,10 @@
-"""Shared by the channel tests (tests/channels) and the browser tests (tests/web): ONE real action server + Rasa
-for the whole pytest session (serving.servers, as in tests/integration; Rasa with --cors "*" as `make run` starts
-it for the web), started with a staff token and WeCom settings, and a local fake of the WeCom message API that the
-WeCom channel's client is pointed at."""
+"""Tests by what they need: unit/ (no servers), http/ (the real servers over HTTP), browser/ (and Chromium),
+stories/ (`rasa test core`), nlu/ (held-out data for `make eval`).
+
+Shared by the staff-console and WeCom tests (tests/http) and the browser tests (tests/browser): ONE real action
+server + Rasa per pytest session (serving.servers; Rasa with --cors "*" as `make run` starts it for the web),
+started with a staff token and WeCom settings only when a test asks for it, and a local fake of the WeCom message
+API that the WeCom channel's client is pointed at."""
 
 from __future__ import annotations
 
