@@ -20,14 +20,6 @@ KNOWLEDGE_PATH = Path(__file__).with_name("knowledge.yml")
 # Intents whose answer depends on the jurisdiction; Hong Kong and Taiwan users get facts §7 notes instead.
 _LEGAL_INTENTS = ("ask_legality", "ask_consequences", "ask_complaint_channel")
 
-# report_* intent → the topic used when nothing more specific is said.
-_THREAT_TOPICS = {
-    "report_visit_threat": "visit",
-    "report_lawsuit_threat": "lawsuit_threat",
-    "report_third_party_contact": "third_party",
-    "report_harassment": "abuse",
-}
-
 
 @lru_cache(maxsize=1)
 def load() -> dict[str, Any]:
@@ -68,11 +60,6 @@ def topic_for(intent: str, text: str) -> str:
     return entry["default"]
 
 
-def threat_topic(intent: str) -> str:
-    """Default topic for a reported threat (report_* intents); "general" for anything else."""
-    return _THREAT_TOPICS.get(intent, "general")
-
-
 def answer(intent: str, topic: str, region: str = "mainland") -> str:
     """The short answer for an intent and topic, one statement per line.
 
@@ -104,10 +91,6 @@ def crisis_message(region: str = "mainland") -> str:
 def hotlines() -> dict[str, str]:
     """Phone numbers by name (knowledge.yml ``hotlines``), for wording outside the statements."""
     return dict(load()["hotlines"])
-
-
-def disclaimer(region: str = "mainland") -> str:
-    return load()["disclaimer"][region_of_script(region)]
 
 
 def complaint_topic(lender_kind: str | None) -> str:

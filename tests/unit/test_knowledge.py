@@ -42,7 +42,6 @@ def articles(text):
 
 def knowledge_texts():
     yield from (s["text"] for s in STATEMENTS.values())
-    yield from DATA["disclaimer"].values()
     yield from DATA["hotlines"].values()
 
 
@@ -238,15 +237,13 @@ def test_topic_for(intent, text, topic):
     assert knowledge.topic_for(intent, text) == topic
 
 
-def test_threat_topic():
-    assert knowledge.threat_topic("report_visit_threat") == "visit"
-    assert knowledge.threat_topic("report_lawsuit_threat") == "lawsuit_threat"
-    assert knowledge.threat_topic("report_third_party_contact") == "third_party"
-    assert knowledge.threat_topic("report_harassment") == "abuse"
-    assert knowledge.threat_topic("greet") == "general"
-    for intent in ("report_visit_threat", "report_lawsuit_threat", "report_third_party_contact",
-                   "report_harassment"):
-        assert knowledge.threat_topic(intent) in knowledge.topics(intent)
+def test_threat_default_topics():
+    """A reported threat with nothing more specific said gets its intent's default topic."""
+    assert knowledge.topic_for("report_visit_threat", "") == "visit"
+    assert knowledge.topic_for("report_lawsuit_threat", "") == "lawsuit_threat"
+    assert knowledge.topic_for("report_third_party_contact", "") == "third_party"
+    assert knowledge.topic_for("report_harassment", "") == "abuse"
+    assert knowledge.topic_for("greet", "") == "general"
 
 
 THREAT_INTENTS = ["report_visit_threat", "report_lawsuit_threat", "report_third_party_contact",
@@ -255,7 +252,7 @@ THREAT_INTENTS = ["report_visit_threat", "report_lawsuit_threat", "report_third_
 
 @pytest.mark.parametrize("intent", THREAT_INTENTS)
 def test_threat_answers_acknowledge_give_evidence_and_offer(intent):
-    text = knowledge.answer(intent, knowledge.threat_topic(intent))
+    text = knowledge.answer(intent, knowledge.topic_for(intent, ""))
     assert text.startswith("收到")
     assert "截图" in text or "录音" in text
     assert "方案" in text
@@ -317,7 +314,3 @@ def test_unknown_topic_falls_back_and_unknown_intent_raises():
     with pytest.raises(KeyError):
         knowledge.answer("no_such_intent", "general")
 
-
-def test_disclaimer():
-    assert "法律意见" in knowledge.disclaimer("mainland")
-    assert "法律意見" in knowledge.disclaimer("hk")
