@@ -30,6 +30,8 @@ from actions.steps import (
     region_of,
     say,
     say_answer,
+    today,
+    user_texts,
 )
 from case import CaseFacts, vocabulary
 
@@ -57,7 +59,9 @@ def misses_after(current: Any, slot: str) -> Dict[str, int]:
 
 
 def case_facts(tracker: Tracker) -> CaseFacts:
-    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
+    """The case from the slots, and what the borrower said they can pay by a date from their messages."""
+    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS}, messages=user_texts(tracker),
+                                today=today())
 
 
 class ActionExtractCaseFacts(Action):

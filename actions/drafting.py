@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from actions import knowledge
-from actions.plan import ExtensionPlan, InstallmentPlan
+from actions.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
 from case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -95,18 +95,19 @@ def _lines(name: str, ctx: dict[str, Any]) -> tuple[str, ...]:
     return tuple(line.strip() for line in _render(name, ctx).splitlines() if line.strip())
 
 
-def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date | None,
-             region: str = "mainland", **extra: Any) -> dict[str, Any]:
+def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: str = "mainland",
+             **extra: Any) -> dict[str, Any]:
     if isinstance(plan, InstallmentPlan):
         kind = "installment"
     elif isinstance(plan, ExtensionPlan):
         kind = "extension"
+    elif isinstance(plan, HardshipPlan):
+        kind = "hardship"
     else:  # pragma: no cover - defensive
         raise TypeError(f"unknown plan type {type(plan).__name__}")
     lender_kind = facts.lender_type if facts.lender_type in LENDER_TYPES else "other"
     region = region_of_script(region)
     affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
-    debt = plan.total if kind == "installment" else plan.partial_payment_now + plan.remaining_after_partial
     ctx: dict[str, Any] = {
         "facts": facts,
         "plan": plan,
@@ -119,7 +120,7 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "region": region,
         "card_rule": lender_kind == "credit_card" and region == "mainland",
         "is_bank": lender_kind in ("credit_card", "bank_loan"),
-        "debt": debt,
+        "debt": plan.total,
         "overdue_days": facts.overdue_days,
         "income": facts.monthly_income,
         "affordable": affordable,
@@ -132,31 +133,28 @@ def _context(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: dat
         "crisis": False,
         "violence": False,
         "missing": missing_facts(facts),
+        # kind-specific values, neutral by default
+        "one_off": False,
+        "last_amount": None,
+        "first_payment": None,
+        "requested_outcome": None,
+        "pays_all": False,
+        "hreason": None,
+        "token": 0,
     }
-    if kind == "installment":
+    if isinstance(plan, InstallmentPlan):
         ctx.update(
             one_off=plan.is_one_off,
-            capped=plan.capped_at_max_term,
-            above_affordable=plan.above_affordable,
             last_amount=plan.last_amount,
-            # What can be paid at once as a sign of good faith: the first instalment, or less if that is
-            # more than the borrower said they can afford.
-            first_payment=min(plan.monthly_amount, affordable) if affordable else plan.monthly_amount,
-            pays_now=False,
-            pays_all_later=False,
+            # What can be paid at once as a sign of good faith: the first instalment (never above what the
+            # borrower can afford: the plan's monthly amount is within it).
+            first_payment=plan.monthly_amount,
+            requested_outcome=plan.requested_outcome,
         )
+    elif isinstance(plan, ExtensionPlan):
+        ctx.update(pays_all=plan.pays_all, first_payment=plan.amount_by_date)
     else:
-        pays_all_now = plan.remaining_after_partial == 0
-        ctx.update(
-            one_off=False,
-            capped=False,
-            above_affordable=False,
-            last_amount=None,
-            first_payment=plan.partial_payment_now,
-            # partial ≥ debt: the extension is the time in which to pay everything, not a payment today.
-            pays_now=plan.partial_payment_now > 0 and not pays_all_now,
-            pays_all_later=pays_all_now,
-        )
+        ctx.update(hreason=plan.reason, token=plan.token_monthly)
     ctx.update(extra)
     return ctx
 
@@ -169,9 +167,14 @@ def missing_facts(facts: CaseFacts) -> list[str]:
     return missing
 
 
-def plan_summary(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan) -> str:
+def plan_summary(facts: CaseFacts, plan: Plan) -> str:
     """One line, e.g. 分 24 期，每期 1,500 元（共 36,000 元）."""
     return _render("plan_summary.j2", _context(facts, plan, None))
+
+
+def plan_note(facts: CaseFacts, plan: Plan, region: str = "mainland") -> str:
+    """Why this plan, in plain words, for the borrower (empty when the numbers speak for themselves)."""
+    return _render("plan_note.j2", _with_summary(_context(facts, plan, None, region)))
 
 
 def _with_summary(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -199,13 +202,13 @@ def _staff_pack(ctx: dict[str, Any]) -> StaffPack:
     )
 
 
-def draft_borrower(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date,
+def draft_borrower(facts: CaseFacts, plan: Plan, today: datetime.date,
                    region: str = "mainland") -> Drafts:
     """``region``: mainland, hk or tw; Hong Kong and Taiwan borrowers get their own rules and lines."""
     return _drafts(_with_summary(_context(facts, plan, today, region)))
 
 
-def draft_staff(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *,
+def draft_staff(facts: CaseFacts, plan: Plan, today: datetime.date, *,
                 crisis: bool = False, violence: bool = False, region: str = "mainland") -> StaffPack:
     """Staff-facing pack. ``crisis``: the borrower expressed suicidal thoughts in this conversation;
     ``violence``: a collector threatened violence (both raise risk flags and change what to tell first)."""
@@ -214,19 +217,21 @@ def draft_staff(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: 
 
 @dataclass(frozen=True)
 class Layout:
-    """The drafts as they are sent, in order: ``parts`` are (kind, body) pairs, one message each (kinds are
-    the keys of draft_titles in replies.yml); ``next_questions`` (staff only) go last, as one bulleted part."""
+    """The drafts as they are sent, in order: ``note`` (borrowers only, may be empty) says why this plan before
+    anything else; ``parts`` are (kind, body) pairs, one message each (kinds are the keys of draft_titles in
+    replies.yml); ``next_questions`` (staff only) go last, as one bulleted part."""
 
     summary: str
     parts: tuple[tuple[str, str], ...]
     next_questions: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def next_questions_body(self) -> str:
         return "\n".join(f"· {q}" for q in self.next_questions)
 
 
-def layout(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datetime.date, *, staff: bool = False,
+def layout(facts: CaseFacts, plan: Plan, today: datetime.date, *, staff: bool = False,
            crisis: bool = False, violence: bool = False, region: str = "mainland") -> Layout:
     """Which drafts, in which order. Borrowers: phone script, written request, short reply, checklist.
     Hotline staff: case summary, risk flags (when there are any), what to tell the borrower, the same four
@@ -245,4 +250,5 @@ def layout(facts: CaseFacts, plan: InstallmentPlan | ExtensionPlan, today: datet
         drafts = _drafts(ctx)
     parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
               ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
-    return Layout(summary=ctx["summary"], parts=tuple(parts), next_questions=next_questions)
+    note = "" if staff else _render("plan_note.j2", ctx)  # staff read the same in 可以这样告诉借款人
+    return Layout(summary=ctx["summary"], parts=tuple(parts), next_questions=next_questions, note=note)

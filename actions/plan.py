@@ -1,15 +1,23 @@
-"""Plan maths: installment and extension proposals. Pure arithmetic, no text.
+"""Plan maths: which plan a borrower can keep, and its numbers. Pure arithmetic, no text, no Rasa.
 
-Rules (shared/design.md, "Plan rules"):
-- installment: months = ceil(debt / affordable); above 60 months (the five-year ceiling of
-  个性化分期 for credit cards) use 60 and flag ``above_affordable``; monthly = ceil(debt / months).
-  Because the monthly amount is rounded up, the last instalment is smaller (``last_amount``);
-  ``total`` is the amount owed now (fees and interest are unknown and are asked for in writing).
-- affordable ≥ debt → one instalment: a one-off settlement (``is_one_off``).
-- affordable unknown (None) or 0 → ``AffordabilityUnknown`` (a ValueError): no honest instalment plan can
-  be proposed; the action re-asks (income and essential expenses → ``suggested_affordable``).
-- extension: today + extension_days (default 30); when affordable > 0 a partial payment now of
-  min(affordable, debt).
+A plan is only worth drafting if the borrower can keep it: a broken promise costs more than no promise. So:
+
+- **extension** (a later date, then a lump sum): only on the borrower's own word that they can pay the whole
+  debt, or a stated part, by a date (``CaseFacts.stated_payment``). A stated part leaves the rest to be
+  negotiated at that date; nothing beyond what they said is promised.
+- **installment**: months = ceil(debt / affordable), or the borrower's own number of months
+  (``requested_months``) when its monthly amount is within what they can afford; never above 60 months (the
+  five-year ceiling of 个性化分期 for credit cards, facts §1.1; other lenders are drafted to the same
+  ceiling). Monthly = ceil(debt / months); the last instalment is smaller (``last_amount``). The monthly amount
+  never exceeds what the borrower said they can afford. affordable ≥ debt → one payment (``is_one_off``): the
+  borrower said they can pay that much this month.
+- **hardship** (a pause of collection and a review date, 暂缓催收，收入恢复后再协商): when there is no
+  plan within the limits: nothing can be paid (``"none"``), or even 60 months would cost more per month than
+  the borrower can pay (``"too_little"``: they pay what they can, ``token_monthly``, until the review), or the
+  monthly capacity is not known (``"unknown"``: a short pause to work out a budget and make an offer).
+  No lump sum, no amount above what the borrower said.
+
+Fees and interest during any plan are unknown: the drafts ask for the annual rate and total cost in writing.
 """
 
 from __future__ import annotations
@@ -22,10 +30,16 @@ from case import CaseFacts
 
 MAX_INSTALLMENT_MONTHS = 60
 DEFAULT_EXTENSION_DAYS = 30
+REVIEW_DAYS = 90  # a pause with a review date: three months, unless the borrower asked for another length
+BUDGET_DAYS = 30  # capacity unknown: time to work out income and essential costs and make an offer
 
 
 class AffordabilityUnknown(ValueError):
-    """Raised when an installment plan is asked for without a positive monthly amount the borrower can pay."""
+    """An installment plan was asked for without a positive monthly amount the borrower can pay."""
+
+
+class BeyondCapacity(ValueError):
+    """Even the longest plan (60 months) would cost more per month than the borrower can pay."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +47,11 @@ class InstallmentPlan:
     months: int
     monthly_amount: int
     total: int
-    capped_at_max_term: bool
-    above_affordable: bool
+    # The borrower's own number of months, if any, and what became of it: "kept"; "unaffordable" (its
+    # monthly amount is above what they can pay, so the plan uses what they can afford); "capped" (above 60).
+    requested_months: int | None = None
+    requested_monthly: int | None = None
+    requested_outcome: str | None = None
 
     @property
     def last_amount(self) -> int:
@@ -50,77 +67,117 @@ class InstallmentPlan:
 class ExtensionPlan:
     extension_days: int
     new_due_date: datetime.date
-    partial_payment_now: int
-    remaining_after_partial: int
+    amount_by_date: int  # what the borrower said they can pay by the new date
+    total: int
+
+    @property
+    def remaining(self) -> int:
+        """What is left after the stated part: negotiated at the new date, never promised now."""
+        return self.total - self.amount_by_date
+
+    @property
+    def pays_all(self) -> bool:
+        return self.remaining == 0
 
 
-def _check_debt(debt_amount: int) -> int:
+@dataclass(frozen=True)
+class HardshipPlan:
+    reason: str  # "none" | "too_little" | "unknown"
+    total: int
+    review_days: int
+    review_date: datetime.date
+    token_monthly: int  # paid each month until the review (0: nothing)
+    monthly_at_max_term: int  # what 60 months would cost each month (said plainly in the drafts)
+
+
+Plan = InstallmentPlan | ExtensionPlan | HardshipPlan
+
+
+def _check_debt(debt_amount: int | None) -> int:
     if debt_amount is None or int(debt_amount) <= 0:
         raise ValueError(f"debt_amount must be a positive number of yuan, got {debt_amount!r}")
     return int(debt_amount)
 
 
-def installment_plan(debt_amount: int, affordable_monthly: int | None) -> InstallmentPlan:
-    debt = _check_debt(debt_amount)
-    if affordable_monthly is None or int(affordable_monthly) <= 0:
-        raise AffordabilityUnknown("an installment plan needs a positive affordable_monthly")
-    affordable = int(affordable_monthly)
-    months = math.ceil(debt / affordable)
-    capped = months > MAX_INSTALLMENT_MONTHS
-    if capped:
-        months = MAX_INSTALLMENT_MONTHS
+def _positive(value: int | None) -> int:
+    return int(value) if value is not None and int(value) > 0 else 0
+
+
+def _split(debt: int, months: int) -> tuple[int, int]:
+    """(months, monthly) for ``debt`` over at most ``months``: monthly rounded up, months trimmed so the last
+    instalment is positive (61 yuan over 60 months → 2 yuan × 31, the last 1)."""
     monthly = math.ceil(debt / months)
-    # Rounding the monthly amount up can make the last instalment vanish for tiny debts over many months
-    # (61 yuan at 1 yuan/month → 2 yuan × 30.5); keep only the months actually needed.
-    months = math.ceil(debt / monthly)
-    return InstallmentPlan(
-        months=months,
-        monthly_amount=monthly,
-        total=debt,
-        capped_at_max_term=capped,
-        above_affordable=monthly > affordable,
-    )
+    return math.ceil(debt / monthly), monthly
 
 
-def extension_plan(
-    debt_amount: int,
-    affordable_monthly: int | None,
-    extension_days: int | None,
-    today: datetime.date,
-) -> ExtensionPlan:
+def installment_plan(debt_amount: int, affordable_monthly: int | None,
+                     requested_months: int | None = None) -> InstallmentPlan:
+    """Installments the borrower can afford; their own number of months when it is affordable.
+
+    Raises AffordabilityUnknown (no positive affordable amount) or BeyondCapacity (60 months cost more per month
+    than affordable): no installment plan can be kept then; make_plan drafts a pause instead.
+    """
     debt = _check_debt(debt_amount)
-    days = int(extension_days) if extension_days and int(extension_days) > 0 else DEFAULT_EXTENSION_DAYS
-    affordable = int(affordable_monthly) if affordable_monthly and int(affordable_monthly) > 0 else 0
-    partial = min(affordable, debt)
-    return ExtensionPlan(
-        extension_days=days,
-        new_due_date=today + datetime.timedelta(days=days),
-        partial_payment_now=partial,
-        remaining_after_partial=debt - partial,
-    )
+    affordable = _positive(affordable_monthly)
+    if not affordable:
+        raise AffordabilityUnknown("an installment plan needs a positive affordable_monthly")
+    if math.ceil(debt / affordable) > MAX_INSTALLMENT_MONTHS:
+        raise BeyondCapacity(f"{debt} over {MAX_INSTALLMENT_MONTHS} months is above {affordable} a month")
+    requested = _positive(requested_months) or None
+    if requested is not None:
+        wanted = min(requested, MAX_INSTALLMENT_MONTHS)
+        months, monthly = _split(debt, wanted)
+        if monthly <= affordable:
+            outcome = "capped" if requested > MAX_INSTALLMENT_MONTHS else "kept"
+            return InstallmentPlan(months, monthly, debt, requested, monthly, outcome)
+        months, fitting = _split(debt, math.ceil(debt / affordable))
+        return InstallmentPlan(months, fitting, debt, requested, monthly, "unaffordable")
+    months, monthly = _split(debt, math.ceil(debt / affordable))
+    return InstallmentPlan(months, monthly, debt)
+
+
+def extension_plan(debt_amount: int, amount_by_date: int | None, extension_days: int | None,
+                   today: datetime.date) -> ExtensionPlan:
+    """A new date ``extension_days`` from today (default 30) by which the borrower pays ``amount_by_date``
+    (None or ≥ debt: the whole debt), as they said they can."""
+    debt = _check_debt(debt_amount)
+    days = _positive(extension_days) or DEFAULT_EXTENSION_DAYS
+    amount = _positive(amount_by_date)
+    amount = debt if amount == 0 or amount >= debt else amount
+    return ExtensionPlan(days, today + datetime.timedelta(days=days), amount, debt)
+
+
+def hardship_plan(debt_amount: int, affordable_monthly: int | None, today: datetime.date,
+                  review_days: int | None = None) -> HardshipPlan:
+    """A pause of collection with a review date; the borrower pays what they can (maybe nothing) meanwhile."""
+    debt = _check_debt(debt_amount)
+    if affordable_monthly is None:
+        reason, token = "unknown", 0
+    else:
+        token = _positive(affordable_monthly)
+        reason = "too_little" if token else "none"
+    days = _positive(review_days) or (BUDGET_DAYS if reason == "unknown" else REVIEW_DAYS)
+    return HardshipPlan(reason=reason, total=debt, review_days=days,
+                        review_date=today + datetime.timedelta(days=days), token_monthly=min(token, debt),
+                        monthly_at_max_term=math.ceil(debt / MAX_INSTALLMENT_MONTHS))
 
 
 def choose_plan(facts: CaseFacts) -> str:
-    """"installment" or "extension".
+    """"installment", "extension" or "hardship".
 
-    What the user asked for wins ("fee_waiver" → installment, the drafts add a fee-waiver paragraph).
-    Otherwise: wages paid late, or affordable × 3 ≥ debt (a short, temporary shortfall) → extension;
-    except when affordable ≥ debt, where the installment maths gives a one-off settlement.
-    Everything else, including unknown numbers, → installment.
+    - The borrower said they can pay the whole debt or a stated part by a date → extension (unless they asked
+      for installments by name and can afford them).
+    - Otherwise a positive monthly amount within the 60-month limit → installment (whatever was asked for:
+      an extension without a stated ability to pay would be a promise nobody can keep).
+    - Otherwise (nothing, too little, or not known) → hardship: a pause and a review date.
     """
-    if facts.requested_plan == "extension":
-        return "extension"
-    if facts.requested_plan in ("installment", "fee_waiver"):
-        return "installment"
-    if facts.hardship_reason == "工资拖欠":
-        return "extension"
-    debt, affordable = facts.debt_amount, facts.affordable_monthly
-    if debt and affordable and affordable > 0:
-        if affordable >= debt:
+    debt, affordable = facts.debt_amount, _positive(facts.affordable_monthly)
+    fits = bool(debt and affordable and math.ceil(debt / affordable) <= MAX_INSTALLMENT_MONTHS)
+    if facts.stated_payment is not None:
+        if facts.requested_plan == "installment" and fits:
             return "installment"
-        if affordable * 3 >= debt:
-            return "extension"
-    return "installment"
+        return "extension"
+    return "installment" if fits else "hardship"
 
 
 def suggested_affordable(monthly_income: int | None, essential_expenses: int | None) -> int | None:
@@ -130,10 +187,19 @@ def suggested_affordable(monthly_income: int | None, essential_expenses: int | N
     return max(int(monthly_income) - int(essential_expenses), 0)
 
 
-def make_plan(facts: CaseFacts, today: datetime.date) -> InstallmentPlan | ExtensionPlan:
-    """Convenience for the actions: choose_plan + the matching maths (may raise AffordabilityUnknown)."""
+def make_plan(facts: CaseFacts, today: datetime.date) -> Plan:
+    """choose_plan + the matching maths; always a plan for a known debt (ValueError when the debt is unknown)."""
     if facts.debt_amount is None:
         raise ValueError("debt_amount is unknown")
-    if choose_plan(facts) == "extension":
-        return extension_plan(facts.debt_amount, facts.affordable_monthly, facts.extension_days, today)
-    return installment_plan(facts.debt_amount, facts.affordable_monthly)
+    kind = choose_plan(facts)
+    if kind == "extension":
+        stated = facts.stated_payment
+        days = (stated.days if stated else None) or facts.extension_days
+        amount = None if stated is None or stated.whole else stated.amount
+        return extension_plan(facts.debt_amount, amount, days, today)
+    if kind == "installment":
+        return installment_plan(facts.debt_amount, facts.affordable_monthly, facts.requested_months)
+    affordable = facts.affordable_monthly
+    if affordable is None and facts.monthly_income == 0:
+        affordable = 0  # no income at all: nothing to pay, whatever the expenses
+    return hardship_plan(facts.debt_amount, affordable, today, facts.extension_days)

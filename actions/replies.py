@@ -26,10 +26,6 @@ def start_plan_message(intent: str, staff: bool = False) -> str:
     return texts.get(intent, texts["default"])
 
 
-def no_affordability_note() -> str:
-    return _data()["no_affordability"]
-
-
 def after_draft_note() -> str:
     return _data()["after_draft"]
 

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge, replies
 from actions.drafting import layout
-from actions.plan import AffordabilityUnknown, extension_plan, make_plan
+from actions.plan import make_plan
 from case import CaseFacts, region_of_script
 from zh.normalizer import to_traditional
 
@@ -38,6 +38,11 @@ def localise(text: str, tracker: Tracker) -> str:
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def user_texts(tracker: Tracker) -> List[str]:
+    """What the user wrote in this conversation, oldest first."""
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user" and e.get("text")]
 
 
 def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -96,15 +101,12 @@ def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFa
         dispatcher.utter_message(response="utter_ask_debt_amount")
         return []
     day = today()
-    try:
-        plan = make_plan(facts, day)
-    except AffordabilityUnknown:
-        # Nothing can be paid each month: an installment plan would be dishonest; ask for time instead.
-        plan = extension_plan(facts.debt_amount, 0, facts.extension_days, day)
-        say(dispatcher, tracker, replies.no_affordability_note())
+    plan = make_plan(facts, day)  # a plan the borrower can keep: installments, a stated extension, or a pause
     staff = is_staff(tracker)
     drafts = layout(facts, plan, day, staff=staff, crisis=staff and bool(tracker.get_slot("crisis_flag")),
                     violence=staff and violence_reported(tracker), region=region_of(tracker))
+    if drafts.note:
+        say(dispatcher, tracker, drafts.note)
     say(dispatcher, tracker, replies.line("plan_heading", summary=drafts.summary))
     for kind, body in drafts.parts:
         say_draft(dispatcher, tracker, kind, body)

@@ -6,14 +6,17 @@ matching works on Simplified text (``zh.normalizer.to_simplified``, OpenCC t2s).
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from case import vocabulary
 from case.lenders import BANK_SHORT_NAMES, PLATFORMS
-from zh.normalizer import to_simplified
+from zh.normalizer import to_halfwidth, to_simplified
+from zh.numbers import find_amounts, parse_duration_days
 
 # The kinds and their labels live in case/vocabulary.yml, the lenders in data/nlu/lenders.yml.
 HARDSHIP_REASONS = vocabulary.HARDSHIP_REASONS
@@ -91,6 +94,118 @@ def classify_hardship(text: str) -> str | None:
     return None
 
 
+# --- what the borrower says they can pay by a date --------------------------------------------------------------
+# An extension (a later date, then a lump sum) is drafted only on the borrower's own word that they can pay the
+# whole amount, or a stated part, by a date: 「下个月发了工资就能还清」「月底能先还两千」. Hopes, questions, conditions
+# and a collector's demands are not that word (「可能」「能不能」「如果」「催收说必须月底还清」).
+
+
+@dataclass(frozen=True)
+class StatedPayment:
+    """The borrower said they can pay ``whole`` the debt, or ``amount`` yuan of it, by a date ``days`` from now
+    (None: the date is an event, 发工资 or 到账, that the words do not put a day on)."""
+
+    whole: bool
+    amount: int | None = None
+    days: int | None = None
+
+
+_CLAUSE = re.compile(r"[，,。.;；!！?？\n、\s~～]+")
+_PAY_WHOLE = re.compile(r"还清|结清|全部还|全还|一次性还|一次还|都还上|全部还上|还完|凑齐|凑够|还上")
+_PAY_PART = re.compile(r"先还|能还|可以还|就还|会还|后还|再还|能拿出|可以拿出|拿得出|能凑|可以凑|先付|能付|能给")
+# Words that make a clause something other than the borrower's own firm word.
+_NOT_A_PROMISE = re.compile(
+    r"还不|拿不|凑不|付不|不能|不可以|不会|没法|没办法|无法|做不到|不一定|不确定|说不准|不知道|不好说|看情况|"
+    r"可能|也许|大概|估计|争取|尽量|试试|希望|想要|万一|如果|要是|假如|的话|能不能|可不可以|行不行|是不是|吗|么|呢|"
+    r"必须|让我|叫我|逼我|要我|要求|催收|他们|对方|说要|已经|上个月|刚还|还了")
+_EVENT = re.compile(r"发工资|工资(发|到|下来)|发了工资|补发|年终奖|奖金|到账|回款|结款|拿到钱|钱到")
+_IN_DAYS = re.compile(
+    r"(?P<dur>(?:\d+|[一二两三四五六七八九十半]+)\s*(?:个半|个)?(?:天|日|周|星期|礼拜|月))\s*(?:后|以后|之后|内|之内|以内)")
+_NEXT_WEEK = re.compile(r"下(?:个)?(?:周|星期|礼拜)|这周|本周|周末")
+_NEXT_MONTH = re.compile(r"下(?:个)?月")
+_MONTH_END = re.compile(r"月底|月末")
+_DAY_OF_MONTH = re.compile(r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]\s*(?:前|之前|以前)?")
+_PER_MONTH_BEFORE = re.compile(r"(每个?月|每期|一个月|月供)\s*(?:能|可以|先|就|最多|只能)*\s*(?:还|拿出|付)?\s*$")
+_CN_DAY = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+
+
+def _cn_day(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if len(text) == 1:
+        return _CN_DAY.get(text)
+    if text.startswith("十"):
+        return 10 + _CN_DAY.get(text[1], 0)
+    if len(text) >= 2 and text[1] == "十":
+        return _CN_DAY.get(text[0], 0) * 10 + (_CN_DAY.get(text[2], 0) if len(text) > 2 else 0)
+    return None
+
+
+def _days_until(text: str, today: datetime.date) -> tuple[bool, int | None]:
+    """Whether the message names a time to come, and in how many days (None when it is an event)."""
+    if m := _IN_DAYS.search(text):
+        days = parse_duration_days(m.group("dur").replace(" ", ""))
+        return True, days if days and days > 0 else None
+    if _NEXT_WEEK.search(text):
+        return True, 7
+    if _MONTH_END.search(text):
+        last = calendar.monthrange(today.year, today.month)[1]
+        return True, max(last - today.day, 1)
+    if _NEXT_MONTH.search(text):
+        return True, 30
+    if m := _DAY_OF_MONTH.search(text):
+        day = _cn_day(m.group("day"))
+        if day and 1 <= day <= 31:
+            year, month = today.year, today.month
+            if day <= today.day:
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            day = min(day, calendar.monthrange(year, month)[1])
+            return True, (datetime.date(year, month, day) - today).days
+    if _EVENT.search(text):
+        return True, None
+    return False, None
+
+
+_TAKEN_BACK = re.compile(r"还不[上清起完了]|拿不出|凑不[齐够出]|(?:不能|没法|没办法|无法)(?:按时)?还")
+
+
+def _payment_in(text: str, today: datetime.date) -> StatedPayment | bool | None:
+    """One message: a StatedPayment, False when it takes such a word back (「下个月也还不上」), else None.
+    The last clause that says either decides (「这个月还不上，下个月发了工资就能还清」 is a promise)."""
+    text = to_halfwidth(to_simplified(text or ""))
+    dated, days = _days_until(text, today)
+    if not dated:
+        return None
+    found: StatedPayment | bool | None = None
+    for clause in _CLAUSE.split(text):
+        if _TAKEN_BACK.search(clause):
+            found = False
+            continue
+        whole, part = _PAY_WHOLE.search(clause), _PAY_PART.search(clause)
+        if not (whole or part) or _NOT_A_PROMISE.search(clause):
+            continue
+        if whole and not re.search(r"还上?\s*(?:\d|[一二两三四五六七八九十百千万])", clause):
+            found = StatedPayment(whole=True, days=days)
+            continue
+        amounts = [a for a in find_amounts(clause) if not _PER_MONTH_BEFORE.search(clause[:a.start])]
+        if amounts:
+            found = StatedPayment(whole=False, amount=amounts[0].value, days=days)
+    return found
+
+
+def stated_payment_in(messages: Iterable[str], today: datetime.date) -> StatedPayment | None:
+    """What the borrower last said they can pay by a date, newest message first; a later 「还不上」 takes it back."""
+    for text in reversed(list(messages)):
+        found = _payment_in(text, today)
+        if found is False:
+            return None
+        if found is not None:
+            return found
+    return None
+
+
 _UNKNOWN = {"", "unknown", "none", "null", "nan", "不知道", "不清楚", "未知"}
 _WAN = re.compile(r"^(\d+(?:\.\d+)?)\s*(w|万)$", re.IGNORECASE)
 _QIAN = re.compile(r"^(\d+(?:\.\d+)?)\s*(k|千)$", re.IGNORECASE)
@@ -157,10 +272,18 @@ class CaseFacts:
     extension_days: int | None = None
     requested_plan: str | None = None  # "installment" | "extension" | "fee_waiver" | None
     threat_types: tuple[str, ...] = ()  # subset of THREAT_TYPES
+    requested_months: int | None = None  # the borrower's own number of installments (「分12期」 → 12)
+    stated_payment: StatedPayment | None = None  # what they said they can pay by a date (the only ground for
+    #                                              an extension; see stated_payment_in)
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> CaseFacts:
+    def from_slots(cls, slots: Mapping[str, Any], messages: Iterable[str] = (),
+                   today: datetime.date | None = None) -> CaseFacts:
         """Build facts from Rasa slot values (slot names = field names); tolerant of odd values.
+
+        ``messages``: the borrower's messages so far, oldest first; what they said they can pay by a date
+        (stated_payment_in, dates counted from ``today``) is read from them. A stated amount that covers the
+        debt counts as the whole debt.
 
         Numbers may arrive as int, float or strings ("32000", "3.2万", "32,000.0"); "unknown"/""/None mean
         unknown, as do negative numbers. Debt 0 is treated as unknown (there is nothing to negotiate).
@@ -181,6 +304,10 @@ class CaseFacts:
         plan = vocabulary.PLAN_ALIASES.get(plan.lower() if plan else "", None)
         debt = _to_int(slots.get("debt_amount"))
         extension = _to_int(slots.get("extension_days"))
+        months = _to_int(slots.get("requested_months"))
+        stated = stated_payment_in(messages, today or datetime.date.today()) if messages else None
+        if stated is not None and not stated.whole and debt and stated.amount and stated.amount >= debt:
+            stated = StatedPayment(whole=True, days=stated.days)
         return cls(
             lender=lender,
             lender_type=ltype,
@@ -192,4 +319,6 @@ class CaseFacts:
             extension_days=extension or None,
             requested_plan=plan,
             threat_types=_threats(slots.get("threat_types")),
+            requested_months=months if months and months > 0 else None,
+            stated_payment=stated,
         )

@@ -5,6 +5,8 @@ import itertools
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from actions.drafting import (
     PLACEHOLDER_RE,
@@ -14,13 +16,19 @@ from actions.drafting import (
     cn_date,
     draft_borrower,
     draft_staff,
+    layout,
     missing_facts,
     money,
+    plan_note,
     plan_summary,
 )
-from actions.plan import ExtensionPlan, InstallmentPlan, make_plan
+from actions.plan import MAX_INSTALLMENT_MONTHS, ExtensionPlan, HardshipPlan, InstallmentPlan, make_plan
 from case import LENDER_TYPES, CaseFacts
+from case.facts import StatedPayment
 from zh.normalizer import to_traditional
+
+settings.register_profile("drafts", derandomize=True, database=None, max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
 
 TODAY = datetime.date(2026, 11, 23)
 LENDERS = {
@@ -30,37 +38,47 @@ LENDERS = {
     "platform": "借呗",
     "other": "某某小额贷款",
 }
-# (debt, affordable, requested_plan): exact, inexact, capped, one-off, extension with and without partial.
+WHOLE = StatedPayment(whole=True, days=20)
+PART = StatedPayment(whole=False, amount=2000, days=10)
+# (debt, affordable, requested_plan, stated payment, requested months): exact, inexact, one-off; an extension
+# asked for without a stated date (→ installments); stated whole and part; too little for 60 months, nothing,
+# unknown (→ a pause); the borrower's own months kept and too few.
 PLAN_SHAPES = [
-    (36000, 1500, "installment"),
-    (32000, 1500, None),
-    (200000, 1000, "fee_waiver"),
-    (5000, 8000, "installment"),
-    (32000, 1000, "extension"),
-    (3000, 5000, "extension"),
-    (12000, None, "extension"),
+    (36000, 1500, "installment", None, None),
+    (32000, 1500, None, None, None),
+    (5000, 8000, "installment", None, None),
+    (32000, 1000, "extension", None, None),
+    (8000, 3000, "extension", WHOLE, None),
+    (12000, 2000, None, PART, None),
+    (200000, 1000, "fee_waiver", None, None),
+    (90000, 0, None, None, None),
+    (12000, None, "extension", None, None),
+    (36000, 1500, "installment", None, 36),
+    (36000, 1500, "installment", None, 12),
 ]
 THREAT_SETS = [(), ("visit", "third_party"), ("lawsuit", "harassment")]
 REASONS = ["失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他", None]
 
 
 def case_matrix():
-    for (kind, lender), (debt, affordable, requested), threats, reason in itertools.product(
+    for (kind, lender), (debt, affordable, requested, stated, months), threats, reason in itertools.product(
         LENDERS.items(), PLAN_SHAPES, THREAT_SETS, REASONS[:3]
     ):
         yield CaseFacts(
             lender=lender, lender_type=kind, debt_amount=debt, overdue_days=60, monthly_income=6000,
             affordable_monthly=affordable, hardship_reason=reason, requested_plan=requested,
-            threat_types=threats,
+            threat_types=threats, stated_payment=stated, requested_months=months,
         )
     # every hardship reason, unknown lender, unknown optional facts
     for reason in REASONS:
         yield CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=36000,
                         affordable_monthly=1500, hardship_reason=reason)
     yield CaseFacts(debt_amount=36000, affordable_monthly=1500)
-    yield CaseFacts(debt_amount=12000, requested_plan="extension", extension_days=45)
-    yield CaseFacts(lender="微粒贷", lender_type="platform", debt_amount=61, affordable_monthly=1,
+    yield CaseFacts(debt_amount=12000, requested_plan="extension", extension_days=45, stated_payment=WHOLE)
+    yield CaseFacts(lender="微粒贷", lender_type="platform", debt_amount=61, affordable_monthly=2,
                     overdue_days=400)
+    yield CaseFacts(lender="借呗", lender_type="platform", debt_amount=6000, monthly_income=0,
+                    requested_plan="extension", hardship_reason="失业/收入下降")
 
 
 CASES = list(case_matrix())
@@ -84,10 +102,10 @@ def plan_numbers(f, plan):
         if plan.is_one_off:
             return [f"{plan.total:,} 元"]
         return [f"分 {plan.months} 期，每期 {plan.monthly_amount:,} 元"]
-    out = [f"{plan.extension_days} 天", cn_date(plan.new_due_date)]
-    if plan.partial_payment_now and plan.remaining_after_partial:
-        out.append(f"{plan.partial_payment_now:,} 元")
-    return out
+    if isinstance(plan, HardshipPlan):
+        out = ["暂缓催收", cn_date(plan.review_date)]
+        return out + ([f"{plan.token_monthly:,} 元"] if plan.token_monthly else [])
+    return [cn_date(plan.new_due_date)] + ([] if plan.pays_all else [f"{plan.amount_by_date:,} 元"])
 
 
 # ---------- formatting ----------
@@ -106,12 +124,16 @@ def test_money_and_date_formatting():
         (CaseFacts(debt_amount=32000, affordable_monthly=1500, requested_plan="installment"),
          "分 22 期，每期 1,455 元（最后一期 1,445 元，共 32,000 元）"),
         (CaseFacts(debt_amount=200000, affordable_monthly=1000),
-         "分 60 期，每期 3,334 元（最后一期 3,294 元，共 200,000 元）"),
+         "暂缓催收 90 天至 2027年2月21日，期间每月先还 1,000 元，到期复核"),
+        (CaseFacts(debt_amount=90000, affordable_monthly=0), "暂缓催收 90 天至 2027年2月21日，收入恢复后再协商"),
+        (CaseFacts(debt_amount=36000), "暂缓催收 30 天至 2026年12月23日，其间提出每月做得到的还款方案"),
         (CaseFacts(debt_amount=5000, affordable_monthly=8000), "一次性结清 5,000 元"),
         (CaseFacts(debt_amount=32000, affordable_monthly=1000, requested_plan="extension"),
-         "延期 30 天至 2026年12月23日，今天先还 1,000 元，剩余 31,000 元到期前还清"),
-        (CaseFacts(debt_amount=12000, requested_plan="extension"),
-         "延期 30 天至 2026年12月23日，到期前一次性还清 12,000 元"),
+         "分 32 期，每期 1,000 元（共 32,000 元）"),
+        (CaseFacts(debt_amount=12000, requested_plan="extension", stated_payment=StatedPayment(True)),
+         "延期 30 天至 2026年12月23日，到期前还清 12,000 元"),
+        (CaseFacts(debt_amount=12000, stated_payment=StatedPayment(False, 2000, 10)),
+         "延期 10 天至 2026年12月3日，到期前先还 2,000 元，剩余 10,000 元到时再协商"),
     ],
 )
 def test_plan_summary(f, expected):
@@ -197,16 +219,39 @@ def test_card_article_only_for_credit_card_installments(f):
 
 
 @pytest.mark.parametrize("f", CASES)
-def test_capped_plan_says_plainly_it_is_above_affordability(f):
+def test_a_pause_says_the_hardship_plainly_and_promises_no_lump_sum(f):
     plan, drafts, staff = rendered(f)
-    capped = isinstance(plan, InstallmentPlan) and plan.capped_at_max_term
-    affordable = f"{f.affordable_monthly:,} 元" if f.affordable_monthly else None
-    assert ("60 期（5 年）" in drafts.phone_script) == capped
-    for text in (drafts.phone_script, drafts.written_request):
-        if capped:
-            assert affordable in text and f"{plan.monthly_amount:,} 元" in text
-            assert "高于" in text or "超过" in text or "超出" in text
-    assert any(flag.startswith("月供超出承受能力") for flag in staff.risk_flags) == capped
+    hardship = isinstance(plan, HardshipPlan)
+    for text in (drafts.phone_script, drafts.written_request, drafts.short_reply):
+        assert ("暂缓催收" in text) == hardship
+        if hardship:
+            assert cn_date(plan.review_date) in text
+            assert not LUMP_SUM.search(text), text
+    if hardship and plan.reason == "too_little":
+        for text in (drafts.phone_script, drafts.written_request):
+            assert f"{plan.monthly_at_max_term:,} 元" in text and f"{plan.token_monthly:,} 元" in text
+            assert "超过" in text or "超出" in text
+    if hardship and plan.reason == "none":
+        assert "拿不出钱" in drafts.phone_script and "没有能力" in drafts.written_request
+    assert any(flag.startswith("还款能力不足") for flag in staff.risk_flags) == hardship
+
+
+@pytest.mark.parametrize("f", CASES)
+def test_the_borrowers_own_months_are_honoured_or_the_reason_said(f):
+    plan, drafts, staff = rendered(f)
+    note = plan_note(f, plan)
+    outcome = getattr(plan, "requested_outcome", None)
+    if outcome == "unaffordable":
+        for text in (note, drafts.phone_script):
+            assert f"分 {plan.requested_months} 期" in text and f"{plan.requested_monthly:,} 元" in text
+            assert "超过" in text
+        assert any(flag.startswith("自选期数") for flag in staff.risk_flags)
+    elif outcome == "kept":
+        assert f"按您说的分 {plan.months} 期" in note
+
+
+# A promise of one payment of everything (「无法一次性还清」 states a hardship, not a promise).
+LUMP_SUM = re.compile(r"前还清|(?<!无法)(?<!没办法)一次性还清|到期前一次|一次性结清|剩余[^。；]*还清")
 
 
 @pytest.mark.parametrize("f", CASES)
@@ -263,7 +308,7 @@ def test_staff_risk_flags_and_questions():
     flags = "\n".join(staff.risk_flags)
     assert "12356" not in flags and "暴力" not in flags
     for needle in ("上门威胁", "第三方联系", "起诉威胁", "逾期超过 90 天（120 天）", "恶意透支",
-                   "月供超出承受能力"):
+                   "还款能力不足：每月最多 500 元，分 60 期也需每期 1,000 元"):
         assert needle in flags, needle
     assert missing_facts(f) == ["monthly_income", "hardship_reason"]
     assert len(staff.next_questions) >= 2
@@ -271,6 +316,8 @@ def test_staff_risk_flags_and_questions():
     assert any("原因" in q for q in staff.next_questions)
     assert any("法院" in q for q in staff.next_questions)
     assert "尚未掌握：月收入、困难原因" in staff.case_summary
+    assert "建议方案：暂缓催收" in staff.case_summary
+    assert "不要为了应付催收承诺一次还清" in staff.tell_borrower
 
 
 def test_missing_facts():
@@ -290,12 +337,73 @@ def test_no_risk_flags_for_a_calm_case():
     assert staff.next_questions == ()
 
 
-def test_extension_flag_when_remaining_exceeds_monthly_affordability():
-    f = CaseFacts(lender="借呗", lender_type="platform", debt_amount=8000, affordable_monthly=3000,
-                  hardship_reason="工资拖欠")
+def test_a_stated_part_leaves_the_rest_to_be_negotiated():
+    f = CaseFacts(lender="借呗", lender_type="platform", debt_amount=8000, affordable_monthly=2000,
+                  hardship_reason="工资拖欠", stated_payment=PART)
     plan = make_plan(f, TODAY)
-    assert isinstance(plan, ExtensionPlan)
-    assert any("5,000 元" in flag for flag in draft_staff(f, plan, TODAY).risk_flags)
+    assert isinstance(plan, ExtensionPlan) and not plan.pays_all
+    drafts = draft_borrower(f, plan, TODAY)
+    assert "先还 2,000 元" in drafts.phone_script and "剩下的 6,000 元" in drafts.phone_script
+    assert "剩余 6,000 元，届时根据本人的收入情况另行协商" in drafts.written_request
+    assert "剩余 6,000 元到期前还清" not in drafts.phone_script + drafts.written_request
+    assert "剩余 6,000 元到时再谈" in draft_staff(f, plan, TODAY).tell_borrower
+
+
+def test_the_note_says_why_this_plan():
+    asked_extension = CaseFacts(debt_amount=43000, affordable_monthly=1500, requested_plan="extension")
+    note = plan_note(asked_extension, make_plan(asked_extension, TODAY))
+    assert "您想申请延期" in note and "1,500 元" in note and "告诉我日期和金额" in note
+    nothing = CaseFacts(debt_amount=90000, affordable_monthly=0)
+    assert "暂缓催收，收入恢复后再协商" in plan_note(nothing, make_plan(nothing, TODAY))
+    plain = CaseFacts(debt_amount=36000, affordable_monthly=1500)
+    assert plan_note(plain, make_plan(plain, TODAY)) == ""
+    assert layout(nothing, make_plan(nothing, TODAY), TODAY).note
+    assert layout(nothing, make_plan(nothing, TODAY), TODAY, staff=True).note == ""
+
+
+# ---------- properties: drafts over affordability from 0 upward ----------
+
+LENDER_PAIRS = [(None, None), *((name, kind) for kind, name in LENDERS.items())]
+draft_facts = st.builds(
+    lambda lender, debt, affordable, income, requested, months, stated, reason: CaseFacts(
+        lender=lender[0], lender_type=lender[1], debt_amount=debt, affordable_monthly=affordable,
+        monthly_income=income, requested_plan=requested, requested_months=months, stated_payment=stated,
+        hardship_reason=reason),
+    st.sampled_from(LENDER_PAIRS),
+    st.integers(1, 3_000_000),
+    st.one_of(st.none(), st.just(0), st.integers(1, 100), st.integers(1, 100_000)),
+    st.one_of(st.none(), st.just(0), st.integers(1, 50_000)),
+    st.sampled_from([None, "installment", "extension", "fee_waiver"]),
+    st.one_of(st.none(), st.integers(1, 120)),
+    st.one_of(st.none(), st.just(WHOLE), st.builds(StatedPayment, whole=st.just(False),
+                                                    amount=st.integers(1, 100_000), days=st.integers(1, 90))),
+    st.sampled_from(REASONS),
+)
+
+
+@settings(settings.get_profile("drafts"))
+@given(draft_facts, st.sampled_from(["mainland", "hk", "tw"]))
+def test_property_drafts_promise_only_what_can_be_kept(f, region):
+    plan = make_plan(f, TODAY)
+    drafts = draft_borrower(f, plan, TODAY, region)
+    spoken = (drafts.phone_script, drafts.written_request, drafts.short_reply)
+    one_off = isinstance(plan, InstallmentPlan) and plan.is_one_off
+    if f.stated_payment is None and not one_off:
+        for text in spoken:
+            assert not LUMP_SUM.search(text), (LUMP_SUM.search(text), text)
+    affordable = f.affordable_monthly or 0
+    if f.stated_payment is None and affordable * MAX_INSTALLMENT_MONTHS < f.debt_amount:
+        for text in spoken:
+            assert "暂缓催收" in text and cn_date(plan.review_date) in text
+    if isinstance(plan, InstallmentPlan) and not one_off:
+        for text in spoken:
+            assert f"每期 {plan.monthly_amount:,} 元" in text
+        assert plan.monthly_amount <= affordable
+    for text in (*spoken, drafts.checklist, plan_note(f, plan, region)):
+        assert "{{" not in text and "None" not in text and "法律规定" not in text
+        for phrase in ("停止计息", "不再计息", "免息", "必须同意"):
+            assert phrase not in text
+    assert len(drafts.short_reply) <= 125, drafts.short_reply
 
 
 def test_lender_types_all_covered_by_matrix():

@@ -1,6 +1,7 @@
 """Knowledge answers (actions/knowledge.py + knowledge.yml) and the facts check for every template."""
 
 import datetime
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -9,9 +10,10 @@ import pytest
 import yaml
 
 from actions import knowledge
-from actions.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_summary
+from actions.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_note, plan_summary
 from actions.plan import make_plan
 from case import LENDER_TYPES, REGIONS, CaseFacts
+from case.facts import StatedPayment
 
 FACTS_PATH = Path(__file__).parents[2].parent / "shared/domain/facts.md"
 FACTS = FACTS_PATH.read_text(encoding="utf-8")
@@ -45,25 +47,37 @@ def knowledge_texts():
     yield from DATA["hotlines"].values()
 
 
+@functools.lru_cache(maxsize=1)
 def template_texts():
-    """Every template's source plus renders over a matrix that reaches every conditional branch."""
+    """Every template's source plus renders over a matrix that reaches every conditional branch (rendered once)."""
+    return tuple(_template_texts())
+
+
+def _template_texts():
     for path in sorted(TEMPLATE_DIR.glob("*.j2")):
         yield path.read_text(encoding="utf-8")
     today = datetime.date(2026, 11, 23)
-    shapes = [(36000, 1500, None), (200000, 1000, "fee_waiver"), (5000, 8000, None),
-              (32000, 1000, "extension"), (3000, 9000, "extension"), (60000, None, "extension")]
+    whole, part = StatedPayment(whole=True), StatedPayment(whole=False, amount=2000, days=10)
+    # (debt, affordable, requested plan, stated payment, requested months): every plan kind and note
+    shapes = [(36000, 1500, None, None, None), (200000, 1000, "fee_waiver", None, None), (5000, 8000, None, None, None),
+              (32000, 1000, "extension", None, None), (3000, 9000, "extension", None, None),
+              (60000, None, "extension", None, None), (90000, 0, None, None, None), (8000, 3000, None, whole, None),
+              (12000, 2000, None, part, None), (36000, 1500, "installment", None, 12),
+              (36000, 1500, "installment", None, 36), (60000, 2000, "installment", None, 72)]
     threats = ("visit", "lawsuit", "third_party", "harassment")
-    for kind, (debt, affordable, requested), reason in itertools.product(
+    for kind, (debt, affordable, requested, stated, months), reason in itertools.product(
         LENDER_TYPES, shapes, ("失业/收入下降", "疾病/意外", "生意失败", "工资拖欠", "家庭变故", "其他", None)
     ):
         for lender, region in itertools.product(("某机构", None), REGIONS):
             f = CaseFacts(lender=lender, lender_type=kind, debt_amount=debt, overdue_days=120,
                           affordable_monthly=affordable, hardship_reason=reason, requested_plan=requested,
-                          threat_types=threats)
+                          threat_types=threats, stated_payment=stated, requested_months=months,
+                          monthly_income=0 if affordable == 0 else None)
             plan = make_plan(f, today)
             d = draft_borrower(f, plan, today, region)
             s = draft_staff(f, plan, today, crisis=True, violence=True, region=region)
             yield from (d.phone_script, d.written_request, d.short_reply, d.checklist, plan_summary(f, plan),
+                        plan_note(f, plan, region),
                         s.case_summary, s.tell_borrower, *s.risk_flags, *s.next_questions)
 
 

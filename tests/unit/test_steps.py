@@ -86,3 +86,28 @@ def test_handle_deny_correction_plain_no_and_declined_offer(monkeypatch: pytest.
     dispatcher = CollectingDispatcher()
     steps.handle_deny(dispatcher, tracker({"pending_offer": "draft_plan"}), FACTS)
     assert dispatcher.messages[0]["text"] == replies.decline_offer_message()
+
+
+def test_zero_capacity_gets_the_note_then_a_pause_and_never_a_lump_sum(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(steps, "today", lambda: TODAY)
+    dispatcher = CollectingDispatcher()
+    nothing = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=90000, monthly_income=1200,
+                        affordable_monthly=0, hardship_reason="其他")
+    steps.draft_plan(dispatcher, tracker(), nothing)
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert "暂缓催收，收入恢复后再协商" in texts[0]
+    assert texts[1].startswith("方案：暂缓催收")
+    assert sent_kinds(dispatcher) == BORROWER_KINDS
+    body = "\n".join(texts)
+    assert "一次性还清" not in body and "到期前还清" not in body and "90,000 元" in body
+
+
+def test_user_texts_and_a_stated_payment_reach_the_case(monkeypatch: pytest.MonkeyPatch):
+    from actions import actions
+
+    monkeypatch.setattr(actions, "today", lambda: TODAY)
+    t = Tracker("t", {"debt_amount": 8000.0}, {"intent": {"name": "inform"}},
+                [{"event": "user", "text": "借呗八千"}, {"event": "bot", "text": "好"},
+                 {"event": "user", "text": "下个月发了工资就能还清"}], False, None, {}, None)
+    assert steps.user_texts(t) == ["借呗八千", "下个月发了工资就能还清"]
+    assert actions.case_facts(t).stated_payment.whole

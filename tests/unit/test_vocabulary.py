@@ -46,7 +46,8 @@ def test_code_reads_the_vocabulary():
     assert extraction.PLAN_BY_INTENT == vocabulary.PLAN_BY_INTENT
     assert THREAT_TYPES == vocabulary.THREAT_KINDS and LENDER_TYPES == vocabulary.LENDER_KINDS
     case_fields = set(CaseFacts.__dataclass_fields__)
-    assert case_fields <= set(vocabulary.FACT_SLOTS) | {"lender_type"}
+    # stated_payment is read from the borrower's messages (case.facts.stated_payment_in), not from a slot
+    assert case_fields <= set(vocabulary.FACT_SLOTS) | {"lender_type", "stated_payment"}
 
 
 def test_labels_for_the_staff_console():
