@@ -28,9 +28,11 @@ ROLE_TO_SLOT = {
 IGNORED_ROLES = {"other", "fee"}
 
 _CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
-_UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不清|忘了|不确定|说不准|说不好|没算过|不晓得|唔知|不太清楚)")
+_UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不得|记不清|忘了|不确定|说不准|说不好|说不清|没算过|不晓得|唔知|唔记得|"
+                      r"不太清楚|每个月都不一样|不固定)")
 _ZERO_MONEY = re.compile(
-    r"(没有收入|没收入|没工作|零收入|没有工作|一分都?没有|拿不出|一分钱都|没钱|没有钱|失业|^没有$|^0$|^零$)"
+    r"(没有收入|没收入|没工作|零收入|没有工作|一分都?没有|拿不出|一分钱都|没钱|没有钱|失业|^没有$|^0$|^零$|冇收入|冇钱|"
+    r"一蚊都冇|冇工开|分文没有)"
 )
 _NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|未逾期)")
 _THREAT_CUES = {
@@ -297,7 +299,27 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool) -> s
     return "overdue_days" if msg.current.get("overdue_days") is None else None
 
 
+_TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|差不多|大概)\s*$")
+
+
+def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
+    """Living costs listed item by item (「房租1500，吃饭1000，差不多2500」): the total they name, else their sum."""
+    if msg.requested_slot != "essential_expenses":
+        return set()
+    items = [e for e in _entities(entities, "amount") if e.get("role") in (None, "expenses")
+             and _number(e["value"]) is not None]
+    if len(items) < 2:
+        return set()
+    total = next((e for e in items if _TOTAL_BEFORE.search(msg.text[max(0, _start(e, msg.text) - 4):
+                                                                      _start(e, msg.text)])), None)
+    updates["essential_expenses"] = _number(total["value"]) if total else float(sum(_number(e["value"]) for e in items))
+    _note_recent(updates, msg, "essential_expenses")
+    return {id(e) for e in items}
+
+
 def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> None:
+    used = _expenses_answer(msg, entities, updates)
+    entities = [e for e in entities if id(e) not in used]
     correction = bool(_CORRECTION.search(msg.text))
     for kind in ("amount", "duration"):
         for ent in _entities(entities, kind):

@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh import numbers as cn_numbers
-from zh.crisis_cues import has_crisis_cue
+from zh.crisis_cues import has_crisis_cue, has_death_idiom
 from zh.normalizer import normalize
 from zh.stop_cues import is_stop_request
 
@@ -217,7 +217,8 @@ class ChineseNumberExtractor(_Stateless, EntityExtractorMixin):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisSafetyNet(_Stateless):
-    """Runs after DIET: a message with an explicit self-harm cue is routed to ``express_crisis``.
+    """Runs after DIET: a message with an explicit self-harm cue is routed to ``express_crisis``; a message DIET
+    reads as crisis that only uses death as an intensifier (「累死了」「压力大得要死」) and has no cue is distress.
 
     The classifier's own ranking is kept (the crisis intent is moved to the top), and the message is marked
     ``crisis_safety_net: true`` so evaluations can count how often the net, not DIET, caught it.
@@ -226,10 +227,16 @@ class CrisisSafetyNet(_Stateless):
     CRISIS = "express_crisis"
 
 
+    DISTRESS = "express_distress"
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            if intent.get("name") == self.CRISIS or not has_crisis_cue(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            if intent.get("name") == self.CRISIS and has_death_idiom(text):
+                self._demote(message)
+                continue
+            if intent.get("name") == self.CRISIS or not has_crisis_cue(text):
                 continue
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
             top = {"name": self.CRISIS, "confidence": 1.0}
@@ -237,6 +244,15 @@ class CrisisSafetyNet(_Stateless):
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
             message.set("crisis_safety_net", True, add_to_output=True)
         return messages
+
+    def _demote(self, message: Message) -> None:
+        """「累死了」「烦死了」 with no self-harm cue: distress (whose answer still names the crisis line)."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (self.CRISIS,
+                                                                                              self.DISTRESS)]
+        top = {"name": self.DISTRESS, "confidence": 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+        message.set("crisis_safety_net", "demoted_idiom", add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

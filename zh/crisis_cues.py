@@ -15,6 +15,10 @@ _CUES = re.compile(
     r"安眠药|喝农药|遗书|遗言|永别了|下辈子再见|站在天台|天台上|楼顶上|zisha|自sha|"
     # perceived burdensomeness and the wish to disappear are warning signs too
     r"我消失了|消失算了|想消失|是家里的累赘|是个累赘|拖累全家|不想拖累家人|"
+    # "they would be better off without me", "I don't deserve to live", a life offered to pay the debt
+    r"没有?了?我(的话)?[，,]?(他们|家人|家里人?|大家|全家|孩子|老婆|老公|爸妈|父母)?(会|就|反而|才)?(过得|活得)?"
+    r"(更好|更轻松|轻松|解脱)|不配(再)?活|不值得活|用(我的|我这条)?命(来)?还|拿命(来)?还|以死(谢罪|还债|相抵)|"
+    r"不想再?生存|唔想再?生存|"
     # self-harm without the word "death", and methods named
     r"自残|自伤|伤害自己|划了自己|划自己|割自己|割了自己|烫自己|百草枯|敌敌畏|买了农药|农药放在|喝了农药|"
     r"死法|怎么死|怎样死|tiao楼|跳下去|往下跳|早就跳了|在桥上|在天台|喺天台|楼顶往下|"
@@ -32,3 +36,16 @@ def has_crisis_cue(text: str) -> bool:
         if not _SAID_BY_OTHERS.search(text[max(0, m.start() - 7):m.start()]):
             return True
     return False
+
+
+# 「累死了」「烦死了」「压力大得要死」「死定了」: death as an intensifier, the commonest way stress is said. Such a
+# message is distress, not crisis, unless it also carries one of the cues above.
+_DEATH_IDIOM = re.compile(
+    r"(累|烦|急|愁|吓|气|忙|困|饿|热|冷|笑|痛|疼|穷|难受|憋屈|郁闷|闷|丢人|丢脸|尴尬|后悔|怕|慌)(死|si|屎)|"
+    r"(得|到)要死|要死要活|死定了|烦到死|攰到死|(烦|累|气|急|愁)得要命"
+)
+
+
+def has_death_idiom(text: str) -> bool:
+    """True when the text uses death only as an intensifier (累死了) and has no self-harm cue."""
+    return bool(_DEATH_IDIOM.search(text or "")) and not has_crisis_cue(text)

@@ -36,7 +36,7 @@ _NOT_MONEY_AFTER = re.compile(
 )
 _HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
 _MONEY_CONTEXT = re.compile(
-    r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|最多|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩)"
+    r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|到手|最多|顶多|不超过|不到|至少|大概|大约|差不多|一共|总共|合计|房租|租金|吃饭|伙食|生活费|房贷|车贷|开销|开支|花销|花费|话费|学费|水电|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩)"
 )
 
 _DURATION_RE = re.compile(
@@ -46,7 +46,8 @@ _DURATION_RE = re.compile(
 )
 _NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
 # 「一个月到手四千」「一个月能还八百」: "a month" as a rate, not a length of time.
-_PER_MONTH_AFTER = re.compile(r"^(?:到手|收入|工资|挣|赚|能|最多|只能|开销|花|大概|差不多|也就|才|就|固定|要还|还)")
+_PER_MONTH_AFTER = re.compile(
+    r"^(?:到手|收入|工资|挣|赚|能|最多|只能|开销|花|大概|差不多|也就|固定|要还|还|(?:才|就)(?=\s*[\d一二两三四五六七八九十]))")
 _UNIT_DAYS = {
     "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
 }
@@ -71,6 +72,7 @@ _OTHER_DURATION_CUE = re.compile(
 _FEE_CUE = re.compile(r"(收费|收我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金)")
 _EXPENSE_CUE = re.compile(r"(开销|开支|花销|花费|房租|生活费|必要支出|日常支出)")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
+_CURRENCY_BEFORE = re.compile(r"(rmb|RMB|人民币|¥|￥)\s*$")
 _NEGATED_BEFORE = re.compile(r"(不是|并非|而不是)\s*$")
 _HEDGES = re.compile(
     r"(左右|大概|大约|差不多|估计|可能|应该|也就|吧|啊|呀|哦|嗯|的样子|多|来块|来|块钱|块|元|[。！!~～\s])+")
@@ -188,9 +190,19 @@ def _duration_role(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_MONTHS_AND_DAYS = re.compile(rf"(?P<m>{_NUM})个?月零?(?P<d>{_NUM})天")
+
+
 def find_durations(text: str) -> list[Span]:
     spans: list[Span] = []
+    for m in _MONTHS_AND_DAYS.finditer(text):  # 一个月零十天 → 40
+        months, days = _numeral_to_float(m.group("m")), _numeral_to_float(m.group("d"))
+        if months is not None and days is not None and 0 < months * 30 + days < 36500:
+            spans.append(Span(m.start(), m.end(), m.group(0), round(months * 30 + days),
+                              _duration_role(text, m.start(), m.end())))
     for m in _DURATION_RE.finditer(text):
+        if any(s.start <= m.start() < s.end for s in spans):
+            continue
         if _NOT_DURATION_AFTER.match(text[m.end():]):
             continue
         unit = m.group("unit") or ""
@@ -198,7 +210,8 @@ def find_durations(text: str) -> list[Span]:
                 and _PER_MONTH_AFTER.match(text[m.end():]):
             continue
         if unit == "月" and not (m.group("half1") or m.group("half2") or m.group("approx2")) \
-                and not m.group("num").startswith("两"):  # 两月/俩月 is never a month's name
+                and not m.group("num").startswith("两") \
+                and _strip_hedges(text.replace("了", "")) != m.group(0):  # 两月/俩月/仨月了 is never a month's name
             # 3月 alone is usually a month name (3月份, 3月15号); as a duration only after 逾期/拖 etc.
             if not (_OVERDUE_CUE.search(_clause_before(text, m.start(), 6))
                     or _EXTENSION_CUE.search(_clause_before(text, m.start(), 6))):
@@ -224,13 +237,14 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
         raw = m.group(0).strip()
         if not raw or not re.search(r"[\d一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾]", raw):
             continue
-        if _NOT_MONEY_AFTER.match(text[end:]):
-            continue
+        if _NOT_MONEY_AFTER.match(text[end:]) and not (raw.endswith("多") and text[end:end + 1] == "点"):
+            continue  # 一千多点 is money; 三点 is a time
         if start > 0 and text[start - 1] in "第周":
             continue
         if re.search(r"[.\d]", text[end:end + 1] or "") or (start > 0 and re.match(r"[\d.]", text[start - 1])):
             continue
-        has_unit = bool(m.group("suffix")) or bool(_HAS_MAGNITUDE.search(m.group("num")))
+        has_unit = bool(m.group("suffix")) or bool(_HAS_MAGNITUDE.search(m.group("num"))) \
+            or bool(_CURRENCY_BEFORE.search(text[max(0, start - 4):start]))
         if not has_unit and re.fullmatch(r"\d{9,}", raw):
             continue  # a phone, card or ID number, not money
         if _NEGATED_BEFORE.search(text[max(0, start - 3):start]):
@@ -252,10 +266,12 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
 
 
 _COLLOQUIAL_NUMERALS = str.maketrans({"俩": "两", "仨": "三"})
+# 「三玩二」: 玩 typed for 万 (same pinyin) between numerals.
+_WAN_TYPO = re.compile(r"(?<=[\d一二两三四五六七八九十])玩(?=[\d一二两三四五六七八九]|$|左右|多)")
 
 
 def extract(text: str) -> tuple[list[Span], list[Span]]:
     """All (amounts, durations) in a message (俩/仨 read as 两/三; offsets are unchanged)."""
-    text = text.translate(_COLLOQUIAL_NUMERALS)
+    text = _WAN_TYPO.sub("万", text.translate(_COLLOQUIAL_NUMERALS))
     durations = find_durations(text)
     return find_amounts(text, skip=durations), durations

@@ -1,6 +1,6 @@
 import pytest
 
-from zh.crisis_cues import has_crisis_cue
+from zh.crisis_cues import has_crisis_cue, has_death_idiom
 from zh.normalizer import normalize
 
 
@@ -24,3 +24,14 @@ def test_self_harm_cues_are_caught(text: str) -> None:
                                   "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期"])
 def test_other_messages_are_not_crisis(text: str) -> None:
     assert not has_crisis_cue(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["累死了，白天上班晚上还要想怎么还钱", "烦si了 天天被这事缠着", "煩到死，個心好亂",
+                                  "急死我了", "压力大得要死", "这下死定了", "愁得要命"])
+def test_death_as_an_intensifier_is_distress(text: str) -> None:
+    assert has_death_idiom(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["累死了 不想活了", "烦死了 真想一了百了", "我想死", "压力大得要死 遗书都写好了"])
+def test_an_intensifier_never_hides_a_crisis_cue(text: str) -> None:
+    assert not has_death_idiom(normalize(text))

@@ -208,9 +208,14 @@ def test_no_bank_is_read_from_a_claim_about_internal_channels() -> None:
 
 
 def test_an_unknown_lender_answer_keeps_only_the_name_and_asks_to_confirm() -> None:
-    reading, out = answer("國泰世華啊 剛剛說過了", "lender", "inform")
+    reading, out = answer("某某小貸啊 剛剛說過了", "lender", "inform")
     assert reading == Reading.ANSWER
-    assert (out["lender"], out["lender_confirmed"]) == ("国泰世华", False)
+    assert (out["lender"], out["lender_confirmed"]) == ("某某小贷", False)
+
+
+def test_hong_kong_and_taiwan_banks_are_in_the_registry() -> None:
+    assert answer("國泰世華啊 剛剛說過了", "lender")[1]["lender"] == "国泰世华银行"
+    assert answer("欠咗滙豐張卡", "lender")[1]["lender"] == "汇丰银行"
 
 
 def test_an_unknown_bank_found_by_pattern_is_unconfirmed() -> None:
@@ -223,3 +228,10 @@ def test_confirming_and_rejecting_the_name() -> None:
         "lender_confirmed"] is True
     reading, out = answer("不对", "lender_confirmed", "deny", lender="宁波银行", lender_confirmed=False)
     assert reading == Reading.ANSWER and out["lender"] is None and out["lender_confirmed"] is None
+
+
+@pytest.mark.parametrize(("raw", "value"), [("房租1500，吃饭1000，差不多2500", 2500),
+                                            ("生活费两千，房贷四千，一共六千", 6000), ("房租1500 吃饭1200", 2700)])
+def test_living_costs_listed_item_by_item(raw: str, value: int) -> None:
+    reading, out = answer(raw, "essential_expenses", "inform")
+    assert (reading, out["essential_expenses"]) == (Reading.ANSWER, value)
