@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval core-test http integration bench clean examples \
+.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples \
 	web browser-deps channels-test browser-test
 
 help:
@@ -67,11 +67,21 @@ validate: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -q tests/unit
 
+# NLU gates sit below the lowest figure measured over seeds (`make seeds`, README "Evaluation"): a test that
+# passes only with a lucky model is a defect. The product's goals are higher; the reports give the figures.
+HOLDOUT_GATES := --min-macro-f1 0.93 --min-crisis-recall 1.0 --min-entity-accuracy 0.95
+UNSEEN_GATES  := --min-macro-f1 0.87 --min-crisis-recall 0.90 --min-crisis-precision 0.90 --min-form-completion 0.85
+
 nlu-eval eval: $(MODEL)
 	@mkdir -p $(REPORTS)/nlu
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out $(REPORTS)/nlu --no-plot 2>&1 | tail -n 3
 	$(PY) -m evaluation.holdout --model $(MODEL) --holdout tests/nlu/holdout.yml --rasa-report $(REPORTS)/nlu \
-	  --out $(REPORTS) --check
+	  --out $(REPORTS) --check $(HOLDOUT_GATES)
+	$(PY) -m evaluation.unseen --model $(MODEL) --out $(REPORTS) --check $(UNSEEN_GATES)
+
+# Spread of the NLU figures over three seeds (three NLU trainings, ~12 min on 2 idle cores) → reports/seeds.md
+seeds: $(STAMP)
+	$(PY) bench/seeds.py --out $(REPORTS)
 
 core-test: $(MODEL)
 	@mkdir -p $(REPORTS)/core

@@ -233,6 +233,9 @@ class CrisisSafetyNet(_Stateless):
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT) or ""
+            if intent.get("name") == self.CRISIS and not has_crisis_cue(text) and len(text) <= 3:
+                self._demote(message, to_runner_up=True)  # 「不想」 declining an offer: too short to say more
+                continue
             if intent.get("name") == self.CRISIS and has_death_idiom(text):
                 self._demote(message)
                 continue
@@ -245,11 +248,13 @@ class CrisisSafetyNet(_Stateless):
             message.set("crisis_safety_net", True, add_to_output=True)
         return messages
 
-    def _demote(self, message: Message) -> None:
-        """「累死了」「烦死了」 with no self-harm cue: distress (whose answer still names the crisis line)."""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (self.CRISIS,
-                                                                                              self.DISTRESS)]
-        top = {"name": self.DISTRESS, "confidence": 1.0}
+    def _demote(self, message: Message, to_runner_up: bool = False) -> None:
+        """「累死了」「烦死了」 with no self-harm cue: distress (whose answer still names the crisis line). A message
+        of three characters or fewer without a cue (「不想」 to an offer): the classifier's next guess."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
+        runner_up = ranking[0]["name"] if to_runner_up and ranking else self.DISTRESS
+        ranking = [r for r in ranking if r.get("name") != runner_up]
+        top = {"name": runner_up, "confidence": 1.0}
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
         message.set("crisis_safety_net", "demoted_idiom", add_to_output=True)

@@ -18,7 +18,7 @@ _CUES = re.compile(
     # "they would be better off without me", "I don't deserve to live", a life offered to pay the debt
     r"没有?了?我(的话)?[，,]?(他们|家人|家里人?|大家|全家|孩子|老婆|老公|爸妈|父母)?(会|就|反而|才)?(过得|活得)?"
     r"(更好|更轻松|轻松|解脱)|不配(再)?活|不值得活|用(我的|我这条)?命(来)?还|拿命(来)?还|以死(谢罪|还债|相抵)|"
-    r"不想再?生存|唔想再?生存|"
+    r"不想再?生存|唔想再?生存|不活了|活够了|"
     # self-harm without the word "death", and methods named
     r"自残|自伤|伤害自己|划了自己|划自己|割自己|割了自己|烫自己|百草枯|敌敌畏|买了农药|农药放在|喝了农药|"
     r"死法|怎么死|怎样死|tiao楼|跳下去|往下跳|早就跳了|在桥上|在天台|喺天台|楼顶往下|"
