@@ -11,7 +11,7 @@ import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,15 +21,18 @@ from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn
 from actions.plan import suggested_affordable
 from actions.steps import (
     acknowledge_facts,
+    answer_special,
     draft_plan,
     handle_deny,
     is_staff,
     latest_intent,
     latest_metadata,
     offer_plan,
+    offers_after,
     region_of,
     say,
     say_answer,
+    say_answer_once,
     today,
     user_texts,
 )
@@ -169,6 +172,12 @@ class ActionStartPlan(Action):
         return "action_start_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        topic = answer_special(dispatcher, tracker)
+        if topic is not None:
+            # A question that only looked like a request for a plan (「没钱请律师」「那我能怎么帮他」): answered,
+            # and the form does not start (the follow-up action replaces the rule's next step).
+            offer = offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
+            return [*offer, FollowupAction("action_listen")]
         intent = latest_intent(tracker)
         text = replies.start_plan_message(intent or "", staff=is_staff(tracker))
         say(dispatcher, tracker, text)
@@ -192,9 +201,14 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        topic = answer_special(dispatcher, tracker, "threat")
+        if topic is not None:
+            return offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
         intent = latest_intent(tracker) or "report_harassment"
         text = tracker.latest_message.get("text") or ""
-        say_answer(dispatcher, tracker, "threat", knowledge.threat_answer(intent, text, region_of(tracker)))
+        answer = knowledge.threat_answer(intent, text, region_of(tracker))
+        if not say_answer_once(dispatcher, tracker, "threat", answer):
+            return []  # the same block as last turn: a clarifying question instead, and no second offer
         return offer_plan(dispatcher, tracker)
 
 
@@ -205,13 +219,18 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if answer_special(dispatcher, tracker) is not None:
+            return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         intent = latest_intent(tracker) or "ask_legality"
+        if intent not in knowledge.intents():  # out_of_scope, or an intent with no answer of its own
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         text = tracker.latest_message.get("text") or ""
         topic = knowledge.topic_for(intent, text)
         default = knowledge.load()["answers"][intent]["default"]
         if intent == "ask_complaint_channel" and topic == default and tracker.get_slot("lender_type"):
             topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))  # the case already names the lender
-        say_answer(dispatcher, tracker, "question", knowledge.answer(intent, topic, region_of(tracker)))
+        say_answer_once(dispatcher, tracker, "question", knowledge.answer(intent, topic, region_of(tracker)))
         return []
 
 

@@ -6,9 +6,10 @@ and joins statements. Pure Python, no Rasa imports.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import re
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 
@@ -76,6 +77,61 @@ def answer(intent: str, topic: str, region: str = "mainland") -> str:
         return _render(data["regions"][region]["legal"])
     spec = entry["topics"].get(topic) or entry["topics"][entry["default"]]
     return _render(spec["say"])
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def special_topics() -> tuple[str, ...]:
+    return tuple(load()["special"])
+
+
+def special_topic(text: str, earlier: Sequence[str] = ()) -> str | None:
+    """The question asked, whatever intent the classifier gave: court SMS, a phishing link already opened,
+    interest caps, a family member's liability, the workplace, which debt first, defamation, legal help, or a
+    question about something else entirely (knowledge.yml ``special``; the first topic that holds wins).
+
+    ``earlier``: the user's earlier messages (oldest first); a topic's ``context`` may be met by one of them.
+    """
+    body = to_simplified(text or "")
+    if not body.strip():
+        return None
+    before = [to_simplified(t or "") for t in earlier]
+    for topic, spec in load()["special"].items():
+        if any(not _pattern(p).search(body) for p in spec.get("all") or ()):
+            continue
+        if spec.get("any") and not any(_pattern(p).search(body) for p in spec["any"]):
+            continue
+        if spec.get("unless") and _pattern(spec["unless"]).search(body):
+            continue
+        context = spec.get("context")
+        if context and not any(_pattern(context).search(t) for t in (body, *before)):
+            continue
+        return topic
+    return None
+
+
+def special_answer(topic: str, region: str = "mainland") -> str | None:
+    """The statements for a special topic in the user's region; None when the topic answers with a line of
+    replies.yml (``special_reply``). A region without its own list gets its legal notes (facts §7)."""
+    data = load()
+    spec = data["special"][topic]
+    if "say" not in spec:
+        return None
+    region = region_of_script(region)
+    say = spec["say"]
+    if isinstance(say, list):
+        return _render(say)
+    if region in say:
+        return _render(say[region])
+    return _render(data["regions"][region]["legal"])
+
+
+def special_reply(topic: str) -> str | None:
+    """The replies.yml key a special topic answers with, if it has no statements (off_topic)."""
+    return load()["special"][topic].get("reply")
 
 
 def threat_answer(intent: str, text: str = "", region: str = "mainland") -> str:

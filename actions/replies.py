@@ -48,6 +48,12 @@ def line(key: str, **values: Any) -> str:
     return _data()[key].format(**values)
 
 
+def repeat_message(topic: str | None = None) -> str:
+    """Instead of the same answer twice in a row: what the bot can and cannot answer, or which part is meant."""
+    texts = _data()["repeat_answer"]
+    return texts.get(topic or "default", texts["default"]).format(**knowledge.hotlines())
+
+
 def draft_title(kind: str) -> str:
     return _data()["draft_titles"][kind]
 

@@ -45,6 +45,61 @@ def user_texts(tracker: Tracker) -> List[str]:
     return [e.get("text") or "" for e in tracker.events if e.get("event") == "user" and e.get("text")]
 
 
+def last_turn_bot_texts(tracker: Tracker) -> List[str]:
+    """What the bot said in answer to the user's previous message (between the last two user messages)."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    return [e.get("text") or "" for e in tracker.events[users[-2] + 1:users[-1]] if e.get("event") == "bot"]
+
+
+def repeats_last_turn(tracker: Tracker, answer: str) -> bool:
+    """Whether ``answer`` is what the bot already said last turn (as sent: in the user's script)."""
+    sent = localise(answer, tracker).strip()
+    return bool(sent) and any(sent in text for text in last_turn_bot_texts(tracker))
+
+
+def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, answer: str,
+                    topic: str | None = None) -> bool:
+    """say_answer, unless it is the block the bot gave last turn: the same block twice in a row is itself a
+    defect, so the bot says plainly what it can and cannot answer, or asks which part is meant. Returns whether
+    the answer itself was sent."""
+    if repeats_last_turn(tracker, answer):
+        say(dispatcher, tracker, replies.repeat_message(topic))
+        return False
+    say_answer(dispatcher, tracker, kind, answer)
+    return True
+
+
+# Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
+# negotiate about).
+NO_OFFER_AFTER = {"family_not_liable", "family_help", "off_topic", "phishing_clicked"}
+
+
+def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str = "question") -> str | None:
+    """Answer the question that was asked, whatever the intent: court SMS, a phishing link opened, interest
+    caps, a family member's liability, the workplace, which debt first, defamation, legal help, or something
+    else entirely (knowledge.special_topic). Returns the topic answered, or None when the message is none of
+    these (the intent's own answer applies)."""
+    text = tracker.latest_message.get("text") or ""
+    topic = knowledge.special_topic(text, user_texts(tracker)[:-1][-6:])
+    if topic is None:
+        return None
+    key = knowledge.special_reply(topic)
+    answer = replies.line(key) if key else knowledge.special_answer(topic, region_of(tracker))
+    say_answer_once(dispatcher, tracker, kind, answer or "", topic)
+    return topic
+
+
+def offers_after(topic: str, tracker: Tracker) -> bool:
+    """Whether a special answer is followed by the offer to draft a plan: not for someone else's debt or a
+    question about something else, and not after a clarifying question (the answer was the last turn's)."""
+    if topic in NO_OFFER_AFTER:
+        return False
+    answer = knowledge.special_answer(topic, region_of(tracker))
+    return not (answer and repeats_last_turn(tracker, answer))
+
+
 def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -141,9 +196,12 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
 
 
 def handle_deny(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
-    """「不」 outside the form: a correction of a fact (「不对，是两万」), declining the offer, or a plain no."""
+    """「不」 outside the form: a correction of a fact (「不对，是两万」), a question that reads like a no
+    (「我到底要不要还」), declining the offer, or a plain no."""
     if set(tracker.slots_to_validate()) & CORRECTABLE_FACTS:
         return acknowledge_facts(dispatcher, tracker, facts)
+    if answer_special(dispatcher, tracker):
+        return []
     if tracker.get_slot("pending_offer"):
         say(dispatcher, tracker, replies.decline_offer_message())
     else:

@@ -29,8 +29,11 @@ PHONE_PATTERNS = [
     r"(?<!\d)\d{4} \d{4}(?!\d)",              # Hong Kong 2896 0000
     r"(?<![\d,.])19\d\d(?![\d,年])",           # Taiwan 1925 (and the unverified 1995/1980)
     r"(?<![\d,.])(?:110|120|999)(?![\d,])",   # emergency numbers
+    r"(?<!\d)0\d{1,3}-\d{3,4}-\d{3,4}(?!\d)",  # Taiwan 0800-789-885, 02-8596-1629
+    r"(?<![\d-])\d{3}-\d{4}(?![\d-])",        # Taiwan 412-8518
 ]
-ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+条(?:之一)?")
+# Simplified 条 and Traditional 條 (the Hong Kong and Taiwan statements are written in Traditional characters).
+ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[条條](?:之一)?")
 SECTION = re.compile(r"§(\d+)(?:\.(\d+))?")
 
 
@@ -161,10 +164,16 @@ def test_hedges(sid):
 
 def test_x_claims_never_stated():
     joined = "\n".join(knowledge_texts()) + "\n".join(template_texts())
-    for claim in ("第四十一条", "第五十条", "12348", "12315", "1995", "1980", "21:00", "17:00",
-                  "〔2022〕13号", "78号", "加强银行业保险业机构催收管理", "停息是", "不用还", "LPR",
-                  "必须同意", "有权要求分期", "一定会同意", "删除逾期记录", "洗白"):
+    for claim in ("第四十一条", "第五十条", "12315", "1995", "1980", "21:00", "17:00",
+                  "〔2022〕13号", "78号", "加强银行业保险业机构催收管理", "停息是", "不用还", "都不用还",
+                  "必须同意", "有权要求分期", "一定会同意", "删除逾期记录", "洗白", "22:00–06:00", "第十七條"):
         assert claim not in joined, claim
+    # 12348 only as facts §11.3 names it (free legal questions), never as a promise of a free lawyer; no LPR value
+    # (facts §1.15: the current value is not verified).
+    assert "12348 公共法律服务热线" in joined
+    for promise in ("法律援助热线", "免费提供律师", "指派律师", "一定能请到"):
+        assert promise not in joined, promise
+    assert not re.search(r"LPR[^。\n]{0,6}\d+(\.\d+)?%", joined)
 
 
 def test_every_statement_used_and_every_reference_exists():
@@ -178,6 +187,11 @@ def test_every_statement_used_and_every_reference_exists():
         used |= set(ids)
     for region in DATA["regions"].values():
         used |= set(region["legal"])
+    for topic, spec in DATA["special"].items():
+        assert ("say" in spec) != ("reply" in spec), topic
+        say = spec.get("say") or []
+        for ids in (say.values() if isinstance(say, dict) else [say]):
+            used |= set(ids)
     assert used <= set(STATEMENTS), used - set(STATEMENTS)
     assert set(STATEMENTS) <= used, set(STATEMENTS) - used
 
@@ -328,3 +342,123 @@ def test_unknown_topic_falls_back_and_unknown_intent_raises():
     with pytest.raises(KeyError):
         knowledge.answer("no_such_intent", "general")
 
+
+
+# ---------- the question that was asked (special topics, issue 11) ----------
+
+SPECIAL_CASES = [
+    ("收到一条短信说我已经被法院立案了，让我点链接查看传票，是真的吗", (), "court_sms"),
+    ("法院会发短信让人点链接吗？", (), "court_sms"),
+    ("我刚才已经点了 还填了身份证号和银行卡", ("法院会发短信让人点链接吗？",), "phishing_clicked"),
+    ("利息超过24%合不合法", (), "interest"),
+    ("他们的综合年化超过了国家标准，还收担保费和会员费，这合法吗", (), "interest"),
+    ("综合年化加上担保费会员费都超过国家标准了", (), "interest"),
+    ("我儿子欠了网贷，催收天天给我打电话，我到底要不要还", (), "family_not_liable"),
+    ("我到底要不要还", ("我儿子欠了网贷，催收天天给我打电话",), "family_not_liable"),
+    ("那我能怎么帮他", ("我儿子欠了网贷，催收天天给我打电话",), "family_help"),
+    ("催收說要到我公司找我主管", (), "workplace"),
+    ("收數公司話要嚟我公司搵我老細", (), "workplace"),
+    ("催收说要去我单位找我领导", (), "workplace"),
+    ("我欠了好几家，先还哪个", (), "priority"),
+    ("先还哪个", (), "priority"),
+    ("催收在群里说我是骗子，算不算诽谤", (), "defamation"),
+    ("算不算诽谤", (), "defamation"),
+    ("今天天气怎么样", (), "off_topic"),
+    ("没钱请律师", (), "legal_aid"),
+    ("被起诉了没钱请律师怎么办", (), "legal_aid"),
+]
+NOT_SPECIAL = ["我想申请分期", "上门催收合法吗", "能不能减免利息", "逾期会坐牢吗", "我到底要不要还", "他们能这样做吗",
+               "催收天天打电话骂我", "今天天气不错，但是催收还是一直打电话", "招行信用卡催收怎么投诉", ""]
+
+
+@pytest.mark.parametrize(("text", "earlier", "topic"), SPECIAL_CASES)
+def test_special_topic_is_the_question_asked(text, earlier, topic):
+    assert knowledge.special_topic(text, earlier) == topic
+
+
+@pytest.mark.parametrize("text", NOT_SPECIAL)
+def test_ordinary_messages_keep_their_intents_answer(text):
+    assert knowledge.special_topic(text) is None
+
+
+def test_a_family_context_only_counts_when_someone_else_owes():
+    assert knowledge.special_topic("我到底要不要还", ["我欠了招行三万"]) is None
+    assert knowledge.special_topic("那我能怎么帮他", []) is None
+
+
+SPECIAL_WITH_STATEMENTS = [t for t in knowledge.special_topics() if knowledge.special_reply(t) is None]
+
+
+@pytest.mark.parametrize("topic", SPECIAL_WITH_STATEMENTS)
+@pytest.mark.parametrize("region", REGIONS)
+def test_special_answers_are_phone_screen_length(topic, region):
+    lines = knowledge.special_answer(topic, region).splitlines()
+    assert 3 <= len(lines) <= 6, (topic, region, len(lines))
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+
+
+@pytest.mark.parametrize("topic", SPECIAL_WITH_STATEMENTS)
+@pytest.mark.parametrize("region", ["hk", "tw"])
+def test_special_answers_for_hong_kong_and_taiwan_name_no_mainland_line(topic, region):
+    text = knowledge.special_answer(topic, region)
+    assert not re.search(r"(?<!\d)(12378|12363|12321|12356|12368|12348|96110)(?!\d)|第六十八条|行业规范", text), text
+
+
+def test_court_sms_never_click_and_how_to_check():
+    text = knowledge.special_answer("court_sms")
+    assert "别点" in text and "12368" in text and "官方网站" in text and "96110" in text
+    assert "一定是假的" not in text and "一定是诈骗" not in text  # a real court may send an SMS too (facts §11.3)
+
+
+def test_after_a_click_the_damage_limiting_steps_come_in_order():
+    lines = knowledge.special_answer("phishing_clicked").splitlines()
+    freeze = next(i for i, line in enumerate(lines) if "冻结" in line)
+    passwords = next(i for i, line in enumerate(lines) if "密码" in line)
+    report = next(i for i, line in enumerate(lines) if "96110" in line)
+    assert freeze < passwords < report and "110" in lines[report]
+    assert "官方" in lines[freeze] and "别用短信里的号码" in lines[freeze]
+
+
+def test_interest_answer_is_hedged_as_facts_marks_it():
+    text = knowledge.special_answer("interest")
+    assert "四倍" in text and "民间借贷" in text and "不直接适用" in text  # facts §1.15 [V]
+    assert "有律所解读" in text and "不是明文规定" in text            # the 24% reading is [S, interpretation]
+    assert "书面" in text and "年化利率" in text and "12378" in text and "地方金融管理局" in text
+    assert "不用还" not in text
+
+
+def test_family_member_owes_nothing_without_a_guarantee():
+    text = knowledge.special_answer("family_not_liable")
+    assert "没有义务替他还" in text and "担保" in text and "第六十八条" in text
+    assert "「我不是借款人" in text  # what to say to the collector
+    help_text = knowledge.special_answer("family_help")
+    assert "协商" in help_text and "免费" in help_text and "12356" in help_text
+    assert "第十四條" not in text
+    tw = knowledge.special_answer("family_not_liable", "tw")
+    assert "第三人" in tw and "0800-789-885" in tw
+    hk = knowledge.special_answer("family_not_liable", "hk")
+    assert "擔保" in hk and "金管局" in hk and "2878 1378" in hk
+
+
+def test_workplace_rules_by_region():
+    tw = knowledge.special_answer("workplace", "tw")
+    assert "上午七時至晚上十時" in tw and "工作地點" in tw and "主管" in tw and "110" in tw and "1998" in tw
+    hk = knowledge.special_answer("workplace", "hk")
+    assert "不合理時間" in hk and "999" in hk and "七時" not in hk  # no clock hours for Hong Kong (facts §11.6)
+    mainland = knowledge.special_answer("workplace")
+    assert "没有哪条规定专门提到“单位”" in mainland and "第六十八条" in mainland
+
+
+def test_priority_defamation_and_legal_aid():
+    priority = knowledge.special_answer("priority")
+    assert "比例" in priority and "StepChange" in priority and "必要开支" in priority
+    defamation = knowledge.special_answer("defamation")
+    assert "治安管理处罚法" in defamation and "公安机关认定" in defamation and "第四十二条" not in defamation
+    legal = knowledge.special_answer("legal_aid")
+    assert "12348 公共法律服务热线" in legal and "12368" in legal
+    assert knowledge.special_reply("off_topic") == "off_topic" and knowledge.special_answer("off_topic") is None
+
+
+def test_taiwan_legal_notes_now_give_the_verified_hours():
+    tw = knowledge.answer("report_harassment", "abuse", "tw")
+    assert "上午七時至晚上十時" in tw and "未能核實" not in tw
