@@ -225,39 +225,32 @@ class CrisisSafetyNet(_Stateless):
     """
 
     CRISIS = "express_crisis"
-
-
     DISTRESS = "express_distress"
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = message.get(INTENT) or {}
+            intent = (message.get(INTENT) or {}).get("name")
             text = message.get(TEXT) or ""
-            if intent.get("name") == self.CRISIS and not has_crisis_cue(text) and len(text) <= 3:
-                self._demote(message, to_runner_up=True)  # 「不想」 declining an offer: too short to say more
-                continue
-            if intent.get("name") == self.CRISIS and has_death_idiom(text):
-                self._demote(message)
-                continue
-            if intent.get("name") == self.CRISIS or not has_crisis_cue(text):
-                continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
-            top = {"name": self.CRISIS, "confidence": 1.0}
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
-            message.set("crisis_safety_net", True, add_to_output=True)
+            cue = has_crisis_cue(text)
+            if intent != self.CRISIS and cue:
+                set_intent(message, self.CRISIS, "crisis_safety_net", True)
+            elif intent == self.CRISIS and not cue and len(text) <= 3:
+                # 「不想」 declining an offer: too short to say more than the classifier's next guess
+                ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
+                set_intent(message, ranking[0] if ranking else self.DISTRESS, "crisis_safety_net", "demoted_short")
+            elif intent == self.CRISIS and has_death_idiom(text):
+                # 「累死了」「烦死了」 with no self-harm cue: distress, whose answer still names the crisis line
+                set_intent(message, self.DISTRESS, "crisis_safety_net", "demoted_idiom")
         return messages
 
-    def _demote(self, message: Message, to_runner_up: bool = False) -> None:
-        """「累死了」「烦死了」 with no self-harm cue: distress (whose answer still names the crisis line). A message
-        of three characters or fewer without a cue (「不想」 to an offer): the classifier's next guess."""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
-        runner_up = ranking[0]["name"] if to_runner_up and ranking else self.DISTRESS
-        ranking = [r for r in ranking if r.get("name") != runner_up]
-        top = {"name": runner_up, "confidence": 1.0}
-        message.set(INTENT, top, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
-        message.set("crisis_safety_net", "demoted_idiom", add_to_output=True)
+
+def set_intent(message: Message, name: str, marker: str, value: Any) -> None:
+    """Put ``name`` on top (confidence 1.0), keep the classifier's ranking below it, and mark who decided."""
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    top = {"name": name, "confidence": 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+    message.set(marker, value, add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -273,11 +266,6 @@ class StopRequestNet(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent in (self.GOODBYE, CrisisSafetyNet.CRISIS) or not is_stop_request(message.get(TEXT) or ""):
-                continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.GOODBYE]
-            top = {"name": self.GOODBYE, "confidence": 1.0}
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
-            message.set("stop_request_net", True, add_to_output=True)
+            if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(message.get(TEXT) or ""):
+                set_intent(message, self.GOODBYE, "stop_request_net", True)
         return messages

@@ -156,6 +156,15 @@ def report(result: dict[str, Any]) -> str:
         lines += ["", "Read as crisis but not crisis: " + "；".join(intents["crisis_false_alarms"])]
     if intents["crisis_missed"]:
         lines += ["", "Crisis messages missed: " + "；".join(intents["crisis_missed"])]
+    if "crisis_set" in result:
+        c = result["crisis_set"]
+        lines += ["", "## Crisis set (crisis_*.yml: crisis messages and hard negatives)", "",
+                  f"- {c['messages']} messages; express_crisis recall **{c['crisis_recall']:.2f}**, "
+                  f"precision **{c['crisis_precision']:.2f}**"]
+        if c["crisis_false_alarms"]:
+            lines += ["", "Read as crisis but not crisis: " + "；".join(c["crisis_false_alarms"])]
+        if c["crisis_missed"]:
+            lines += ["", "Crisis messages missed: " + "；".join(c["crisis_missed"])]
     for name, form in result["form"].items():
         lines += ["", f"## Form answers ({name})", "",
                   f"- {form['answers']} answers; form-completion rate **{form['completion_rate']:.3f}** "
@@ -191,11 +200,15 @@ def main() -> int:
     forms: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in form_rows(args.form_sets):
         forms[row["set"]].append(row)
-    texts = [t for t, _ in rows] + [r["text"] for rs in forms.values() for r in rs]
+    crisis_rows, _ = intent_rows(training_texts(args.training), ("crisis_*.yml",))
+    texts = [t for t, _ in rows] + [t for t, _ in crisis_rows] + [r["text"] for rs in forms.values() for r in rs]
     parses = asyncio.run(parse_all(args.model, texts))
     result: dict[str, Any] = {"model": args.model, "overlap": overlap,
                               "intents": score_intents(rows, parses[:len(rows)]), "form": {}}
     offset = len(rows)
+    if crisis_rows:
+        result["crisis_set"] = score_intents(crisis_rows, parses[offset:offset + len(crisis_rows)])
+        offset += len(crisis_rows)
     for name, rs in forms.items():
         result["form"][name] = score_form(rs, parses[offset:offset + len(rs)])
         offset += len(rs)
@@ -203,6 +216,10 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "nlu_unseen.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "nlu_unseen.md").write_text(report(result), encoding="utf-8")
+    if "crisis_set" in result:
+        c = result["crisis_set"]
+        print(f"crisis set: recall {c['crisis_recall']:.2f}, precision {c['crisis_precision']:.2f} "
+              f"({c['messages']} messages)")
     i = result["intents"]
     print(f"unseen intents: macro-F1 {i['macro_f1']:.3f}, accuracy {i['accuracy']:.3f}, crisis recall "
           f"{i['crisis_recall']:.2f}, precision {i['crisis_precision']:.2f} ({i['messages']} messages)")

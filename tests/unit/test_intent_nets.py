@@ -1,0 +1,54 @@
+"""The two deterministic intent overrides after DIET, on real Rasa messages: crisis cues and stop requests."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.nlu import CrisisSafetyNet, StopRequestNet
+from zh.normalizer import normalize
+
+
+def classified(text: str, *ranking: tuple[str, float]) -> Message:
+    """A message as DIET leaves it: the top intent and the ranking."""
+    message = Message(data={TEXT: normalize(text)})
+    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+def after_nets(message: Message) -> str:
+    CrisisSafetyNet().process([message])
+    StopRequestNet().process([message])
+    return message.get(INTENT)["name"]
+
+
+def test_a_crisis_cue_wins_over_any_guess() -> None:
+    message = classified("还不上 真的不想活了", ("cannot_pay", 0.8), ("express_crisis", 0.1))
+    assert after_nets(message) == "express_crisis"
+
+
+def test_a_stop_request_never_overrides_a_crisis() -> None:
+    assert after_nets(classified("算了", ("express_crisis", 0.9), ("deny", 0.05))) == "goodbye"  # no cue, two words
+    assert after_nets(classified("不弄了 活着没意思", ("express_crisis", 0.9))) == "express_crisis"
+
+
+@pytest.mark.parametrize("text", ["累死了，白天上班晚上还要想怎么还钱", "烦死了 天天打电话"])
+def test_death_as_an_intensifier_is_distress(text: str) -> None:
+    assert after_nets(classified(text, ("express_crisis", 0.7), ("cannot_pay", 0.2))) == "express_distress"
+
+
+def test_declining_an_offer_in_two_characters_takes_the_next_guess() -> None:
+    message = classified("不想", ("express_crisis", 0.6), ("deny", 0.3), ("goodbye", 0.1))
+    assert after_nets(message) == "deny"
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)][:2] == ["deny", "express_crisis"]
+
+
+@pytest.mark.parametrize("text", ["不弄了", "先不聊了", "算了吧"])
+def test_a_stop_request_is_goodbye_whatever_the_guess(text: str) -> None:
+    assert after_nets(classified(text, ("inform", 0.6), ("deny", 0.3))) == "goodbye"
+
+
+def test_a_stop_phrase_with_a_fact_is_not_a_stop() -> None:
+    assert after_nets(classified("算了 欠招行3万", ("inform", 0.9))) == "inform"
