@@ -67,6 +67,13 @@ def case_facts(tracker: Tracker) -> CaseFacts:
                                 today=today())
 
 
+def _latest_channel(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("input_channel")
+    return None
+
+
 class ActionExtractCaseFacts(Action):
     """Custom slot mapping: runs after every user message and fills the case facts."""
 
@@ -78,6 +85,8 @@ class ActionExtractCaseFacts(Action):
         intent = latest_intent(tracker)
         events: List[EventType] = []
         audience = latest_metadata(tracker).get("audience")
+        if audience == "staff" and _latest_channel(tracker) != "staff":
+            audience = "borrower"  # staff output only from the authenticated staff console (docs/security.md)
         if audience in ("staff", "borrower") and audience != tracker.get_slot("audience"):
             events.append(SlotSet("audience", audience))
         text = message.get("text") or ""
