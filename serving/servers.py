@@ -4,12 +4,17 @@ browser tests, the example transcripts and the benchmarks.
 
 Command line:
 
-    python -m serving.servers run                   # action server :5055 + Rasa :5005 (endpoints.yml, credentials.yml,
-                                                    # --cors "*"), prints the URLs, Ctrl-C stops both
+    python -m serving.servers run                   # action server 127.0.0.1:5055 + Rasa :5005 (endpoints.yml,
+                                                    # credentials.yml, --cors $PARTNER_ORIGINS), prints the URLs,
+                                                    # Ctrl-C stops both
     python -m serving.servers with-actions -- CMD…  # runs CMD with the action server up on :5055, then stops it
 
-Ports: ``RASA_PORT`` and ``ACTION_PORT`` (5005 and 5055 by default). In Python, ``Servers(workdir)`` starts both on
-free loopback ports with the trained model and a temporary SQLite tracker store, and talks to them over HTTP.
+Ports: ``RASA_PORT`` and ``ACTION_PORT`` (5005 and 5055 by default). The action server listens on loopback
+(``ACTION_SERVER_INTERFACE`` to change it, ``serving/action_server.py``); Rasa on every interface unless
+``RASA_INTERFACE`` says otherwise. ``PARTNER_ORIGINS`` (space-separated, e.g. ``"https://a.example
+https://b.example"``; ``*`` = any site) are the web origins that may embed the widget (docs/security.md).
+In Python, ``Servers(workdir)`` starts both on free loopback ports with the trained model and a temporary SQLite
+tracker store, and talks to them over HTTP.
 """
 
 from __future__ import annotations
@@ -17,19 +22,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, Union
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = Path(os.environ.get("DEBT_COACH_MODEL", ROOT / "models" / "latest.tar.gz"))
-BIN = Path(sys.executable).parent
 # Rasa's command line with the project's patches of Rasa's server installed first.
 RASA_CLI = (sys.executable, "-m", "serving.rasa_cli")
 
@@ -55,28 +61,42 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 240, poll: floa
 
 
 def actions_command(port: int) -> list[str]:
-    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    """The action server (rasa_sdk) on loopback, or ACTION_SERVER_INTERFACE (serving/action_server.py)."""
+    return [sys.executable, "-m", "serving.action_server", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_command(model: Path, endpoints: Path, port: int, *, cors: str | None = None, local_api: bool = True,
-                 entry: Sequence[str] = RASA_CLI) -> list[str]:
+Origins = Union[str, Sequence[str], None]
+
+
+def partner_origins() -> list[str]:
+    """PARTNER_ORIGINS from the environment: the sites that may embed the widget (space- or comma-separated)."""
+    return os.environ.get("PARTNER_ORIGINS", "").replace(",", " ").split()
+
+
+def rasa_command(model: Path, endpoints: Path, port: int, *, cors: Origins = None, local_api: bool = True,
+                 interface: str | None = None, entry: Sequence[str] = RASA_CLI) -> list[str]:
     """``rasa run`` for this project. ``local_api``: the HTTP API on, loopback only (tests, bench);
-    ``cors``: origins allowed to call it from a browser ("*" for the embeddable widget); ``entry``: the command
+    ``cors``: the partner origins allowed to use it from a browser (never with credentials; "*" = any site);
+    ``interface``: where Rasa listens without the local API (default: every interface); ``entry``: the command
     that stands for ``rasa`` (the benchmark's profiled one)."""
     args = [*entry, "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(ROOT / "credentials.yml"), "--port", str(port)]
     if local_api:
         args += ["--enable-api", "--interface", "127.0.0.1"]
-    if cors is not None:
-        args += ["--cors", cors]
+    elif interface:
+        args += ["--interface", interface]
+    origins = [cors] if isinstance(cors, str) else list(cors or [])
+    if origins:
+        args += ["--cors", *origins]
     return args
 
 
 class Servers:
     """Starts/stops the two processes on free loopback ports; restartable so tests can check persistence and
-    outages. ``cors``: passed to Rasa (the browser tests use "*", as ``make run`` does)."""
+    outages. ``cors``: the partner origins passed to Rasa (the browser tests use "*": their partner page has a
+    port chosen at random). ``env`` holds the processes' environment (rate limits, proxy settings, tokens)."""
 
-    def __init__(self, workdir: Path, *, cors: str | None = None, model: Path = MODEL) -> None:
+    def __init__(self, workdir: Path, *, cors: Origins = None, model: Path = MODEL) -> None:
         self.workdir = workdir
         self.cors = cors
         self.model = model
@@ -89,6 +109,7 @@ class Servers:
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "trackers.db"}"\n',
             encoding="utf-8")
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+        self.env.setdefault("STAFF_TOKEN", secrets.token_urlsafe(24))  # staff output needs the staff console
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
 
@@ -96,14 +117,23 @@ class Servers:
         out = open(self.workdir / log, "ab")
         return subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=out, stderr=subprocess.STDOUT)
 
-    def start_actions(self, timeout: float = 240, poll: float = 0.5) -> None:
+    # Generous: on a busy 2-core machine (a training next door) Rasa has taken five minutes to load the model.
+    def start_actions(self, timeout: float = 600, poll: float = 0.5) -> None:
         self.actions = self.spawn(actions_command(self.action_port), "actions.log")
-        wait_http(f"http://127.0.0.1:{self.action_port}/health", self.actions, timeout, poll)
+        self._wait(f"http://127.0.0.1:{self.action_port}/health", self.actions, timeout, poll)
 
-    def start_rasa(self, timeout: float = 240, poll: float = 0.5, entry: Sequence[str] = RASA_CLI) -> None:
+    def start_rasa(self, timeout: float = 600, poll: float = 0.5, entry: Sequence[str] = RASA_CLI) -> None:
         self.rasa = self.spawn(rasa_command(self.model, self.endpoints, self.rasa_port, cors=self.cors, entry=entry),
                                "rasa.log")
-        wait_http(f"{self.base}/status", self.rasa, timeout, poll)
+        self._wait(f"{self.base}/status", self.rasa, timeout, poll)
+
+    def _wait(self, url: str, proc: subprocess.Popen, timeout: float, poll: float) -> None:
+        """Wait for ``url``; when it never answers, stop the process (no orphan server left behind) and raise."""
+        try:
+            wait_http(url, proc, timeout, poll)
+        except BaseException:
+            self._stop(proc)
+            raise
 
     @staticmethod
     def _stop(proc: subprocess.Popen | None) -> None:
@@ -133,6 +163,10 @@ class Servers:
             return err.code, json.loads(err.read() or b"null")
 
     def say(self, sender: str, message: Any, metadata: dict | None = None) -> list[dict[str, Any]]:
+        """One message through the REST channel; the replies. With ``metadata={"audience": "staff"}`` it goes
+        through the staff console's API instead (conversation ``staff-<sender>``), the only way to staff output."""
+        if (metadata or {}).get("audience") == "staff":
+            return self.staff_say("staff-" + sender, message)
         body: dict[str, Any] = {"sender": sender, "message": message}
         if metadata is not None:
             body["metadata"] = metadata
@@ -140,8 +174,33 @@ class Servers:
         assert status == 200, replies
         return replies
 
-    def tracker(self, sender: str) -> dict[str, Any]:
-        with urllib.request.urlopen(f"{self.base}/conversations/{sender}/tracker", timeout=30) as resp:
+    def staff_say(self, conversation_id: str, message: Any) -> list[dict[str, Any]]:
+        """One message through the staff API (token from ``env``); the replies in the REST channel's shape."""
+        req = urllib.request.Request(
+            self.base + "/webhooks/staff/api/message",
+            data=json.dumps({"conversation_id": conversation_id, "message": message}, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.env['STAFF_TOKEN']}"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            body = json.loads(resp.read())
+        notes = [{"recipient_id": conversation_id, "text": note} for note in body.get("notes") or []]
+        replies = []
+        for reply in body.get("replies") or []:
+            reply = {"recipient_id": conversation_id, **reply}
+            if reply.get("quick_replies"):
+                reply["buttons"] = reply.pop("quick_replies")
+            replies.append(reply)
+        return notes + replies
+
+    def tracker(self, sender: str, channel: str | None = "rest") -> dict[str, Any]:
+        """The stored conversation of a REST ``sender`` (the channel adds its prefix), or, with
+        ``channel=None``, of the conversation id as the tracker store keys it (``staff-…``, ``web-…``)."""
+        conversation = sender
+        if channel == "rest":
+            from channels.rest import conversation_id
+
+            conversation = conversation_id(sender)
+        url = f"{self.base}/conversations/{urllib.parse.quote(conversation, safe='')}/tracker"
+        with urllib.request.urlopen(url, timeout=30) as resp:
             return json.loads(resp.read())
 
 
@@ -177,14 +236,22 @@ def _stop_all(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only its owner can read (var/: the tracker store, logs)."""
+    path.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
 def run() -> int:
     """Both servers on the fixed ports, as a user runs the bot; the URLs once Rasa answers; Ctrl-C stops both."""
-    (ROOT / "var").mkdir(exist_ok=True)
+    private_dir(ROOT / "var")
     port = int(os.environ.get("RASA_PORT", "5005"))
     env = _env()
+    rasa = rasa_command(MODEL, ROOT / "endpoints.yml", port, cors=partner_origins(), local_api=False,
+                        interface=os.environ.get("RASA_INTERFACE") or None)
     procs = [subprocess.Popen(actions_command(int(os.environ.get("ACTION_PORT", "5055"))), cwd=ROOT, env=env),
-             subprocess.Popen(rasa_command(MODEL, ROOT / "endpoints.yml", port, cors="*", local_api=False),
-                              cwd=ROOT, env=env)]
+             subprocess.Popen(rasa, cwd=ROOT, env=env)]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         try:
@@ -202,16 +269,23 @@ def run() -> int:
         _stop_all(procs)
 
 
+def _action_host() -> str:
+    from serving.action_server import interface
+
+    host = interface()
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
 def with_actions(command: list[str]) -> int:
     """Run ``command`` with the action server up on ACTION_PORT (log: var/action-server.log), then stop it."""
-    (ROOT / "var").mkdir(exist_ok=True)
+    private_dir(ROOT / "var")
     log_path = ROOT / "var" / "action-server.log"
     port = int(os.environ.get("ACTION_PORT", "5055"))
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(actions_command(port), cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT)
     try:
         try:
-            wait_http(f"http://localhost:{port}/health", proc, timeout=60, poll=1)
+            wait_http(f"http://{_action_host()}:{port}/health", proc, timeout=60, poll=1)
         except RuntimeError as err:  # it exited: show why
             sys.stderr.write(log_path.read_text(encoding="utf-8", errors="replace") + f"\n{err}\n")
             return 1

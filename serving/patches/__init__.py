@@ -3,14 +3,27 @@
 - ``action_server_guard``: a reply (``utter_action_server_down``) instead of silence when the action server
   is unreachable.
 - ``action_response_check``: the check of the action server's answers with a validator built once.
+- ``server_hardening``: a 64 KB body limit, CORS for the configured partner origins without credentials, no
+  version banner on ``GET /``.
+- ``trusted_audience``: staff output only for messages from the staff console.
+- ``tracker_file_mode``: the SQLite tracker store file readable by its owner only (0600).
 """
 
 from __future__ import annotations
 
-from serving.patches import action_response_check, action_server_guard
+from serving.patches import (
+    action_response_check,
+    action_server_guard,
+    server_hardening,
+    tracker_file_mode,
+    trusted_audience,
+)
 
 
 def install() -> None:
     """Install every patch; idempotent."""
     action_server_guard.install()
     action_response_check.install()
+    server_hardening.install()
+    trusted_audience.install()
+    tracker_file_mode.install()

@@ -17,8 +17,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
     s = Servers(tmp_path_factory.mktemp("servers"))
-    s.start_actions()
-    s.start_rasa()
-    yield s
-    s.stop_rasa()
-    s.stop_actions()
+    try:
+        s.start_actions()
+        s.start_rasa()
+        yield s
+    finally:  # also when a server never came up: no orphan processes
+        s.stop_rasa()
+        s.stop_actions()

@@ -28,6 +28,27 @@ def test_servers_pass_cors_to_rasa(tmp_path: Path):
     assert s.cors == "*"
 
 
+def test_action_server_listens_on_loopback_unless_told(monkeypatch):
+    cmd = servers.actions_command(5055)
+    assert cmd[:3] == [sys.executable, "-m", "serving.action_server"] and cmd[-2:] == ["--port", "5055"]
+    from serving import action_server
+
+    monkeypatch.delenv("ACTION_SERVER_INTERFACE", raising=False)
+    assert action_server.interface() == "127.0.0.1"
+    monkeypatch.setenv("ACTION_SERVER_INTERFACE", "10.0.0.5")
+    assert action_server.interface() == "10.0.0.5"
+
+
+def test_partner_origins_reach_rasa_as_cors(monkeypatch):
+    monkeypatch.setenv("PARTNER_ORIGINS", "https://a.example, https://b.example")
+    assert servers.partner_origins() == ["https://a.example", "https://b.example"]
+    cmd = servers.rasa_command(Path("m"), Path("e"), 5005, cors=servers.partner_origins(), local_api=False)
+    assert cmd[-3:] == ["--cors", "https://a.example", "https://b.example"]
+    monkeypatch.delenv("PARTNER_ORIGINS")
+    assert "--cors" not in servers.rasa_command(Path("m"), Path("e"), 5005, cors=servers.partner_origins(),
+                                                local_api=False)
+
+
 def test_with_actions_needs_a_command():
     with pytest.raises(SystemExit):
         servers.main(["with-actions", "--"])

@@ -1,4 +1,4 @@
-"""serving.patches.install() puts both patches of Rasa's RemoteAction in place, once."""
+"""serving.patches.install() puts the patches of Rasa in place, once."""
 
 from __future__ import annotations
 
@@ -14,3 +14,34 @@ def test_install_is_explicit_and_idempotent() -> None:
     assert getattr(check, "_debt_coach_cached_validator", False)
     patches.install()
     assert RemoteAction.run is run and RemoteAction._validate_action_result is check
+
+
+def test_hardening_patches_are_installed(tmp_path) -> None:
+    import rasa.core.run
+    import rasa.server
+    from rasa.core.processor import MessageProcessor
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from serving.patches import server_hardening, tracker_file_mode
+
+    patches.install()
+    assert getattr(rasa.core.run.configure_app, "_debt_coach_hardened", False)
+    assert rasa.server.configure_cors is server_hardening.configure_cors
+    assert rasa.server.add_root_route is server_hardening.add_root_route
+    assert getattr(MessageProcessor.log_message, "_debt_coach_trusted_audience", False)
+    assert getattr(SQLTrackerStore.__init__, "_debt_coach_private_file", False)
+    db = tmp_path / "var" / "trackers.db"
+    tracker_file_mode.private_file(db)
+    assert oct(db.stat().st_mode & 0o777) == "0o600"
+
+
+def test_only_the_staff_channel_keeps_the_staff_audience() -> None:
+    from rasa.core.channels.channel import UserMessage
+
+    from serving.patches.trusted_audience import trusted
+
+    for channel in ("rest", "socketio", "wecom", "telegram", None):
+        message = trusted(UserMessage("x", sender_id="s", input_channel=channel, metadata={"audience": "staff"}))
+        assert message.metadata["audience"] == "borrower", channel
+    staff = trusted(UserMessage("x", sender_id="s", input_channel="staff", metadata={"audience": "staff"}))
+    assert staff.metadata["audience"] == "staff"
