@@ -3,7 +3,7 @@
 Usage: python bench/rasa_profiled.py run --model ... (the same arguments as `rasa`). Wraps a few methods of
 Rasa 3.6's MessageProcessor, RemoteAction and FailSafeTrackerStore with timers, then runs the project's
 Rasa command line (serving.rasa_cli: the server patches, then Rasa's own). Only turns whose sender id
-starts with BENCH_PROFILE_PREFIX (default "profile-") are timed;
+starts with BENCH_PROFILE_PREFIX (default "rest-profile-": REST sender "profile-…") are timed;
 for everybody else each wrapper costs one ContextVar lookup, so the load test runs on the same process.
 Each timed turn appends one JSON line to BENCH_PROFILE_FILE:
 
@@ -37,7 +37,7 @@ from typing import Any, Callable
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PREFIX = os.environ.get("BENCH_PROFILE_PREFIX", "profile-")
+PREFIX = os.environ.get("BENCH_PROFILE_PREFIX", "rest-profile-")  # the REST channel keys senders as rest-<sender>
 OUT = os.environ.get("BENCH_PROFILE_FILE")
 
 

@@ -163,11 +163,13 @@ async def check_trackers(base: str, senders: list[str]) -> list[str]:
     """Every finished conversation's stored state: the case facts and the draft kept in `latest_drafts`."""
     import aiohttp
 
+    from channels.rest import conversation_id as rest_conversation_id  # the REST channel's id of a sender
+
     problems: list[str] = []
     limit = asyncio.Semaphore(4)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as session:
         async def one(sender: str) -> None:
-            async with limit, session.get(f"{base}/conversations/{sender}/tracker") as resp:
+            async with limit, session.get(f"{base}/conversations/{rest_conversation_id(sender)}/tracker") as resp:
                 if resp.status != 200:
                     problems.append(f"{sender}: tracker HTTP {resp.status}")
                     return

@@ -1,10 +1,25 @@
-"""REST channel with input checks: ``POST /webhooks/rest/webhook`` as in Rasa, but bad input gets a clear
-answer (400 with a message for malformed JSON or a missing sender; a friendly reply for empty text) and
-messages are cut to a sane length and stripped of phone/ID/card numbers before Rasa stores them."""
+"""REST channel with input checks: ``POST /webhooks/rest/webhook {"sender", "message", "metadata"?}`` as in Rasa,
+with these differences:
+
+- the conversation is ``rest-<sender>``: REST has its own id space and can never address a web, staff or WeCom
+  conversation. ``sender`` is 1–128 characters of ``A–Z a–z 0–9 _ . : -`` and may not contain personal data
+  (a phone number, an ID) — the tracker store would keep it in clear;
+- metadata: an object of at most 1 KB and 2 levels, of which only ``source`` (≤ 64 characters) is kept; the
+  audience is always the borrower (staff output only through the staff console);
+- rate limits per client address and per conversation (``channels/limits.py``): 429 with ``Retry-After`` and a
+  Chinese message; the body is limited for the whole server (64 KB, 413);
+- bad input gets a clear answer (400 with a Chinese message for malformed or too deeply nested JSON, a bad
+  sender or metadata; a friendly reply for empty text), messages are cut to a sane length and stripped of
+  personal data before Rasa stores them, and ``/intent{entities}`` typed by a user is read as text;
+- an unexpected failure answers 500 with a JSON message, never Sanic's error page.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import re
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -13,13 +28,31 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.inbound import EMPTY_REPLY, clean
+from channels import limits
+from channels.inbound import EMPTY_REPLY, clean, contains_personal_data, public_metadata
 
+logger = logging.getLogger(__name__)
+
+PREFIX = "rest-"
 MAX_SENDER = 128
+SENDER = re.compile(rf"^[A-Za-z0-9_.:-]{{1,{MAX_SENDER}}}$")
+BAD_JSON = '请求体不是合法的 JSON（或嵌套过深）。格式：{"sender": "会话ID", "message": "文字"}'
+BAD_SENDER = f"缺少 sender 或格式不对：sender 是 1–{MAX_SENDER} 个字母、数字或 _ . : - 组成的会话ID。"
+PERSONAL_SENDER = "sender 里不能有手机号、证件号、卡号等个人信息（会被原样保存）。请改用随机编号或其哈希值。"
+ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息。请稍后再发一次。"
 
 
-def _error(message: str, status: int = 400) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
+def conversation_id(sender: str) -> str:
+    """The tracker's id of a REST sender."""
+    return PREFIX + sender
+
+
+def _error(message: str, status: int = 400, **headers: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers=headers or None, ensure_ascii=False)
+
+
+def too_fast(wait: float) -> HTTPResponse:
+    return _error(limits.LIMITS.message(wait), 429, **{"Retry-After": str(max(1, math.ceil(wait)))})
 
 
 class WholeMessageCollector(CollectingOutputChannel):
@@ -46,25 +79,46 @@ class CheckedRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            wait = limits.LIMITS.check_address(limits.client_address(request))
+            if wait:
+                return too_fast(wait)
             try:
                 body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
-                return _error("请求体不是合法的 JSON。格式：{\"sender\": \"会话ID\", \"message\": \"文字\"}")
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                return _error(BAD_JSON)
             if not isinstance(body, dict):
                 return _error("请求体应为 JSON 对象：{\"sender\": \"会话ID\", \"message\": \"文字\"}")
             sender = body.get("sender")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
-                return _error(f"缺少 sender（1–{MAX_SENDER} 个字符的会话ID）。")
-            metadata: Dict[str, Any] | None = body.get("metadata")
-            if metadata is not None and not isinstance(metadata, dict):
-                return _error("metadata 应为 JSON 对象。")
-            inbound = clean(body.get("message"))
+            if not isinstance(sender, str) or not SENDER.match(sender):
+                return _error(BAD_SENDER)
+            if contains_personal_data(sender):
+                return _error(PERSONAL_SENDER)
+            metadata = body.get("metadata")
+            if metadata is not None:
+                if not isinstance(metadata, dict):
+                    return _error("metadata 应为 JSON 对象。")
+                problem = limits.metadata_problem(metadata)
+                if problem:
+                    return _error(problem)
+            message = body.get("message")
+            if message is not None and not isinstance(message, (str, int, float)):
+                return _error("message 应为文字。")
+            conversation = conversation_id(sender)
+            wait = limits.LIMITS.check_conversation(conversation)
+            if wait:
+                return too_fast(wait)
+            inbound = clean(message)
             if inbound.empty:
-                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
+                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}], ensure_ascii=False)
             collector = WholeMessageCollector()
-            await on_new_message(UserMessage(inbound.text, collector, sender, input_channel=self.name(),
-                                             metadata=metadata))
-            notes = [{"recipient_id": sender, "text": note} for note in inbound.notes]
-            return response.json(notes + collector.messages)
+            try:
+                await on_new_message(UserMessage(inbound.text, collector, conversation, input_channel=self.name(),
+                                                 metadata=public_metadata(metadata)))
+            except Exception:
+                logger.exception("REST message failed")
+                return _error(ERROR_REPLY, 500)
+            replies = [{"recipient_id": sender, "text": note} for note in inbound.notes]
+            replies += [{**m, "recipient_id": sender} for m in collector.messages]
+            return response.json(replies, ensure_ascii=False)
 
         return bp

@@ -11,14 +11,17 @@ Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOK
 ``--auth-token`` does not cover channel blueprints, so this channel checks its own token. Without a configured
 token the API refuses everything (503); with a wrong or missing token it answers 401, in Chinese.
 
-Messages sent here carry metadata ``audience: staff`` (staff-facing output). Staff conversations have ids that
-start with ``staff-``, which the borrower widget and WeCom cannot use.
+Messages sent here carry metadata ``audience: staff`` (staff-facing output); this is the only channel that may
+(``serving/patches/trusted_audience.py`` resets it for every other channel). Staff conversations have ids that
+start with ``staff-``, an id space no other channel can reach (each adds its own prefix); an id that contains
+personal data (a phone number) is refused, since it would be stored and shown in URLs.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import logging
 import os
 import re
 from typing import Any, Awaitable, Callable, Dict
@@ -30,9 +33,11 @@ from sanic.response import HTTPResponse
 
 from case import vocabulary
 from channels import history
-from channels.inbound import EMPTY_REPLY, clean
+from channels.inbound import EMPTY_REPLY, clean, contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
+
+logger = logging.getLogger(__name__)
 
 CONVERSATION_ID = re.compile(r"^staff-[A-Za-z0-9_-]{6,64}$")
 UNAUTHORIZED = ("需要员工凭证：请在请求头中提供 Authorization: Bearer <员工令牌>"
@@ -43,6 +48,8 @@ NOT_CONFIGURED = "员工控制台未启用：服务器没有配置员工令牌�
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
                 "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 BAD_ID = "conversation_id 应以 staff- 开头，后面是 6–64 个字母、数字、- 或 _。"
+PERSONAL_ID = "个案编号里不能有手机号、证件号等个人信息（编号会出现在网址和存储里）。请用随机编号，例如控制台生成的。"
+ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息。请稍后再发一次。"
 
 
 def _error(message: str, status: int, **headers: str) -> HTTPResponse:
@@ -103,6 +110,8 @@ class StaffInput(InputChannel):
                 return refusal
             if not CONVERSATION_ID.match(conversation_id):
                 return _error(BAD_ID, 400)
+            if contains_personal_data(conversation_id):
+                return _error(PERSONAL_ID, 400)
             tracker = await history.load_tracker(request.app, conversation_id)
             return response.json({"conversation_id": conversation_id, "case": history.case(tracker),
                                   "messages": history.messages(tracker)}, ensure_ascii=False)
@@ -114,20 +123,29 @@ class StaffInput(InputChannel):
                 return refusal
             try:
                 body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return _error('请求体不是合法的 JSON。格式：{"conversation_id": "staff-…", "message": "文字"}', 400)
             if not isinstance(body, dict):
                 return _error("请求体应为 JSON 对象。", 400)
             conversation_id = body.get("conversation_id")
             if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
                 return _error(BAD_ID, 400)
-            inbound = clean(body.get("message"))
+            if contains_personal_data(conversation_id):
+                return _error(PERSONAL_ID, 400)
+            message = body.get("message")
+            if message is not None and not isinstance(message, (str, int, float)):
+                return _error("message 应为文字。", 400)
+            inbound = clean(message)
             if inbound.empty:
                 return response.json({"conversation_id": conversation_id, "notes": [],
                                       "replies": [{"text": EMPTY_REPLY}], "case": None}, ensure_ascii=False)
             collector = WholeMessageCollector()
-            await on_new_message(UserMessage(inbound.text, collector, conversation_id, input_channel=self.name(),
-                                             metadata={"audience": "staff"}))
+            try:
+                await on_new_message(UserMessage(inbound.text, collector, conversation_id,
+                                                 input_channel=self.name(), metadata={"audience": "staff"}))
+            except Exception:
+                logger.exception("staff message failed")
+                return _error(ERROR_REPLY, 500)
             tracker = await history.load_tracker(request.app, conversation_id)
             return response.json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
                                   "replies": [history.bot_message(m) for m in collector.messages],

@@ -1,10 +1,13 @@
 """Tests by what they need: unit/ (no servers), http/ (the real servers over HTTP), browser/ (and Chromium),
 stories/ (`rasa test core`), nlu/ (held-out data for `make eval`).
 
-Shared by the staff-console and WeCom tests (tests/http) and the browser tests (tests/browser): ONE real action
-server + Rasa per pytest session (serving.servers; Rasa with --cors "*" as `make run` starts it for the web),
-started with a staff token and WeCom settings only when a test asks for it, and a local fake of the WeCom message
-API that the WeCom channel's client is pointed at."""
+Shared by the staff-console and WeCom tests (tests/http), the security tests (tests/security) and the browser
+tests (tests/browser): ONE real action server + Rasa per pytest session (serving.servers), started only when a
+test asks for it, with a staff token, WeCom settings, one partner origin allowed to embed the widget
+(``PARTNER_ORIGIN``: the browser tests serve their partner page there; as ``PARTNER_ORIGINS`` does for
+`make run`), behind a declared proxy header (``X-Real-IP``, as a deployment behind nginx: tests can speak for
+several client addresses), and a local fake of the WeCom message API that the WeCom channel's client is pointed
+at."""
 
 from __future__ import annotations
 
@@ -16,9 +19,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from serving.servers import MODEL, Servers
+from serving.servers import MODEL, Servers, free_port
 
 STAFF_TOKEN = "test-staff-token-7f3a9c"
+PARTNER_PORT = free_port()
+PARTNER_ORIGIN = f"http://localhost:{PARTNER_PORT}"
+REAL_IP_HEADER = "X-Real-IP"
 WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
          "WECOM_CORP_ID": "wx5823bf96d3bd56c7", "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "test-secret"}
 
@@ -96,13 +102,16 @@ def fake_wecom() -> Iterator[FakeWeComAPI]:
 def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    s = Servers(tmp_path_factory.mktemp("channel-servers"), cors="*")
-    s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, **WECOM)
-    s.start_actions()
-    s.start_rasa()
-    yield s
-    s.stop_rasa()
-    s.stop_actions()
+    s = Servers(tmp_path_factory.mktemp("channel-servers"), cors=[PARTNER_ORIGIN])
+    s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, SANIC_REAL_IP_HEADER=REAL_IP_HEADER,
+                 **WECOM)
+    try:
+        s.start_actions()
+        s.start_rasa()
+        yield s
+    finally:  # also when a server never came up: no orphan processes
+        s.stop_rasa()
+        s.stop_actions()
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +122,9 @@ def staff_token() -> str:
 @pytest.fixture(scope="session")
 def wecom_settings() -> dict[str, str]:
     return dict(WECOM)
+
+
+@pytest.fixture(scope="session")
+def partner_origin() -> tuple[str, int]:
+    """The partner site allowed to embed the widget, and its port (the browser test serves a page there)."""
+    return PARTNER_ORIGIN, PARTNER_PORT

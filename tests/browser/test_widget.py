@@ -139,8 +139,9 @@ def test_keyboard_only_open_and_close(new_page, channel_servers):
     expect(page.get_by_label("输入消息（回车发送，Shift+回车换行）")).to_be_focused()
 
 
-def test_one_script_tag_on_another_origin(new_page, channel_servers, tmp_path):
-    """A partner page on a different origin embeds the widget with the one script tag and chats."""
+def test_one_script_tag_on_another_origin(new_page, channel_servers, partner_origin, tmp_path):
+    """A partner page on a different origin, allowed in the configuration (``--cors``), embeds the widget with
+    the one script tag and chats."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -151,11 +152,11 @@ def test_one_script_tag_on_another_origin(new_page, channel_servers, tmp_path):
         "</body></html>", encoding="utf-8")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     handler.log_message = lambda *a: None  # type: ignore[assignment]
-    partner = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    partner = ThreadingHTTPServer(("127.0.0.1", partner_origin[1]), handler)
     threading.Thread(target=partner.serve_forever, daemon=True).start()
     try:
         page = new_page(1280, 800)
-        page.goto(f"http://localhost:{partner.server_address[1]}/index.html")
+        page.goto(f"{partner_origin[0]}/index.html")
         launcher = page.get_by_role("button", name="债务协商助手")
         expect(launcher).to_be_visible()
         launcher.click()

@@ -97,10 +97,10 @@ def test_taiwan_borrower_with_a_local_bank_gets_a_plan_in_taiwan_wording(servers
     assert to_simplified(body) != body  # Taiwan script throughout
 
 
-def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
-    sender = new_sender("staff")
-    meta = {"audience": "staff"}
-    replies = servers.say(sender, "借款人想分期，欠招商银行信用卡五万，逾期三个月，失业，每月能还两千", metadata=meta)
+def test_staff_console_gets_a_case_summary(servers: Servers) -> None:
+    # staff output comes only through the staff console's API (tests/security: REST metadata cannot ask for it)
+    replies = servers.staff_say(new_sender("staff"),
+                                "借款人想分期，欠招商银行信用卡五万，逾期三个月，失业，每月能还两千")
     kinds = [r["custom"]["draft"]["kind"] for r in replies if r.get("custom", {}).get("draft")]
     assert kinds[0] == "case_summary" and "tell_borrower" in kinds
     summary = next(r["text"] for r in replies if r.get("custom", {}).get("draft", {}).get("kind") == "case_summary")
@@ -109,7 +109,7 @@ def test_staff_metadata_gets_a_case_summary(servers: Servers) -> None:
 
 
 def test_staff_get_threat_answers_framed_as_something_to_pass_on(servers: Servers) -> None:
-    replies = servers.say(new_sender("staff-threat"), "借款人说催收发短信讲明天要上门", metadata={"audience": "staff"})
+    replies = servers.staff_say(new_sender("staff-threat"), "借款人说催收发短信讲明天要上门")
     assert replies[0]["text"].startswith("借款人遇到的这种情况，可以这样跟他/她说明")
     assert "12378" in texts(replies)  # the borrower-facing answer itself follows, complaint line included
     offer = next(r for r in replies if r.get("buttons"))

@@ -56,7 +56,7 @@ def test_staff_message_gets_staff_output_and_case(channel_servers, staff_token):
     assert any("手机号" in n for n in body["notes"])
     assert body["replies"] and body["case"]["lender"] == "借呗"
     assert "visit" in (body["case"]["threat_types"] or [])
-    tracker = channel_servers.tracker(case_id)
+    tracker = channel_servers.tracker(case_id, channel=None)
     users = [e for e in tracker["events"] if e["event"] == "user"]
     assert users[-1]["metadata"]["audience"] == "staff"
     assert "13812345678" not in users[-1]["text"] and "[手机号已隐去]" in users[-1]["text"]

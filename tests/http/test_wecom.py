@@ -16,6 +16,8 @@ from wechatpy.crypto import _get_signature
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
 
+from channels.wecom import conversation_id
+
 PATH = "/webhooks/wecom/webhook"
 
 
@@ -55,8 +57,10 @@ def decrypt_reply(crypto: WeChatCrypto, body: str):  # type: ignore[no-untyped-d
     return parse_message(xml)
 
 
-def user_texts(servers, sender: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [e["text"] for e in servers.tracker(sender)["events"] if e["event"] == "user"]
+def user_texts(servers, user: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the tracker store keeps of a WeCom user's messages (the conversation id is keyed, not the UserID)."""
+    conversation = conversation_id(user, servers.env["WECOM_AES_KEY"])
+    return [e["text"] for e in servers.tracker(conversation, channel=None)["events"] if e["event"] == "user"]
 
 
 def test_url_verification(channel_servers, crypto, wecom_settings):
@@ -77,7 +81,7 @@ def test_text_message_round_trip_passive_reply(channel_servers, crypto, wecom_se
     assert message.type == "text" and message.target == "zhangsan"
     assert message.source == wecom_settings["WECOM_CORP_ID"]
     assert "110" in message.content and "可以回复：" in message.content  # buttons become a reply hint
-    assert user_texts(channel_servers, "wecom-zhangsan") == ["催收说明天要上门"]
+    assert user_texts(channel_servers, "zhangsan") == ["催收说明天要上门"]
 
 
 def test_bad_signature_is_refused_and_never_reaches_rasa(channel_servers, crypto, wecom_settings):
@@ -87,7 +91,7 @@ def test_bad_signature_is_refused_and_never_reaches_rasa(channel_servers, crypto
     other = WeChatCrypto("another-token", wecom_settings["WECOM_AES_KEY"], wecom_settings["WECOM_CORP_ID"])
     query, body = text_message(other, wecom_settings["WECOM_CORP_ID"], "mallory", "你好")
     assert request(channel_servers.base, "POST", query, body)[0] == 403
-    assert user_texts(channel_servers, "wecom-mallory") == []
+    assert user_texts(channel_servers, "mallory") == []
 
 
 def test_retry_is_not_answered_twice(channel_servers, crypto, wecom_settings):
@@ -96,7 +100,7 @@ def test_retry_is_not_answered_twice(channel_servers, crypto, wecom_settings):
     second = request(channel_servers.base, "POST", query, body)  # WeCom's retry: same MsgId, same payload
     assert first[0] == 200 and first[1]
     assert second == (200, "")
-    assert user_texts(channel_servers, "wecom-wangwu") == ["你好"]
+    assert user_texts(channel_servers, "wangwu") == ["你好"]
 
     # retries that arrive while the first delivery is still being processed: exactly one reply
     query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], "wangwu", "逾期有什么后果")
@@ -109,7 +113,7 @@ def test_retry_is_not_answered_twice(channel_servers, crypto, wecom_settings):
         t.join()
     assert [s for s, _ in results] == [200, 200, 200]
     assert sum(1 for _, r in results if r) == 1
-    assert user_texts(channel_servers, "wecom-wangwu") == ["你好", "逾期有什么后果"]
+    assert user_texts(channel_servers, "wangwu") == ["你好", "逾期有什么后果"]
 
 
 def test_long_drafts_go_through_the_message_api_in_pieces(channel_servers, crypto, wecom_settings, fake_wecom):

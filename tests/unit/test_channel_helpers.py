@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels import history
-from channels.socketio import WidgetSocketIOInput, valid_session_id
+from channels import history, limits, origins, rest, socketio, wecom
+from channels.inbound import contains_personal_data
+from channels.replay import MemoryReplayRecord, SQLiteReplayRecord, make_record
+from channels.socketio import WidgetSocketIOInput, new_session_id, valid_session_id
 from channels.wecom import MAX_BYTES, RecentMessages, cut_to, reply_texts, split_text
 
 
@@ -48,10 +51,100 @@ def test_recent_messages_is_bounded_and_expires():
     assert expiring.get("a") is None
 
 
-def test_session_ids_cannot_reach_staff_or_wecom_conversations():
-    assert valid_session_id("0123456789abcdef0123456789abcdef")
-    for bad in ("staff-0123456789abcdef", "wecom-zhangsan-123456", "short", "../../etc/passwd", None, 42, "x" * 65):
+def test_each_channel_keys_its_own_conversations():
+    assert rest.conversation_id("me") == "rest-me"
+    session = new_session_id()
+    assert valid_session_id(session) and len(session) >= 32 and session != new_session_id()
+    web = socketio.conversation_id(session)
+    assert web.startswith("web-") and session not in web and web == socketio.conversation_id(session)
+    user = wecom.conversation_id("13812345678", "k" * 43)
+    assert user.startswith("wecom-") and "13812345678" not in user
+    assert user != wecom.conversation_id("13812345678", "other-key")  # keyed: not computable without the key
+    for bad in ("staff-0123456789abcdef", "short", "../../etc/passwd", None, 42, "x" * 65, "a b" * 12):
         assert not valid_session_id(bad)
+
+
+def test_rest_senders_are_plain_ids_without_personal_data():
+    assert rest.SENDER.match("load-u10-3-0") and rest.SENDER.match("a:b.c_d")
+    for bad in ("", "x" * 129, "张三", "a/b", "a b", "../x"):
+        assert not rest.SENDER.match(bad)
+    assert contains_personal_data("user-13812345678") and not contains_personal_data("load-u10-3-0")
+
+
+def test_token_buckets_refuse_after_the_burst_and_refill():
+    now = [0.0]
+    buckets = limits.Buckets(limits.Rate(per_minute=60, burst=3), clock=lambda: now[0])
+    assert [buckets.take("a") for _ in range(3)] == [0, 0, 0]
+    assert buckets.take("a") == pytest.approx(1.0)  # one token a second
+    assert buckets.take("b") == 0  # another key has its own bucket
+    now[0] += 1.0
+    assert buckets.take("a") == 0
+    small = limits.Buckets(limits.Rate(60, 1), max_keys=2)
+    for key in "abc":
+        small.take(key)
+    assert len(small) == 2
+    assert limits.Buckets(None).take("a") == 0
+
+
+def test_addresses_are_bucketed_by_client_loopback_exempt():
+    assert limits.address_key("127.0.0.1") is None and limits.address_key("::1") is None
+    assert limits.address_key("") is None
+    assert limits.address_key("203.0.113.7") == "203.0.113.7"
+    assert limits.address_key("::ffff:203.0.113.7") == "203.0.113.7"
+    assert limits.address_key("2001:db8::1") == limits.address_key("2001:db8::ffff") == "2001:db8::/64"
+
+
+def test_metadata_limits():
+    assert limits.metadata_problem({"source": "x"}) is None
+    assert "层级" in limits.metadata_problem({"a": {"b": 1}})
+    deep: dict = {}
+    node = deep
+    for _ in range(5000):
+        node["a"] = {}
+        node = node["a"]
+    assert "层级" in limits.metadata_problem(deep)
+    assert "过大" in limits.metadata_problem({"source": "x" * 2000})
+
+
+def test_partner_origins():
+    try:
+        origins.configure(["https://partner.example", "https://b.example/"])
+        assert origins.allowed("https://partner.example") and origins.allowed("https://b.example")
+        assert not origins.allowed("https://evil.example")
+        assert origins.allowed("http://bot:5005", {"HTTP_HOST": "bot:5005", "wsgi.url_scheme": "http"})  # own page
+        assert origins.allowed(None)  # not a browser
+        origins.configure("*")
+        assert origins.allowed("https://evil.example")
+        origins.configure(None)
+        assert not origins.allowed("https://partner.example")
+    finally:
+        origins.configure(None)
+
+
+async def test_replay_records_claim_once(tmp_path):
+    now = [1000.0]
+    memory = MemoryReplayRecord(size=10, clock=lambda: now[0])
+    assert await memory.claim("m1", 60) and not await memory.claim("m1", 60)
+    now[0] += 61
+    assert await memory.claim("m1", 60)
+    path = tmp_path / "replay.db"
+    first, second = SQLiteReplayRecord(path), SQLiteReplayRecord(path)  # two processes' views of one file
+    assert await first.claim("m2", 60) and not await second.claim("m2", 60)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert isinstance(make_record("memory"), MemoryReplayRecord)
+    assert isinstance(make_record(f"sqlite:///{tmp_path / 'r2.db'}"), SQLiteReplayRecord)
+
+
+def test_wecom_timestamps_and_inner_xml():
+    assert wecom.fresh("1000", 300, now=1200) and not wecom.fresh("1000", 300, now=1301)
+    assert not wecom.fresh("978307200", 300) and not wecom.fresh("abc", 300) and not wecom.fresh("", 300)
+    good = ("<xml><ToUserName>c</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime>"
+            "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId><AgentID>1</AgentID></xml>")
+    assert wecom.parse_inner(good).content == "hi"
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+              "<xml><Content>&lol2;</Content></xml>")
+    for bad in (laughs, "<xml><Content>hi</Content>", "not xml", "", "<xml>\x00</xml>", b"\xff\xfe<xml/>"):
+        assert wecom.parse_inner(bad) is None, bad
 
 
 def test_browser_metadata_cannot_claim_staff_audience():
