@@ -29,12 +29,13 @@ IGNORED_ROLES = {"other", "fee"}
 
 _CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
 _UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不得|记不清|忘了|不确定|说不准|说不好|说不清|没算过|不晓得|唔知|唔记得|"
-                      r"不太清楚|每个月都不一样|不固定)")
+                      r"不太清楚|每个月都不一样|不固定|没谱|搞不清|不好说|看情况)")
 _ZERO_MONEY = re.compile(
     r"(没有收入|没收入|没工作|零收入|没有工作|一分都?没有|拿不出|一分钱都|没钱|没有钱|失业|^没有$|^0$|^零$|冇收入|冇钱|"
-    r"一蚊都冇|冇工开|分文没有)"
+    r"一蚊都冇|冇工开|分文没有|一毛钱?都没|没得收入|没啥收入|没什么收入)"
 )
-_NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|未逾期)")
+_NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|未逾期|没算逾期|宽限期(内|里)|还没到还款日)")
+_JUST_OVERDUE = re.compile(r"(昨天|今天|前天)?刚(刚)?逾期")
 _THREAT_CUES = {
     "visit": re.compile(
         r"(上门|找上门|外访|去.{0,3}(单位|公司|家里|老家|村里|学校|小区)|来.{0,2}(家|单位|公司)|到.{0,2}(家|单位)来)"),
@@ -42,7 +43,8 @@ _THREAT_CUES = {
     "third_party": re.compile(
         r"((打给|打到|打电话给|联系|找|告诉|发给|群发|骚扰).{0,4}"
         r"(家人|家里人|爸|妈|父母|老婆|老公|妻子|丈夫|同事|领导|朋友|亲戚|紧急联系人|通讯录|单位|公司)|爆通讯录)"),
-    "harassment": re.compile(r"(骂|辱骂|恐吓|威胁|半夜|凌晨|轰炸|几十个电话|P图|p图|弄死|砍|人身安全)"),
+    "harassment": re.compile(
+        r"(骂|辱骂|恐吓|威胁|半夜|凌晨|轰炸|几十个电话|P图|p图|弄死|砍死|砍人|砍你|拿刀|人身安全)"),
 }
 # Intents whose unlabelled numbers may be taken as case facts (not a fee in a question, not call counts).
 _FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
@@ -156,6 +158,9 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     「2万是借呗的」). Returns the ids of the amount entities used, so they are not read again."""
     text = msg.text
     lenders = sorted(_entities(entities, "lender"), key=lambda e: _start(e, text))
+    # 「借呗 哦不对 是花呗」: a lender named after a self-correction replaces the one before it
+    lenders = [e for i, e in enumerate(lenders)
+               if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
     if not lenders:
         _unknown_lender_answer(msg, updates)
         return set()
@@ -306,7 +311,7 @@ def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updat
     """Living costs listed item by item (「房租1500，吃饭1000，差不多2500」): the total they name, else their sum."""
     if msg.requested_slot != "essential_expenses":
         return set()
-    items = [e for e in _entities(entities, "amount") if e.get("role") in (None, "expenses")
+    items = [e for e in _entities(entities, "amount") if e.get("role") in (None, "expenses", "debt")
              and _number(e["value"]) is not None]
     if len(items) < 2:
         return set()
@@ -317,10 +322,24 @@ def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updat
     return {id(e) for e in items}
 
 
+# 「三千五 不对 四千」「四万，不对不对，连利息四万六」「本金三万…一共三万七」「底薪三千，加提成平均五千」: a value
+# said after a self-correction, or introduced as the total, replaces the one said before it for the same fact.
+_REPLACES = re.compile(
+    r"不对|不是|哦不|说错|更正|改成|应该是|一共|总共|合计|加起来|加一起|连利息|加上利息|平均|税后|其实")
+
+
+def _replaces_earlier(text: str, entity: Mapping[str, Any], earlier: Mapping[str, Any] | None) -> bool:
+    if earlier is None:
+        return False
+    between = text[_start(earlier, text):_start(entity, text)]
+    return bool(_REPLACES.search(between))
+
+
 def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> None:
     used = _expenses_answer(msg, entities, updates)
     entities = [e for e in entities if id(e) not in used]
     correction = bool(_CORRECTION.search(msg.text))
+    last_of: dict[str, Mapping[str, Any]] = {}
     for kind in ("amount", "duration"):
         for ent in _entities(entities, kind):
             value = _number(ent["value"])
@@ -328,8 +347,9 @@ def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict
             if value is None or role in IGNORED_ROLES:
                 continue
             slot = _slot_for(kind, role, msg, correction)
-            if slot and slot not in updates:
+            if slot and (slot not in updates or _replaces_earlier(msg.text, ent, last_of.get(slot))):
                 updates[slot] = value
+                last_of[slot] = ent
                 _note_recent(updates, msg, slot)
 
 
@@ -348,6 +368,8 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
             updates["lender_confirmed"] = True
     if requested == "overdue_days" and "overdue_days" not in updates and _NOT_OVERDUE.search(text):
         updates["overdue_days"] = 0.0
+    elif requested == "overdue_days" and "overdue_days" not in updates and _JUST_OVERDUE.search(text):
+        updates["overdue_days"] = 2.0 if "前天" in text else 1.0
     if requested in ("monthly_income", "affordable_monthly") and requested not in updates \
             and _ZERO_MONEY.search(text):
         updates[requested] = 0.0

@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh import numbers as cn_numbers
-from zh.crisis_cues import has_crisis_cue, has_death_idiom
+from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
 from zh.normalizer import normalize
 from zh.stop_cues import is_stop_request
 
@@ -98,7 +98,8 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     _NOT_IN_A_NAME = re.compile(
         r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识")
     # Aliases that are also ordinary words in some contexts: (alias, pattern that vetoes the match).
-    _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手")}
+    _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手"),
+             "滴滴": re.compile(r"滴滴(打车|司机|快车|出行|车主)|[跑开]滴滴")}
 
     def __init__(self, aliases: Dict[str, str], model_storage: ModelStorage, resource: Resource) -> None:
         self._aliases = aliases
@@ -226,6 +227,7 @@ class CrisisSafetyNet(_Stateless):
 
     CRISIS = "express_crisis"
     DISTRESS = "express_distress"
+    HARASSMENT = "report_harassment"
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -241,6 +243,9 @@ class CrisisSafetyNet(_Stateless):
             elif intent == self.CRISIS and has_death_idiom(text):
                 # 「累死了」「烦死了」 with no self-harm cue: distress, whose answer still names the crisis line
                 set_intent(message, self.DISTRESS, "crisis_safety_net", "demoted_idiom")
+            elif intent == self.CRISIS and reports_others_wishing_death(text):
+                # 「催收叫我去死」: a collector's words to report, not the borrower's own wish
+                set_intent(message, self.HARASSMENT, "crisis_safety_net", "demoted_quote")
         return messages
 
 

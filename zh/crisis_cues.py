@@ -18,7 +18,9 @@ _CUES = re.compile(
     # "they would be better off without me", "I don't deserve to live", a life offered to pay the debt
     r"没有?了?我(的话)?[，,]?(他们|家人|家里人?|大家|全家|孩子|老婆|老公|爸妈|父母)?(会|就|反而|才)?(过得|活得)?"
     r"(更好|更轻松|轻松|解脱)|不配(再)?活|不值得活|用(我的|我这条)?命(来)?还|拿命(来)?还|以死(谢罪|还债|相抵)|"
-    r"不想再?生存|唔想再?生存|不活了|活够了|"
+    r"不想再?生存|唔想再?生存|不活了|活够了|bu ?xiang ?huo|"
+    # the wish to sleep and never wake up (passive ideation)
+    r"睡(一觉|过去|着了?)?.{0,4}(再也)?(不要|不想|别|不用|永远不)(再)?醒|一睡不醒|不想醒来|永远醒不来|"
     # self-harm without the word "death", and methods named
     r"自残|自伤|伤害自己|划了自己|划自己|割自己|割了自己|烫自己|百草枯|敌敌畏|买了农药|农药放在|喝了农药|"
     r"死法|怎么死|怎样死|tiao楼|跳下去|往下跳|早就跳了|在桥上|在天台|喺天台|楼顶往下|"
@@ -30,22 +32,60 @@ _CUES = re.compile(
 _SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我|问我)(赶紧|快|咋不|怎么不|怎么还不|为什么不)?去?$")
 
 
+# 「今天那个催收说没钱还就去跳河吧」: the cue stands in a collector's words, in the same clause.
+_OTHERS_SPEECH = re.compile(
+    r"(催收|催收员|cs|他们|他|她|对方|那个人|那边|收数佬|佢|讨债的?)[^，。,.!！?？\s我]{0,8}(说|骂|叫|让|逼|喊|威胁|咒)")
+_CLAUSE = re.compile(r"[，。,.!！?？;；\s]")
+
+
 def has_crisis_cue(text: str) -> bool:
     """True when the (normalised) text contains an explicit self-harm cue in the user's own voice."""
     for m in _CUES.finditer(text or ""):
-        if not _SAID_BY_OTHERS.search(text[max(0, m.start() - 7):m.start()]):
-            return True
+        before = text[max(0, m.start() - 16):m.start()]
+        if _in_others_words(before, m.group(0)):
+            continue
+        if _SAID_BY_OTHERS.search(before[-7:]) and not _SPOKEN_TO_THEM.search(before):
+            continue
+        return True
     return False
+
+
+# The borrower speaking again after the collector's words (「催收骂我 我真的不想活了」), or speaking to them
+# (「我跟催收说我不想活了」): the cue is the borrower's own.
+_OWN_VOICE_AGAIN = re.compile(r"我(真|也|就是?|是|想|要|已经|都|觉得|会|不|实在|现在)")
+_SPOKEN_TO = re.compile(r"(跟|对|和|给|向)$")
+_SPOKEN_TO_THEM = re.compile(
+    r"(跟|对|和|给|向)(催收|催收员|cs|他们|他|她|对方|家人|家里人?|爸妈|老婆|老公)[^，。,.!！?？]{0,4}说")
+
+
+def _in_others_words(before: str, cue: str) -> bool:
+    """Whether the text right before a cue puts it in someone else's mouth, in the same clause."""
+    clause = _CLAUSE.split(before)[-1]
+    speech = next(reversed(list(_OTHERS_SPEECH.finditer(clause))), None)
+    if speech is None or _SPOKEN_TO.search(clause[:speech.start()]):
+        return False
+    return not _OWN_VOICE_AGAIN.search(clause[speech.end():] + cue)
 
 
 # 「累死了」「烦死了」「压力大得要死」「死定了」: death as an intensifier, the commonest way stress is said. Such a
 # message is distress, not crisis, unless it also carries one of the cues above.
 _DEATH_IDIOM = re.compile(
-    r"(累|烦|急|愁|吓|气|忙|困|饿|热|冷|笑|痛|疼|穷|难受|憋屈|郁闷|闷|丢人|丢脸|尴尬|后悔|怕|慌)(死|si|屎)|"
-    r"(得|到)要死|要死要活|死定了|烦到死|攰到死|(烦|累|气|急|愁)得要命"
+    r"(累|烦|急|愁|吓|气|忙|困|饿|热|冷|笑|痛|疼|穷|难受|憋屈|郁闷|闷|丢人|丢脸|尴尬|后悔|怕|慌|倒霉|烦躁)(死|si|屎)|"
+    r"(得|到)要死|要死要活|死定了|烦到死|攰到死|(烦|累|气|急|愁)得要命|死扛|死磕|死撑|死活|死也不|死都不|死贵|死要面子"
 )
 
 
 def has_death_idiom(text: str) -> bool:
     """True when the text uses death only as an intensifier (累死了) and has no self-harm cue."""
     return bool(_DEATH_IDIOM.search(text or "")) and not has_crisis_cue(text)
+
+
+# 「催收叫我去死」「他骂我不如去跳河」: a collector's words about death, reported by the borrower.
+_OTHERS_SAY_DEATH = re.compile(
+    r"(催收|催收员|cs|他们|他|她|对方|那个人|那边|收数佬|佢|讨债的?)[^，。,.!！?？]{0,8}"
+    r"(说|骂|叫|让|逼|喊|威胁|咒)[^，。,.!！?？]{0,10}(死|跳河|跳楼|喝农药|上吊)")
+
+
+def reports_others_wishing_death(text: str) -> bool:
+    """True when death is only in what someone else said (harassment to report), with no cue in the borrower's voice."""
+    return bool(_OTHERS_SAY_DEATH.search(text or "")) and not has_crisis_cue(text)

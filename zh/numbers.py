@@ -47,7 +47,7 @@ _DURATION_RE = re.compile(
 _NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
 # 「一个月到手四千」「一个月能还八百」: "a month" as a rate, not a length of time.
 _PER_MONTH_AFTER = re.compile(
-    r"^(?:到手|收入|工资|挣|赚|能|最多|只能|开销|花|大概|差不多|也就|固定|要还|还|(?:才|就)(?=\s*[\d一二两三四五六七八九十]))")
+    r"^(?:到手|收入|工资|挣|赚|能|最多|只能|开销|花|大概|差不多|也就|固定|要还|还|(?:才|就)?(?=\s*[\d一二两三四五六七八九十]))")
 _UNIT_DAYS = {
     "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
 }
@@ -58,7 +58,7 @@ _ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)"
     )),
     ("affordable", re.compile(
-        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|最多|只能|承受|付得起|能付|还个|还(?![有是没在要欠款不了]))"
+        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|能拿|最多|只能|承受|付得起|能付|还个|还(?![有是没在要欠款不了]))"
     )),
     ("debt", re.compile(r"(欠|一共|总共|共|本金|借了|借的|借款|额度|账单|待还|剩|总额|全部|逾期金额|本息)")),
 )
@@ -75,7 +75,7 @@ _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
 _CURRENCY_BEFORE = re.compile(r"(rmb|RMB|人民币|¥|￥)\s*$")
 _NEGATED_BEFORE = re.compile(r"(不是|并非|而不是)\s*$")
 _HEDGES = re.compile(
-    r"(左右|大概|大约|差不多|估计|可能|应该|也就|吧|啊|呀|哦|嗯|的样子|多|来块|来|块钱|块|元|[。！!~～\s])+")
+    r"(左右|大概|大约|差不多|估计|可能|应该|也就|以内|以下|上下|出头|吧|啊|呀|哦|嗯|的样子|多|来块|来|块钱|块|元|[。！!~～\s])+")
 # Larger values are not money a borrower owes or pays (a pasted ID number, a typo): ignored, never a crash.
 MAX_AMOUNT = 1_000_000_000
 
@@ -166,7 +166,7 @@ def _amount_role(text: str, start: int, end: int) -> str | None:
                 best = (m.end(), role)
     role = best[1]
     if role in ("debt", "affordable", "partial") and re.search(r"(每个?月|一个月|月供)", before):
-        role = "affordable" if not re.search(r"(收入|工资|月薪|挣|赚)", before) else "income"
+        role = "affordable" if not re.search(r"(收入|工资|月薪|挣|赚|退休金|补贴|低保|到手|薪水)", before) else "income"
     if role is None and re.match(r"^\s*的?(债|欠款|贷款|网贷|信用卡)", after):
         role = "debt"
     if role is None and re.match(r"^\s*(的工资|工资|收入)", after):
@@ -190,11 +190,14 @@ def _duration_role(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_WHOLE_MONTH = re.compile(r"(?<![一二两三四五六七八九十\d])[成整足]个月")
 _MONTHS_AND_DAYS = re.compile(rf"(?P<m>{_NUM})个?月零?(?P<d>{_NUM})天")
 
 
 def find_durations(text: str) -> list[Span]:
     spans: list[Span] = []
+    for m in _WHOLE_MONTH.finditer(text):  # 成个月 / 整个月: a whole month
+        spans.append(Span(m.start(), m.end(), m.group(0), 30, _duration_role(text, m.start(), m.end())))
     for m in _MONTHS_AND_DAYS.finditer(text):  # 一个月零十天 → 40
         months, days = _numeral_to_float(m.group("m")), _numeral_to_float(m.group("d"))
         if months is not None and days is not None and 0 < months * 30 + days < 36500:
@@ -270,8 +273,19 @@ _COLLOQUIAL_NUMERALS = str.maketrans({"俩": "两", "仨": "三"})
 _WAN_TYPO = re.compile(r"(?<=[\d一二两三四五六七八九十])玩(?=[\d一二两三四五六七八九]|$|左右|多)")
 
 
+# 「五六万」「两三个月」「七八百」: a range of two neighbouring numerals; the lower bound is taken (said as 「五多万」,
+# same length, so offsets are unchanged). What a borrower can pay is never rounded up.
+_RANGE = re.compile(r"(一(?=[二两])|两(?=三)|二(?=三)|三(?=四)|四(?=五)|五(?=六)|六(?=七)|七(?=八)|八(?=九))"
+                    r"[二三四五六七八九](?=[百千万个天周年块元wWkK]|$)")
+
+
+def _lower_bound(m: re.Match[str]) -> str:
+    return m.group(1) + "多"
+
+
 def extract(text: str) -> tuple[list[Span], list[Span]]:
-    """All (amounts, durations) in a message (俩/仨 read as 两/三; offsets are unchanged)."""
+    """All (amounts, durations) in a message (俩/仨 read as 两/三, 五六万 as its lower bound; offsets unchanged)."""
     text = _WAN_TYPO.sub("万", text.translate(_COLLOQUIAL_NUMERALS))
+    text = _RANGE.sub(_lower_bound, text)
     durations = find_durations(text)
     return find_amounts(text, skip=durations), durations

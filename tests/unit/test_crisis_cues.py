@@ -1,6 +1,6 @@
 import pytest
 
-from zh.crisis_cues import has_crisis_cue, has_death_idiom
+from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
 from zh.normalizer import normalize
 
 
@@ -35,3 +35,16 @@ def test_death_as_an_intensifier_is_distress(text: str) -> None:
 @pytest.mark.parametrize("text", ["累死了 不想活了", "烦死了 真想一了百了", "我想死", "压力大得要死 遗书都写好了"])
 def test_an_intensifier_never_hides_a_crisis_cue(text: str) -> None:
     assert not has_death_idiom(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["催收骂我 我真的不想活了", "我跟催收说我不想活了", "催收逼得我想死",
+                                  "他们说我怎么不去死 我也觉得活着没意思", "真想睡一觉再也不要醒来",
+                                  "wo bu xiang huo le"])
+def test_the_borrowers_own_words_after_a_collectors_are_crisis(text: str) -> None:
+    assert has_crisis_cue(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["今天那个催收说没钱还就去跳河吧，太过分了", "他说我再不还就只能跳楼了",
+                                  "催收员骂我欠钱不还不如去死"])
+def test_a_collectors_words_about_death_are_harassment(text: str) -> None:
+    assert not has_crisis_cue(normalize(text)) and reports_others_wishing_death(normalize(text))
