@@ -231,8 +231,9 @@ class ActionAnswerQuestion(Action):
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         intent = latest_intent(tracker) or "ask_legality"
-        if intent not in knowledge.intents():  # out_of_scope, or an intent with no answer of its own
-            dispatcher.utter_message(response="utter_out_of_scope")
+        if intent not in knowledge.intents():  # out_of_scope, nlu_fallback: none of the questions above
+            fallback = "utter_ask_rephrase" if intent == "nlu_fallback" else "utter_out_of_scope"
+            dispatcher.utter_message(response=fallback)
             return []
         text = tracker.latest_message.get("text") or ""
         topic = knowledge.topic_for(intent, text)

@@ -73,7 +73,7 @@ def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: st
 
 # Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
 # negotiate about).
-NO_OFFER_AFTER = {"family_not_liable", "family_help", "off_topic", "phishing_clicked"}
+NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked"}
 
 
 def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str = "question") -> str | None:
@@ -182,6 +182,8 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
     - hotline staff entering a case with enough facts for a plan (amount and monthly affordability) → draft;
     - otherwise offer to draft, and only once: a second offer in a row would read like a machine.
     """
+    if answer_special(dispatcher, tracker) is not None:
+        return []  # facts said with a question (「欠了好几家，先还哪个」): the question first; the facts are kept
     line = replies.facts_line(facts)
     if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
         say(dispatcher, tracker, replies.line("facts_updated", line=line) if line

@@ -1,4 +1,4 @@
-"""Run three example conversations against the real bot and write them to docs/examples.md.
+"""Run the example conversations against the real bot and write them to docs/examples.md.
 
 The transcript is what the bot answered, produced by running it (model + action server), not written
 by hand: `make examples` regenerates it after a change to the dialogue or the templates.
@@ -26,12 +26,27 @@ CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
         "失业了，一直没找到工作",
         "每个月最多能还一千五",
     ]),
-    ("这个月还不上，想申请延期", "borrower", None, [
-        "这个月实在还不上了，公司工资拖了两个月没发",
+    ("这个月还不上，工资补发后能还清：申请延期", "borrower", None, [
+        "这个月实在还不上了，公司工资拖了两个月没发，下个月补发了就能全部还清",
         "借呗",
         "八千",
         "还没逾期，下周五到期",
         "每月能还三千",
+    ]),
+    ("想申请延期，但靠低保、每月一分钱都拿不出来：申请暂缓催收，不承诺做不到的金额", "borrower", None, [
+        "信用卡还不上了，想跟银行申请延期",
+        "招商银行信用卡",
+        "九万左右",
+        "逾期四个月了",
+        "不知道",
+        "生病了没法工作，现在靠低保",
+        "一分钱都拿不出来",
+    ]),
+    ("儿子欠了网贷，催收打给母亲", "family", None, [
+        "我儿子欠了网贷，催收天天给我打电话，我到底要不要还",
+        "我儿子欠了网贷，催收天天打我电话，这钱我要替他还吗",
+        "我该怎么回复催收",
+        "那我能怎么帮他",
     ]),
     ("热线工作人员录入个案", "staff", {"audience": "staff"}, [
         "借款人王女士，欠广发信用卡五万二，逾期95天，催收说要去她单位，还打给了她同事",
@@ -43,7 +58,7 @@ CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
 
 
 def render(title: str, audience: str, turns: list[tuple[str, list[dict]]]) -> list[str]:
-    who = "热线工作人员" if audience == "staff" else "借款人"
+    who = {"staff": "热线工作人员", "family": "借款人的母亲"}.get(audience, "借款人")
     lines = [f"## {title}", ""]
     for user, replies in turns:
         lines += [f"**{who}**：{user}", ""]

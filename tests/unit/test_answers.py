@@ -16,12 +16,14 @@ ACTION_BY_INTENT = {
     "ask_consequences": actions.ActionAnswerQuestion,
     "verify_collector": actions.ActionAnswerQuestion,
     "ask_complaint_channel": actions.ActionAnswerQuestion,
-    "out_of_scope": actions.ActionAnswerQuestion,  # when the rule sends out_of_scope to the action
+    "out_of_scope": actions.ActionAnswerQuestion,  # when the rules send out_of_scope and nlu_fallback to the action
+    "nlu_fallback": actions.ActionAnswerQuestion,
     "report_harassment": actions.ActionRespondThreat,
     "report_lawsuit_threat": actions.ActionRespondThreat,
     "report_third_party_contact": actions.ActionRespondThreat,
     "report_visit_threat": actions.ActionRespondThreat,
     "cannot_pay": actions.ActionStartPlan,
+    "inform": actions.ActionAcknowledgeFacts,
     "ask_script": actions.ActionStartPlan,
     "request_fee_waiver": actions.ActionStartPlan,
 }
@@ -54,6 +56,7 @@ QUOTED = [
     ("我儿子欠了网贷，催收天天给我打电话，我到底要不要还", [], "family_not_liable"),
     ("我到底要不要还", ["我儿子欠了网贷，催收天天给我打电话"], "family_not_liable"),
     ("那我能怎么帮他", ["我儿子欠了网贷，催收天天给我打电话"], "family_help"),
+    ("我该怎么回复催收", ["我儿子欠了网贷，催收天天给我打电话"], "family_reply"),
     ("催收说要去我单位找我领导", [], "workplace"),
     ("我欠了好几家，先还哪个", [], "priority"),
     ("催收在群里说我是骗子，算不算诽谤", [], "defamation"),
@@ -66,6 +69,7 @@ QUOTED = [
 async def test_the_question_asked_is_answered_whatever_the_intent(text, earlier, topic, intent):
     texts, _, events = await run(ACTION_BY_INTENT[intent], tracker(text, intent, earlier))
     assert texts[0] == knowledge.special_answer(topic), (intent, texts)
+    assert "记下了" not in "".join(texts)
     assert not any("您是欠哪家机构的" in t for t in texts)
     if ACTION_BY_INTENT[intent] is actions.ActionStartPlan:
         # The form does not start: the follow-up action replaces the rule's next step.
@@ -83,6 +87,8 @@ async def test_the_weather_gets_a_polite_out_of_scope_reply(intent):
 async def test_an_out_of_scope_intent_with_no_special_topic_gets_the_domain_reply():
     _, messages, _ = await run(actions.ActionAnswerQuestion, tracker("红烧肉怎么做", "out_of_scope"))
     assert messages[0]["response"] == "utter_out_of_scope"
+    _, messages, _ = await run(actions.ActionAnswerQuestion, tracker("嗯那个就是", "nlu_fallback"))
+    assert messages[0]["response"] == "utter_ask_rephrase"
 
 
 async def test_a_question_that_reads_like_a_no_is_answered():
