@@ -50,7 +50,14 @@ _THREAT_CUES = {
 _FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
 # Intents whose words describe what happened (so threats named in them are recorded for the case summary).
 _NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
-_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇]|點算|乜嘢")
+_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇搵]|點算|乜嘢|老細|收數|話要|咁")
+# Where the borrower says they are wins over how they write (a Cantonese writer in Shenzhen has mainland rules).
+_PLACE = (
+    ("simplified", re.compile(r"(在|喺|住在|住喺|人在|身在|返咗)(深圳|广州|東莞|东莞|珠海|佛山|內地|内地|大陸|大陆|"
+                              r"国内|國內)|(唔系|唔係|不是|不在)香港")),
+    ("hk", re.compile(r"(在|喺|住在|住喺|人在)(香港|九龍|九龙|新界|港島|港岛)")),
+    ("tw", re.compile(r"(在|住在|人在)(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)")),
+)
 _TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
 
 
@@ -60,7 +67,11 @@ def threats_in(text: str) -> list[str]:
 
 
 def detect_script(raw: str, current: str | None) -> str | None:
-    """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified."""
+    """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified; a place the
+    borrower names for themselves (「我喺深圳住㗎 唔系香港」) decides over the script."""
+    for script, place in _PLACE:
+        if place.search(raw):
+            return script
     simplified = to_simplified(raw)
     changed = sum(1 for a, b in zip(raw, simplified) if a != b)
     if changed >= 1 and len(re.findall(r"[\u4e00-\u9fff]", raw)) >= 2:

@@ -131,3 +131,9 @@ def test_threats_in_names_each_kind_once() -> None:
 
     assert threats_in("催收说明天上门 还要打给我爸妈") == ["visit", "third_party"]
     assert threats_in("我真的不想活了") == []
+
+
+def test_a_place_the_borrower_names_decides_the_region_over_the_script() -> None:
+    assert detect_script("我喺深圳住㗎 唔系香港", "hk") == "simplified"
+    assert detect_script("收數公司話要去我公司搵我老細", None) == "hk"
+    assert detect_script("我在台北 銀行一直打來", None) == "tw"
