@@ -26,7 +26,8 @@ help:
 	@echo "make eval   — held-out NLU evaluation → reports/"
 	@echo "make train  — train models/latest.tar.gz if data/config/domain changed"
 	@echo "make unit   — unit tests (tests/unit, no servers)"
-	@echo "make http   — tests over HTTP against the real servers: REST, staff API, WeCom (tests/http)"
+	@echo "make http   — tests over HTTP against the real servers: REST, staff API, WeCom (tests/http) and the"
+	@echo "              security findings of issue 12 (tests/security, docs/security.md)"
 	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
 	@echo "make channels-test — http + browser-test"
 
@@ -88,10 +89,11 @@ core-test: $(MODEL)
 	$(PY) -m serving.servers with-actions -- $(PY) -m serving.rasa_cli test core --model $(MODEL) --stories tests/stories \
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
-# The real action server + Rasa over HTTP: REST conversations, staff API, WeCom (tests/http). `integration` is
-# its old name.
+# The real action server + Rasa over HTTP: REST conversations, staff API, WeCom (tests/http), and every finding of
+# the security probe (issue 12) reproduced and shown closed (tests/security); one pytest session, so both share
+# one pair of servers. `integration` is its old name.
 http integration: $(MODEL)
-	$(PY) -m pytest -q tests/http
+	$(PY) -m pytest -q tests/http tests/security
 
 # Web widget + staff console assets: socket.io-client from npm (web/package-lock.json), served from node_modules.
 $(WEB_STAMP): web/package.json web/package-lock.json
