@@ -107,6 +107,16 @@ class ValidateDebtProfileForm(FormValidationAction):
     def name(self) -> str:
         return "validate_debt_profile_form"
 
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> EventType | None:
+        """As rasa_sdk's, except that an unconfirmed lender name (lender_confirmed False) still has to be asked."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if required == self.domain_slots(domain):
+            return None
+        missing = (s for s in required if tracker.slots.get(s) is None
+                   or (s == "lender_confirmed" and tracker.slots.get(s) is not True))
+        return SlotSet("requested_slot", next(missing, None))
+
     async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[str]:
         unknown = set(tracker.get_slot("facts_unknown") or [])
@@ -143,7 +153,7 @@ class ValidateDebtProfileForm(FormValidationAction):
         reask = REASK_RESPONSES.get(requested)
         if reask:
             dispatcher.utter_message(response=reask)
-        if misses.get(requested, 0) >= 2:
+        if misses.get(requested, 0) >= 2 and requested in OPTIONAL_FORM_SLOTS:
             dispatcher.utter_message(response="utter_offer_skip")
         return [*events, SlotSet(requested, None), SlotSet("form_misses", misses)]
 

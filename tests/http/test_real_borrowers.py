@@ -143,6 +143,6 @@ def test_no_false_crisis_alarm(servers: Servers, message: str) -> None:
 
 def test_declining_an_offer_is_not_a_crisis(servers: Servers) -> None:
     sender = new_sender("decline")
-    replies = servers.say(sender, "催收天天打电话给我")
+    replies = servers.say(sender, "我欠招行三万，逾期两个月了")
     assert any(r.get("buttons") for r in replies)  # the offer to draft a plan
     assert CRISIS_LINE not in texts(servers.say(sender, "不想"))
