@@ -18,7 +18,7 @@ _CUES = re.compile(
     # "they would be better off without me", "I don't deserve to live", a life offered to pay the debt
     r"没有?了?我(的话)?[，,]?(他们|家人|家里人?|大家|全家|孩子|老婆|老公|爸妈|父母)?(会|就|反而|才)?(过得|活得)?"
     r"(更好|更轻松|轻松|解脱)|不配(再)?活|不值得活|用(我的|我这条)?命(来)?还|拿命(来)?还|以死(谢罪|还债|相抵)|"
-    r"不想再?生存|唔想再?生存|不活了|活够了|bu ?xiang ?huo|"
+    r"不想再?生存|唔想再?生存|不活了|活够了|bu ?xiang ?huo|(不|唔)想再活|想(从|喺)?(这个|呢个)世界(上)?消失|"
     # the wish to sleep and never wake up (passive ideation)
     r"睡(一觉|过去|着了?)?.{0,4}(再也)?(不要|不想|别|不用|永远不)(再)?醒|一睡不醒|不想醒来|永远醒不来|"
     # self-harm without the word "death", and methods named
