@@ -20,6 +20,7 @@ tracker store, and talks to them over HTTP.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -32,7 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Sequence, Union
+from typing import Any, Iterator, Sequence, Union
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = Path(os.environ.get("DEBT_COACH_MODEL", ROOT / "models" / "latest.tar.gz"))
@@ -149,6 +150,19 @@ class Servers:
 
     def stop_rasa(self) -> None:
         self._stop(self.rasa)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[Servers]:
+        """Both servers up for the block and stopped afterwards, also when one never came up (no orphans)."""
+        if not MODEL.exists():
+            raise FileNotFoundError(f"no trained model at {MODEL}: run `make train` first")
+        try:
+            self.start_actions()
+            self.start_rasa()
+            yield self
+        finally:
+            self.stop_rasa()
+            self.stop_actions()
 
     @property
     def base(self) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from serving.servers import MODEL, Servers, free_port
+from serving.servers import Servers, free_port
 
 STAFF_TOKEN = "test-staff-token-7f3a9c"
 PARTNER_PORT = free_port()
@@ -100,18 +100,11 @@ def fake_wecom() -> Iterator[FakeWeComAPI]:
 
 @pytest.fixture(scope="session")
 def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI) -> Iterator[Servers]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
     s = Servers(tmp_path_factory.mktemp("channel-servers"), cors=[PARTNER_ORIGIN])
     s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, SANIC_REAL_IP_HEADER=REAL_IP_HEADER,
                  **WECOM)
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with s.running():
         yield s
-    finally:  # also when a server never came up: no orphan processes
-        s.stop_rasa()
-        s.stop_actions()
 
 
 @pytest.fixture(scope="session")

@@ -7,20 +7,12 @@ from typing import Iterator
 
 import pytest
 
-from serving.servers import MODEL, Servers, texts
+from serving.servers import Servers, texts
 
 __all__ = ["Servers", "texts"]
 
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    s = Servers(tmp_path_factory.mktemp("servers"))
-    try:
-        s.start_actions()
-        s.start_rasa()
+    with Servers(tmp_path_factory.mktemp("servers")).running() as s:
         yield s
-    finally:  # also when a server never came up: no orphan processes
-        s.stop_rasa()
-        s.stop_actions()
