@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge, replies
 from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
-from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn
+from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
 from actions.steps import (
     acknowledge_facts,
@@ -65,6 +65,17 @@ def case_facts(tracker: Tracker) -> CaseFacts:
     """The case from the slots, and what the borrower said they can pay by a date from their messages."""
     return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS}, messages=user_texts(tracker),
                                 today=today())
+
+
+def _slots_set_this_turn(tracker: Tracker) -> set[str]:
+    """Slots set since the user's last message (by the custom slot mapping)."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("value") is not None:
+            names.add(event.get("name"))
+    return names
 
 
 def _latest_channel(tracker: Tracker) -> str | None:
@@ -240,12 +251,16 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
+        text = tracker.latest_message.get("text") or ""
+        if _slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly"} and not has_question_words(text):
+            # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
+            # read as a question: the facts are what was said.
+            return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
         intent = latest_intent(tracker) or "ask_legality"
         if intent not in knowledge.intents():  # out_of_scope, nlu_fallback: none of the questions above
             fallback = "utter_ask_rephrase" if intent == "nlu_fallback" else "utter_out_of_scope"
             dispatcher.utter_message(response=fallback)
             return []
-        text = tracker.latest_message.get("text") or ""
         topic = knowledge.topic_for(intent, text)
         default = knowledge.load()["answers"][intent]["default"]
         if intent == "ask_complaint_channel" and topic == default and tracker.get_slot("lender_type"):

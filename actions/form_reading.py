@@ -65,6 +65,10 @@ def is_bare_answer(text: str) -> bool:
     return len(_ANSWER_FILLER.sub("", text or "")) <= 1
 
 
+def has_question_words(text: str) -> bool:
+    return bool(_QUESTION.search(text or ""))
+
+
 def is_clear_question(intent: str | None, text: str) -> bool:
     return intent in INTERRUPTING_INTENTS and bool(_QUESTION.search(text or "")) and not is_bare_answer(text)
 
