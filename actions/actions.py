@@ -20,8 +20,10 @@ from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
 from actions.steps import (
+    FACT_SLOTS,
     acknowledge_facts,
     answer_special,
+    case_facts,
     draft_plan,
     handle_deny,
     is_staff,
@@ -33,15 +35,12 @@ from actions.steps import (
     say,
     say_answer,
     say_answer_once,
-    today,
-    user_texts,
+    slots_set_this_turn,
 )
-from case import CaseFacts, vocabulary
+from case import vocabulary
 
 logger = logging.getLogger(__name__)
 
-# The slots the actions read the case from (case/vocabulary.yml).
-FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
 # While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
 # can answer it (a crisis message must never be swallowed as a form answer).
 # The form's slots: case/vocabulary.yml.
@@ -59,23 +58,6 @@ def misses_after(current: Any, slot: str) -> Dict[str, int]:
         if isinstance(current, dict) else {}
     misses[slot] = misses.get(slot, 0) + 1
     return misses
-
-
-def case_facts(tracker: Tracker) -> CaseFacts:
-    """The case from the slots, and what the borrower said they can pay by a date from their messages."""
-    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS}, messages=user_texts(tracker),
-                                today=today())
-
-
-def _slots_set_this_turn(tracker: Tracker) -> set[str]:
-    """Slots set since the user's last message (by the custom slot mapping)."""
-    names: set[str] = set()
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if event.get("event") == "slot" and event.get("value") is not None:
-            names.add(event.get("name"))
-    return names
 
 
 def _latest_channel(tracker: Tracker) -> str | None:
@@ -252,7 +234,7 @@ class ActionAnswerQuestion(Action):
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         text = tracker.latest_message.get("text") or ""
-        if _slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly"} and not has_question_words(text):
+        if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly"} and not has_question_words(text):
             # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
             # read as a question: the facts are what was said.
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from case import classify_hardship, lender_type
+from case.lenders import aliases_of
 from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
@@ -154,6 +155,8 @@ def extract_facts(
 
 _SEGMENT_BREAK = re.compile(r"[，,。.;；!！?？\n、]|还有|另外|以及")
 _PAID_OFF = re.compile(r"(已经?还清|还清了|结清|还完了|已还完|不欠了|没欠了|销户了)")
+# Another debt besides the one the case has (「还有借呗2万」「另外微粒贷也欠了」), not a correction of the lender.
+_ADDING = re.compile(r"(还有|另外|此外|以及|也欠|还欠|也有|再加|加上|又借了|又欠|同时欠|好几家|几个平台)")
 
 
 def _segment_of(text: str, pos: int) -> int:
@@ -172,11 +175,18 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     # 「借呗 哦不对 是花呗」: a lender named after a self-correction replaces the one before it
     lenders = [e for i, e in enumerate(lenders)
                if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
-    if not lenders:
-        _unknown_lender_answer(msg, updates)
-        return set()
     amounts = [e for e in _entities(entities, "amount") if e.get("role") in (None, "debt")
                and _number(e["value"]) is not None]
+    if not lenders:
+        pending = _pending_amount(msg, amounts)
+        if pending is not None:
+            updates.update(pending[0])
+            total = _total(pending[0]["debts"])
+            if total is not None:
+                updates["debt_amount"] = float(total)
+            return pending[1]
+        _unknown_lender_answer(msg, updates)
+        return set()
     paired: set[int] = set()
     found: list[dict[str, Any]] = []
     for lender in lenders:
@@ -191,8 +201,25 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
         found.append({"lender": name, "amount": round(_number(amount["value"])) if amount else None,
                       "registry": lender.get("registry", True) is not False})
     paid_off = bool(_PAID_OFF.search(text))
-    debts = _merge_debts(msg.current.get("debts"), found, remove=paid_off)
-    if len(found) == 1 and not paid_off and not msg.current.get("debts"):
+    current_debts = msg.current.get("debts")
+    single = msg.current.get("lender")
+    if not current_debts and single and not paid_off and _ADDING.search(text) \
+            and any(d["lender"] != single for d in found):
+        # The case had one lender and this message adds others: the first debt joins the list, with the
+        # amount known for it, or an amount said in this message outside the new lenders' clauses
+        # (「3万，还有借呗2万」 answering the amount question about 招行).
+        amount = msg.current.get("debt_amount")
+        if amount is None or msg.requested_slot == "debt_amount":
+            lender_segments = {_segment_of(text, _start(e, text)) for e in lenders}
+            loose = next((a for a in amounts if id(a) not in paired
+                          and _segment_of(text, _start(a, text)) not in lender_segments), None)
+            if loose is not None:
+                paired.add(id(loose))
+                amount = _number(loose["value"])
+        current_debts = [{"lender": single, "amount": round(float(amount)) if amount is not None else None,
+                          "registry": msg.current.get("lender_confirmed") is not False}]
+    debts = _merge_debts(current_debts, found, remove=paid_off)
+    if len(found) == 1 and not paid_off and not current_debts:
         # One lender, as most conversations have: the single-debt facts, exactly as before.
         first = found[0]
         updates["lender"] = first["lender"]
@@ -202,7 +229,7 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
             updates["debt_amount"] = float(first["amount"])
             _note_recent(updates, msg, "debt_amount")
         return paired
-    if len(debts) > 1 or msg.current.get("debts") is not None:
+    if len(debts) > 1 or current_debts is not None:
         updates["debts"] = debts
         total = _total(debts)
         if total is not None:
@@ -222,6 +249,21 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
         if only["amount"] is not None:
             updates["debt_amount"] = float(only["amount"])
     return paired
+
+
+def _pending_amount(msg: _Message, amounts: list[Mapping[str, Any]]) -> tuple[dict[str, Any], set[int]] | None:
+    """A bare amount (「8000」「大概一万」) when exactly one of several debts still has no amount and the bot asked
+    for it: it is that debt's amount. Returns (updates, amount ids used) or None."""
+    debts = [dict(d) for d in msg.current.get("debts") or [] if isinstance(d, Mapping) and d.get("lender")]
+    missing = [d for d in debts if d.get("amount") is None]
+    if len(debts) < 2 or len(missing) != 1 or len(amounts) != 1 or msg.requested_slot not in (None, "debt_amount"):
+        return None
+    if _CORRECTION.search(msg.text) or not msg.gives_facts:
+        return None
+    missing[0]["amount"] = round(_number(amounts[0]["value"]) or 0) or None
+    if missing[0]["amount"] is None:
+        return None
+    return {"debts": debts}, {id(amounts[0])}
 
 
 def _merge_debts(current: Any, found: list[dict[str, Any]], remove: bool) -> list[dict[str, Any]]:
@@ -440,3 +482,27 @@ def _threats(msg: _Message, updates: dict[str, Any]) -> None:
     new = [t for t in dict.fromkeys(found) if t not in threats]
     if new:
         updates["threat_types"] = threats + new
+    _debt_threats(msg, updates, list(dict.fromkeys(found)))
+
+
+def _debt_threats(msg: _Message, updates: dict[str, Any], found: list[str]) -> None:
+    """A threat reported about one of several lenders by name (「招行说要起诉我」) is kept with that debt: the
+    plan names a lender that threatened a lawsuit first."""
+    debts = updates.get("debts", msg.current.get("debts"))
+    if not found or not isinstance(debts, list) or len(debts) < 2:
+        return
+    named = [d for d in debts if isinstance(d, Mapping) and names_lender(msg.text, str(d.get("lender") or ""))]
+    if len(named) != 1:
+        return
+    debts = [dict(d) for d in debts]
+    target = next(d for d in debts if d.get("lender") == named[0].get("lender"))
+    have = list(target.get("threats") or [])
+    if all(t in have for t in found):
+        return
+    target["threats"] = have + [t for t in found if t not in have]
+    updates["debts"] = debts
+
+
+def names_lender(text: str, lender: str) -> bool:
+    """Whether ``text`` names ``lender`` (its canonical name or a registry alias)."""
+    return bool(lender) and any(alias and alias in text for alias in (lender, *aliases_of(lender)))

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from actions.extraction import extract_facts, threats_in
+from zh.bare_answers import is_bare_answer
 from zh.crisis_cues import has_crisis_cue
 from zh.stop_cues import is_stop_request
 
@@ -43,14 +44,6 @@ _QUESTION = re.compile(
     r"[吗嗎么麼呢?？]\s*$|怎么|怎麼|怎样|怎樣|如何|会不会|會不會|能不能|可不可以|可以吗|是不是|合法|违法|違法|"
     r"犯法|咋办|咋整|为什么|為什麼|什么|什麼|啥|哪里|哪裡|哪儿|有没有|有沒有|点算|點算|系咪|係咪|得唔得"
 )
-# What is left of an answer once its facts and filler are removed: numbers, units and hedges.
-_ANSWER_FILLER = re.compile(
-    r"[\d.,，。!！?？~～\s零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟wWkK]|"
-    r"块钱|块|元|蚊|rmb|左右|大概|大约|差不多|可能|也就|估计|应该|吧|啊|呀|呢|吗|哦|嗯|的样子|多|来|几|"
-    r"个月|个|月|天|年|周|星期|礼拜|半"
-)
-
-
 class Reading(str, Enum):
     """How a message typed during the form is read."""
 
@@ -58,11 +51,6 @@ class Reading(str, Enum):
     STOP = "stop"  # the borrower wants to stop the questions: ask before stopping
     INTERRUPTION = "interruption"  # crisis, a question or a threat report: the rules answer, then the form resumes
     OTHER = "other"  # nothing usable: re-ask (answer attempts) or let the rules answer (greet, thanks …)
-
-
-def is_bare_answer(text: str) -> bool:
-    """Only numbers, units and hedges (「8000」「三万左右吧」「43000多啊」「俩月」)."""
-    return len(_ANSWER_FILLER.sub("", text or "")) <= 1
 
 
 def has_question_words(text: str) -> bool:

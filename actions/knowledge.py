@@ -84,6 +84,16 @@ def _pattern(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
+_DEBT_LIST = re.compile(r"(欠了?哪(些|几家|几个)|欠(的)?(都)?有哪些|欠款清单|欠款列表|(看|列|给我).{0,3}(清单|欠款)|"
+                        r"都欠了?(谁|哪)|一共欠了?几家|我的欠款有哪些|欠了多少家)")
+
+
+def asks_debt_list(text: str) -> bool:
+    """「我现在欠了哪些」「把欠款清单给我看看」: the borrower asks to see the debts the case holds."""
+    body = to_simplified(text or "")
+    return bool(_DEBT_LIST.search(body)) and not re.search(r"(先还|怎么还|还哪)", body)
+
+
 def special_topics() -> tuple[str, ...]:
     return tuple(load()["special"])
 

@@ -12,7 +12,8 @@ payments when nothing (or too little) is affordable. In yuan:
 - **shares** are whole yuan: the exact pro-rata amounts are rounded down and the yuan left over go to the
   largest remainders, so the shares add up to the affordable amount exactly (never more) and each differs from
   its exact pro-rata value by less than 1 元 (the floor and a debt's own balance are the only other limits).
-- **months** per debt follow from its share: ceil(balance / share), the last payment smaller. A share that
+- **months** per debt follow from its share: ceil(balance / share); the monthly installment is the balance
+  levelled over those months (≤ the share), the last payment a little smaller. A share that
   would need more than 60 months (the five-year ceiling of 个性化分期 for credit cards, facts §1.1; drafted to
   the same ceiling for other lenders, as the single-debt plan does) is flagged ``beyond_limit``: the drafts say
   so and ask that lender for 60 months with the rest to be reviewed, or a reduction of interest and fees.
@@ -60,8 +61,14 @@ class Share:
         return math.ceil(self.debt.amount / self.monthly) if self.monthly else 0
 
     @property
+    def installment(self) -> int:
+        """The payment asked of this lender each month: the debt levelled over ``months`` (never above the share,
+        so the last payment is not a token: 20,000 at a share of 571 → 36 × 556, the last 540, not 35 × 571 + 15)."""
+        return math.ceil(self.debt.amount / self.months) if self.monthly else 0
+
+    @property
     def last_amount(self) -> int:
-        return self.debt.amount - self.monthly * (self.months - 1) if self.monthly else 0
+        return self.debt.amount - self.installment * (self.months - 1) if self.monthly else 0
 
     @property
     def beyond_limit(self) -> bool:
@@ -90,7 +97,13 @@ class MultiPlan:
 
     @property
     def monthly_total(self) -> int:
+        """The shares: all of the affordable amount (pro rata) — what is allocated."""
         return sum(s.monthly for s in self.shares)
+
+    @property
+    def installments_total(self) -> int:
+        """What is actually paid each month while every debt is running (≤ monthly_total)."""
+        return sum(s.installment for s in self.shares)
 
     @property
     def months(self) -> int:

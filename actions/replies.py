@@ -67,7 +67,13 @@ def facts_line(facts: CaseFacts) -> str:
     """「欠款机构：招商银行，欠款约 32,000 元」 for the facts that are known."""
     labels = _data()["facts_labels"]
     parts = []
+    if facts.several_debts:  # the list instead of one lender and the total
+        items = "、".join(f"{d.lender} {d.amount:,} 元" if d.amount else f"{d.lender}（金额未知）" for d in facts.debts)
+        parts.append(labels["debts"].format(count=len(facts.debts), items=items))
+        labels = {k: v for k, v in labels.items() if k not in ("lender", "debt_amount", "debts")}
     for field, template in labels.items():
+        if field == "debts":
+            continue
         value = getattr(facts, field)
         if value is not None:
             parts.append(template.format(value=value))

@@ -14,8 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge, replies
 from actions.drafting import layout
+from actions.extraction import names_lender
+from actions.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
 from actions.plan import make_plan
-from case import CaseFacts, region_of_script
+from case import CaseFacts, region_of_script, vocabulary
 from zh.normalizer import to_traditional
 
 # Facts a 「不对，是…」 outside the form may correct; a change to one of them is acknowledged (and redrafted).
@@ -25,6 +27,16 @@ CORRECTABLE_FACTS = {"lender", "debt_amount", "overdue_days", "monthly_income", 
 
 def today() -> datetime.date:
     return datetime.date.today()
+
+
+# The slots the actions read the case from (case/vocabulary.yml).
+FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
+
+
+def case_facts(tracker: Tracker) -> CaseFacts:
+    """The case from the slots, and what the borrower said they can pay by a date from their messages."""
+    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS}, messages=user_texts(tracker),
+                                today=today())
 
 
 def region_of(tracker: Tracker) -> str:
@@ -73,7 +85,7 @@ def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: st
 
 # Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
 # negotiate about).
-NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked"}
+NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked", "debt_list"}
 
 
 def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str = "question") -> str | None:
@@ -82,6 +94,9 @@ def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str
     else entirely (knowledge.special_topic). Returns the topic answered, or None when the message is none of
     these (the intent's own answer applies)."""
     text = tracker.latest_message.get("text") or ""
+    if knowledge.asks_debt_list(text):
+        debts_list(dispatcher, tracker, case_facts(tracker))
+        return "debt_list"
     topic = knowledge.special_topic(text, user_texts(tracker)[:-1][-6:])
     if topic is None:
         return None
@@ -150,8 +165,134 @@ def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
     return [SlotSet("pending_offer", "draft_plan")]
 
 
+# Channels whose messages are plain text in a phone app: for several debts they get the overview first and each
+# lender's drafts on request (a dozen long messages in a row would bury the overview).
+COMPACT_CHANNELS = {"wecom", "line", "whatsapp"}
+
+
+def slots_set_this_turn(tracker: Tracker) -> set[str]:
+    """Slots set since the user's last message (by the custom slot mapping)."""
+    names: set[str] = set()
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "slot" and event.get("value") is not None:
+            names.add(event.get("name"))
+    return names
+
+
+def facts_changed_this_turn(tracker: Tracker) -> set[str]:
+    """Slots given a different value since the user's last message (a lender named again to ask for its drafts
+    re-sets the debts slot to the same list: not a change)."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    before: dict[str, Any] = {}
+    for event in events[:last_user]:
+        if event.get("event") == "slot":
+            before[event.get("name")] = event.get("value")
+    after: dict[str, Any] = {}
+    for event in events[last_user + 1:]:
+        if event.get("event") == "slot":
+            after[event.get("name")] = event.get("value")
+    return {name for name, value in after.items() if value != before.get(name)}
+
+
+def input_channel(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("input_channel")
+    return None
+
+
+def say_lender_drafts(dispatcher: CollectingDispatcher, tracker: Tracker, drafts: LenderDrafts) -> None:
+    """One lender's three drafts as one message: a card in the widget (collapsed, a copy button per draft),
+    plain text with titles elsewhere."""
+    sections = [{"kind": kind, "title": localise(replies.draft_title(kind), tracker), "text": localise(body, tracker)}
+                for kind, body in drafts.parts]
+    say(dispatcher, tracker, f"【{drafts.title}】\n{drafts.text}",
+        json_message={"draft": {"kind": "lender_drafts", "title": localise(drafts.title, tracker),
+                                "lender": drafts.lender, "collapsed": True, "sections": sections}})
+
+
+def requested_lender(tracker: Tracker, facts: CaseFacts) -> str | None:
+    """The one lender of several named in the latest message (「借呗的话术发我」「招行」), if any."""
+    text = tracker.latest_message.get("text") or ""
+    named = [d.lender for d in facts.debts if names_lender(text, d.lender)]
+    return named[0] if len(named) == 1 else None
+
+
+def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
+    """Several debts: one plan across all lenders (actions/multi_debt.py), an overview, then one card of drafts
+    per lender (compact channels: the overview, and each lender's drafts when asked)."""
+    known, pending = debts_of(facts), pending_of(facts)
+    if len(known) < 2:
+        say(dispatcher, tracker, replies.line("debts_missing_amounts", lenders="、".join(pending)))
+        return []
+    changed = facts_changed_this_turn(tracker)
+    if pending and "debts" in changed and tracker.get_slot("latest_drafts"):
+        # a lender added without its amount (「还有花呗」): ask for it before the plan is worked out again
+        say(dispatcher, tracker, replies.line("debts_missing_amounts", lenders="、".join(pending)))
+        return []
+    day = today()
+    plan = make_multi_plan(facts, day)
+    staff = is_staff(tracker)
+    drafts = multi_layout(facts, plan, day, region=region_of(tracker),
+                          crisis=staff and bool(tracker.get_slot("crisis_flag")))
+    previous = tracker.get_slot("latest_drafts") or {}
+    only = requested_lender(tracker, facts) if previous.get("several") else None
+    if only is not None and not changed & (CORRECTABLE_FACTS | {"debts"}):
+        # drafts exist and the borrower asks for one lender's: that card only
+        say_lender_drafts(dispatcher, tracker, next(d for d in drafts.lenders if d.lender == only))
+        return []
+    compact = input_channel(tracker) in COMPACT_CHANNELS
+    if staff:
+        say_draft(dispatcher, tracker, "case_summary", drafts.case_summary)
+    elif drafts.note:
+        say(dispatcher, tracker, drafts.note)
+    say(dispatcher, tracker, replies.line("plan_heading", summary=drafts.summary))
+    say_draft(dispatcher, tracker, "debts_overview", drafts.overview)
+    if compact:
+        say(dispatcher, tracker, replies.line("lender_drafts_on_request",
+                                              lenders="」「".join(d.lender for d in drafts.lenders)))
+    else:
+        for lender in drafts.lenders:
+            say_lender_drafts(dispatcher, tracker, lender)
+    say_draft(dispatcher, tracker, "checklist", drafts.checklist)
+    say(dispatcher, tracker, replies.line("after_draft_several"))
+    parts = [{"kind": "debts_overview", "title": replies.draft_title("debts_overview"), "text": drafts.overview}]
+    for lender in drafts.lenders:
+        parts += [{"kind": kind, "title": f"{lender.lender} · {replies.draft_title(kind)}", "text": body,
+                   "lender": lender.lender} for kind, body in lender.parts]
+    parts.append({"kind": "checklist", "title": replies.draft_title("checklist"), "text": drafts.checklist})
+    if staff:
+        parts.insert(0, {"kind": "case_summary", "title": replies.draft_title("case_summary"),
+                         "text": drafts.case_summary})
+    record = {"summary": drafts.summary, "several": True, "parts": parts, "next_questions": []}
+    return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+
+
+def debts_list(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> bool:
+    """「我现在欠了哪些」: the debts the case holds, or what is known of the one debt. Returns whether answered."""
+    text = tracker.latest_message.get("text") or ""
+    if not knowledge.asks_debt_list(text):
+        return False
+    if facts.debts:
+        items = "\n".join(replies.line("debt_item", lender=d.lender,
+                                        amount=f"{d.amount:,} 元" if d.amount else "金额还没说")
+                          for d in facts.debts)
+        total = sum(d.amount or 0 for d in facts.debts)
+        say(dispatcher, tracker, replies.line("debts_list", count=len(facts.debts), items=items, total=total))
+    elif facts.lender or facts.debt_amount:
+        say(dispatcher, tracker, replies.line("debts_list_single", line=replies.facts_line(facts)))
+    else:
+        say(dispatcher, tracker, replies.line("debts_list_empty"))
+    return True
+
+
 def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
     """Work out the plan and send the drafts as drafting lays them out; keep them in ``latest_drafts``."""
+    if facts.several_debts:
+        return draft_several(dispatcher, tracker, facts)
     if facts.debt_amount is None:
         dispatcher.utter_message(response="utter_ask_debt_amount")
         return []
@@ -182,9 +323,19 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
     - hotline staff entering a case with enough facts for a plan (amount and monthly affordability) → draft;
     - otherwise offer to draft, and only once: a second offer in a row would read like a machine.
     """
+    drafted = tracker.get_slot("latest_drafts") or {}
+    if drafted.get("several") and facts.several_debts and requested_lender(tracker, facts) \
+            and not facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | {"debts"}):
+        return draft_several(dispatcher, tracker, facts)  # 「借呗的」 after the overview: that lender's drafts
     if answer_special(dispatcher, tracker) is not None:
         return []  # facts said with a question (「欠了好几家，先还哪个」): the question first; the facts are kept
     line = replies.facts_line(facts)
+    pending = pending_of(facts) if facts.several_debts else []
+    if pending and "debts" in facts_changed_this_turn(tracker):
+        # 「还有花呗」: noted, and its amount asked before anything is worked out again
+        say(dispatcher, tracker, replies.line("facts_noted", line=line))
+        say(dispatcher, tracker, replies.line("debts_missing_amounts", lenders="、".join(pending)))
+        return []
     if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
         say(dispatcher, tracker, replies.line("facts_updated", line=line) if line
             else replies.line("facts_updated_plain"))

@@ -13,12 +13,13 @@ from case.facts import (
     REGIONS,
     THREAT_TYPES,
     CaseFacts,
+    DebtFact,
     classify_hardship,
     lender_type,
     region_of_script,
 )
 
 __all__ = [
-    "HARDSHIP_REASONS", "LENDER_TYPES", "REGIONS", "THREAT_TYPES", "CaseFacts", "classify_hardship", "lender_type",
-    "region_of_script",
+    "HARDSHIP_REASONS", "LENDER_TYPES", "REGIONS", "THREAT_TYPES", "CaseFacts", "DebtFact", "classify_hardship",
+    "lender_type", "region_of_script",
 ]

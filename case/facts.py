@@ -269,6 +269,34 @@ def _threats(value: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class DebtFact:
+    """One of several debts (slot ``debts``): the lender, its kind, the amount (None until the borrower says it)
+    and the threats received from that lender."""
+
+    lender: str
+    kind: str
+    amount: int | None = None
+    threats: tuple[str, ...] = ()
+
+
+def _debts(value: Any) -> tuple[DebtFact, ...]:
+    """The ``debts`` slot as DebtFacts: items without a lender, and repeated lenders, are dropped; an unconfirmed
+    name (not in the registry and not confirmed) is kept out of letters like the single lender is."""
+    out: list[DebtFact] = []
+    for item in value if isinstance(value, (list, tuple)) else ():
+        if not isinstance(item, Mapping):
+            continue
+        name = _to_text(item.get("lender"))
+        if not name or any(d.lender == name for d in out) or (item.get("registry") is False and \
+                not item.get("confirmed")):
+            continue
+        amount = _to_int(item.get("amount"))
+        out.append(DebtFact(lender=name, kind=lender_type(name), amount=amount or None,
+                            threats=_threats(item.get("threats"))))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     lender: str | None = None
     lender_type: str | None = None
@@ -283,6 +311,12 @@ class CaseFacts:
     requested_months: int | None = None  # the borrower's own number of installments (「分12期」 → 12)
     stated_payment: StatedPayment | None = None  # what they said they can pay by a date (the only ground for
     #                                              an extension; see stated_payment_in)
+    debts: tuple[DebtFact, ...] = ()  # several lenders (共债); empty for a single-debt case
+
+    @property
+    def several_debts(self) -> bool:
+        """Two or more lenders: the plan is worked out across all of them (actions/multi_debt.py)."""
+        return len(self.debts) >= 2
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any], messages: Iterable[str] = (),
@@ -329,4 +363,5 @@ class CaseFacts:
             threat_types=_threats(slots.get("threat_types")),
             requested_months=months if months and months > 0 else None,
             stated_payment=stated,
+            debts=_debts(slots.get("debts")),
         )

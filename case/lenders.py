@@ -40,3 +40,8 @@ PLATFORMS: tuple[str, ...] = tuple(n for n in CANONICAL if family(n) == "platfor
 # A bank named without 银行 in free text (招行, 邮政储蓄, 买单吧); aliases with 银行 in them need no list.
 BANK_SHORT_NAMES: tuple[str, ...] = tuple(
     a for name in CANONICAL if family(name) == "bank" for a in ALIASES.get(name, ()) if "银行" not in a)
+
+
+def aliases_of(canonical: str) -> tuple[str, ...]:
+    """The names a lender goes by (招商银行 → 招行, 招商, CMB …); empty for a name the registry does not know."""
+    return ALIASES.get(canonical, ())

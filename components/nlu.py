@@ -27,6 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh import numbers as cn_numbers
+from zh.bare_answers import is_bare_number
 from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
 from zh.normalizer import normalize
 from zh.stop_cues import is_stop_request
@@ -260,17 +261,24 @@ def set_intent(message: Message, name: str, marker: str, value: Any) -> None:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class StopRequestNet(_Stateless):
-    """Runs last: a short message that only says the borrower wants to stop (「不弄了」「先不聊了」) is goodbye.
+    """Runs last: a short message that only says the borrower wants to stop (「不弄了」「先不聊了」) is goodbye,
+    and a message that is only a number (「8000」「三万左右」) is never goodbye, a greeting or thanks but inform.
 
     Mid-form, goodbye asks before the questions stop (data/core/rules.yml); without this a classifier guess
     of inform or deny would re-ask the question or end the form without asking. Crisis is never overridden.
     """
 
     GOODBYE = "goodbye"
+    INFORM = "inform"
+    # Intents a bare number (「8000」「两个月」) can never mean: it is a fact given (zh/bare_answers.py).
+    NOT_A_NUMBER = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "express_distress"})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(message.get(TEXT) or ""):
+            text = message.get(TEXT) or ""
+            if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(text):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
+            elif intent in self.NOT_A_NUMBER and is_bare_number(text):
+                set_intent(message, self.INFORM, "stop_request_net", "bare_number")
         return messages

@@ -171,11 +171,62 @@
     li.appendChild(card);
   }
 
+  function copyButton(title, text) {
+    var copy = el("button", { type: "button", className: "copy", "aria-label": "复制「" + title + "」" }, "复制");
+    copy.addEventListener("click", function () {
+      copyText(text).then(function () {
+        copy.textContent = "已复制";
+        copy.setAttribute("data-copied", "true");
+        announcer.textContent = "已复制「" + title + "」";
+        setTimeout(function () { copy.textContent = "复制"; copy.removeAttribute("data-copied"); }, 4000);
+      }, function () {
+        copy.textContent = "复制失败";
+        announcer.textContent = "复制失败，请长按文字手动复制";
+      });
+    });
+    return copy;
+  }
+
+  // Several debts: one card per lender, collapsed by default (the title says the lender and its share); opened,
+  // it shows that lender's drafts, each with its own copy button.
+  function renderLenderCard(li, info) {
+    draftCount += 1;
+    var bodyId = "dc-lender-" + draftCount;
+    var card = el("article", { className: "draft lender-card", "aria-label": info.title, "data-kind": "lender_drafts",
+      "data-lender": info.lender || "" });
+    var head = el("div", { className: "draft-head" });
+    head.appendChild(el("h3", null, info.title));
+    var toggle = el("button", { type: "button", className: "text-btn toggle", "aria-expanded": "false",
+      "aria-controls": bodyId }, "展开");
+    head.appendChild(toggle);
+    card.appendChild(head);
+    var body = el("div", { className: "lender-body", id: bodyId, hidden: "" });
+    (info.sections || []).forEach(function (section) {
+      var part = el("section", { className: "lender-part", "data-kind": section.kind });
+      var partHead = el("div", { className: "draft-head" });
+      partHead.appendChild(el("h4", null, section.title));
+      partHead.appendChild(copyButton(info.lender + " · " + section.title, section.text));
+      part.appendChild(partHead);
+      part.appendChild(el("div", { className: "draft-body" }, section.text));
+      body.appendChild(part);
+    });
+    card.appendChild(body);
+    toggle.addEventListener("click", function () {
+      var open = body.hasAttribute("hidden");
+      if (open) body.removeAttribute("hidden"); else body.setAttribute("hidden", "");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "收起" : "展开";
+    });
+    li.appendChild(card);
+  }
+
   function renderMessage(msg, sender) {
     var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") });
     li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "我说：" : "助手说："));
+    var info = sender === "bot" && msg.custom && msg.custom.draft;
     var draft = sender === "bot" ? draftOf(msg) : null;
-    if (draft) renderDraft(li, draft);
+    if (info && info.kind === "lender_drafts" && info.sections) renderLenderCard(li, info);
+    else if (draft) renderDraft(li, draft);
     else li.appendChild(el("div", { className: "bubble" }, msg.text || ""));
     log.appendChild(li);
     return li;

@@ -24,7 +24,10 @@ def test_four_lenders_split_2000_in_proportion_to_balance() -> None:
         ("借呗", 571), ("微粒贷", 429), ("美团", 143), ("招商银行", 857)]
     assert plan.monthly_total == 2000
     assert [s.months for s in plan.shares] == [36, 35, 35, 36]
-    assert plan.share_of("借呗").last_amount == 20000 - 571 * 35
+    # levelled: 20,000 over 36 months is 556 a month and 540 at the end, not 35 × 571 and a last 15
+    assert [s.installment for s in plan.shares] == [556, 429, 143, 834]
+    assert plan.share_of("借呗").last_amount == 540
+    assert plan.installments_total == 1962
     assert plan.priority == ("招商银行",)  # lawsuit threatened: advice to deal with it first
 
 
@@ -87,14 +90,18 @@ def test_properties_of_any_plan(debts: list[Debt], affordable: int | None) -> No
     if plan.mode == "pro_rata":
         floors = sum(min(FLOOR, d.amount) for d in debts)
         assert affordable is not None and affordable >= floors
-        assert plan.monthly_total == min(affordable, total)  # the whole amount is used, never more
+        assert plan.monthly_total == min(affordable, total)  # the whole amount is allocated, never more
+        assert plan.installments_total <= affordable
         for share in plan.shares:
             debt = share.debt
             assert share.monthly >= min(FLOOR, debt.amount)  # no share below the floor
             assert share.monthly <= debt.amount
-            # every debt is repaid in the stated months: (months-1) full payments and a last one in (0, monthly]
-            assert 0 < share.last_amount <= share.monthly
-            assert share.monthly * (share.months - 1) + share.last_amount == debt.amount
+            # every debt is repaid in the stated months: (months-1) installments and a last one in
+            # (0, installment], the installment never above the share
+            assert share.installment <= share.monthly
+            assert 0 < share.last_amount <= share.installment
+            assert share.installment * (share.months - 1) + share.last_amount == debt.amount
+            assert math.ceil(debt.amount / share.installment) == share.months
             # rounding: less than 1 元 from the exact pro-rata value (unless a floor or the balance fixed it)
             if share.monthly not in (min(FLOOR, debt.amount), debt.amount):
                 assert abs(share.monthly - share.exact) < 1

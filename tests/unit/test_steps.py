@@ -103,11 +103,9 @@ def test_zero_capacity_gets_the_note_then_a_pause_and_never_a_lump_sum(monkeypat
 
 
 def test_user_texts_and_a_stated_payment_reach_the_case(monkeypatch: pytest.MonkeyPatch):
-    from actions import actions
-
-    monkeypatch.setattr(actions, "today", lambda: TODAY)
+    monkeypatch.setattr(steps, "today", lambda: TODAY)
     t = Tracker("t", {"debt_amount": 8000.0}, {"intent": {"name": "inform"}},
                 [{"event": "user", "text": "借呗八千"}, {"event": "bot", "text": "好"},
                  {"event": "user", "text": "下个月发了工资就能还清"}], False, None, {}, None)
     assert steps.user_texts(t) == ["借呗八千", "下个月发了工资就能还清"]
-    assert actions.case_facts(t).stated_payment.whole
+    assert steps.case_facts(t).stated_payment.whole
