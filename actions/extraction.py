@@ -283,10 +283,10 @@ def _merge_debts(current: Any, found: list[dict[str, Any]], remove: bool) -> lis
 
 
 def _total(debts: list[Mapping[str, Any]]) -> int | None:
-    amounts = [d.get("amount") for d in debts]
-    if not amounts or any(a is None for a in amounts):
-        return None
-    return int(sum(amounts))
+    """What the listed debts add up to. Amounts not yet said are left out (the plan lists those lenders and asks
+    for their amounts), so the form does not ask for a total the borrower has in effect already given."""
+    amounts = [d.get("amount") for d in debts if d.get("amount") is not None]
+    return int(sum(amounts)) if amounts else None
 
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
@@ -491,16 +491,26 @@ def _debt_threats(msg: _Message, updates: dict[str, Any], found: list[str]) -> N
     debts = updates.get("debts", msg.current.get("debts"))
     if not found or not isinstance(debts, list) or len(debts) < 2:
         return
-    named = [d for d in debts if isinstance(d, Mapping) and names_lender(msg.text, str(d.get("lender") or ""))]
-    if len(named) != 1:
-        return
-    debts = [dict(d) for d in debts]
-    target = next(d for d in debts if d.get("lender") == named[0].get("lender"))
-    have = list(target.get("threats") or [])
-    if all(t in have for t in found):
-        return
-    target["threats"] = have + [t for t in found if t not in have]
-    updates["debts"] = debts
+    debts = [dict(d) for d in debts if isinstance(d, Mapping)]
+    changed = False
+    # clause by clause (「欠招行3万、借呗2万，招行说要起诉她」): a clause naming one lender and a threat; a threat
+    # report (by intent) naming one lender anywhere counts for that lender
+    clauses = re.split(r"[，,。.;；!！?？\n]", msg.text)
+    whole = [d for d in debts if names_lender(msg.text, str(d.get("lender") or ""))]
+    for clause in clauses:
+        named = [d for d in debts if names_lender(clause, str(d.get("lender") or ""))]
+        kinds = [t for t in threats_in(clause) if t in found]
+        if not kinds and len(whole) == 1 and msg.intent in THREAT_BY_INTENT:
+            kinds = found
+        if len(named) != 1 or not kinds:
+            continue
+        have = list(named[0].get("threats") or [])
+        new_kinds = [t for t in kinds if t not in have]
+        if new_kinds:
+            named[0]["threats"] = have + new_kinds
+            changed = True
+    if changed:
+        updates["debts"] = debts
 
 
 def names_lender(text: str, lender: str) -> bool:

@@ -130,3 +130,30 @@ def test_long_drafts_go_through_the_message_api_in_pieces(channel_servers, crypt
     assert all(len(m.encode()) <= 2048 for m in sent)
     assert any("每期 1,455 元" in m for m in sent)
     assert fake_wecom.token_requests >= 1
+
+
+def test_several_debts_overview_first_then_one_lenders_drafts_on_request(channel_servers, crypto, wecom_settings,
+                                                                          fake_wecom):
+    """In WeCom a dozen long drafts in a row would bury the overview: the overview and the checklist come first,
+    each lender's drafts when the borrower names it."""
+    user = "sunqi"
+    for text in ["借呗2万，微粒贷1万5，招行信用卡3万，每个月只能拿出2000", "逾期两个月", "失业了"]:
+        query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
+        assert request(channel_servers.base, "POST", query, body)[0] == 200
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("【欠款清单和还款方案】" in m for m in fake_wecom.messages_to(user)):
+        time.sleep(0.2)
+    sent = "\n".join(fake_wecom.messages_to(user))
+    assert "3 家，合计 65,000 元" in sent and "回复机构名称就发给您" in sent
+    assert "【电话协商话术】" not in sent  # no lender's drafts yet
+
+    before = len(fake_wecom.messages_to(user))
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "微粒贷")
+    status, reply = request(channel_servers.base, "POST", query, body)
+    assert status == 200
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)[before:]):
+        time.sleep(0.2)
+    later = "\n".join(fake_wecom.messages_to(user)[before:]) + (decrypt_reply(crypto, reply).content if reply else "")
+    assert "【微粒贷：每月" in later and "【电话协商话术】" in later and "贵平台这一份是每月" in later
+    assert "招商银行信用卡中心" not in later  # only the lender asked for

@@ -137,3 +137,62 @@ def test_a_place_the_borrower_names_decides_the_region_over_the_script() -> None
     assert detect_script("我喺深圳住㗎 唔系香港", "hk") == "simplified"
     assert detect_script("收數公司話要去我公司搵我老細", None) == "hk"
     assert detect_script("我在台北 銀行一直打來", None) == "tw"
+
+
+# ---------- several debts (issue 14) ----------
+
+def _ents(text: str, *items: tuple) -> list[dict]:
+    out = []
+    for kind, value, surface, *role in items:
+        start = text.find(surface)
+        entity = {"entity": kind, "value": value, "start": start, "end": start + len(surface)}
+        if role:
+            entity["role"] = role[0]
+        out.append(entity)
+    return out
+
+
+def _read(text: str, entities: list[dict], current: dict, requested_slot: str | None = None,
+          intent: str = "inform") -> dict:
+    return extract_facts(intent=intent, entities=entities, text=text, raw_text=text, requested_slot=requested_slot,
+                         current=current, as_answer=requested_slot is not None)
+
+
+def test_another_lender_named_with_an_amount_joins_the_first_one() -> None:
+    text = "3万，还有借呗2万"
+    updates = _read(text, _ents(text, ("amount", 30000, "3万"), ("lender", "借呗", "借呗"), ("amount", 20000, "2万")),
+                    {"lender": "招商银行", "lender_confirmed": True}, requested_slot="debt_amount")
+    assert updates["debts"] == [{"lender": "招商银行", "amount": 30000, "registry": True},
+                                {"lender": "借呗", "amount": 20000, "registry": True}]
+    assert updates["debt_amount"] == 50000
+
+
+def test_a_new_lender_without_an_adding_word_still_corrects_the_single_lender() -> None:
+    text = "不是借呗，是花呗"
+    updates = _read(text, _ents(text, ("lender", "花呗", "花呗")), {"lender": "借呗", "debt_amount": 8000.0})
+    assert updates["lender"] == "花呗" and "debts" not in updates
+
+
+def test_a_bare_amount_fills_the_one_debt_still_without_an_amount() -> None:
+    current = {"debts": [{"lender": "招商银行", "amount": 30000}, {"lender": "花呗", "amount": None}]}
+    updates = _read("8000", _ents("8000", ("amount", 8000, "8000")), current)
+    assert updates["debts"][1] == {"lender": "花呗", "amount": 8000} and updates["debt_amount"] == 38000
+
+
+def test_paid_off_and_corrected_debts() -> None:
+    current = {"lender": "招商银行", "debts": [{"lender": "招商银行", "amount": 30000},
+                                              {"lender": "美团借钱", "amount": 5000},
+                                              {"lender": "借呗", "amount": 20000}]}
+    text = "美团那笔已经还清了"
+    assert [d["lender"] for d in _read(text, _ents(text, ("lender", "美团借钱", "美团")), current)["debts"]] == \
+        ["招商银行", "借呗"]
+    text = "招行是三万五不是三万"
+    updates = _read(text, _ents(text, ("lender", "招商银行", "招行"), ("amount", 35000, "三万五")), current)
+    assert updates["debts"][0]["amount"] == 35000 and updates["debt_amount"] == 60000
+
+
+def test_a_threat_is_kept_with_the_lender_named_in_its_clause() -> None:
+    text = "借款人欠招行信用卡3万、借呗2万，招行说要起诉她"
+    updates = _read(text, _ents(text, ("lender", "招商银行", "招行信用卡"), ("amount", 30000, "3万"),
+                                ("lender", "借呗", "借呗"), ("amount", 20000, "2万")), {})
+    assert updates["debts"][0]["threats"] == ["lawsuit"] and "threats" not in updates["debts"][1]
