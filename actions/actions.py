@@ -23,6 +23,7 @@ from actions.steps import (
     FACT_SLOTS,
     acknowledge_facts,
     answer_special,
+    ask_region_once,
     case_facts,
     draft_plan,
     handle_deny,
@@ -36,6 +37,7 @@ from actions.steps import (
     say_answer,
     say_answer_once,
     slots_set_this_turn,
+    stay_after_crisis,
 )
 from case import vocabulary
 
@@ -184,6 +186,9 @@ class ActionStartPlan(Action):
         return "action_start_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:  # right after the crisis lines: no form, whatever the words
+            return [*stayed, FollowupAction("action_listen")]
         topic = answer_special(dispatcher, tracker)
         if topic is not None:
             # A question that only looked like a request for a plan (「没钱请律师」「那我能怎么帮他」): answered,
@@ -221,6 +226,11 @@ class ActionRespondThreat(Action):
         answer = knowledge.threat_answer(intent, text, region_of(tracker))
         if not say_answer_once(dispatcher, tracker, "threat", answer):
             return []  # the same block as last turn: a clarifying question instead, and no second offer
+        if region_of(tracker) != "mainland" and not is_staff(tracker):
+            before = len(dispatcher.messages)
+            ask_region_once(dispatcher, tracker)  # Hong Kong or Taiwan rules? asked once when the words do not say
+            if len(dispatcher.messages) > before:
+                return []  # the question is enough for this turn; the offer comes later
         return offer_plan(dispatcher, tracker)
 
 
@@ -231,6 +241,9 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         text = tracker.latest_message.get("text") or ""
@@ -266,6 +279,7 @@ class ActionCrisisSupport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         say_answer(dispatcher, tracker, "crisis", knowledge.crisis_message(region_of(tracker)))
+        ask_region_once(dispatcher, tracker, crisis=True)
         ranking = tracker.latest_message.get("intent_ranking") or []
         text = tracker.latest_message.get("text") or ""
         runner_up = next((r for r in ranking if r.get("name") not in ("express_crisis", "nlu_fallback")), None)
@@ -289,6 +303,9 @@ class ActionDistressSupport(Action):
         return "action_distress_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed  # after the crisis lines: stay with the person, no offer to draft
         say(dispatcher, tracker, replies.distress_message(region_of(tracker)))
         return offer_plan(dispatcher, tracker)
 
@@ -300,6 +317,9 @@ class ActionAcknowledgeFacts(Action):
         return "action_acknowledge_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
@@ -321,4 +341,22 @@ class ActionHandleDeny(Action):
         return "action_handle_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
         return handle_deny(dispatcher, tracker, case_facts(tracker))
+
+
+class ActionThank(Action):
+    """Thanks: a short reply, or, right after the crisis lines, staying with the person (not 「不客气」 and an offer
+    to polish the drafts)."""
+
+    def name(self) -> str:
+        return "action_thank"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
+        dispatcher.utter_message(response="utter_thank")
+        return []

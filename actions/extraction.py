@@ -67,11 +67,40 @@ def threats_in(text: str) -> list[str]:
     return [kind for kind, cue in _THREAT_CUES.items() if cue.search(text or "")]
 
 
+# A message that only names where the borrower is (the answer to 「您在香港、台湾还是内地？」).
+_PLACE_LEAD = r"^(我?(在|喺|住在|住喺|人在))?"
+_PLACE_TAIL = r"[啊呀㗎喔囉]?[。.!！]?$"
+_BARE_PLACE = (
+    ("simplified", re.compile(_PLACE_LEAD + r"(内地|內地|大陆|大陸|国内|國內|深圳|广州|廣州|东莞|東莞|珠海|佛山|北京|"
+                              r"上海)" + _PLACE_TAIL)),
+    ("hk", re.compile(_PLACE_LEAD + r"(香港|九龍|九龙|新界|港島|港岛)" + _PLACE_TAIL)),
+    ("tw", re.compile(_PLACE_LEAD + r"(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)" + _PLACE_TAIL)),
+)
+
+
+def region_is_clear(raw_texts: Sequence[str]) -> bool:
+    """Whether the borrower's own words settle where they are: a place they name, Simplified writing, Cantonese
+    words (Hong Kong) or Taiwanese terms. Traditional characters alone do not (a Hong Kong and a Taiwan user write
+    the same characters; 999 and Taiwan's lines differ), so the bot asks once when that matters."""
+    for raw in raw_texts:
+        if any(place.search(raw) for _, place in _PLACE) or any(p.match(raw.strip()) for _, p in _BARE_PLACE):
+            return True
+        if _CANTONESE.search(raw) or _TAIWAN.search(raw):
+            return True
+        simplified = to_simplified(raw)
+        if raw == simplified and re.search(r"[们说这还钱银贷欠时么过没让给]", raw):
+            return True
+    return False
+
+
 def detect_script(raw: str, current: str | None) -> str | None:
     """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified; a place the
     borrower names for themselves (「我喺深圳住㗎 唔系香港」) decides over the script."""
     for script, place in _PLACE:
         if place.search(raw):
+            return script
+    for script, place in _BARE_PLACE:
+        if place.match(raw.strip()):
             return script
     simplified = to_simplified(raw)
     changed = sum(1 for a, b in zip(raw, simplified) if a != b)

@@ -12,6 +12,7 @@ from actions import knowledge
 from case import CaseFacts
 
 _FILE = Path(__file__).with_name("replies.yml")
+CRISIS_KINDS = ("doubt", "money", "thanks", "stay")
 
 
 @lru_cache(maxsize=1)
@@ -78,3 +79,13 @@ def facts_line(facts: CaseFacts) -> str:
         if value is not None:
             parts.append(template.format(value=value))
     return "，".join(parts)
+
+
+def crisis_followup(kind: str, region: str = "mainland") -> str:
+    """What the bot says right after the crisis lines (kind from actions.crisis_followup), with the region's
+    crisis line and emergency numbers from knowledge.yml."""
+    data, numbers = _data(), knowledge.hotlines()
+    region = region if region in data["crisis_lines"] else "mainland"
+    return data["crisis_followup"][kind].format(
+        line=data["crisis_lines"][region].format(**numbers), anonymous=data["crisis_anonymous"][region],
+        emergency=data["crisis_emergency"][region].format(**numbers))

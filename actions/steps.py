@@ -13,8 +13,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge, replies
+from actions.crisis_followup import followup_kind
 from actions.drafting import layout
-from actions.extraction import names_lender
+from actions.extraction import names_lender, region_is_clear
 from actions.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
 from actions.plan import make_plan
 from case import CaseFacts, region_of_script, vocabulary
@@ -86,6 +87,41 @@ def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: st
 # Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
 # negotiate about).
 NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked", "debt_list"}
+
+
+def ask_region_once(dispatcher: CollectingDispatcher, tracker: Tracker, crisis: bool = False) -> None:
+    """A Traditional-Chinese writer whose words do not say Hong Kong or Taiwan: after an answer that depends on
+    the region (emergency numbers, which rules), ask once where they are; in a crisis, give both places' lines."""
+    if region_of(tracker) not in ("hk", "tw") or region_is_clear(user_texts(tracker)):
+        return
+    key = "region_question_crisis" if crisis else "region_question"
+    text = replies.line(key, **knowledge.hotlines())
+    asked = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+    if any(localise(text, tracker) in said for said in asked):
+        return
+    say(dispatcher, tracker, text)
+
+
+def after_crisis_lines(tracker: Tracker) -> bool:
+    """Whether the bot's last turn gave the crisis lines or stayed with the person after them (borrowers only:
+    hotline staff relay, they are not the person in crisis)."""
+    if is_staff(tracker):
+        return False
+    region = region_of(tracker)
+    said = [knowledge.crisis_message(region)] + [replies.crisis_followup(k, region) for k in replies.CRISIS_KINDS]
+    return any(repeats_last_turn(tracker, text) for text in said)
+
+
+def stay_after_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """Right after the crisis lines, whatever the intent: answer a doubt about calling with care, money only when
+    asked (starting from a pause, with nothing to pay today), otherwise stay with the person. None when the last
+    turn was not about the crisis."""
+    if not after_crisis_lines(tracker):
+        return None
+    kind = followup_kind(tracker.latest_message.get("text") or "")
+    say(dispatcher, tracker, replies.crisis_followup(kind, region_of(tracker)))
+    # asked about money: 「好」 then starts on the pause (the offer the rules know)
+    return [SlotSet("pending_offer", "draft_plan" if kind == "money" else None)]
 
 
 def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str = "question") -> str | None:

@@ -104,8 +104,16 @@
   function renderCase(c) {
     c = c || {};
     var dl = $("facts"); dl.textContent = "";
-    fact(dl, "机构", c.lender ? c.lender + (LENDER_TYPES[c.lender_type] ? "（" + LENDER_TYPES[c.lender_type] + "）" : "") : null);
-    fact(dl, "欠款金额", c.debt_amount != null ? money(c.debt_amount) : null);
+    var debts = (c.debts || []).filter(function (d) { return d && d.lender; });
+    if (debts.length > 1) {  // several debts: the list, each lender with its amount
+      fact(dl, "欠款（" + debts.length + " 家）", debts.map(function (d) {
+        return d.lender + " " + (d.amount != null ? money(d.amount) : "金额未知");
+      }).join("；"));
+      fact(dl, "合计", c.debt_amount != null ? money(c.debt_amount) : null);
+    } else {
+      fact(dl, "机构", c.lender ? c.lender + (LENDER_TYPES[c.lender_type] ? "（" + LENDER_TYPES[c.lender_type] + "）" : "") : null);
+      fact(dl, "欠款金额", c.debt_amount != null ? money(c.debt_amount) : null);
+    }
     fact(dl, "逾期", c.overdue_days != null ? Math.round(c.overdue_days) + " 天" : null);
     fact(dl, "月收入", c.monthly_income != null ? money(c.monthly_income) : null);
     fact(dl, "每月可还", c.affordable_monthly != null ? money(c.affordable_monthly) : null);

@@ -63,3 +63,22 @@ def test_console_shows_case_summary_with_token(new_page, channel_servers, screen
     expect(page.locator(".msg.user").filter(has_text="欠招行信用卡三万二")).to_have_count(1)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(screenshots / "console-360.png"), full_page=True)
+
+
+def test_console_shows_the_list_of_debts_and_each_lenders_drafts(new_page, channel_servers, staff_token):
+    page = new_page(1280, 900)
+    page.goto(channel_servers.base + "/webhooks/staff/console")
+    page.get_by_label("员工令牌").fill(staff_token)
+    page.get_by_role("button", name="进入控制台").click()
+    expect(page.locator("#app")).to_be_visible()
+    for text in ["借款人欠招行信用卡3万、微粒贷1万5，每月能还1500", "逾期三个月", "生病住院"]:
+        staff_say(page, text)
+    facts = page.locator("#facts")
+    expect(facts).to_contain_text("欠款（2 家）")
+    expect(facts).to_contain_text("招商银行 30,000 元；微粒贷 15,000 元")
+    expect(facts).to_contain_text("45,000 元")
+    expect(page.locator("#drafts")).to_contain_text("欠款清单和还款方案")
+    copy = page.get_by_role("button", name="复制「微粒贷 · 电话协商话术」")
+    copy.click()
+    expect(copy).to_have_text("已复制")
+    assert "贵平台这一份是每月" in page.evaluate("() => navigator.clipboard.readText()")

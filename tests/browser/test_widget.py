@@ -99,6 +99,33 @@ def test_installment_flow_draft_copy_and_reload(new_page, channel_servers, scree
     page.screenshot(path=str(screenshots / "widget-360.png"))
 
 
+def test_several_debts_overview_and_a_collapsed_card_per_lender(new_page, channel_servers, screenshots):
+    page = open_widget(new_page, channel_servers.base, 360, 740)
+    for text in ["借呗2万，微粒贷1万5，招行信用卡3万，每个月只能拿出2000", "逾期两个月", "失业了"]:
+        say(page, text)
+    overview = page.locator(".draft", has=page.get_by_role("heading", name="欠款清单和还款方案"))
+    expect(overview).to_contain_text("3 家，合计 65,000 元")
+    cards = page.locator(".lender-card")
+    expect(cards).to_have_count(3)
+    card = cards.filter(has=page.get_by_role("heading", name=re.compile("^微粒贷：每月")))
+    toggle = card.get_by_role("button", name="展开")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(card.locator(".lender-body")).to_be_hidden()  # collapsed by default: the list stays readable
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(screenshots / "widget-several-debts-360.png"))
+
+    toggle.click()
+    expect(card.get_by_role("button", name="收起")).to_have_attribute("aria-expanded", "true")
+    expect(card.get_by_role("heading", name="电话协商话术")).to_be_visible()
+    copy = card.get_by_role("button", name="复制「微粒贷 · 书面协商申请」")
+    copy.click()
+    expect(copy).to_have_text("已复制")
+    clip = page.evaluate("() => navigator.clipboard.readText()")
+    assert clip.startswith("协商还款申请") and "另欠其他 2 家机构，合计欠款 65,000 元" in clip
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "widget-lender-card-360.png"))
+
+
 def test_html_is_shown_as_text_and_never_runs(new_page, channel_servers):
     page = open_widget(new_page, channel_servers.base)
     dialogs: list[str] = []

@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from actions.extraction import detect_script, extract_facts
+import pytest
+
+from actions.extraction import detect_script, extract_facts, region_is_clear
 from zh.numbers import extract
 
 
@@ -196,3 +198,21 @@ def test_a_threat_is_kept_with_the_lender_named_in_its_clause() -> None:
     updates = _read(text, _ents(text, ("lender", "招商银行", "招行信用卡"), ("amount", 30000, "3万"),
                                 ("lender", "借呗", "借呗"), ("amount", 20000, "2万")), {})
     assert updates["debts"][0]["threats"] == ["lawsuit"] and "threats" not in updates["debts"][1]
+
+
+@pytest.mark.parametrize("texts,clear", [
+    (["催收說要打給我公司"], False),  # Traditional characters alone: Hong Kong or Taiwan?
+    (["催收話要打俾我公司"], True),  # Cantonese: Hong Kong
+    (["銀行說要寄存證信函，我要找金管會申訴"], True),  # Taiwanese terms
+    (["催收说要打给我公司"], True),  # Simplified: mainland
+    (["銀行說要起訴我", "香港"], True),  # the answer to the question
+    (["我喺深圳住㗎 唔系香港"], True),
+])
+def test_region_is_clear_only_from_the_borrowers_own_words(texts: list[str], clear: bool) -> None:
+    assert region_is_clear(texts) is clear
+
+
+@pytest.mark.parametrize("answer,script", [("香港", "hk"), ("我喺九龍㗎", "hk"), ("台北", "tw"),
+                                           ("在深圳", "simplified")])
+def test_a_bare_place_answers_where_the_borrower_is(answer: str, script: str) -> None:
+    assert detect_script(answer, "tw") == script
