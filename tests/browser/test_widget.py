@@ -112,6 +112,8 @@ def test_several_debts_overview_and_a_collapsed_card_per_lender(new_page, channe
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(card.locator(".lender-body")).to_be_hidden()  # collapsed by default: the list stays readable
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="知道了").click()
+    cards.first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "widget-several-debts-360.png"))
 
     toggle.click()
@@ -122,7 +124,7 @@ def test_several_debts_overview_and_a_collapsed_card_per_lender(new_page, channe
     expect(copy).to_have_text("已复制")
     clip = page.evaluate("() => navigator.clipboard.readText()")
     assert clip.startswith("协商还款申请") and "另欠其他 2 家机构，合计欠款 65,000 元" in clip
-    card.scroll_into_view_if_needed()
+    card.get_by_role("heading", name="电话协商话术").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "widget-lender-card-360.png"))
 
 
