@@ -31,12 +31,13 @@ help:
 	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
 	@echo "make channels-test — http + browser-test"
 
-$(STAMP): requirements.in requirements.lock
+$(STAMP): requirements.in requirements.lock requirements-nodeps.txt
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
 	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	    rm -rf $(VENV) && $$python310 -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
 	$(PY) -m pip install --quiet -r requirements.in -c requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 install: $(STAMP)
