@@ -102,7 +102,7 @@ def plan_messages(messages: Sequence[Dict[str, Any]]) -> List[OutText]:
         options = button_options(message)[:MAX_QUICK_REPLIES]
         pieces = split_text(message.get("text") or "", MAX_CHARS, utf16_len)
         if not pieces and options:
-            pieces = [text("options_prompt", SCRIPT)]
+            pieces = [text("buttons_prompt", SCRIPT)]
         out.extend(OutText(piece) for piece in pieces)
         if options and out:
             out[-1].quick_replies = options

@@ -152,7 +152,7 @@ def plan_messages(messages: List[Dict[str, Any]]) -> Tuple[List[Dict[str, Any]],
             out.append(_buttons_body(pieces[-1], options))
         else:
             out.extend(_text_body(p) for p in pieces)
-            out.append(_buttons_body(text("options_prompt", script), options))
+            out.append(_buttons_body(text("buttons_prompt", script), options))
     return out, numbered
 
 
