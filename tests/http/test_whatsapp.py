@@ -177,4 +177,14 @@ def test_failed_send_is_retried_once(wa, fake_graph):
     user = new_user()
     fake_graph.fail_next(1)
     assert wa.say(user, "催收每日打十幾個電話嚟")
-    assert any(c["status"] == 500 for c in fake_graph.calls)
+    failed = [i for i, c in enumerate(fake_graph.calls) if c["status"] == 500 and c["body"]["to"] == user]
+    assert len(failed) == 1
+    retry = fake_graph.calls[failed[0] + 1]
+    assert retry["status"] == 200 and retry["body"] == fake_graph.calls[failed[0]]["body"]
+
+
+def test_empty_message_gets_the_input_checks_answer(wa):
+    user = new_user()
+    sent = wa.say(user, " \n\t ")
+    assert len(sent) == 1 and "空" in body_text(sent[0]) and is_traditional(body_text(sent[0]))
+    assert wa.user_texts(user) == []

@@ -25,7 +25,7 @@ from actions.plan import make_plan
 from case import CaseFacts
 from channels import line, whatsapp
 from channels.fakes import whatsapp_body, whatsapp_message
-from channels.messenger import call_with_retry, conversation_id, is_traditional
+from channels.messenger import OrderedRuns, RecentOptions, call_with_retry, conversation_id, is_traditional
 from channels.splitting import batches, numbered_options, pick_option, split_text, utf16_len
 from zh.normalizer import to_traditional
 
@@ -262,3 +262,30 @@ def test_channel_default_script_until_the_users_writing_decides():
     assert "script" not in extracted("你好", {"default_script": "tw"}, {"script": "simplified"})
     assert "script" not in extracted("你好", {"source": "app"})  # REST / web: no default, mainland
     assert "script" not in extracted("你好", {"default_script": "mainland-please"})
+
+
+async def test_ordered_runs_keep_one_conversations_order_and_forget_idle_locks():
+    runs, seen = OrderedRuns(), []
+
+    async def work(tag: str, pause: float) -> None:
+        seen.append(f"{tag}-start")
+        await asyncio.sleep(pause)
+        seen.append(f"{tag}-end")
+
+    await asyncio.gather(runs.run("line-a", lambda: work("first", 0.05)),
+                         runs.run("line-a", lambda: work("second", 0)))
+    assert seen == ["first-start", "first-end", "second-start", "second-end"]
+    assert runs._locks == {} and runs._waiting == {}
+
+
+def test_recent_options_expire_and_are_bounded():
+    options = RecentOptions(size=2, ttl=60)
+    options.remember("a", ["/x"])
+    options.remember("b", ["/y"])
+    options.remember("c", ["/z"])
+    assert options.get("a") == [] and options.get("c") == ["/z"]
+    options.forget("c")
+    assert options.get("c") == []
+    stale = RecentOptions(ttl=0)
+    stale.remember("a", ["/x"])
+    assert stale.get("a") == []
