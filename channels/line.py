@@ -36,6 +36,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Sequence, Tuple
 from linebot.v3 import WebhookParser
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.messaging import (
+    ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
@@ -177,7 +178,11 @@ class LineInput(InputChannel):
         await self.api().reply_message(request, _request_timeout=self.timeout)
 
     async def _push(self, request: PushMessageRequest, retry_key: str) -> None:
-        await self.api().push_message(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
+        try:
+            await self.api().push_message(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
+        except ApiException as err:
+            if err.status != 409:  # 409: LINE already accepted this retry key (the first try went through)
+                raise
 
     async def send(self, conversation: str, user: str, reply_token: str | None, messages: List[OutText]) -> None:
         for kind, group in plan_sends(messages, reply_token):

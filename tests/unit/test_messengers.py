@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from linebot.v3.messaging import PushMessageRequest, TextMessage
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -24,7 +25,7 @@ from actions.actions import ActionExtractCaseFacts
 from actions.plan import make_plan
 from case import CaseFacts
 from channels import line, whatsapp
-from channels.fakes import whatsapp_body, whatsapp_message
+from channels.fakes import FakeLineAPI, whatsapp_body, whatsapp_message
 from channels.messenger import OrderedRuns, RecentOptions, call_with_retry, conversation_id, is_traditional
 from channels.splitting import batches, numbered_options, pick_option, split_text, utf16_len
 from zh.normalizer import to_traditional
@@ -289,3 +290,25 @@ def test_recent_options_expire_and_are_bounded():
     stale = RecentOptions(ttl=0)
     stale.remember("a", ["/x"])
     assert stale.get("a") == []
+
+
+async def test_line_sends_through_the_sdk_client_to_a_local_fake():
+    """The channel's own send path (SDK async client → HTTP) against the fake, without Rasa."""
+    fake = FakeLineAPI("tok")
+    fake.start()
+    try:
+        channel = line.LineInput(channel_secret="s", access_token="tok", api_base=fake.base, timeout=3)
+        token = fake.reply_token("U1")
+        await channel.send("line-x", "U1", token, line.plan_messages([bot(f"第{i}條。") for i in range(7)]))
+        assert [(c["kind"], len(c["messages"])) for c in fake.sent_to("U1")] == [("reply", 5), ("push", 2)]
+        # A push whose retry key LINE already accepted (409) went through: not an error.
+        push = PushMessageRequest(to="U2", messages=[TextMessage(text="一次")])
+        await channel._push(push, "key-1")
+        await channel._push(push, "key-1")
+        assert [c["status"] for c in fake.calls[-2:]] == [200, 409] and fake.texts_to("U2") == ["一次"]
+        # A used reply token is refused by LINE: the messages are pushed instead.
+        await channel.send("line-x", "U1", token, line.plan_messages([bot("再一次。")]))
+        assert fake.sent_to("U1")[-1] == {"kind": "push", "messages": [{"type": "text", "text": "再一次。"}]}
+        await channel.close()
+    finally:
+        fake.stop()
