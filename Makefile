@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples \
+.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples channel-transcripts \
 	web browser-deps channels-test browser-test
 
 help:
@@ -31,12 +31,13 @@ help:
 	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
 	@echo "make channels-test — http + browser-test"
 
-$(STAMP): requirements.in requirements.lock
+$(STAMP): requirements.in requirements.lock requirements-nodeps.txt
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
 	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 	    rm -rf $(VENV) && $$python310 -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
 	$(PY) -m pip install --quiet -r requirements.in -c requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 install: $(STAMP)
@@ -126,6 +127,10 @@ clean:
 
 examples: $(MODEL)
 	$(PY) scripts/transcripts.py --out docs/examples.md
+
+# One LINE and one WhatsApp conversation through the real servers and local fakes of their APIs (issue 17).
+channel-transcripts: $(MODEL)
+	$(PY) -m channels.transcripts --out docs/channel-transcripts.md
 
 # Benchmarks (bench/README.md). Not part of `make test`: `make bench` trains five models and runs load
 # tests (about 40 minutes on 2 idle cores) and writes reports/bench.md + plots. `make bench-smoke` runs every

@@ -85,9 +85,14 @@ class ActionExtractCaseFacts(Action):
         if audience in ("staff", "borrower") and audience != tracker.get_slot("audience"):
             events.append(SlotSet("audience", audience))
         text = message.get("text") or ""
+        current = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+        default_script = latest_metadata(tracker).get("default_script")
+        if current.get("script") is None and default_script in ("hk", "tw"):
+            # LINE (tw) and WhatsApp (hk) users: the channel's region until their own writing decides.
+            current["script"] = default_script
+            events.append(SlotSet("script", default_script))
         reading_args = dict(intent=intent, entities=message.get("entities") or [], text=text,
-                            raw_text=message.get("text_original") or text,
-                            current={slot: tracker.get_slot(slot) for slot in FACT_SLOTS})
+                            raw_text=message.get("text_original") or text, current=current)
         if tracker.active_loop_name:
             # The form waits for a fact: a reply that can be read as it is the answer, whatever the intent.
             _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from channels.fakes import FakeGraphAPI, FakeLineAPI
 from serving.servers import Servers, free_port
 
 STAFF_TOKEN = "test-staff-token-7f3a9c"
@@ -27,6 +28,12 @@ PARTNER_ORIGIN = f"http://localhost:{PARTNER_PORT}"
 REAL_IP_HEADER = "X-Real-IP"
 WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
          "WECOM_CORP_ID": "wx5823bf96d3bd56c7", "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "test-secret"}
+# LINE and WhatsApp (issue 17): the channels' clients point at local fakes of their APIs (channels/fakes.py).
+LINE = {"LINE_CHANNEL_SECRET": "line-test-channel-secret", "LINE_CHANNEL_ACCESS_TOKEN": "fake-line-token",
+        "LINE_TIMEOUT": "3"}
+WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "wa-verify-token-5b1e", "WHATSAPP_APP_SECRET": "wa-test-app-secret",
+            "WHATSAPP_ACCESS_TOKEN": "fake-graph-token", "WHATSAPP_PHONE_NUMBER_ID": "109876543210",
+            "WHATSAPP_TIMEOUT": "3"}
 
 
 class FakeWeComAPI:
@@ -99,10 +106,33 @@ def fake_wecom() -> Iterator[FakeWeComAPI]:
 
 
 @pytest.fixture(scope="session")
-def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI) -> Iterator[Servers]:
+def fake_line() -> Iterator[FakeLineAPI]:
+    api = FakeLineAPI(LINE["LINE_CHANNEL_ACCESS_TOKEN"])
+    api.start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_graph() -> Iterator[FakeGraphAPI]:
+    api = FakeGraphAPI(WHATSAPP["WHATSAPP_ACCESS_TOKEN"], WHATSAPP["WHATSAPP_PHONE_NUMBER_ID"])
+    api.start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def messenger_settings() -> dict[str, str]:
+    return {**LINE, **WHATSAPP}
+
+
+@pytest.fixture(scope="session")
+def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWeComAPI, fake_line: FakeLineAPI,
+                    fake_graph: FakeGraphAPI) -> Iterator[Servers]:
     s = Servers(tmp_path_factory.mktemp("channel-servers"), cors=[PARTNER_ORIGIN])
     s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, SANIC_REAL_IP_HEADER=REAL_IP_HEADER,
                  **WECOM)
+    s.env.update(LINE_API_BASE=fake_line.base, WHATSAPP_API_BASE=fake_graph.base, **LINE, **WHATSAPP)
     with s.running():
         yield s
 
