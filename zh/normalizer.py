@@ -43,7 +43,15 @@ def to_traditional(text: str, script: str | None) -> str:
     """
     if script not in ("hk", "tw") or not text:
         return text
-    return _traditional_converter(script).convert(text)
+    converted = _traditional_converter(script).convert(text)
+    for wrong, right in _TRADITIONAL_FIXES.items():
+        converted = converted.replace(wrong, right)
+    return converted
+
+
+# OpenCC reads an already-Traditional 干 as the Simplified form of 幹 (「干擾」 → 「幹擾」, vulgar-looking in Taiwan);
+# in these words 干 is the Traditional character too.
+_TRADITIONAL_FIXES = {"幹擾": "干擾", "幹預": "干預", "幹涉": "干涉", "若幹": "若干", "幹係": "干係"}
 
 
 def to_halfwidth(text: str) -> str:

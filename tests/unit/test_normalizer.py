@@ -1,6 +1,6 @@
 import pytest
 
-from zh.normalizer import normalize, to_halfwidth
+from zh.normalizer import normalize, to_halfwidth, to_traditional
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,9 @@ def test_traditional_numbers_become_parseable() -> None:
     amounts, durations = extract(normalize("欠咗銀行兩萬三千蚊，逾期三個月"))
     assert [a.value for a in amounts] == [23000]
     assert [(d.value, d.role) for d in durations] == [(90, "overdue")]
+
+
+def test_already_traditional_gan_is_not_turned_into_the_vulgar_looking_form() -> None:
+    text = "臺灣規定：催收不得以任何方式干擾第三人；也不得干預或干涉"
+    assert to_traditional(text, "tw") == text
+    assert to_traditional("不得干扰第三人，干什么", "tw") == "不得干擾第三人，幹什麼"
