@@ -168,8 +168,8 @@ def clean(text: object) -> Inbound:
         text = "" if text is None else str(text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
     text = defuse_commands(text.strip())
-    if not text:
-        return Inbound("", empty=True)
+    if not "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip():
+        return Inbound("", empty=True)  # nothing but zero-width or format characters is empty too
     notes = []
     too_long = len(text) > MAX_CHARS
     # Redact before cutting, so a number at the cut is never left half in clear (with a margin: the cut falls

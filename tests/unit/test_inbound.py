@@ -32,6 +32,8 @@ def test_amounts_dates_and_short_numbers_are_kept(text: str) -> None:
 
 def test_empty_and_too_long_messages() -> None:
     assert clean("  \n ").empty and clean(None).empty
+    assert clean("\u200b\u200d\ufeff").empty  # zero-width characters only
+    assert not clean("\u200b催收").empty
     assert EMPTY_REPLY
     long = clean("催" * (MAX_CHARS + 50))
     assert len(long.text) == MAX_CHARS and len(long.notes) == 1
