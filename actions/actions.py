@@ -32,6 +32,7 @@ from actions.steps import (
     latest_metadata,
     offer_plan,
     offers_after,
+    region_asked_now,
     region_of,
     say,
     say_answer,
@@ -224,18 +225,16 @@ class ActionRespondThreat(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         topic = answer_special(dispatcher, tracker, "threat")
-        if topic is not None:
-            return offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
-        intent = latest_intent(tracker) or "report_harassment"
-        text = tracker.latest_message.get("text") or ""
-        answer = knowledge.threat_answer(intent, text, region_of(tracker))
-        if not say_answer_once(dispatcher, tracker, "threat", answer):
-            return []  # the same block as last turn: a clarifying question instead, and no second offer
-        if region_of(tracker) != "mainland" and not is_staff(tracker):
-            before = len(dispatcher.messages)
-            ask_region_once(dispatcher, tracker)  # Hong Kong or Taiwan rules? asked once when the words do not say
-            if len(dispatcher.messages) > before:
-                return []  # the question is enough for this turn; the offer comes later
+        if topic is None:
+            intent = latest_intent(tracker) or "report_harassment"
+            text = tracker.latest_message.get("text") or ""
+            answer = knowledge.threat_answer(intent, text, region_of(tracker))
+            if not say_answer_once(dispatcher, tracker, "threat", answer):
+                return []  # the same block as last turn: a clarifying question instead, and no second offer
+        if region_asked_now(dispatcher, tracker):
+            return []  # 「您在香港、台湾还是内地？」 is enough for this turn; the offer comes later
+        if topic is not None and not offers_after(topic, tracker):
+            return []
         return offer_plan(dispatcher, tracker)
 
 

@@ -97,9 +97,16 @@ def ask_region_once(dispatcher: CollectingDispatcher, tracker: Tracker, crisis: 
     key = "region_question_crisis" if crisis else "region_question"
     text = replies.line(key, **knowledge.hotlines())
     asked = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
+    asked += [m.get("text") or "" for m in dispatcher.messages]
     if any(localise(text, tracker) in said for said in asked):
         return
     say(dispatcher, tracker, text)
+
+
+def region_asked_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Whether this turn asked where the borrower is (then an offer to draft waits for the answer)."""
+    question = localise(replies.line("region_question", **knowledge.hotlines()), tracker)
+    return any(question in (m.get("text") or "") for m in dispatcher.messages)
 
 
 def after_crisis_lines(tracker: Tracker) -> bool:
@@ -186,8 +193,14 @@ def say_draft(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, bod
 
 
 def say_answer(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str, answer: str) -> None:
-    """A borrower-facing answer; hotline staff get it introduced as something to pass on."""
-    say(dispatcher, tracker, replies.staff_relay(kind, answer) if is_staff(tracker) else answer)
+    """A borrower-facing answer; hotline staff get it introduced as something to pass on. A Traditional writer
+    whose words do not say Hong Kong or Taiwan is asked once where they are (the rules in the answer differ)."""
+    if is_staff(tracker):
+        say(dispatcher, tracker, replies.staff_relay(kind, answer))
+        return
+    say(dispatcher, tracker, answer)
+    if kind != "crisis":  # the crisis answer gives both places' lines instead (ActionCrisisSupport)
+        ask_region_once(dispatcher, tracker)
 
 
 def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -41,3 +41,28 @@ def test_hong_kong_user_gets_the_local_line_in_traditional(servers: Servers) -> 
     assert "2896 0000" in first
     doubt = texts(servers.say(sender, "打咗都冇用，說了也沒用"))
     assert "2896 0000" in doubt and "12356" not in doubt and "訓練" in doubt
+
+
+def test_quoted_follow_ups_from_the_issue(servers: Servers) -> None:
+    sender = new_sender()
+    assert "12356" in texts(servers.say(sender, "我撑不下去了，不想活了"))
+    doubt = texts(servers.say(sender, "打了有啥用 他们又不能帮我还钱"))
+    assert "受过专门训练" in doubt and "停息挂账" not in doubt and "代理" not in doubt
+    money = texts(servers.say(sender, "嗯 我会打的 那钱的事我该怎么办"))
+    assert "暂缓催收" in money and "不用马上拿出钱" in money
+
+
+def test_traditional_writer_without_a_place_is_asked_once_and_the_answer_sets_the_rules(servers: Servers) -> None:
+    sender = new_sender()
+    first = texts(servers.say(sender, "銀行的催收說要打給我公司"))
+    assert "還是內地？" in first and "香港緊急情況打 999" in first
+    second = texts(servers.say(sender, "他們還一直打電話罵我"))
+    assert "還是內地" not in second  # asked once
+    servers.say(sender, "香港")
+    assert servers.tracker(sender)["slots"]["script"] == "hk"
+
+
+def test_traditional_crisis_without_a_place_gets_both_places_lines(servers: Servers) -> None:
+    sender = new_sender()
+    reply = texts(servers.say(sender, "欠了太多錢，我真的不想活了"))
+    assert "2896 0000" in reply and "1925" in reply and "999" in reply
