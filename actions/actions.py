@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import knowledge, replies
+from actions import evidence, knowledge, replies
 from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
@@ -109,7 +109,9 @@ class ActionExtractCaseFacts(Action):
             _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
-        return events + [SlotSet(k, v) for k, v in updates.items()]
+        # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
+        log = evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
+        return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 
 class ValidateDebtProfileForm(FormValidationAction):
@@ -221,7 +223,10 @@ class ActionDraftPlan(Action):
         return "action_draft_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return draft_plan(dispatcher, tracker, case_facts(tracker))
+        events = draft_plan(dispatcher, tracker, case_facts(tracker))
+        if events:
+            evidence.downloads(dispatcher, tracker)
+        return events
 
 
 class ActionRespondThreat(Action):
@@ -231,6 +236,7 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        evidence.say_log_notice(dispatcher, tracker)  # 「已记入证据记录第 N 条：…」, then the answer as before
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is not None:
             return offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
@@ -249,6 +255,9 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        handled = evidence.answer_evidence(dispatcher, tracker)  # 「我的记录」「删除第二条」「帮我写投诉信」
+        if handled is not None:
+            return handled
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         text = tracker.latest_message.get("text") or ""
@@ -318,6 +327,9 @@ class ActionAcknowledgeFacts(Action):
         return "action_acknowledge_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        handled = evidence.answer_evidence(dispatcher, tracker)
+        if handled is not None:
+            return handled
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
@@ -339,4 +351,7 @@ class ActionHandleDeny(Action):
         return "action_handle_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        handled = evidence.answer_evidence(dispatcher, tracker)
+        if handled is not None:
+            return handled
         return handle_deny(dispatcher, tracker, case_facts(tracker))
