@@ -139,7 +139,7 @@ def _rule_items():
 
 
 def test_every_rule_has_a_source_mark_and_hedge():
-    for region, kind, item in _rule_items():
+    for _, kind, item in _rule_items():
         assert kind in conduct_rules.KINDS, kind
         assert item["confidence"] in ("V", "S") and item["source"].startswith("facts §"), item
         if item.get("self_regulation"):

@@ -45,8 +45,9 @@ def test_the_bundle_holds_plan_drafts_letters_and_log(content):
 def test_docx_reads_back(content):
     doc = Document(io.BytesIO(exports.docx_bytes(content)))
     text = "\n".join(p.text for p in doc.paragraphs)
-    for expected in ("债务协商方案与信件", "分 22 期，每期 1,455 元", "致：招商银行信用卡中心", "投诉材料（致招商银行信用卡中心",
-                     "昨晚十一点打电话骂我", "2026-12-28　第 1/22 期还款：1,455 元（计划）"):
+    for expected in ("债务协商方案与信件", "分 22 期，每期 1,455 元", "致：招商银行信用卡中心",
+                     "投诉材料（致招商银行信用卡中心", "昨晚十一点打电话骂我",
+                     "2026-12-28　第 1/22 期还款：1,455 元（计划）"):
         assert expected in text, expected
 
 
