@@ -236,14 +236,17 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        evidence.say_log_notice(dispatcher, tracker)  # 「已记入证据记录第 N 条：…」, then the answer as before
+        # The answer as before, then 「已记入证据记录第 N 条：…」 (issue 15), then the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is not None:
+            evidence.say_log_notice(dispatcher, tracker)
             return offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
         intent = latest_intent(tracker) or "report_harassment"
         text = tracker.latest_message.get("text") or ""
         answer = knowledge.threat_answer(intent, text, region_of(tracker))
-        if not say_answer_once(dispatcher, tracker, "threat", answer):
+        answered = say_answer_once(dispatcher, tracker, "threat", answer)
+        evidence.say_log_notice(dispatcher, tracker)
+        if not answered:
             return []  # the same block as last turn: a clarifying question instead, and no second offer
         return offer_plan(dispatcher, tracker)
 

@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 
 from actions import exports
 from actions.bundle import bundle
+from actions.pending import pending_lines
 from case import contact_log
 from channels import download_links, history
 
@@ -46,6 +47,20 @@ def _drafted_on(tracker: Any) -> datetime.date | None:
             if draft and not str(draft.get("kind") or "").startswith("letter_"):
                 return contact_log.local_time(event.timestamp).date()
     return None
+
+
+def staff_extras(tracker: Any, conversation_id: str) -> Dict[str, Any]:
+    """What the staff console shows beside the case: the pending list (as a returning borrower hears it), the
+    contact log, and this conversation's download links."""
+    if tracker is None:
+        return {"pending": [], "evidence": [], "downloads": []}
+    slots = {slot.name: slot.value for slot in tracker.slots.values()}
+    log = slots.get("contact_log")
+    links = [{"name": name, "url": download_links.link(conversation_id, name)} for name in download_links.NAMES]
+    return {"pending": pending_lines(slots, _drafted_on(tracker), contact_log.local_time(None).date()),
+            "evidence": contact_log.as_lines(log) if contact_log.is_valid(log) else [],
+            "downloads": [d for d in links if d["url"]] if slots.get("latest_drafts") or
+            slots.get("latest_letters") else []}
 
 
 class FileDownloadInput(InputChannel):

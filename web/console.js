@@ -101,6 +101,7 @@
       value === null || value === undefined || value === "" ? "未知" : value));
   }
 
+  var FILES = { "drafts.docx": "下载 Word 文档", "drafts.pdf": "下载 PDF", "schedule.ics": "下载还款日历（.ics）" };
   function renderCase(c) {
     c = c || {};
     var dl = $("facts"); dl.textContent = "";
@@ -139,6 +140,19 @@
       card.appendChild(head);
       card.appendChild(el("div", { className: "draft-body", tabindex: "0" }, p.text));
       box.appendChild(card);
+    });
+
+    var pending = $("pending"); pending.textContent = "";
+    (c.pending || []).forEach(function (line) { pending.appendChild(el("li", null, line)); });
+    if (!pending.childNodes.length) pending.appendChild(el("li", { className: "muted" }, "暂无待办"));
+    var evidence = $("evidence"); evidence.textContent = "";
+    (c.evidence || []).forEach(function (line) { evidence.appendChild(el("li", null, line.replace(/^\d+\.\s*/, ""))); });
+    var files = $("downloads"); files.textContent = "";
+    (c.downloads || []).forEach(function (d) {
+      if (!/^\/webhooks\/files\/download\//.test(d.url)) return;
+      var item = el("li");
+      item.appendChild(el("a", { href: d.url, download: "", rel: "noopener noreferrer" }, FILES[d.name] || d.name));
+      files.appendChild(item);
     });
 
     var next = $("next"); next.textContent = "";

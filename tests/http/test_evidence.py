@@ -223,3 +223,20 @@ def test_a_returning_borrower_is_told_what_is_pending(servers: Servers, planned)
     assert slot(servers, sender, "debt_amount") == 32000  # the case is carried over
     body, _ = say(servers, sender, "银行没回复，写个跟进信")
     assert "跟进函" in body and "15 天内书面答复" in body
+
+
+def test_hotline_staff_see_the_log_the_pending_list_and_the_links(servers: Servers) -> None:
+    conversation = "staff-" + uuid.uuid4().hex[:10]
+    for message in ("借款人欠招商银行信用卡三万二", "记录一下：昨晚十一点多催收打电话骂借款人", "帮我写投诉信"):
+        servers.staff_say(conversation, message)
+        time.sleep(0.5)
+    request = urllib.request.Request(f"{servers.base}/webhooks/staff/api/case/{conversation}",
+                                     headers={"Authorization": f"Bearer {servers.env['STAFF_TOKEN']}"})
+    with urllib.request.urlopen(request, timeout=60) as resp:
+        case = json.loads(resp.read())["case"]
+    assert len(case["evidence"]) == 1 and "23:00左右｜电话" in case["evidence"][0]
+    day = today()
+    assert any(f"{day.year}年{day.month}月{day.day}日写了：投诉材料" in line for line in case["pending"])
+    assert {d["name"] for d in case["downloads"]} == {"drafts.docx", "drafts.pdf", "schedule.ics"}
+    status, body, _ = get(servers, next(d["url"] for d in case["downloads"] if d["name"] == "drafts.docx"))
+    assert status == 200 and body[:2] == b"PK"
