@@ -56,6 +56,9 @@ _KIND_CUES = {
     "night": re.compile(r"半夜|凌晨|深夜|大半夜|夜里"),
     "frequent": re.compile(r"几十个|轰炸|一直打|不停地?打|打个不停|连环|上百个|一百多个"),
 }
+# A visit announced (「说明天上门」) is not a visit: the contact was the call or message that announced it.
+_ANNOUNCED_VISIT = re.compile(r"(要|会|说|讲|准备|威胁|扬言|明天|后天|马上|过几天|改天)\S{0,4}"
+                              r"(上门|来我家|到我家|找上门|来家里|外访)")
 _COUNT = re.compile(r"([0-9]{1,3}|[一二两三四五六七八九十百几]{1,4})\s*(多|来)?\s*(个|通|次)\s*(电话|未接|来电)?")
 _WHO = re.compile(r"自称(?:是)?(.{2,14}?)(?:的人|的|，|,|。|打|说|发|来)")
 _ADD_PREFIX = re.compile(r"^\s*(请|帮我|麻烦)?\s*(记录|记下|记一下|登记)(一下|下来|下)?\s*[:：,，]?\s*")
@@ -101,14 +104,16 @@ def _count(text: str) -> int | None:
 
 
 def channel_of(text: str) -> str:
-    return next((name for name, cue in _CHANNELS if cue.search(text)), "电话")
+    channels = _CHANNELS[1:] if _ANNOUNCED_VISIT.search(text) else _CHANNELS
+    return next((name for name, cue in channels if cue.search(text)), "电话")
 
 
 def new_entry(report: Report, log: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The entry a report makes (numbered after the highest id in ``log``)."""
     text = _ADD_PREFIX.sub("", report.text or "").strip()[:MAX_TEXT]
     when = resolve(text, report.now)
-    kinds = [kind for kind, cue in _KIND_CUES.items() if cue.search(text)]
+    kinds = [kind for kind, cue in _KIND_CUES.items() if cue.search(text)
+             and not (kind == "visit" and _ANNOUNCED_VISIT.search(text))]
     contacted = [label for label, cue in _CONTACTED if cue.search(text)] if _THIRD_PARTY_ACT.search(text) else []
     if contacted:
         kinds.insert(0, "third_party")

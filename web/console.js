@@ -88,6 +88,7 @@
     var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") });
     li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "坐席：" : "助手："));
     var text = msg.text || "";
+    if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（链接见右侧「待办与证据记录」）";
     var m = sender === "bot" ? DRAFT_RE.exec(text) : null;
     li.appendChild(el("div", { className: "bubble" }, m ? "【" + m[1] + "】（见右侧「最新草稿」）\n" + text.slice(m[0].length, m[0].length + 120) + (text.length > m[0].length + 120 ? "…" : "") : text));
     $("log").appendChild(li);

@@ -39,6 +39,8 @@ def test_who_how_many_and_the_record_prefix():
     (visit,) = logged("上周五两个人来我家门口赖着不走")
     assert visit["channel"] == "上门" and {"visit", "refuse_leave"} <= set(visit["kinds"])
     assert visit["at"].startswith("2026-11-20")
+    (announced,) = logged("催收发短信讲明天要上门")
+    assert announced["channel"] == "短信" and "visit" not in announced["kinds"]  # announced, not made
 
 
 def test_entries_are_listed_by_when_they_happened_and_numbered_so():
