@@ -236,7 +236,7 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        # The answer as before, then 「已记入证据记录第 N 条：…」 (issue 15), then the offer.
+        # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (issue 15), then the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is not None:
             evidence.say_log_notice(dispatcher, tracker)

@@ -3,7 +3,7 @@
 - ``log_events``: run by the extraction after every message (so logging never depends on which rule answers,
   and a running form is not touched): a report (any report_* intent, or 「记录一下：…」) becomes an entry;
   「删除第二条」「第二条时间不对，是…」 change the log; the slot ``log_notice`` says what happened.
-- ``say_log_notice``: the one line the answering action says about it (「已记入证据记录第 3 条：…」).
+- ``say_log_notice``: the one line the answering action says about it (「已记入证据记录（现有 3 条…）：…」).
 - ``answer_evidence``: answers a request about the log or the letters in full (list, delete, correct,
   letters with their download links); returns the events, or None when the message is no such request.
 The logic is in case/contact_log.py, case/conduct_rules.py, actions/letters.py; the words in letters.yml.
@@ -101,7 +101,7 @@ def say_log_notice(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if entry is None:
         return False
     marks = _marks(entry, log, region_of(tracker))
-    say(dispatcher, tracker, line("added", number=contact_log.number_of(log, entry["id"]),
+    say(dispatcher, tracker, line("added", number=contact_log.number_of(log, entry["id"]), count=len(log),
                                   when=contact_log.when_label(entry), channel=entry.get("channel") or "电话",
                                   marks=line("added_marks", labels="、".join(marks)) if marks else ""))
     return True

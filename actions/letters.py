@@ -79,17 +79,22 @@ def route(case: Case) -> tuple[str, list[str]]:
 
 
 def _rows(entries: Sequence[Mapping[str, Any]], rules: Sequence[Sequence[conduct_rules.Rule]],
-          listed: Sequence[str]) -> list[dict]:
-    """Table rows; the rules broken are given as their numbers in the list of rules (``listed``)."""
+          listed: Sequence[str] | None) -> list[dict]:
+    """Table rows; the rules broken are given as their numbers in the letter's list of rules (``listed``), or,
+    in a letter without that list (``None``: the 12321 report, the police material), as the kinds of conduct."""
     rows = []
     for entry, broken in zip(entries, rules):
         what = contact_log.what_label(entry).split("：", 1)[-1]
         if entry.get("contacted"):
             what += f"（联系了{'、'.join(entry['contacted'])}）"
-        numbers = sorted({listed.index(label) + 1 for r in broken
-                          if (label := conduct_rules.short_label(r)) in listed})
+        if listed is None:
+            cell = "、".join(dict.fromkeys(conduct_rules.label(r.kind) for r in broken))
+        else:
+            numbers = sorted({listed.index(label) + 1 for r in broken
+                              if (label := conduct_rules.short_label(r)) in listed})
+            cell = ("见规定 " + "、".join(map(str, numbers))) if numbers else ""
         rows.append({"when": contact_log.when_label(entry), "channel": entry.get("channel") or "电话",
-                     "what": what, "rules": ("见规定 " + "、".join(map(str, numbers))) if numbers else ""})
+                     "what": what, "rules": cell})
     return rows
 
 
@@ -156,12 +161,13 @@ def complaint_letters(case: Case, log: Sequence[Mapping[str, Any]], today: datet
     letters = [Letter("complaint", _title("complaint"),
                       _render("complaint", {**base, "title": f"{_title('complaint')}（致{base['addressee']}）",
                                             "steps": steps}))]
+    plain = _rows(entries, rules, None)
     if calls and extra.get("calls"):
-        sub = [rows[i] for i in calls]
+        sub = [plain[i] for i in calls]
         letters.append(Letter("spam", _title("spam"), _render("spam", {**base, "title": _title("spam"), "rows": sub,
                                                                         "step": _step(extra["calls"], case)})))
     if danger:
-        sub = [rows[i] for i in danger]
+        sub = [plain[i] for i in danger]
         letters.append(Letter("police", _title("police"),
                               _render("police", {**base, "title": _title("police"), "rows": sub,
                                                  "step": _step(extra["danger"], case)})))

@@ -61,6 +61,7 @@ _ANNOUNCED_VISIT = re.compile(r"(要|会|说|讲|准备|威胁|扬言|明天|后
                               r"(上门|来我家|到我家|找上门|来家里|外访)")
 _COUNT = re.compile(r"([0-9]{1,3}|[一二两三四五六七八九十百几]{1,4})\s*(多|来)?\s*(个|通|次)\s*(电话|未接|来电)?")
 _WHO = re.compile(r"自称(?:是)?(.{2,14}?)(?:的人|的|，|,|。|打|说|发|来)")
+_CJK_COMMA = re.compile(r"(?<=[\u4e00-\u9fff]),\s?(?=[\u4e00-\u9fff])")
 _ADD_PREFIX = re.compile(r"^\s*(请|帮我|麻烦)?\s*(记录|记下|记一下|登记)(一下|下来|下)?\s*[:：,，]?\s*")
 
 
@@ -111,6 +112,7 @@ def channel_of(text: str) -> str:
 def new_entry(report: Report, log: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The entry a report makes (numbered after the highest id in ``log``)."""
     text = _ADD_PREFIX.sub("", report.text or "").strip()[:MAX_TEXT]
+    text = _CJK_COMMA.sub("，", text)  # the normaliser makes full-width commas half-width; the letters quote it
     when = resolve(text, report.now)
     kinds = [kind for kind, cue in _KIND_CUES.items() if cue.search(text)
              and not (kind == "visit" and _ANNOUNCED_VISIT.search(text))]

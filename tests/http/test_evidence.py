@@ -80,7 +80,7 @@ def test_three_reports_to_a_routed_complaint(servers: Servers, case: str) -> Non
                 "记录一下：上周五他们发短信说要抓我坐牢"])
     for report in reports:
         body, replies = say(servers, sender, report)
-        assert "已记入证据记录第" in body, body
+        assert "已记入证据记录（现有" in body, body
         if traditional:
             assert "證據記錄" in texts(replies)  # answered in the user's script
     log = slot(servers, sender, "contact_log")
@@ -128,7 +128,7 @@ def test_a_report_during_the_form_is_logged_and_the_form_goes_on(servers: Server
     body, _ = say(servers, sender, "我想申请分期还款")
     assert "哪家" in body
     body, _ = say(servers, sender, "记录一下：刚才催收又打电话骂我")
-    assert "已记入证据记录第 1 条" in body and "哪家" in body  # the form asks again
+    assert "已记入证据记录（现有 1 条" in body and "哪家" in body  # the form asks again
     body, _ = say(servers, sender, "招行信用卡")
     assert "多少" in body  # the form goes on with the next question
     assert len(slot(servers, sender, "contact_log")) == 1
