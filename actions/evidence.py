@@ -146,7 +146,7 @@ def downloads(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
             return
         items.append({"name": name, "label": labels[name], "url": url})
     text = line("downloads", hours=download_links.ttl() // 3600) + "\n" + \
-        "\n".join(f"{item['label']}：{item['url']}" for item in items)
+        "\n".join(f"{item['label']}：{download_links.public_url(item['url'])}" for item in items)
     say(dispatcher, tracker, text, json_message={"downloads": items})
 
 

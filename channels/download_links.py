@@ -32,6 +32,13 @@ def ttl() -> int:
         return DEFAULT_TTL
 
 
+def public_url(path: str) -> str:
+    """The link as written in a message's text: absolute when ``PUBLIC_BASE_URL`` is set (WeCom and REST clients
+    cannot resolve a path), else the path (the widget and the console make it absolute themselves)."""
+    base = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    return base + path if base.startswith(("https://", "http://")) else path
+
+
 def signature(key: bytes, conversation_id: str, expires: int) -> str:
     return hmac.new(key, f"{conversation_id}\n{int(expires)}".encode(), hashlib.sha256).hexdigest()[:40]
 

@@ -128,6 +128,14 @@ def test_links_are_bound_to_their_conversation_and_expire():
     assert download_links.link("rest-alice", "../../etc/passwd", key=KEY) is None
 
 
+def test_text_links_are_absolute_with_a_public_base(monkeypatch):
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://bot.example/")
+    assert download_links.public_url("/webhooks/files/download/x/drafts.pdf?exp=1&sig=a") == \
+        "https://bot.example/webhooks/files/download/x/drafts.pdf?exp=1&sig=a"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "javascript:alert(1)")
+    assert download_links.public_url("/p").startswith("/p")
+
+
 def test_no_secret_no_links(monkeypatch):
     monkeypatch.delenv("DOWNLOAD_SECRET", raising=False)
     assert download_links.link("rest-alice", "drafts.pdf") is None
