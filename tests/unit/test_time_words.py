@@ -70,3 +70,10 @@ def test_weekday_alone_on_that_day_is_today():
     friday = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=TZ)
     assert resolve("周五下午打的", friday).at == datetime.datetime(2026, 11, 27, 15, 0, tzinfo=TZ)
     assert resolve("上周五", friday).at.date() == datetime.date(2026, 11, 20)
+
+
+def test_never_the_future_where_a_parser_looking_ahead_goes_wrong():
+    tuesday_nine = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=TZ)
+    assert resolve("周五打到我公司", tuesday_nine).at.date() == datetime.date(2026, 11, 20)
+    assert resolve("十一点打来的", tuesday_nine).at == datetime.datetime(2026, 11, 23, 23, 0, tzinfo=TZ)
+    assert resolve("昨晚凌晨两点还在打", tuesday_nine).at == datetime.datetime(2026, 11, 24, 2, 0, tzinfo=TZ)
