@@ -48,6 +48,8 @@ def log_events(tracker: Tracker, lender: str | None) -> List[EventType]:
     """Slot events for what the latest message does to the contact log (see the module docstring)."""
     text = (tracker.latest_message or {}).get("text") or ""
     found = command(text)
+    if found is not None and found.op != "add" and latest_intent(tracker) == "express_crisis":
+        found = None  # a crisis is answered first; nothing is deleted or changed on the side
     log = _log(tracker)
     now = _message_time(tracker)
     notice: Dict[str, Any] | None = None
