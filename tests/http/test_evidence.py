@@ -240,3 +240,14 @@ def test_hotline_staff_see_the_log_the_pending_list_and_the_links(servers: Serve
     assert {d["name"] for d in case["downloads"]} == {"drafts.docx", "drafts.pdf", "schedule.ics"}
     status, body, _ = get(servers, next(d["url"] for d in case["downloads"] if d["name"] == "drafts.docx"))
     assert status == 200 and body[:2] == b"PK"
+
+
+def test_asking_for_the_log_during_the_form_does_not_break_it(servers: Servers) -> None:
+    sender = new_sender("ev-form-list")
+    say(servers, sender, "记录一下：昨晚十一点多催收打电话骂我")
+    body, _ = say(servers, sender, "我想申请分期还款")
+    assert "哪家" in body
+    body, _ = say(servers, sender, "我的记录")
+    assert "共 1 条" in body and "哪家" in body  # listed, then the form asks again
+    body, _ = say(servers, sender, "招行信用卡")
+    assert "多少" in body and slot(servers, sender, "lender") == "招商银行"
