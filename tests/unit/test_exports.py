@@ -24,7 +24,8 @@ SLOTS = {"lender": "招商银行", "lender_type": "credit_card", "debt_amount": 
          "latest_drafts": {"summary": "分 22 期，每期 1,455 元", "parts": [
              {"kind": "written_request", "title": "书面协商申请", "text": "协商还款申请\n致：招商银行信用卡中心"}]},
          "latest_letters": {"date": "2026-11-30", "letters": [
-             {"kind": "complaint", "title": "投诉材料", "text": "投诉材料（致招商银行信用卡中心 客户投诉部门）"}]},
+             {"kind": "complaint", "title": "投诉材料", "text": "投诉材料（致招商银行信用卡中心 客户投诉部门）\n"
+              "序号｜时间｜方式｜经过｜违反的规定\n1｜2026年11月27日 23:00｜电话｜昨晚十一点打电话骂我｜见规定 1"}]},
          "contact_log": [{"id": 1, "at": "2026-11-27T23:00:00+08:00", "has_time": True, "time_words": "昨晚十一点",
                           "approximate": False, "recorded_at": "2026-11-28T10:00:00+08:00", "channel": "电话",
                           "kinds": ["insult"], "contacted": [], "who": None, "count": None, "lender": "招商银行",
@@ -44,6 +45,9 @@ def test_the_bundle_holds_plan_drafts_letters_and_log(content):
 
 def test_docx_reads_back(content):
     doc = Document(io.BytesIO(exports.docx_bytes(content)))
+    (table,) = doc.tables  # the letter's table of entries is a real table
+    assert [c.text for c in table.rows[0].cells] == ["序号", "时间", "方式", "经过", "违反的规定"]
+    assert table.rows[1].cells[3].text == "昨晚十一点打电话骂我"
     text = "\n".join(p.text for p in doc.paragraphs)
     for expected in ("债务协商方案与信件", "分 22 期，每期 1,455 元", "致：招商银行信用卡中心",
                      "投诉材料（致招商银行信用卡中心", "昨晚十一点打电话骂我",
