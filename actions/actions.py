@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import knowledge, replies
+from actions import evidence, knowledge, replies
 from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
@@ -99,7 +99,9 @@ class ActionExtractCaseFacts(Action):
             _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
-        return events + [SlotSet(k, v) for k, v in updates.items()]
+        # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
+        log = evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
+        return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 
 class ValidateDebtProfileForm(FormValidationAction):
@@ -214,7 +216,10 @@ class ActionDraftPlan(Action):
         return "action_draft_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        return draft_plan(dispatcher, tracker, case_facts(tracker))
+        events = draft_plan(dispatcher, tracker, case_facts(tracker))
+        if events:
+            evidence.downloads(dispatcher, tracker)
+        return events
 
 
 class ActionRespondThreat(Action):
@@ -224,13 +229,18 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (issue 15), then the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is None:
             intent = latest_intent(tracker) or "report_harassment"
             text = tracker.latest_message.get("text") or ""
             answer = knowledge.threat_answer(intent, text, region_of(tracker))
-            if not say_answer_once(dispatcher, tracker, "threat", answer):
+            answered = say_answer_once(dispatcher, tracker, "threat", answer)
+            evidence.say_log_notice(dispatcher, tracker)
+            if not answered:
                 return []  # the same block as last turn: a clarifying question instead, and no second offer
+        else:
+            evidence.say_log_notice(dispatcher, tracker)
         if region_asked_now(dispatcher, tracker):
             return []  # 「您在香港、台湾还是内地？」 is enough for this turn; the offer comes later
         if topic is not None and not offers_after(topic, tracker):
@@ -248,6 +258,9 @@ class ActionAnswerQuestion(Action):
         stayed = stay_after_crisis(dispatcher, tracker)
         if stayed is not None:
             return stayed
+        handled = evidence.answer_evidence(dispatcher, tracker)  # 「我的记录」「删除第二条」「帮我写投诉信」
+        if handled is not None:
+            return handled
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         text = tracker.latest_message.get("text") or ""
@@ -324,6 +337,9 @@ class ActionAcknowledgeFacts(Action):
         stayed = stay_after_crisis(dispatcher, tracker)
         if stayed is not None:
             return stayed
+        handled = evidence.answer_evidence(dispatcher, tracker)
+        if handled is not None:
+            return handled
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
@@ -348,6 +364,9 @@ class ActionHandleDeny(Action):
         stayed = stay_after_crisis(dispatcher, tracker)
         if stayed is not None:
             return stayed
+        handled = evidence.answer_evidence(dispatcher, tracker)
+        if handled is not None:
+            return handled
         return handle_deny(dispatcher, tracker, case_facts(tracker))
 
 

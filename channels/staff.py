@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from case import vocabulary
-from channels import history
+from channels import files, history
 from channels.inbound import EMPTY_REPLY, clean, contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
@@ -113,7 +113,8 @@ class StaffInput(InputChannel):
             if contains_personal_data(conversation_id):
                 return _error(PERSONAL_ID, 400)
             tracker = await history.load_tracker(request.app, conversation_id)
-            return response.json({"conversation_id": conversation_id, "case": history.case(tracker),
+            return response.json({"conversation_id": conversation_id,
+                                  "case": {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
                                   "messages": history.messages(tracker)}, ensure_ascii=False)
 
         @bp.route("/api/message", methods=["POST"])
@@ -149,6 +150,7 @@ class StaffInput(InputChannel):
             tracker = await history.load_tracker(request.app, conversation_id)
             return response.json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
                                   "replies": [history.bot_message(m) for m in collector.messages],
-                                  "case": history.case(tracker)}, ensure_ascii=False)
+                                  "case": {**history.case(tracker), **files.staff_extras(tracker, conversation_id)}},
+                                 ensure_ascii=False)
 
         return bp

@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from zh import numbers as cn_numbers
 from zh.bare_answers import is_bare_number
 from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
+from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
 from zh.stop_cues import is_stop_request
 
@@ -281,4 +282,27 @@ class StopRequestNet(_Stateless):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class EvidenceCommandNet(_Stateless):
+    """A request about the contact log or the letters (「我的记录」「删除第二条」「帮我写投诉信」, zh/evidence_cues.py)
+    is ask_complaint_channel, whatever the classifier says: the log and the letters are how a complaint is made,
+    and that intent's rules reach action_answer_question both outside the form and during it (the form then
+    continues). 「记录一下：…」 keeps a report intent (the report is answered as any report); with another
+    intent it is routed the same way. Crisis and a plain wish to stop are never overridden.
+    """
+
+    COMPLAINT = "ask_complaint_channel"
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name") or ""
+            if intent in (CrisisSafetyNet.CRISIS, StopRequestNet.GOODBYE, self.COMPLAINT):
+                continue
+            found = evidence_command(message.get(TEXT) or "")
+            if found is None or (found.op == "add" and intent.startswith("report_")):
+                continue
+            set_intent(message, self.COMPLAINT, "evidence_command_net", found.op)
         return messages

@@ -56,6 +56,14 @@ CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
         "我该怎么回复催收",
         "那我能怎么帮他",
     ]),
+    ("三次催收记录在案，生成投诉材料（证据记录，issue 15）", "borrower", None, [
+        "我欠招商银行信用卡三万二",
+        "昨晚十一点多催收打电话骂我是老赖",
+        "记录一下：前天下午三点他们打电话给我妈，说我欠钱不还",
+        "上周五有人自称法院的发短信说要抓我坐牢",
+        "我的记录",
+        "帮我写投诉信",
+    ]),
     ("热线工作人员录入个案", "staff", {"audience": "staff"}, [
         "借款人王女士，欠广发信用卡五万二，逾期95天，催收说要去她单位，还打给了她同事",
         "她想分期",
@@ -72,6 +80,9 @@ def render(title: str, audience: str, turns: list[tuple[str, list[dict]]]) -> li
         lines += [f"**{who}**：{user}", ""]
         for reply in replies:
             text = reply.get("text") or ""
+            files = (reply.get("custom") or {}).get("downloads")
+            if files:  # the links carry a signature that changes every run: their labels only
+                text = text.splitlines()[0] + "\n" + " · ".join(f["label"] for f in files)
             if text:
                 lines += ["> " + line if line else ">" for line in text.splitlines()]
                 lines.append("")

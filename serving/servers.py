@@ -111,6 +111,7 @@ class Servers:
             encoding="utf-8")
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.env.setdefault("STAFF_TOKEN", secrets.token_urlsafe(24))  # staff output needs the staff console
+        self.env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))  # signs download links (issue 15)
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
 
@@ -262,6 +263,8 @@ def run() -> int:
     private_dir(ROOT / "var")
     port = int(os.environ.get("RASA_PORT", "5005"))
     env = _env()
+    # Both processes sign and check download links with one secret; without DOWNLOAD_SECRET a new one each start.
+    env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))
     rasa = rasa_command(MODEL, ROOT / "endpoints.yml", port, cors=partner_origins(), local_api=False,
                         interface=os.environ.get("RASA_INTERFACE") or None)
     procs = [subprocess.Popen(actions_command(int(os.environ.get("ACTION_PORT", "5055"))), cwd=ROOT, env=env),

@@ -88,6 +88,7 @@
     var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") });
     li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "坐席：" : "助手："));
     var text = msg.text || "";
+    if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（链接见右侧「待办与证据记录」）";
     var m = sender === "bot" ? DRAFT_RE.exec(text) : null;
     li.appendChild(el("div", { className: "bubble" }, m ? "【" + m[1] + "】（见右侧「最新草稿」）\n" + text.slice(m[0].length, m[0].length + 120) + (text.length > m[0].length + 120 ? "…" : "") : text));
     $("log").appendChild(li);
@@ -101,6 +102,7 @@
       value === null || value === undefined || value === "" ? "未知" : value));
   }
 
+  var FILES = { "drafts.docx": "下载 Word 文档", "drafts.pdf": "下载 PDF", "schedule.ics": "下载还款日历（.ics）" };
   function renderCase(c) {
     c = c || {};
     var dl = $("facts"); dl.textContent = "";
@@ -147,6 +149,19 @@
       card.appendChild(head);
       card.appendChild(el("div", { className: "draft-body", tabindex: "0" }, p.text));
       box.appendChild(card);
+    });
+
+    var pending = $("pending"); pending.textContent = "";
+    (c.pending || []).forEach(function (line) { pending.appendChild(el("li", null, line)); });
+    if (!pending.childNodes.length) pending.appendChild(el("li", { className: "muted" }, "暂无待办"));
+    var evidence = $("evidence"); evidence.textContent = "";
+    (c.evidence || []).forEach(function (line) { evidence.appendChild(el("li", null, line.replace(/^\d+\.\s*/, ""))); });
+    var files = $("downloads"); files.textContent = "";
+    (c.downloads || []).forEach(function (d) {
+      if (!/^\/webhooks\/files\/download\//.test(d.url)) return;
+      var item = el("li");
+      item.appendChild(el("a", { href: d.url, download: "", rel: "noopener noreferrer" }, FILES[d.name] || d.name));
+      files.appendChild(item);
     });
 
     var next = $("next"); next.textContent = "";

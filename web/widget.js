@@ -225,11 +225,33 @@
     li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "我说：" : "助手说："));
     var info = sender === "bot" && msg.custom && msg.custom.draft;
     var draft = sender === "bot" ? draftOf(msg) : null;
+    var files = sender === "bot" ? downloadsOf(msg) : [];
     if (info && info.kind === "lender_drafts" && info.sections) renderLenderCard(li, info);
     else if (draft) renderDraft(li, draft);
+    else if (files.length) renderDownloads(li, msg, files);
     else li.appendChild(el("div", { className: "bubble" }, msg.text || ""));
     log.appendChild(li);
     return li;
+  }
+
+  // Download links of this conversation (issue 15): only the bot server's own download paths become links.
+  var DOWNLOAD_PATH = /^\/webhooks\/files\/download\/[^?#]+\?[^#]*$/;
+  function downloadsOf(msg) {
+    var items = (msg.custom && msg.custom.downloads) || [];
+    return items.filter(function (d) { return d && typeof d.url === "string" && DOWNLOAD_PATH.test(d.url); });
+  }
+  function renderDownloads(li, msg, files) {
+    var box = el("div", { className: "bubble downloads" });
+    box.appendChild(el("p", null, String(msg.text || "").split("\n")[0]));
+    var list = el("ul", { className: "download-list" });
+    files.forEach(function (d) {
+      var item = el("li");
+      item.appendChild(el("a", { href: server + d.url, download: "", rel: "noopener noreferrer",
+        "data-name": d.name || "" }, d.label || d.name || "下载"));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    li.appendChild(box);
   }
 
   function showQuickReplies(replies) {
