@@ -132,10 +132,17 @@ async def test_repeats_are_recognised_in_traditional_characters():
 
 
 async def test_taiwan_workplace_answer_reaches_a_taiwan_user():
-    t = tracker("催收說要到我公司找我主管", "report_visit_threat", slots={"script": "tw"})
+    t = tracker("我在台北，催收說要到我公司找我主管", "report_visit_threat", slots={"script": "tw"})
     texts, messages, _ = await run(actions.ActionRespondThreat, t)
     assert "上午七時至晚上十時" in texts[0] and "0800-789-885" in texts[0]
     assert any(m.get("response") == "utter_offer_plan" for m in messages)  # a threat still gets the plan offer
+
+
+async def test_traditional_writer_without_a_place_is_asked_where_before_the_offer():
+    t = tracker("催收說要到我公司找我主管", "report_visit_threat", slots={"script": "tw"})
+    texts, messages, _ = await run(actions.ActionRespondThreat, t)
+    assert "上午七時至晚上十時" in texts[0] and "還是內地？" in texts[-1]
+    assert not any(m.get("response") == "utter_offer_plan" for m in messages)  # the question first
 
 
 async def test_staff_get_the_special_answer_introduced_for_the_borrower():
