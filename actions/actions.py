@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import evidence, knowledge, replies
-from actions.extraction import THREAT_BY_INTENT, extract_facts, threats_in
+from actions.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
 from actions.steps import (
@@ -39,6 +39,7 @@ from actions.steps import (
     say_answer_once,
     slots_set_this_turn,
     stay_after_crisis,
+    user_texts,
 )
 from case import vocabulary
 
@@ -101,6 +102,11 @@ class ActionExtractCaseFacts(Action):
             updates = extract_facts(requested_slot=None, **reading_args)
         # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
         log = evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
+        place = place_named(user_texts(tracker)[:-1])
+        if place and place_named([reading_args["raw_text"]]) is None and updates.get("script") not in (None,
+                                                                                                   place):
+            # a place named earlier (「我喺深圳住㗎」) keeps deciding the rules, whatever script later messages use
+            updates["script"] = place
         return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 

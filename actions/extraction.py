@@ -93,6 +93,20 @@ def region_is_clear(raw_texts: Sequence[str]) -> bool:
     return False
 
 
+def place_named(raw_texts: Sequence[str]) -> str | None:
+    """The script of the last place the borrower named for themselves (「我喺深圳住㗎」 → simplified), if any: it
+    keeps deciding the rules when later messages are written in Cantonese or Traditional characters."""
+    found = None
+    for raw in raw_texts:
+        for script, place in _PLACE:
+            if place.search(raw):
+                found = script
+        for script, place in _BARE_PLACE:
+            if place.match(raw.strip()):
+                found = script
+    return found
+
+
 def detect_script(raw: str, current: str | None) -> str | None:
     """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified; a place the
     borrower names for themselves (「我喺深圳住㗎 唔系香港」) decides over the script."""

@@ -24,6 +24,8 @@ def test_doubt_then_money_then_yes(servers: Servers) -> None:
     assert "暂缓催收" in texts(money) and "不用马上拿出钱" in texts(money)
     assert not any((r.get("custom") or {}).get("draft") for r in money)  # nothing drafted unasked
     assert servers.tracker(sender)["slots"]["pending_offer"] == "draft_plan"
+    # 「好」: the pause is worked out with the form's questions, gently, one at a time
+    assert "哪家机构" in texts(servers.say(sender, "好"))
 
 
 def test_presence_not_a_plan_offer_after_the_crisis_lines(servers: Servers) -> None:
@@ -66,3 +68,13 @@ def test_traditional_crisis_without_a_place_gets_both_places_lines(servers: Serv
     sender = new_sender()
     reply = texts(servers.say(sender, "欠了太多錢，我真的不想活了"))
     assert "2896 0000" in reply and "1925" in reply and "999" in reply
+
+
+def test_a_cantonese_writer_in_shenzhen_keeps_mainland_rules(servers: Servers) -> None:
+    """Issue 11: 「我喺深圳住㗎 唔系香港」 — the place wins over the script, also in the messages after it."""
+    sender = new_sender()
+    first = texts(servers.say(sender, "我喺深圳住㗎 唔系香港，催收話聽日上門搵我"))
+    assert "999" not in first and "110" in first
+    later = texts(servers.say(sender, "佢哋仲話要打俾我屋企人同公司"))
+    assert "999" not in later and "金管局" not in later and "還是內地" not in later
+    assert servers.tracker(sender)["slots"]["script"] == "simplified"
