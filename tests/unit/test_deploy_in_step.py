@@ -97,3 +97,15 @@ def test_the_endpoints_use_the_project_stores() -> None:
     assert endpoints["tracker_store"]["type"] == "serving.stores.ResilientSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "serving.stores.AtomicRedisLockStore"
+
+
+def test_the_retention_cronjob_reaches_the_same_database_as_rasa() -> None:
+    job = _kind("retention-cronjob.yaml", "CronJob")
+    container = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["python", "-m", "serving.retention", "--profile", "prod"]
+    env, rasa = _env(container), _env(_container("rasa.yaml", "StatefulSet"))
+    for name in ("DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USER", "DB_PASSWORD"):
+        assert env[name] == rasa[name], name
+    from serving.retention import DEFAULT_DAYS
+
+    assert env["RETENTION_DAYS"]["value"] == str(DEFAULT_DAYS)
