@@ -43,7 +43,7 @@ $(STAMP): requirements.in requirements.lock
 
 install: $(STAMP)
 
-# SEED=<n> trains with another random seed for DIET and TED (config.yml otherwise unchanged): `make test SEED=7`
+# SEED=<n> trains with another random seed for DIET (config.yml otherwise unchanged): `make test SEED=7`
 # shows that the tests hold for another model, as a fresh machine trains one.
 TRAIN_CONFIG := $(if $(SEED),models/config.seed$(SEED).yml,config.yml)
 
