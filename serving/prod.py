@@ -232,6 +232,10 @@ class ProdStack:
             "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", str(LOCK_LIFETIME_S)),
             "STAFF_TOKEN": self.secrets["STAFF_TOKEN"],
             "SANIC_REAL_IP_HEADER": "X-Real-IP",  # nginx reports the client's address (rate limits per address)
+            # Rate limits and WeCom's replay record shared by the processes (channels/shared_limits.py).
+            "RATE_LIMIT_REDIS_URL": self.redis_url(2),
+            "WECOM_REPLAY_RECORD": self.redis_url(3),
+            "STAFF_AUDIT_LOG": str(self.base / "staff-audit.log"),  # who viewed which case (channels/audit.py)
             "ACTION_SERVER_SANIC_WORKERS": str(self.action_workers),
             **self.extra_env,
         }
@@ -346,6 +350,9 @@ class ProdStack:
             if self.redis.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Redis did not start: see {self.logs}/redis.log")
             time.sleep(0.1)
+
+    def redis_url(self, db: int) -> str:
+        return f"redis://:{self.secrets['REDIS_PASSWORD']}@127.0.0.1:{self.ports.redis}/{db}"
 
     def redis_client(self) -> Any:
         import redis

@@ -74,6 +74,15 @@ def test_two_messages_of_one_conversation_at_the_same_moment_on_two_processes(st
         assert slots.get("debt_amount") == 32000.0 and slots.get("overdue_days") == 60.0, (s, slots)
 
 
+def test_rate_limits_are_shared_by_the_processes(stack: ProdStack) -> None:
+    """One conversation may send 10 messages at once (then 20 a minute): counted in Redis, so alternating
+    between the two processes does not double it (per process, all 14 would pass). Empty messages: the limit
+    is checked before anything reaches the dialogue."""
+    statuses = [stack.say("rate-shared", "", base=stack.rasa_url(i % 2))[0] for i in range(14)]
+    assert statuses[:10] == [200] * 10, statuses
+    assert statuses[10:].count(429) >= 3, statuses
+
+
 def test_action_server_killed_mid_form_then_back(stack: ProdStack) -> None:
     sender = "actions-down"
     for message in MESSAGES[:3]:

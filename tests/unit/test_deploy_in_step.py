@@ -71,6 +71,10 @@ def test_rasa_pods_get_every_variable_the_endpoints_file_reads_as_the_local_prof
                  "REDIS_DB", "DB_DATABASE", "DB_USER"):
         assert k8s[name]["value"] == local[name], name
     assert local["SANIC_REAL_IP_HEADER"] == "X-Real-IP"
+    for name in ("RATE_LIMIT_REDIS_URL", "WECOM_REPLAY_RECORD"):  # shared by the processes in both
+        assert local[name].startswith("redis://") and k8s[name]["value"].startswith("redis://"), name
+        assert local[name].rsplit("/", 1)[1] == k8s[name]["value"].rsplit("/", 1)[1], name
+    assert "STAFF_AUDIT_LOG" in k8s and "STAFF_AUDIT_LOG" in local
     assert "proxy_set_header X-Real-IP $remote_addr;" in prod.NGINX_TEMPLATE.read_text(encoding="utf-8")
 
 
