@@ -1,10 +1,11 @@
 """Who looked at which case: the staff console's audit log.
 
 One JSON line per staff API call that reads, writes or deletes a case: time (UTC), the staff member's name as
-the console sends it (``X-Staff-Name``, ≤ 64 characters; 「未署名」 when missing: the console's token is shared
-by the hotline, so the name is what tells people apart), the client address, the action (``view``,
-``message``, ``delete``) and the case id. Appended to ``STAFF_AUDIT_LOG`` (default ``var/staff-audit.log``,
-mode 0600; several processes append whole lines to one file) and to the ``debt_coach.audit`` logger.
+the console sends it (``X-Staff-Name``, UTF-8 percent-encoded since HTTP headers are Latin-1, at most 64
+characters; 「未署名」 when missing: the hotline shares one token, so the name is what tells people apart), the
+client address, the action (``view``, ``message``, ``delete``) and the case id. Appended to
+``STAFF_AUDIT_LOG`` (default ``var/staff-audit.log``, mode 0600; several processes append whole lines to one
+file) and to the ``debt_coach.audit`` logger.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import re
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ def log_path() -> Path:
 
 def staff_name(request: Any) -> str:
     raw = (getattr(request, "headers", {}) or {}).get("X-Staff-Name", "") or ""
-    name = _CONTROL.sub("", raw).strip()[:64]
+    name = _CONTROL.sub("", urllib.parse.unquote(raw[:512])).strip()[:64]
     return name or UNNAMED
 
 

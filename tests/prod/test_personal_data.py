@@ -44,11 +44,12 @@ def test_a_borrower_deletes_their_conversation_by_saying_so(stack: ProdStack) ->
 
 def test_staff_delete_a_case_and_every_look_is_in_the_audit_log(stack: ProdStack) -> None:
     import json
+    import urllib.parse
     import urllib.request
 
     case = "staff-audit01"
-    headers = {"Authorization": f"Bearer {stack.secrets['STAFF_TOKEN']}", "X-Staff-Name": "李敏",
-               "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {stack.secrets['STAFF_TOKEN']}", "Content-Type": "application/json",
+               "X-Staff-Name": urllib.parse.quote("李敏")}
 
     def call(method: str, path: str, body: dict | None = None) -> dict:
         req = urllib.request.Request(stack.front + path, method=method, headers=headers,

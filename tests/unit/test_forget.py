@@ -32,7 +32,8 @@ def test_the_confirmation_names_its_words_and_they_confirm() -> None:
 
 def test_audit_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAFF_AUDIT_LOG", str(tmp_path / "audit.log"))
-    request = SimpleNamespace(headers={"X-Staff-Name": "王\n小明"}, remote_addr="10.0.0.7")
+    name = "%E7%8E%8B%0A%E5%B0%8F%E6%98%8E"  # 王\n小明, percent-encoded as the header must be
+    request = SimpleNamespace(headers={"X-Staff-Name": name}, remote_addr="10.0.0.7")
     audit.record(request, "view", "staff-case001")
     audit.record(SimpleNamespace(headers={}, remote_addr=""), "delete", "staff-case002")
     lines = [json.loads(line) for line in (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
