@@ -17,8 +17,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples channel-transcripts \
-	web browser-deps channels-test browser-test
+.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples \
+	channel-transcripts web browser-deps channels-test browser-test prod-deps run-prod test-prod
 
 help:
 	@echo "make run    — install, train if needed, start the bot (http://localhost:5005)"
@@ -30,6 +30,8 @@ help:
 	@echo "              security findings of issue 12 (tests/security, docs/security.md)"
 	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
 	@echo "make channels-test — http + browser-test"
+	@echo "make run-prod  — production profile: nginx → 2 Rasa → PostgreSQL + Redis, action server ×2 (serving/prod.py)"
+	@echo "make test-prod — fault tests of the production profile (tests/prod)"
 
 $(STAMP): requirements.in requirements.lock requirements-nodeps.txt
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
@@ -42,7 +44,7 @@ $(STAMP): requirements.in requirements.lock requirements-nodeps.txt
 
 install: $(STAMP)
 
-# SEED=<n> trains with another random seed for DIET and TED (config.yml otherwise unchanged): `make test SEED=7`
+# SEED=<n> trains with another random seed for DIET (config.yml otherwise unchanged): `make test SEED=7`
 # shows that the tests hold for another model, as a fresh machine trains one.
 TRAIN_CONFIG := $(if $(SEED),models/config.seed$(SEED).yml,config.yml)
 
@@ -119,7 +121,27 @@ browser-test: $(MODEL) $(WEB_STAMP) browser-deps
 
 channels-test: http browser-test
 
-test: lint validate unit train nlu-eval core-test http browser-test bench-smoke
+# The production profile (README "Production profile"): PostgreSQL, Redis and nginx from Debian, installed
+# here when missing (as root), or named when they cannot be.
+prod-deps: $(STAMP)
+	@need=($$($(PY) -m serving.prod check >/dev/null 2>&1 || $(PY) -m serving.prod check | sed 's/.*install //')); \
+	  if [ $${#need[@]} -gt 0 ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "apt-get install $${need[*]}"; apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null; \
+	    else echo "the production profile needs: apt-get install $${need[*]}" >&2; exit 1; fi; fi
+
+run-prod: $(MODEL) $(WEB_STAMP) prod-deps
+	@$(PY) -m serving.prod run
+
+# Fault tests (tests/prod): kill -9 of a Rasa process under 100 conversations, one conversation on two
+# processes at once, PostgreSQL restarted, Redis down, the action server down mid-form. Skipped with the
+# reason when the Debian packages are missing and cannot be installed (not root).
+test-prod: $(MODEL)
+	@$(MAKE) --no-print-directory prod-deps || true
+	$(PY) -m pytest -q -rs tests/prod
+
+test: lint validate unit train nlu-eval core-test http browser-test test-prod bench-smoke
 	@echo "make test: all checks passed"
 
 clean:

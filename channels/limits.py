@@ -15,8 +15,9 @@
   ``serving.patches.server_hardening``), ``MAX_METADATA_BYTES`` / ``MAX_METADATA_DEPTH`` for message metadata.
 
 Buckets live in the process (several Rasa processes each count their own; sticky routing by conversation, which
-the Socket.IO channel needs anyway, keeps the per-conversation limit exact). Memory is bounded: at most
-``MAX_KEYS`` buckets, the least recently used dropped first.
+the Socket.IO channel needs anyway, keeps the per-conversation limit exact), or, when ``RATE_LIMIT_REDIS_URL`` is
+set (the production profile), in Redis, shared by every process (``channels/shared_limits.py``). Memory is
+bounded: at most ``MAX_KEYS`` buckets, the least recently used dropped first.
 """
 
 from __future__ import annotations
@@ -153,6 +154,15 @@ def metadata_problem(value: Any, max_bytes: int = MAX_METADATA_BYTES,
     return None
 
 
-LIMITS = Limits.from_env()
+def _from_env() -> Limits:
+    url = os.environ.get("RATE_LIMIT_REDIS_URL", "").strip()
+    if url:
+        from channels.shared_limits import shared_limits
+
+        return shared_limits(url)
+    return Limits.from_env()
+
+
+LIMITS = _from_env()
 
 

@@ -95,9 +95,13 @@ def make_record(spec: str | None) -> ReplayRecord:
         return MemoryReplayRecord()
     if spec.startswith("sqlite:///"):
         return SQLiteReplayRecord(spec[len("sqlite:///"):])
+    if spec.startswith(("redis://", "rediss://")):
+        from channels.shared_limits import RedisReplayRecord
+
+        return RedisReplayRecord(spec)
     if ":" in spec:
         import importlib
 
         module, _, factory = spec.partition(":")
         return getattr(importlib.import_module(module), factory)()
-    raise ValueError(f"unknown replay record {spec!r}: memory, sqlite:///<path> or module:factory")
+    raise ValueError(f"unknown replay record {spec!r}: memory, sqlite:///<path>, redis://… or module:factory")

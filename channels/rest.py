@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import limits
+from channels import forget, limits
 from channels.inbound import EMPTY_REPLY, clean, contains_personal_data, public_metadata
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,9 @@ class CheckedRestInput(RestInput):
             inbound = clean(message)
             if inbound.empty:
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}], ensure_ascii=False)
+            deletion = await forget.answer(request.app, conversation, inbound.text)  # 「删除我的记录」
+            if deletion:
+                return response.json([{"recipient_id": sender, "text": deletion}], ensure_ascii=False)
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(inbound.text, collector, conversation, input_channel=self.name(),

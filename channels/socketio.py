@@ -45,7 +45,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from channels import history, limits, origins
+from channels import forget, history, limits, origins
 from channels.inbound import EMPTY_REPLY, clean, public_metadata
 
 logger = logging.getLogger(__name__)
@@ -187,6 +187,10 @@ class WidgetSocketIOInput(SocketIOInput):
             inbound = clean(message if isinstance(message, (str, int, float)) else None)
             if inbound.empty:
                 await output.send_text_message(conversation, EMPTY_REPLY)
+                return
+            deletion = await forget.answer(getattr(bp.ctx, "app", None), conversation, inbound.text)  # 删除记录
+            if deletion:
+                await output.send_text_message(conversation, deletion)
                 return
             metadata = self._metadata(data.get(self.metadata_key))
             await sio.emit("bot_typing", {"typing": True}, room=conversation, namespace=ns)

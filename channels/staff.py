@@ -4,6 +4,10 @@
 - ``GET  /webhooks/staff/api/check``         200 when the token is right
 - ``POST /webhooks/staff/api/message``       ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case
 - ``GET  /webhooks/staff/api/case/<id>``     the case (facts, threats, risk flags, latest drafts) + messages
+- ``DELETE /webhooks/staff/api/case/<id>``   deletes the case's conversation (channels/forget.py)
+
+Every call that reads, writes or deletes a case is written to the audit log (channels/audit.py: who, from
+where, what, which case; the console sends the staff member's name as ``X-Staff-Name``).
 - ``GET  /webhooks/staff/api/labels``        Chinese labels of lender, threat and plan kinds (case/vocabulary.yml)
 
 Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOKEN`` from the environment or
@@ -32,7 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from case import vocabulary
-from channels import files, history
+from channels import audit, files, forget, history
 from channels.inbound import EMPTY_REPLY, clean, contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
@@ -112,10 +116,23 @@ class StaffInput(InputChannel):
                 return _error(BAD_ID, 400)
             if contains_personal_data(conversation_id):
                 return _error(PERSONAL_ID, 400)
+            audit.record(request, "view", conversation_id)
             tracker = await history.load_tracker(request.app, conversation_id)
             return response.json({"conversation_id": conversation_id,
                                   "case": {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
                                   "messages": history.messages(tracker)}, ensure_ascii=False)
+
+        @bp.route("/api/case/<conversation_id:str>", methods=["DELETE"])
+        async def delete_case(request: Request, conversation_id: str) -> HTTPResponse:
+            refusal = self.refused(request)
+            if refusal:
+                return refusal
+            if not CONVERSATION_ID.match(conversation_id):
+                return _error(BAD_ID, 400)
+            audit.record(request, "delete", conversation_id)
+            if not await forget.delete_conversation(request.app, conversation_id):
+                return _error(forget.FAILED, 500)
+            return response.json({"conversation_id": conversation_id, "deleted": True})
 
         @bp.route("/api/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -140,6 +157,7 @@ class StaffInput(InputChannel):
             if inbound.empty:
                 return response.json({"conversation_id": conversation_id, "notes": [],
                                       "replies": [{"text": EMPTY_REPLY}], "case": None}, ensure_ascii=False)
+            audit.record(request, "message", conversation_id)
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(inbound.text, collector, conversation_id,

@@ -7,6 +7,8 @@
   version banner on ``GET /``.
 - ``trusted_audience``: staff output only for messages from the staff console.
 - ``tracker_file_mode``: the SQLite tracker store file readable by its owner only (0600).
+- ``strict_tracker_store``: a tracker store that cannot be read or written fails the turn (Rasa would start an
+  empty conversation and later append it to the stored one).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from serving.patches import (
     action_response_check,
     action_server_guard,
     server_hardening,
+    strict_tracker_store,
     tracker_file_mode,
     trusted_audience,
 )
@@ -27,3 +30,4 @@ def install() -> None:
     server_hardening.install()
     trusted_audience.install()
     tracker_file_mode.install()
+    strict_tracker_store.install()

@@ -5,6 +5,11 @@ lost"), so a borrower would see no reply at all. This wraps ``RemoteAction.run``
 failure or non-200 answer it returns the ``utter_action_server_down`` response instead. The tracker is
 kept as it was, so the conversation carries on once the action server is back.
 
+The same for a form (``FormAction.run``): mid-form its validation runs on the action server, and Rasa would
+drop the form's turn in silence ("Bot will continue, but the actions events are lost"). When the action
+server cannot be reached the form answers ``utter_action_server_down`` and stays where it was: the borrower
+sends the answer again once it is back and the form carries on with every fact it had.
+
 Works around: RasaHQ/rasa#7630 ("Action server failure handling", open: no way for the bot to react when
 the action server is down or times out); the same request for a default message when a custom action
 fails was RasaHQ/rasa#5588 (closed without a change in Rasa). Installed by ``serving.patches.install()``
@@ -13,10 +18,13 @@ fails was RasaHQ/rasa#5588 (closed without a change in Rasa). Installed by ``ser
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, List
 
+import aiohttp
 from rasa.core.actions.action import RemoteAction, create_bot_utterance
+from rasa.core.actions.forms import FormAction
 from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
@@ -24,9 +32,16 @@ RESPONSE = "utter_action_server_down"
 _MARK = "_debt_coach_guarded"
 
 
+def unreachable(exc: BaseException) -> bool:
+    """The action server could not be reached or did not answer (not: it answered with an error)."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, (aiohttp.ClientConnectionError, asyncio.TimeoutError))
+
+
 def install() -> None:
     if getattr(RemoteAction.run, _MARK, False):
         return
+    _guard_forms()
     original = RemoteAction.run
 
     async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
@@ -43,3 +58,19 @@ def install() -> None:
 
     setattr(run, _MARK, True)
     RemoteAction.run = run  # type: ignore[method-assign]
+
+
+def _guard_forms() -> None:
+    original = FormAction.run
+
+    async def run(self: FormAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except RasaException as exc:
+            if not unreachable(exc) or RESPONSE not in domain.responses:
+                raise
+            logger.error("Action server unavailable during form %s: %s", self.name(), exc)
+            response = await nlg.generate(RESPONSE, tracker, output_channel.name())
+            return [create_bot_utterance(response)] if response else []
+
+    FormAction.run = run  # type: ignore[method-assign]
