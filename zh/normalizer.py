@@ -46,7 +46,15 @@ def to_traditional(text: str, script: str | None) -> str:
     converted = _traditional_converter(script).convert(text)
     for wrong, right in _TRADITIONAL_FIXES.items():
         converted = converted.replace(wrong, right)
+    if script == "hk":
+        for mainland, hong_kong in _HONG_KONG_WORDS.items():
+            converted = converted.replace(mainland, hong_kong)
     return converted
+
+
+# Hong Kong words for mainland terms (OpenCC s2hk changes characters, not words; issue 11): a bank statement is a
+# 月結單, an SMS a 短訊, and 户 is written 戶.
+_HONG_KONG_WORDS = {"户": "戶", "銀行流水": "銀行月結單", "流水": "月結單", "賬單": "月結單", "短信": "短訊"}
 
 
 # OpenCC reads an already-Traditional 干 as the Simplified form of 幹 (「干擾」 → 「幹擾」, vulgar-looking in Taiwan);

@@ -41,3 +41,9 @@ def test_already_traditional_gan_is_not_turned_into_the_vulgar_looking_form() ->
     text = "臺灣規定：催收不得以任何方式干擾第三人；也不得干預或干涉"
     assert to_traditional(text, "tw") == text
     assert to_traditional("不得干扰第三人，干什么", "tw") == "不得干擾第三人，幹什麼"
+
+
+def test_hong_kong_replies_use_hong_kong_words() -> None:
+    text = to_traditional("只还到账单上列明的账户；附近几个月的银行流水；回复催收的短信", "hk")
+    assert text == "只還到月結單上列明的賬戶；附近幾個月的銀行月結單；回覆催收的短訊"
+    assert "帳戶" in to_traditional("账户", "tw") or "賬戶" in to_traditional("账户", "tw")  # Taiwan unchanged
