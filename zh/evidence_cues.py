@@ -64,11 +64,15 @@ def _index(groups: tuple[str | None, ...]) -> int | None:
     return None
 
 
+_FORGET_ALL = re.compile(r"(删除|删掉|清除|清空|刪除|刪掉)\s*(我的|所有|全部|聊天|对话|對話)\S{0,3}(记录|紀錄|記錄)|"
+                         r"(我的|所有|全部|聊天)(记录|紀錄|記錄)\S{0,3}(删除|删掉|清除|清空|刪除|刪掉)")
+
+
 def command(text: str) -> Command | None:
     """The request in ``text``, or None when the message is not about the log or a letter."""
     text = (text or "").strip()
-    if not text:
-        return None
+    if not text or _FORGET_ALL.search(text):
+        return None  # 「删除我的记录」: the whole conversation (channels/forget.py), not an entry of the log
     m = _DELETE.search(text)
     if m:
         return Command("delete", _index(m.groups()))

@@ -163,3 +163,12 @@ def test_every_number_and_article_in_the_rules_is_in_facts():
     assert {"第六十八条", "第十四條", "第五十一條"} <= refs
     for ref in refs:
         assert _traditional_or_simplified(ref), ref
+
+
+def test_deleting_the_whole_conversation_is_not_a_log_command() -> None:
+    """「删除我的记录」 deletes the conversation (channels/forget.py); it is neither a list nor an entry deletion."""
+    from zh.evidence_cues import command
+
+    for text in ("删除我的记录", "把我的聊天记录删掉", "刪除我的紀錄"):
+        assert command(text) is None
+    assert command("删除第二条").op == "delete" and command("我的记录").op == "list"
