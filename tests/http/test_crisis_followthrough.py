@@ -78,3 +78,6 @@ def test_a_cantonese_writer_in_shenzhen_keeps_mainland_rules(servers: Servers) -
     later = texts(servers.say(sender, "佢哋仲話要打俾我屋企人同公司"))
     assert "999" not in later and "金管局" not in later and "還是內地" not in later
     assert servers.tracker(sender)["slots"]["script"] == "simplified"
+    assert "哪家机构" in texts(servers.say(sender, "我想申請分期還"))
+    amount_question = texts(servers.say(sender, "招行信用卡"))
+    assert "一共欠多少" in amount_question  # mainland wording, Simplified characters, whatever script they write
