@@ -78,7 +78,8 @@ def test_traditional_users_get_domain_responses_and_buttons_in_traditional(serve
     question = texts(servers.say(sender, "我想申請分期還款，唔該"))
     assert "機構" in question and "机构" not in question  # utter_ask_lender, rendered by Rasa, not the actions
     assert "財務公司" in question and "借唄" not in question  # Hong Kong examples, not mainland apps
-    offer = servers.say(new_sender("trad-offer"), "催收話明天要上門，好驚")
+    # Cantonese words (收數) say Hong Kong; Traditional characters alone would get 「您在香港、台湾还是内地？」 first
+    offer = servers.say(new_sender("trad-offer"), "收數佬話明天要上門，好驚")
     titles = [b["title"] for r in offer for b in r.get("buttons") or []]
     assert "好，開始" in titles
     assert all(b["payload"].startswith("/") for r in offer for b in r.get("buttons") or [])
