@@ -71,6 +71,16 @@ def _latest_channel(tracker: Tracker) -> str | None:
     return None
 
 
+def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """What comes before the intent's own answer in the actions a plain message can reach: right after the
+    crisis lines, staying with the person; then the evidence log and letter requests (「我的记录」「删除第二条」
+    「帮我写投诉信」). None when neither applies."""
+    stayed = stay_after_crisis(dispatcher, tracker)
+    if stayed is not None:
+        return stayed
+    return evidence.answer_evidence(dispatcher, tracker)
+
+
 class ActionExtractCaseFacts(Action):
     """Custom slot mapping: runs after every user message and fills the case facts."""
 
@@ -261,12 +271,9 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
-        handled = evidence.answer_evidence(dispatcher, tracker)  # 「我的记录」「删除第二条」「帮我写投诉信」
-        if handled is not None:
-            return handled
+        first = before_the_intent(dispatcher, tracker)
+        if first is not None:
+            return first
         if answer_special(dispatcher, tracker) is not None:
             return []  # the question asked, whatever the intent (court SMS, interest, family, …)
         text = tracker.latest_message.get("text") or ""
@@ -340,12 +347,9 @@ class ActionAcknowledgeFacts(Action):
         return "action_acknowledge_facts"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
-        handled = evidence.answer_evidence(dispatcher, tracker)
-        if handled is not None:
-            return handled
+        first = before_the_intent(dispatcher, tracker)
+        if first is not None:
+            return first
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
@@ -367,12 +371,9 @@ class ActionHandleDeny(Action):
         return "action_handle_deny"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
-        handled = evidence.answer_evidence(dispatcher, tracker)
-        if handled is not None:
-            return handled
+        first = before_the_intent(dispatcher, tracker)
+        if first is not None:
+            return first
         return handle_deny(dispatcher, tracker, case_facts(tracker))
 
 
