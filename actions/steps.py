@@ -94,6 +94,8 @@ def ask_region_once(dispatcher: CollectingDispatcher, tracker: Tracker, crisis: 
     the region (emergency numbers, which rules), ask once where they are; in a crisis, give both places' lines."""
     if region_of(tracker) not in ("hk", "tw") or region_is_clear(user_texts(tracker)):
         return
+    if latest_metadata(tracker).get("default_script") in ("hk", "tw"):
+        return  # the channel says where its users are (LINE: Taiwan, WhatsApp: Hong Kong; docs/channels.md)
     key = "region_question_crisis" if crisis else "region_question"
     text = replies.line(key, **knowledge.hotlines())
     asked = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
