@@ -116,13 +116,25 @@ def test_retry_is_not_answered_twice(channel_servers, crypto, wecom_settings):
     assert user_texts(channel_servers, "wangwu") == ["你好", "逾期有什么后果"]
 
 
+def say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Send one message as a WeCom user does: wait for the answer (passive, or through the message API when the
+    turn took longer than the passive window) before typing the next."""
+    before = len(fake_wecom.messages_to(user))
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
+    status, reply = request(channel_servers.base, "POST", query, body)
+    assert status == 200
+    deadline = time.time() + 60
+    while not reply and time.time() < deadline and len(fake_wecom.messages_to(user)) == before:
+        time.sleep(0.2)
+
+
 def test_long_drafts_go_through_the_message_api_in_pieces(channel_servers, crypto, wecom_settings, fake_wecom):
     user = "zhaoliu"
-    for text in ["想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入", "每月能还一千五"]:
-        query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
-        status, _ = request(channel_servers.base, "POST", query, body)
-        assert status == 200
-    deadline = time.time() + 30
+    for text in ["想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入"]:
+        say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user, text)
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "每月能还一千五")
+    assert request(channel_servers.base, "POST", query, body)[0] == 200
+    deadline = time.time() + 60
     while time.time() < deadline and not any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)):
         time.sleep(0.2)
     sent = fake_wecom.messages_to(user)
@@ -137,10 +149,11 @@ def test_several_debts_overview_first_then_one_lenders_drafts_on_request(channel
     """In WeCom a dozen long drafts in a row would bury the overview: the overview and the checklist come first,
     each lender's drafts when the borrower names it."""
     user = "sunqi"
-    for text in ["借呗2万，微粒贷1万5，招行信用卡3万，每个月只能拿出2000", "逾期两个月", "失业了"]:
-        query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
-        assert request(channel_servers.base, "POST", query, body)[0] == 200
-    deadline = time.time() + 30
+    for text in ["借呗2万，微粒贷1万5，招行信用卡3万，每个月只能拿出2000", "逾期两个月"]:
+        say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user, text)
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "失业了")
+    assert request(channel_servers.base, "POST", query, body)[0] == 200
+    deadline = time.time() + 60
     while time.time() < deadline and not any("【欠款清单和还款方案】" in m for m in fake_wecom.messages_to(user)):
         time.sleep(0.2)
     sent = "\n".join(fake_wecom.messages_to(user))
@@ -151,7 +164,7 @@ def test_several_debts_overview_first_then_one_lenders_drafts_on_request(channel
     query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "微粒贷")
     status, reply = request(channel_servers.base, "POST", query, body)
     assert status == 200
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while time.time() < deadline and not any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)[before:]):
         time.sleep(0.2)
     later = "\n".join(fake_wecom.messages_to(user)[before:]) + (decrypt_reply(crypto, reply).content if reply else "")
