@@ -8,7 +8,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -16,6 +16,7 @@ from actions import knowledge
 from channels.fakes import line_body, line_event, line_signature
 from channels.line import PREFIX
 from channels.messenger import conversation_id, is_traditional
+from tests.http.waiting import wait_until
 from zh.normalizer import to_traditional
 
 PATH = "/webhooks/line/webhook"
@@ -32,16 +33,6 @@ def post(base: str, body: bytes, signature: str | None) -> tuple[int, str]:
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 60) -> Any:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the channel's reply")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -17,6 +17,7 @@ from actions import knowledge
 from channels.fakes import whatsapp_body, whatsapp_message, whatsapp_signature
 from channels.messenger import conversation_id, is_traditional
 from channels.whatsapp import PREFIX
+from tests.http.waiting import wait_until
 from zh.normalizer import to_traditional
 
 PATH = "/webhooks/whatsapp/webhook"
@@ -34,16 +35,6 @@ def request(base: str, method: str, query: str = "", body: bytes | None = None,
             return resp.status, resp.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 60) -> Any:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the channel's reply")
 
 
 @pytest.fixture
