@@ -114,8 +114,8 @@ def region_asked_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
 def after_crisis_lines(tracker: Tracker) -> bool:
     """Whether the bot's last turn gave the crisis lines or stayed with the person after them (borrowers only:
     hotline staff relay, they are not the person in crisis)."""
-    if is_staff(tracker):
-        return False
+    if is_staff(tracker) or not tracker.get_slot("crisis_flag"):
+        return False  # no crisis lines in this conversation: nothing to compare (most turns stop here)
     region = region_of(tracker)
     said = [knowledge.crisis_message(region)] + [replies.crisis_followup(k, region) for k in replies.CRISIS_KINDS]
     return any(repeats_last_turn(tracker, text) for text in said)
