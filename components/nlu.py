@@ -6,6 +6,7 @@ Thin wrappers around the pure Chinese-text modules in ``zh/``:
 - ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
   lookup table and synonyms in ``data/nlu/lenders.yml``.
 - ``ChineseNumberExtractor``: money amounts and durations with roles (``zh.numbers``).
+- ``ShortReplyNet``: whole-message short replies (「恩恩」「米有」) from a list (``zh.short_replies``).
 - ``CrisisSafetyNet``: explicit self-harm cues override the intent with ``express_crisis`` (``zh.crisis_cues``).
 """
 
@@ -31,6 +32,7 @@ from zh.bare_answers import is_bare_number
 from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
 from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
+from zh.short_replies import short_reply_intent
 from zh.stop_cues import is_stop_request
 
 TEXT_ORIGINAL = "text_original"
@@ -215,6 +217,22 @@ class ChineseNumberExtractor(_Stateless, EntityExtractorMixin):
             entities = [self._entity("amount", s) for s in amounts] + [self._entity("duration", s) for s in durations]
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ShortReplyNet(_Stateless):
+    """Runs after DIET and the fallback: a message that is only a closed-class short reply (「恩恩」「dui」「米有」
+    「👋」, zh/short_replies.yml) gets that reply's intent. DIET has too little to go on in two characters; the
+    list is exact. Longer messages, and everything the list lacks, keep the classifier's intent.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            found = short_reply_intent(message.get(TEXT) or "")
+            if found and found != intent:
+                set_intent(message, found, "short_reply_net", True)
         return messages
 
 

@@ -13,7 +13,9 @@ from zh.normalizer import normalize
                                   # death as near, goodbyes, affairs settled
                                   "我不在以后欠的钱会不会算到孩子头上", "过了今晚就不会有我了", "我死咗就唔使还啦",
                                   "该还的还不了 也没什么牵挂了", "你们别劝我了", "昨晚跟爸妈说了再见",
-                                  "人死债消是不是真的"])
+                                  "人死债消是不是真的",
+                                  # a life offered for the debt; never waking up again
+                                  "我这条命拿去抵债算了", "大不了命不要了", "用命来赔你们", "真希望明天不要再醒过来"])
 def test_self_harm_cues_are_caught(text: str) -> None:
     assert has_crisis_cue(normalize(text))
 
@@ -21,7 +23,8 @@ def test_self_harm_cues_are_caught(text: str) -> None:
 @pytest.mark.parametrize("text", ["催收骂我还叫我去死", "他们让我去死", "吓死我了 又打电话来", "烦死了天天催",
                                   "上门催收合法吗", "我想分期",
                                   "催收问我咋不去喝农药", "催收说我怎么不去跳楼", "急得想撞墙",
-                                  "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期"])
+                                  "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期",
+                                  "拼了命也要把这笔钱还上", "昨晚醒了好几次", "要命的是利息太高"])
 def test_other_messages_are_not_crisis(text: str) -> None:
     assert not has_crisis_cue(normalize(text))
 
