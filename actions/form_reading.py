@@ -41,8 +41,16 @@ ANSWER_ATTEMPT_INTENTS = frozenset({
 })
 
 _QUESTION = re.compile(
-    r"[吗嗎么麼呢?？]\s*$|怎么|怎麼|怎样|怎樣|如何|会不会|會不會|能不能|可不可以|可以吗|是不是|合法|违法|違法|"
-    r"犯法|咋办|咋整|为什么|為什麼|什么|什麼|啥|哪里|哪裡|哪儿|有没有|有沒有|点算|點算|系咪|係咪|得唔得"
+    r"[吗嗎么麼呢?？]\s*$|怎么(?![也都])|怎麼(?![也都])|怎样|怎樣|如何|会不会|會不會|能不能|可不可以|可以吗|是不是|合法|违法|違法|"
+    r"犯法|咋办|咋整|为什么|為什麼|什么(?![都也])|什麼(?![都也])|啥(?![都也])|哪里|哪裡|哪儿|有没有|有沒有|点算|點算|系咪|"
+    r"係咪|得唔得"
+)
+# 「什么都没有了」「怎么也找不到工作」: the indefinite use, not a question (excluded above and in _QUESTION's 怎么).
+# Who makes a threat: a threat word with none of these (「老公坐牢了」 answering why the borrower cannot pay) is a
+# fact of the borrower's life, not a collector's threat to report.
+_COLLECTOR = re.compile(
+    r"催收|cs|他们|他們|对方|對方|那边|那邊|收数|收數|讨债|討債|律师|律師|法院|法务|法務|起诉|起訴|短信|电话|電話|"
+    r"上门|上門|威胁|威脅|说要|說要|说会|說會|要去|会去|會去|找上门|打给|打到|打去|发给|發給"
 )
 class Reading(str, Enum):
     """How a message typed during the form is read."""
@@ -101,9 +109,10 @@ def form_turn(*, intent: str | None, entities: Sequence[Mapping[str, Any]], text
     """
     updates = extract_facts(intent=intent, entities=entities, text=text, raw_text=raw_text,
                             requested_slot=requested_slot, current=current, as_answer=True)
-    threat_named = bool(intent and intent.startswith("report_") and threats_in(text))
-    reading = read_form_message(intent=intent, text=text, fills_requested=answers_requested(updates, requested_slot),
-                                threat_named=threat_named)
+    fills = answers_requested(updates, requested_slot)
+    threat_named = bool(intent and intent.startswith("report_") and threats_in(text)
+                        and (not fills or _COLLECTOR.search(text)))
+    reading = read_form_message(intent=intent, text=text, fills_requested=fills, threat_named=threat_named)
     if reading in (Reading.INTERRUPTION, Reading.STOP):
         updates = {k: v for k, v in updates.items() if k not in FORM_FACTS}
     return reading, updates

@@ -88,6 +88,23 @@ def test_a_story_answer_fills_the_reason() -> None:
     assert (reading, updates["hardship_reason"]) == (Reading.ANSWER, "失业/收入下降")
 
 
+@pytest.mark.parametrize(("raw", "intent"), [
+    # 「什么都没有了」「怎么也找不到」: no question; 「老公坐牢了」: the borrower's life, not a collector's threat
+    ("去年开始生意就不行了 店也关了 现在什么都没有了", "report_third_party_contact"),
+    ("被裁了以后怎么也找不到工作", "ask_script"),
+    ("老公坐牢了，家里就我一个人撑着", "report_lawsuit_threat"),
+])
+def test_a_reason_with_a_misleading_word_is_still_the_answer(raw: str, intent: str) -> None:
+    reading, updates = answer(raw, "hardship_reason", intent)
+    assert reading == Reading.ANSWER and updates["hardship_reason"]
+
+
+@pytest.mark.parametrize("raw", ["他们说要起诉我，我失业了", "失业了，催收说明天上门"])
+def test_a_reason_with_a_collectors_threat_is_reported_first(raw: str) -> None:
+    reading, updates = answer(raw, "hardship_reason", "report_lawsuit_threat")
+    assert reading == Reading.INTERRUPTION and "hardship_reason" not in updates
+
+
 @pytest.mark.parametrize(("raw", "intent", "expected"), [
     ("借呗逾期三个月会怎么样？", "ask_consequences", Reading.INTERRUPTION),
     ("上门催收合法吗", "ask_legality", Reading.INTERRUPTION),
