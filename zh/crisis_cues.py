@@ -26,7 +26,10 @@ _CUES = re.compile(
     r"死法|怎么死|怎样死|tiao楼|跳下去|往下跳|早就跳了|在桥上|在天台|喺天台|楼顶往下|"
     # death talked about as near, and saying goodbye or settling affairs
     r"我死了以后|我死了之后|我要是死了|我死咗|我要是没了|我不在以后|我不在了以后|我走了以后|不会有我了|"
-    r"人死债消|死了债|没什么牵挂|没有牵挂了|别劝我|交代的都交代|(?:爸妈|爸|妈|老婆|老公|孩子|家人|家里人|儿子|女儿)说了?再见|最后一次跟人说话|最后跟你说)"
+    r"人死债消|死了债|没什么牵挂|离开这个世界|离开人世|离开人间|告别这个世界|我(很快|马上|快)就?要死了|反正.{0,4}(要|快)死了|"
+    # at a window, balcony, roof or bridge edge; a death that would pay the debt through insurance
+    r"站(到|在)了?(窗户|窗台|窗边|阳台|楼顶|天台|桥)的?(边上|边缘|外面|栏杆外)|"
+    r"(我|自己)(死了|的命|这条命|走了).{0,12}保险|保险(金|赔|理赔).{0,8}(我死|死了|命)|(用|拿).{0,4}命.{0,3}换.{0,4}(保险|赔偿)|没有牵挂了|别劝我|交代的都交代|(?:爸妈|爸|妈|老婆|老公|孩子|家人|家里人|儿子|女儿)说了?再见|最后一次跟人说话|最后跟你说)"
 )
 # 「叫我去死」「问我咋不去喝农药」: a collector's words, reported by the borrower.
 _SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我|问我)(赶紧|快|咋不|怎么不|怎么还不|为什么不)?去?$")
@@ -70,7 +73,8 @@ def _in_others_words(before: str, cue: str) -> bool:
 # 「累死了」「烦死了」「压力大得要死」「死定了」: death as an intensifier, the commonest way stress is said. Such a
 # message is distress, not crisis, unless it also carries one of the cues above.
 _DEATH_IDIOM = re.compile(
-    r"(累|烦|急|愁|吓|气|忙|困|饿|热|冷|笑|痛|疼|穷|难受|憋屈|郁闷|闷|丢人|丢脸|尴尬|后悔|怕|慌|倒霉|烦躁)(死|si|屎)|"
+    r"(累|烦|急|愁|吓|气|忙|困|饿|热|冷|笑|痛|疼|穷|难受|憋屈|郁闷|闷|丢人|丢脸|尴尬|后悔|怕|慌|倒霉|烦躁|焦虑|紧张|心烦|"
+    r"无聊|jiaolv|fan|lei)(死|si|屎)|"
     r"(得|到)要死|要死要活|死定了|烦到死|攰到死|(烦|累|气|急|愁)得要命|死扛|死磕|死撑|死活|死也不|死都不|死贵|死要面子"
 )
 
@@ -82,8 +86,8 @@ def has_death_idiom(text: str) -> bool:
 
 # 「催收叫我去死」「他骂我不如去跳河」: a collector's words about death, reported by the borrower.
 _OTHERS_SAY_DEATH = re.compile(
-    r"(催收|催收员|cs|他们|他|她|对方|那个人|那边|收数佬|佢|讨债的?)[^，。,.!！?？]{0,8}"
-    r"(说|骂|叫|让|逼|喊|威胁|咒)[^，。,.!！?？]{0,10}(死|跳河|跳楼|喝农药|上吊)")
+    r"(催收|催收员|cs|他们|他|她|对方|那个人|那边|收数佬|催数佬|佢|讨债的?)[^，。,.!！?？]{0,8}"
+    r"(说|话|骂|叫|让|逼|喊|威胁|咒)[^，。,.!！?？]{0,10}(死|跳河|跳楼|喝农药|上吊)")
 
 
 def reports_others_wishing_death(text: str) -> bool:

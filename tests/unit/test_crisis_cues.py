@@ -15,7 +15,10 @@ from zh.normalizer import normalize
                                   "该还的还不了 也没什么牵挂了", "你们别劝我了", "昨晚跟爸妈说了再见",
                                   "人死债消是不是真的",
                                   # a life offered for the debt; never waking up again
-                                  "我这条命拿去抵债算了", "大不了命不要了", "用命来赔你们", "真希望明天不要再醒过来"])
+                                  "我这条命拿去抵债算了", "大不了命不要了", "用命来赔你们", "真希望明天不要再醒过来",
+                                  # leaving the world, near death, at the edge, insurance for the debt
+                                  "准备离开这个世界了", "反正我快要死了", "又站在阳台栏杆外面了",
+                                  "我死了以后保险能赔多少", "想拿命换一笔保险金"])
 def test_self_harm_cues_are_caught(text: str) -> None:
     assert has_crisis_cue(normalize(text))
 
@@ -24,13 +27,14 @@ def test_self_harm_cues_are_caught(text: str) -> None:
                                   "上门催收合法吗", "我想分期",
                                   "催收问我咋不去喝农药", "催收说我怎么不去跳楼", "急得想撞墙",
                                   "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期",
-                                  "拼了命也要把这笔钱还上", "昨晚醒了好几次", "要命的是利息太高"])
+                                  "拼了命也要把这笔钱还上", "昨晚醒了好几次", "要命的是利息太高",
+                                  "站在阳台上晒衣服", "保险要不要继续交", "这个月的保险金扣了没有", "送外卖就是拿命换钱"])
 def test_other_messages_are_not_crisis(text: str) -> None:
     assert not has_crisis_cue(normalize(text))
 
 
 @pytest.mark.parametrize("text", ["累死了，白天上班晚上还要想怎么还钱", "烦si了 天天被这事缠着", "煩到死，個心好亂",
-                                  "急死我了", "压力大得要死", "这下死定了", "愁得要命"])
+                                  "急死我了", "压力大得要死", "这下死定了", "愁得要命", "jiaolv死了", "焦虑死了"])
 def test_death_as_an_intensifier_is_distress(text: str) -> None:
     assert has_death_idiom(normalize(text))
 
