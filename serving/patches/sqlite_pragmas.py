@@ -20,6 +20,7 @@ Off with ``DEBT_COACH_STOCK_TURN=1``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +56,7 @@ def install() -> None:
         return
     original = SQLTrackerStore.__init__
 
+    @functools.wraps(original)  # keeps the marks of the patches below (tracker_file_mode's), so each stays once
     def __init__(self: SQLTrackerStore, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         engine = getattr(self, "engine", None)
@@ -62,5 +64,4 @@ def install() -> None:
         self._debt_coach_wal_keeper = use_wal(engine)
 
     setattr(__init__, _MARK, True)
-    __init__.__wrapped__ = original  # type: ignore[attr-defined]
     SQLTrackerStore.__init__ = __init__  # type: ignore[method-assign]

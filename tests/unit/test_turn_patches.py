@@ -200,3 +200,11 @@ def test_the_switch_leaves_rasas_code_in_place(monkeypatch: pytest.MonkeyPatch) 
     patched = Event.__dict__["resolve_by_type"]
     event_types.install()  # idempotent
     assert Event.__dict__["resolve_by_type"] is patched
+
+
+def test_installing_twice_wraps_the_store_once() -> None:
+    patches.install()
+    init = SQLTrackerStore.__init__
+    patches.install()
+    assert SQLTrackerStore.__init__ is init
+    assert getattr(init, "_debt_coach_private_file", False) and getattr(init, "_debt_coach_sqlite_wal", False)
