@@ -4,6 +4,8 @@ with the same model and action server code."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +28,11 @@ def stock_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]
         yield s
 
 
+def unsigned(replies: Any) -> str:
+    """The replies with the download links' expiry and signature (each server signs with its own secret) left out."""
+    return re.sub(r"exp=\d+&sig=[0-9a-f]+", "exp=…&sig=…", json.dumps(replies, ensure_ascii=False))
+
+
 def comparable(event: dict[str, Any]) -> dict[str, Any]:
     """What a turn decided, without clocks, ids and classifier scores."""
     kept: dict[str, Any] = {"event": event["event"]}
@@ -37,7 +44,9 @@ def comparable(event: dict[str, Any]) -> dict[str, Any]:
         kept["intent"] = (parse.get("intent") or {}).get("name")
         kept["entities"] = [(e.get("entity"), e.get("value"), e.get("role")) for e in parse.get("entities") or []]
     if event["event"] == "bot":
-        kept["data"] = event.get("data")
+        kept["data"] = json.loads(unsigned(event.get("data")))
+    if "text" in kept and isinstance(kept["text"], str):
+        kept["text"] = json.loads(unsigned(kept["text"]))
     return kept
 
 
@@ -46,7 +55,7 @@ def test_same_messages_same_replies_and_events_with_and_without_the_patches(
     sender = f"turn-{uuid.uuid4().hex[:8]}"
     for message in MESSAGES:
         ours, stock = servers.say(sender, message), stock_servers.say(sender, message)
-        assert ours == stock, message
+        assert unsigned(ours) == unsigned(stock), message
         assert ours, message  # every message gets an answer
     events = [comparable(e) for e in servers.tracker(sender)["events"]]
     assert events == [comparable(e) for e in stock_servers.tracker(sender)["events"]]
