@@ -16,6 +16,10 @@ warm-up conversations, then:
   levels, divided by the turns;
 - RSS of every process (its tree) at the end.
 
+``--turn-patches both`` runs every (profile, model) twice in the same run, first with Rasa's own code
+(``DEBT_COACH_STOCK_TURN=1``: without the patches that only make a turn cheaper, serving/patches/turn_switch.py)
+and then with them, so the two rows can be compared (issue 16).
+
 Writes <out>/profiles.json and <out>/profiles.md. Exits 1 on any error or failed check.
 """
 
@@ -224,20 +228,29 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
     parser.add_argument("--models", nargs="+", type=Path, default=[ROOT / "models" / "latest.tar.gz"])
     parser.add_argument("--profiles", nargs="+", default=["embedded", "prod"])
+    parser.add_argument("--turn-patches", choices=["on", "off", "both"], default="on",
+                        help="the turn-cost patches (serving/patches/turn_switch.py): on, off, or both one after "
+                             "the other")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the script, numbers mean nothing")
     args = parser.parse_args()
     levels = [(1, 1), (2, 2)] if args.smoke else [(1, 5), (10, 20), (50, 50), (100, 100)]
     kw = {"levels": levels, "rate": 5.0 if args.smoke else 20.0, "seconds": 3.0 if args.smoke else 30.0}
+    from serving.patches.turn_switch import STOCK_TURN_ENV
+
+    switches = {"on": [("", "0")], "off": [(" · stock turn", "1")],
+                "both": [(" · stock turn", "1"), (" · turn patches", "0")]}[args.turn_patches]
     results: dict[str, Any] = {}
     for profile in args.profiles:
         for model in args.models:
-            work = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
-            try:
-                run = run_embedded if profile == "embedded" else run_prod
-                results[f"{profile} · {model.name}"] = run(model, work, **kw)
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
-            print(table(results), flush=True)
+            for label, stock in switches:
+                os.environ[STOCK_TURN_ENV] = stock  # the servers inherit this process's environment
+                work = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
+                try:
+                    run = run_embedded if profile == "embedded" else run_prod
+                    results[f"{profile} · {model.name}{label}"] = run(model, work, **kw)
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
+                print(table(results), flush=True)
     write_json(args.out / "profiles.json", results)
     (args.out / "profiles.md").write_text(
         f"# Profiles side by side ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores)\n\n"

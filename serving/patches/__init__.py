@@ -16,7 +16,9 @@ from __future__ import annotations
 from serving.patches import (
     action_response_check,
     action_server_guard,
+    event_types,
     server_hardening,
+    sqlite_pragmas,
     strict_tracker_store,
     tracker_file_mode,
     trusted_audience,
@@ -31,3 +33,5 @@ def install() -> None:
     trusted_audience.install()
     tracker_file_mode.install()
     strict_tracker_store.install()
+    event_types.install()
+    sqlite_pragmas.install()  # after tracker_file_mode: the file exists (0600) before SQLite opens it
