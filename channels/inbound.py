@@ -145,6 +145,18 @@ def contains_personal_data(text: str) -> bool:
     return bool(redact(text)[1])
 
 
+# A random token (32 hex characters, a UUID) can hold a run of digits that looks like a phone number
+# (「92e2347e…1267201291526fd」); a long run of letters and digits with two letters or more is opaque. An ID card
+# number (one X at most), a phone number or an e-mail address standing in an ID is still found.
+_OPAQUE_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])(?=(?:[0-9]*[A-Za-z]){2})(?=[A-Za-z]*[0-9])[0-9A-Za-z]{16,}(?![0-9A-Za-z])")
+
+
+def id_contains_personal_data(conversation_id: str) -> bool:
+    """Whether a sender or conversation ID carries personal data (a phone number, an ID card, an e-mail)."""
+    return contains_personal_data(_OPAQUE_TOKEN.sub("token", conversation_id))
+
+
 def _invisible_or_slash(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf" or unicodedata.normalize("NFKC", ch).strip() in ("", "/")
 

@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import forget, limits
-from channels.inbound import EMPTY_REPLY, clean, contains_personal_data, public_metadata
+from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data, public_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class CheckedRestInput(RestInput):
             sender = body.get("sender")
             if not isinstance(sender, str) or not SENDER.match(sender):
                 return _error(BAD_SENDER)
-            if contains_personal_data(sender):
+            if id_contains_personal_data(sender):
                 return _error(PERSONAL_SENDER)
             metadata = body.get("metadata")
             if metadata is not None:

@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse
 
 from case import vocabulary
 from channels import audit, files, forget, history
-from channels.inbound import EMPTY_REPLY, clean, contains_personal_data
+from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
 
@@ -114,7 +114,7 @@ class StaffInput(InputChannel):
                 return refusal
             if not CONVERSATION_ID.match(conversation_id):
                 return _error(BAD_ID, 400)
-            if contains_personal_data(conversation_id):
+            if id_contains_personal_data(conversation_id):
                 return _error(PERSONAL_ID, 400)
             audit.record(request, "view", conversation_id)
             tracker = await history.load_tracker(request.app, conversation_id)
@@ -148,7 +148,7 @@ class StaffInput(InputChannel):
             conversation_id = body.get("conversation_id")
             if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
                 return _error(BAD_ID, 400)
-            if contains_personal_data(conversation_id):
+            if id_contains_personal_data(conversation_id):
                 return _error(PERSONAL_ID, 400)
             message = body.get("message")
             if message is not None and not isinstance(message, (str, int, float)):

@@ -28,7 +28,8 @@ def test_self_harm_cues_are_caught(text: str) -> None:
                                   "催收问我咋不去喝农药", "催收说我怎么不去跳楼", "急得想撞墙",
                                   "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期",
                                   "拼了命也要把这笔钱还上", "昨晚醒了好几次", "要命的是利息太高",
-                                  "站在阳台上晒衣服", "保险要不要继续交", "这个月的保险金扣了没有", "送外卖就是拿命换钱"])
+                                  "站在阳台上晒衣服", "保险要不要继续交", "这个月的保险金扣了没有",
+                                  "送外卖就是拿命换钱"])
 def test_other_messages_are_not_crisis(text: str) -> None:
     assert not has_crisis_cue(normalize(text))
 

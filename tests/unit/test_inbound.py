@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from channels.inbound import EMPTY_REPLY, MAX_CHARS, REDACTED_NOTE, clean, public_metadata, redact
+from channels.inbound import (
+    EMPTY_REPLY,
+    MAX_CHARS,
+    REDACTED_NOTE,
+    clean,
+    id_contains_personal_data,
+    public_metadata,
+    redact,
+)
 from tests.security.spellings import leaked, spellings
 
 
@@ -87,3 +95,13 @@ def test_public_metadata_keeps_only_a_short_source() -> None:
     assert public_metadata({"source": "13812345678"}) == {"source": "[手机号已隐去]", "audience": "borrower"}
     assert public_metadata({"source": "长" * 500})["source"] == "长" * 64
     assert public_metadata(None) == public_metadata([1, 2]) == {"audience": "borrower"}
+
+
+@pytest.mark.parametrize(("conversation_id", "personal"), [
+    # a widget token whose random hex holds a run that looks like a phone number: opaque, not personal data
+    ("92e2347e0a1b2c3d4e5f1267201291526fd", False), ("web-3f9a0c13812345678bd0e1f2a3b4c5d6", False),
+    ("13812345678", True), ("wecom-13812345678", True), ("11010519491231002X", True), ("zhangsan@qq.com", True),
+    ("A123456789", True), ("user-abc", False),
+])
+def test_an_opaque_token_is_not_read_as_personal_data(conversation_id: str, personal: bool) -> None:
+    assert id_contains_personal_data(conversation_id) is personal
