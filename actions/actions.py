@@ -377,6 +377,21 @@ class ActionHandleDeny(Action):
         return handle_deny(dispatcher, tracker, case_facts(tracker))
 
 
+class ActionGreet(Action):
+    """A greeting, or, right after the crisis lines, staying with the person: 「我一个人在出租屋里」 read as a greeting
+    must not get the cheerful introduction (the dialogue does not depend on that guess)."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
+        dispatcher.utter_message(response="utter_greet")
+        return []
+
+
 class ActionThank(Action):
     """Thanks: a short reply, or, right after the crisis lines, staying with the person (not 「不客气」 and an offer
     to polish the drafts)."""

@@ -96,7 +96,9 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
 
     FILE = "lenders.json"
     _GENERIC = re.compile(r"([\u4e00-\u9fff]{2,4}(?:农商银行|农商行|银行|消费金融))")
-    _LEADING_NOISE = re.compile(r"^.*[我你他她们还欠了在去跟和向给的是找被让把这那哪家个张要冻结说到有没卡]")
+    # Everything up to a word that cannot be part of a name (Cantonese too: 同 with, 俾/畀 give, 搵 find, 喺 at, 嘅 of).
+    _LEADING_NOISE = re.compile(
+        r"^.*[我你他她们还欠了在去跟和向给的是找被让把这那哪家个张要冻结说到有没卡想同俾畀搵揾喺嘅问对与]")
     _NOT_A_NAME = {"", "网上", "各大", "所有", "商业", "其他", "别的", "一些", "几家", "多家", "两家", "三家", "国有"}
     # Words that never stand in a bank's name: 「他们有内部渠道 银行只认他们」 names no bank.
     _NOT_IN_A_NAME = re.compile(

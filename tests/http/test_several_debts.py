@@ -152,7 +152,9 @@ def test_taiwan_borrower_gets_traditional_text_and_no_mainland_rule(servers: Ser
 
 def test_hong_kong_borrower_gets_traditional_text_and_no_mainland_rule(servers: Servers) -> None:
     sender = new_sender("hk")
-    replies = converse(servers, sender, ["我喺香港，欠滙豐信用卡8萬同渣打4萬，每個月最多還3000", "兩個月", "冇咗份工"])
+    # An unmistakable request first: the form then takes 「兩個月」「冇咗份工」 as answers whatever the classifier says.
+    first = "我喺香港，欠滙豐信用卡8萬同渣打4萬，每個月最多還3000，想同銀行傾分期"
+    replies = converse(servers, sender, [first, "兩個月", "冇咗份工"])
     text = texts(replies)
     assert "2 家，合計 120,000 元" in text and not MAINLAND_ONLY.search(text)
 

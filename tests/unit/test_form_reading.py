@@ -224,6 +224,11 @@ def test_no_bank_is_read_from_a_claim_about_internal_channels() -> None:
     assert "lender" not in out
 
 
+@pytest.mark.parametrize("text", ["我喺香港，欠滙豐信用卡8萬，想同銀行傾分期", "我想同银行谈谈", "打算搵銀行問下"])
+def test_no_bank_is_read_from_words_around_the_word_bank(text: str) -> None:
+    assert not [e for e in _lenders().find(normalize(text)) if not e.get("registry", True)]
+
+
 def test_an_unknown_lender_answer_keeps_only_the_name_and_asks_to_confirm() -> None:
     reading, out = answer("某某小貸啊 剛剛說過了", "lender", "inform")
     assert reading == Reading.ANSWER

@@ -421,6 +421,7 @@ def test_lender_type(canonical, text, expected):
         ("生意虧了", "生意失败"),
         ("工資一直拖著", "工资拖欠"),  # OpenCC t2s keeps 著 (it is also Simplified)
         ("工資被壓著", "工资拖欠"),
+        ("冇咗份工", "失业/收入下降"), ("俾人炒咗", "失业/收入下降"), ("冇工資", None),  # Cantonese
         ("今天天气不错", None),
         ("", None),
     ],
