@@ -74,7 +74,7 @@ unit: $(STAMP)
 # NLU gates sit below the lowest figure measured over seeds (`make seeds`, README "Evaluation"): a test that
 # passes only with a lucky model is a defect. The product's goals are higher; the reports give the figures.
 HOLDOUT_GATES := --min-macro-f1 0.93 --min-crisis-recall 0.92 --min-entity-accuracy 0.95
-UNSEEN_GATES  := --min-macro-f1 0.93 --min-crisis-recall 0.95 --min-crisis-precision 0.90 --min-form-completion 0.95
+UNSEEN_GATES  := --min-macro-f1 0.93 --min-crisis-recall 0.94 --min-crisis-precision 0.90 --min-form-completion 0.95
 
 nlu-eval eval: $(MODEL)
 	@mkdir -p $(REPORTS)/nlu
