@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zh import numbers as cn_numbers
 from zh.bare_answers import is_bare_number
-from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
+from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
 from zh.short_replies import short_reply_intent
@@ -268,6 +268,10 @@ class CrisisSafetyNet(_Stateless):
             elif intent == self.CRISIS and reports_others_wishing_death(text):
                 # 「催收叫我去死」: a collector's words to report, not the borrower's own wish
                 set_intent(message, self.HARASSMENT, "crisis_safety_net", "demoted_quote")
+            elif intent == self.CRISIS and only_something_else_dies(text):
+                # 「游戏里我的角色又死了」: a game character, a plant or a pet, not the borrower: the next guess
+                ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
+                set_intent(message, ranking[0] if ranking else "out_of_scope", "crisis_safety_net", "demoted_other")
         return messages
 
 

@@ -93,3 +93,14 @@ _OTHERS_SAY_DEATH = re.compile(
 def reports_others_wishing_death(text: str) -> bool:
     """True when death is only in what someone else said (harassment to report), with no cue in the borrower's voice."""
     return bool(_OTHERS_SAY_DEATH.search(text or "")) and not has_crisis_cue(text)
+
+
+# 「游戏里我的角色又死了」「多肉浇水太多会不会死」: death of a game character, a plant, a pet, a device.
+_SOMETHING_ELSE_DIES = re.compile(
+    r"(角色|人物|英雄|boss|游戏|植物|多肉|花|草|树|鱼|猫|狗|仓鼠|宠物|手机|电脑|电池|系统|软件|程序|电影|剧|小说|书)"
+    r"[^，。,.!！?？我]{0,8}(会不会|又|就|都|也|快|要)?(死|挂)")
+
+
+def only_something_else_dies(text: str) -> bool:
+    """True when the only death in the text is of something other than a person (no self-harm cue)."""
+    return bool(_SOMETHING_ELSE_DIES.search(text or "")) and not has_crisis_cue(text) and "我死" not in (text or "")

@@ -1,6 +1,6 @@
 import pytest
 
-from zh.crisis_cues import has_crisis_cue, has_death_idiom, reports_others_wishing_death
+from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from zh.normalizer import normalize
 
 
@@ -56,3 +56,11 @@ def test_the_borrowers_own_words_after_a_collectors_are_crisis(text: str) -> Non
                                   "催收员骂我欠钱不还不如去死"])
 def test_a_collectors_words_about_death_are_harassment(text: str) -> None:
     assert not has_crisis_cue(normalize(text)) and reports_others_wishing_death(normalize(text))
+
+
+@pytest.mark.parametrize(("text", "other"), [
+    ("游戏里的角色又死了，这关怎么过", True), ("多肉浇水太多会不会死", True), ("手机电池快挂了", True),
+    ("家里的猫死了，我也不想活了", False), ("我死了猫谁来养", False), ("不想活了", False),
+])
+def test_death_of_something_else_is_not_the_borrowers(text: str, other: bool) -> None:
+    assert only_something_else_dies(normalize(text)) is other
