@@ -18,6 +18,9 @@ from zh.normalizer import normalize
                                   "我这条命拿去抵债算了", "大不了命不要了", "用命来赔你们", "真希望明天不要再醒过来",
                                   # leaving the world, near death, at the edge, insurance for the debt
                                   "准备离开这个世界了", "反正我快要死了", "又站在阳台栏杆外面了",
+                                  "又想四了", "人在铁轨上等火车", "拿刀扎自己", "给爸妈留了一封信", "这是我的最后一夜",
+                                  "替我跟老婆说声对不起 我先走了", "如果我不在了孩子怎么办", "我要去一个没有痛苦的地方",
+                                  "睡过去再也不会醒就好了", "想把自己撞晕",
                                   "我死了以后保险能赔多少", "想拿命换一笔保险金"])
 def test_self_harm_cues_are_caught(text: str) -> None:
     assert has_crisis_cue(normalize(text))
@@ -29,6 +32,8 @@ def test_self_harm_cues_are_caught(text: str) -> None:
                                   "跟催收说了再见就挂了", "他们要我最后一次机会还清", "我走了三家银行都不给分期",
                                   "拼了命也要把这笔钱还上", "昨晚醒了好几次", "要命的是利息太高",
                                   "站在阳台上晒衣服", "保险要不要继续交", "这个月的保险金扣了没有",
+                                  "对不起我先走了 明天再聊", "这是我在公司的最后一晚了加班", "给房东留了一张纸条",
+                                  "保险受益人怎么改",
                                   "送外卖就是拿命换钱"])
 def test_other_messages_are_not_crisis(text: str) -> None:
     assert not has_crisis_cue(normalize(text))
