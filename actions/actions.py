@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -377,31 +378,32 @@ class ActionHandleDeny(Action):
         return handle_deny(dispatcher, tracker, case_facts(tracker))
 
 
-class ActionGreet(Action):
-    """A greeting, or, right after the crisis lines, staying with the person: 「我一个人在出租屋里」 read as a greeting
-    must not get the cheerful introduction (the dialogue does not depend on that guess)."""
+class _ShortReplyOrStay(Action, ABC):
+    """A short reply (``RESPONSE``), or, right after the crisis lines, staying with the person instead: 「我一个人在
+    出租屋里」 read as a greeting, or 「谢谢」, must not get the introduction or 「不客气」 and an offer to draft."""
+
+    RESPONSE = ""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        stayed = stay_after_crisis(dispatcher, tracker)
+        if stayed is not None:
+            return stayed
+        dispatcher.utter_message(response=self.RESPONSE)
+        return []
+
+
+class ActionGreet(_ShortReplyOrStay):
+    RESPONSE = "utter_greet"
 
     def name(self) -> str:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
-        dispatcher.utter_message(response="utter_greet")
-        return []
 
-
-class ActionThank(Action):
-    """Thanks: a short reply, or, right after the crisis lines, staying with the person (not 「不客气」 and an offer
-    to polish the drafts)."""
+class ActionThank(_ShortReplyOrStay):
+    RESPONSE = "utter_thank"
 
     def name(self) -> str:
         return "action_thank"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
-        dispatcher.utter_message(response="utter_thank")
-        return []
