@@ -257,3 +257,14 @@ def test_confirming_and_rejecting_the_name() -> None:
 def test_living_costs_listed_item_by_item(raw: str, value: int) -> None:
     reading, out = answer(raw, "essential_expenses", "inform")
     assert (reading, out["essential_expenses"]) == (Reading.ANSWER, value)
+
+
+@pytest.mark.parametrize("intent", ["request_extension", "request_installment", "request_fee_waiver"])
+def test_a_form_answer_does_not_change_the_plan_on_the_classifiers_guess(intent: str) -> None:
+    reading, updates = answer("还没逾期，下周五到期", "overdue_days", intent)
+    assert reading == Reading.ANSWER and updates["overdue_days"] == 0 and "requested_plan" not in updates
+
+
+def test_a_reply_that_names_another_plan_changes_it() -> None:
+    _, updates = answer("能不能宽限一个月", "overdue_days", "request_extension")
+    assert updates["requested_plan"] == "extension"
