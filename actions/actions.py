@@ -35,6 +35,7 @@ from actions.steps import (
     offers_after,
     region_asked_now,
     region_of,
+    report_guessed_after_crisis,
     say,
     say_answer,
     say_answer_once,
@@ -112,7 +113,8 @@ class ActionExtractCaseFacts(Action):
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
         # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
-        log = evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
+        log = [] if report_guessed_after_crisis(tracker) else \
+            evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
         place = place_named(user_texts(tracker)[:-1])
         if place and place_named([reading_args["raw_text"]]) is None and updates.get("script") not in (None,
                                                                                                    place):
@@ -246,6 +248,8 @@ class ActionRespondThreat(Action):
         return "action_respond_threat"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if report_guessed_after_crisis(tracker):
+            return stay_after_crisis(dispatcher, tracker) or []
         # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (issue 15), then the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is None:

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import knowledge, replies
 from actions.crisis_followup import followup_kind
 from actions.drafting import layout
-from actions.extraction import names_lender, region_is_clear
+from actions.extraction import names_lender, region_is_clear, threats_in
 from actions.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
 from actions.plan import make_plan
 from case import CaseFacts, region_of_script, vocabulary
@@ -119,6 +119,14 @@ def after_crisis_lines(tracker: Tracker) -> bool:
     region = region_of(tracker)
     said = [knowledge.crisis_message(region)] + [replies.crisis_followup(k, region) for k in replies.CRISIS_KINDS]
     return any(repeats_last_turn(tracker, text) for text in said)
+
+
+def report_guessed_after_crisis(tracker: Tracker) -> bool:
+    """Right after the crisis lines, a message the classifier reads as a threat report but that names no threat
+    (「打咗都冇用」「那钱的事我该怎么办」): a reply to the crisis help, not a report to log and answer."""
+    intent = latest_intent(tracker) or ""
+    return intent.startswith("report_") and not threats_in(tracker.latest_message.get("text") or "") \
+        and after_crisis_lines(tracker)
 
 
 def stay_after_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:

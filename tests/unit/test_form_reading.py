@@ -268,3 +268,14 @@ def test_a_form_answer_does_not_change_the_plan_on_the_classifiers_guess(intent:
 def test_a_reply_that_names_another_plan_changes_it() -> None:
     _, updates = answer("能不能宽限一个月", "overdue_days", "request_extension")
     assert updates["requested_plan"] == "extension"
+
+
+@pytest.mark.parametrize("raw", ["我想申请分期还款", "能不能分期", "请问怎么弄"])
+def test_a_request_is_not_taken_as_an_unknown_lender_name(raw: str) -> None:
+    _, updates = answer(raw, "lender", "request_installment")
+    assert "lender" not in updates
+
+
+def test_an_unknown_lender_name_is_still_taken() -> None:
+    _, updates = answer("鑫鑫小贷啊", "lender", "inform")
+    assert updates["lender_confirmed"] is False and updates["lender"]
