@@ -128,9 +128,12 @@ def test_postgresql_restarted_during_load(stack: ProdStack) -> None:
     """20 conversations at once; PostgreSQL restarted (fast shutdown) in the middle. Turns in the window are
     retried by the store or refused with a clear error; afterwards every conversation is complete and intact."""
     senders = [f"pg-{i}" for i in range(20)]
-    load = Background(stack, senders, pause=0.3)
+    # A second between a borrower's messages keeps every conversation going for 6 s or more, so the restart
+    # lands in the middle of the load however fast the turns are (with 0.3 s the load once ended before it).
+    load = Background(stack, senders, pause=1.0)
     load.start()
-    time.sleep(4)
+    time.sleep(2)
+    assert load.is_alive(), "the load ended before the restart"
     stack.restart_postgres()
     load.join(timeout=300)
     assert not load.is_alive()
