@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from case import classify_hardship, lender_type
-from case.lenders import aliases_of
+from case.lenders import NOT_IN_A_NAME, aliases_of
 from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
@@ -338,8 +338,6 @@ _LENDER_TAIL = re.compile(r"(信用卡|贷款|借款|网贷|app|APP)+$")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
 _SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
 _SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
-# A request or a question is not a name (「我想申请分期还款」 typed while the form asks for the lender).
-_NOT_A_NAME = re.compile(r"^我|我想|想要|想申请|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱")
 
 
 def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
@@ -357,7 +355,7 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
         return
     name = _LENDER_TAIL.sub("", _LENDER_LEAD.sub("", chunks[0]))
     if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
-            or _NOT_A_NAME.search(name):
+            or NOT_IN_A_NAME.search(name):
         return  # 「你好」「嗯嗯」「我想申请分期还款」 are not names; the form re-asks
     if 2 <= len(name) <= 10 and not re.search(r"\d", name):
         updates["lender"] = name

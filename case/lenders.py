@@ -8,6 +8,7 @@ the names a bank goes by without 银行 (招行, 浦发, 掌上生活), so that 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -45,3 +46,11 @@ BANK_SHORT_NAMES: tuple[str, ...] = tuple(
 def aliases_of(canonical: str) -> tuple[str, ...]:
     """The names a lender goes by (招商银行 → 招行, 招商, CMB …); empty for a name the registry does not know."""
     return ALIASES.get(canonical, ())
+
+
+# Words that never stand in a lender's name, for names the registry does not know: a claim (「他们有内部渠道 银行只认
+# 他们」), a question, or a request typed where a name was asked (「我想申请分期还款」). One list for the NLU's
+# bank-name pattern and for the form's answer to 「哪家机构」.
+NOT_IN_A_NAME = re.compile(
+    r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
+    r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱")

@@ -27,6 +27,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from case.lenders import NOT_IN_A_NAME
 from zh import numbers as cn_numbers
 from zh.bare_answers import is_bare_number
 from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
@@ -100,9 +101,6 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
     _LEADING_NOISE = re.compile(
         r"^.*[我你他她们还欠了在去跟和向给的是找被让把这那哪家个张要冻结说到有没卡想同俾畀搵揾喺嘅问对与]")
     _NOT_A_NAME = {"", "网上", "各大", "所有", "商业", "其他", "别的", "一些", "几家", "多家", "两家", "三家", "国有"}
-    # Words that never stand in a bank's name: 「他们有内部渠道 银行只认他们」 names no bank.
-    _NOT_IN_A_NAME = re.compile(
-        r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识")
     # Aliases that are also ordinary words in some contexts: (alias, pattern that vetoes the match).
     _VETO = {"有钱花": re.compile(r"没有钱花|有钱花了"), "美团": re.compile(r"美团外卖|美团骑手"),
              "滴滴": re.compile(r"滴滴(打车|司机|快车|出行|车主)|[跑开]滴滴")}
@@ -176,7 +174,7 @@ class LenderExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             name = self._LEADING_NOISE.sub("", m.group(1))
             stem = re.sub(r"(农商银行|农商行|银行|消费金融)$", "", name)
-            if stem in self._NOT_A_NAME or len(stem) < 2 or self._NOT_IN_A_NAME.search(stem):
+            if stem in self._NOT_A_NAME or len(stem) < 2 or NOT_IN_A_NAME.search(stem):
                 continue
             start = m.end() - len(name)
             found.append(self._entity(start, m.end(), name, name, registry=False))
