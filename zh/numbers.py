@@ -275,10 +275,10 @@ _COLLOQUIAL_NUMERALS = str.maketrans({"俩": "两", "仨": "三"})
 _WAN_TYPO = re.compile(r"(?<=[\d一二两三四五六七八九十])玩(?=[\d一二两三四五六七八九]|$|左右|多)")
 
 
-# 「五六万」「两三个月」「七八百」: a range of two neighbouring numerals; the lower bound is taken (said as 「五多万」,
-# same length, so offsets are unchanged). What a borrower can pay is never rounded up.
+# 「五六万」「两三个月」「一两个月」「七八百」: a range of two neighbouring numerals; the lower bound is taken
+# (said as 「五多万」, same length, so offsets are unchanged). What a borrower can pay is never rounded up.
 _RANGE = re.compile(r"(一(?=[二两])|两(?=三)|二(?=三)|三(?=四)|四(?=五)|五(?=六)|六(?=七)|七(?=八)|八(?=九))"
-                    r"[二三四五六七八九](?=[百千万个天周年块元wWkK]|$)")
+                    r"[二两三四五六七八九](?=[百千万个天周年块元wWkK]|$)")
 
 
 def _lower_bound(m: re.Match[str]) -> str:

@@ -66,3 +66,14 @@ def test_month_names_are_not_durations() -> None:
 def test_durations_about_something_else_get_the_other_role() -> None:
     assert _values("工资拖了两个月没发")[1] == [(60, "other")]
     assert _values("住院半个月，逾期四十多天")[1] == [(15, "other"), (40, "overdue")]
+
+
+@pytest.mark.parametrize(("text", "amounts", "days"), [
+    ("一两个月", [], [30]),  # not 「一」 and 「两个月」 read as twelve months
+    ("两三个月", [], [60]),
+    ("欠了一两万", [10000], []),
+    ("每月能还七八百", [700], []),
+])
+def test_a_range_of_neighbouring_numerals_is_its_lower_bound(text: str, amounts: list[int], days: list[int]) -> None:
+    found = _values(text)
+    assert [v for v, _ in found[0]] == amounts and [v for v, _ in found[1]] == days
