@@ -19,6 +19,7 @@ from case.lenders import NOT_IN_A_NAME, aliases_of
 from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
+from zh.plan_words import NAMES_PLAN, PLAN_WORDS
 
 AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essential_expenses")
 DURATION_SLOTS = ("overdue_days", "extension_days")
@@ -484,11 +485,6 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
 
 # --- what the borrower asks for: the kind of plan, their own number of installments ---------------------------
 
-_PLAN_WORDS = (("installment", re.compile(r"分期|个性化分期|停息挂账|分\s*\d+\s*期|分[一二两三四五六七八九十]+期")),
-               ("extension", re.compile(r"延期|宽限|缓一缓|晚点还|晚几天|推迟|往后推")))
-# The words that name each plan, for telling a form answer from a change of plan (fee waivers are asked for by
-# name only: 「减免」 in a reply does not change the plan kind).
-_NAMES_PLAN = {**dict(_PLAN_WORDS), "fee_waiver": re.compile(r"减免|免息|免罚息|免违约金|只还本金")}
 _CN_SMALL = "[一二两三四五六七八九十]{1,3}"
 _MONTHS = re.compile(rf"分\s*(\d{{1,3}}|{_CN_SMALL})\s*(?:期|个月)|分\s*(\d{{1,2}}|{_CN_SMALL})\s*年")
 # Intents whose words may change the plan asked for by name (「改成分期 每月1500」), not questions about it.
@@ -510,12 +506,12 @@ def requested_months_in(text: str) -> int | None:
 
 def _plan_request(msg: _Message, updates: dict[str, Any]) -> None:
     plan = PLAN_BY_INTENT.get(msg.intent or "")
-    if plan and msg.as_answer and not _NAMES_PLAN[plan].search(msg.text):
+    if plan and msg.as_answer and not NAMES_PLAN[plan].search(msg.text):
         # A reply to the form's question (「还没逾期，下周五到期」 read as request_extension): the plan changes on
         # the borrower's words, never on the classifier's guess alone.
         plan = None
     if plan is None and (msg.as_answer or msg.intent in _PLAN_TALK_INTENTS):
-        plan = next((kind for kind, words in _PLAN_WORDS if words.search(msg.text)), None)
+        plan = next((kind for kind, words in PLAN_WORDS if words.search(msg.text)), None)
     if plan and plan != msg.current.get("requested_plan"):
         updates["requested_plan"] = plan
     months = requested_months_in(msg.text)
