@@ -6,6 +6,7 @@ Thin wrappers around the pure Chinese-text modules in ``zh/``:
 - ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
   lookup table and synonyms in ``data/nlu/lenders.yml``.
 - ``ChineseNumberExtractor``: money amounts and durations with roles (``zh.numbers``).
+- ``PlanRequestNet``: facts with a plan asked for by name are that request (``zh.plan_words``).
 - ``ShortReplyNet``: whole-message short replies (「恩恩」「米有」) from a list (``zh.short_replies``).
 - ``CrisisSafetyNet``: explicit self-harm cues override the intent with ``express_crisis`` (``zh.crisis_cues``).
 """
@@ -33,10 +34,12 @@ from zh.bare_answers import is_bare_number
 from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
+from zh.plan_words import requested_plan_intent
 from zh.short_replies import short_reply_intent
 from zh.stop_cues import is_stop_request
 
 TEXT_ORIGINAL = "text_original"
+FALLBACK = "nlu_fallback"
 
 
 class _Stateless(GraphComponent):
@@ -221,6 +224,26 @@ class ChineseNumberExtractor(_Stateless, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PlanRequestNet(_Stateless):
+    """Facts that come with a plan asked for by name (「想分期，欠建行三万，逾期一个月」) are that request, not
+    inform: the labelling rule (facts with no request → inform) made deterministic, because a classifier weighs
+    the many fact words against the two that ask (zh/plan_words.py). Only inform is ever changed; a question
+    about a plan or a plan that already exists (「已经分期了」) stays as it is.
+    """
+
+    INFORM = "inform"
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if (message.get(INTENT) or {}).get("name") != self.INFORM:
+                continue
+            found = requested_plan_intent(message.get(TEXT) or "")
+            if found:
+                set_intent(message, found, "plan_request_net", True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ShortReplyNet(_Stateless):
     """Runs after DIET and the fallback: a message that is only a closed-class short reply (「恩恩」「dui」「米有」
     「👋」, zh/short_replies.yml) gets that reply's intent. DIET has too little to go on in two characters; the
@@ -256,6 +279,10 @@ class CrisisSafetyNet(_Stateless):
             cue = has_crisis_cue(text)
             if intent != self.CRISIS and cue:
                 set_intent(message, self.CRISIS, "crisis_safety_net", True)
+            elif intent == FALLBACK and self._best_guess(message) == self.CRISIS and not self._demoted(text):
+                # unsure, but its best guess is crisis (「想自我了断」 under the threshold): a person who may be in
+                # danger gets the crisis help, not a request to rephrase
+                set_intent(message, self.CRISIS, "crisis_safety_net", "fallback_best_guess")
             elif intent == self.CRISIS and not cue and len(text) <= 3:
                 # 「不想」 declining an offer: too short to say more than the classifier's next guess
                 ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
@@ -271,6 +298,17 @@ class CrisisSafetyNet(_Stateless):
                 ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
                 set_intent(message, ranking[0] if ranking else "out_of_scope", "crisis_safety_net", "demoted_other")
         return messages
+
+
+    @staticmethod
+    def _best_guess(message: Message) -> str | None:
+        return next((r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK), None)
+
+    @staticmethod
+    def _demoted(text: str) -> bool:
+        """The readings below that take a crisis guess away: too short, an idiom, someone else's words or death."""
+        return len(text) <= 3 or has_death_idiom(text) or reports_others_wishing_death(text) \
+            or only_something_else_dies(text)
 
 
 def set_intent(message: Message, name: str, marker: str, value: Any) -> None:

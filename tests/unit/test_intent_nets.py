@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.nlu import CrisisSafetyNet, StopRequestNet
+from components.nlu import CrisisSafetyNet, PlanRequestNet, StopRequestNet
 from zh.normalizer import normalize
 
 
@@ -52,3 +52,32 @@ def test_a_stop_request_is_goodbye_whatever_the_guess(text: str) -> None:
 
 def test_a_stop_phrase_with_a_fact_is_not_a_stop() -> None:
     assert after_nets(classified("算了 欠招行3万", ("inform", 0.9))) == "inform"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("想分期，欠建设银行信用卡三万，逾期一个月了，生意亏了", "request_installment"),
+    ("我喺香港，欠滙豐信用卡8萬同渣打4萬，每個月最多還3000，想同銀行傾分期", "request_installment"),
+    ("欠借呗两万 逾期40天 能宽限一个月就好", "request_extension"),
+    ("欠招联一万八，罚息能减免点吗", "inform"),  # a question about a plan: left to the classifier
+    ("已经分期了 还欠招行3万", "inform"),  # a plan that exists is a fact
+    ("欠招行三万 逾期两个月", "inform"),
+])
+def test_facts_with_a_plan_asked_for_by_name_are_that_request(text: str, expected: str) -> None:
+    message = classified(text, ("inform", 0.7), ("request_installment", 0.2))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == expected
+
+
+def test_only_inform_is_ever_turned_into_a_request() -> None:
+    message = classified("想分期 但是分期会影响征信吗", ("ask_consequences", 0.8), ("inform", 0.1))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == "ask_consequences"
+
+
+def test_unsure_but_crisis_as_the_best_guess_is_crisis() -> None:
+    message = classified("想一个人静静地走", ("nlu_fallback", 0.5), ("express_crisis", 0.45), ("goodbye", 0.3))
+    assert after_nets(message) == "express_crisis"
+    idiom = classified("真是烦死了", ("nlu_fallback", 0.5), ("express_crisis", 0.45), ("express_distress", 0.4))
+    assert after_nets(idiom) == "nlu_fallback"
+    other = classified("这个怎么弄", ("nlu_fallback", 0.5), ("ask_script", 0.45), ("express_crisis", 0.3))
+    assert after_nets(other) == "nlu_fallback"
