@@ -406,6 +406,16 @@ class ActionGreet(_ShortReplyOrStay):
         return "action_greet"
 
 
+class ActionPlainYes(_ShortReplyOrStay):
+    """「嗯」 outside any offer: 「好的。」; right after the crisis lines the person's message is answered instead
+    (「嗯 我会打的 那钱的事我该怎么办」 must reach the answer about money whatever the classifier makes of 「嗯」)."""
+
+    RESPONSE = "utter_ok"
+
+    def name(self) -> str:
+        return "action_plain_yes"
+
+
 class ActionThank(_ShortReplyOrStay):
     RESPONSE = "utter_thank"
 
