@@ -28,6 +28,7 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,6 @@ class LinearIntentBlend(GraphComponent):
         return cls(config, model_storage, resource, fitted)
 
     def _features(self, fitted: Dict[str, Any], texts: List[str], words: List[str]) -> Any:
-        from scipy.sparse import hstack
-
         return hstack([fitted["chars"].transform(texts), fitted["words"].transform(words)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
