@@ -87,3 +87,37 @@ def test_persisted_and_loaded_it_reads_the_same(trained) -> None:
     loaded.process([second])
     assert first.get(INTENT) == second.get(INTENT)
     assert first.get(INTENT)["name"] == "report_visit_threat"
+
+
+def test_loaded_for_serving_the_weights_are_column_major_and_the_probabilities_unchanged(trained) -> None:
+    import joblib
+    import numpy as np
+
+    _, storage, resource = trained
+    with storage.read_from(resource) as directory:
+        as_trained = joblib.load(directory / LinearIntentBlend.FILE)
+    loaded = LinearIntentBlend.load({**LinearIntentBlend.get_default_config()}, storage, resource,
+                                    ExecutionContext(GraphSchema({}), "test"))
+    served = loaded._fitted["classifier"]
+    assert served.coef_.flags["F_CONTIGUOUS"] and not as_trained["classifier"].coef_.flags["F_CONTIGUOUS"]
+    features = loaded._features(loaded._fitted, [normalize("说要派人来家里")], ["说\x1f要\x1f派人\x1f来\x1f家里"])
+    assert np.array_equal(served.predict_proba(features), as_trained["classifier"].predict_proba(features))
+
+
+@pytest.mark.parametrize("text", ["催收说明天上门 合法吗", "欠招行三万 逾期两个月", "", "🙂🙂🙂",
+                                  "<b>上門</b> abc ABC 123", "从没见过的字词组合"])
+def test_one_message_features_are_sklearns_numbers(trained, text: str) -> None:
+    import jieba
+    import numpy as np
+
+    from components.intent_blend import one_message_features
+
+    component, _, _ = trained
+    fitted = component._fitted
+    words = "\x1f".join(jieba.lcut(normalize(text)))
+    ours = one_message_features(fitted, normalize(text), words)
+    sklearns = component._features(fitted, [normalize(text)], [words])
+    assert ours.shape == sklearns.shape
+    assert np.allclose(ours.toarray(), sklearns.toarray(), rtol=0, atol=1e-12)
+    assert np.allclose(fitted["classifier"].predict_proba(ours), fitted["classifier"].predict_proba(sklearns),
+                       rtol=0, atol=1e-12)
