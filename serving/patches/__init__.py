@@ -7,6 +7,8 @@
   version banner on ``GET /``.
 - ``trusted_audience``: staff output only for messages from the staff console.
 - ``tracker_file_mode``: the SQLite tracker store file readable by its owner only (0600).
+- ``event_types``, ``graph_runner``, ``sqlite_pragmas``, ``tracker_counts``, ``action_session``: a cheaper turn
+  (issue 16), each off with ``DEBT_COACH_STOCK_TURN=1``.
 - ``strict_tracker_store``: a tracker store that cannot be read or written fails the turn (Rasa would start an
   empty conversation and later append it to the stored one).
 """
@@ -16,10 +18,13 @@ from __future__ import annotations
 from serving.patches import (
     action_response_check,
     action_server_guard,
+    action_session,
     event_types,
+    graph_runner,
     server_hardening,
     sqlite_pragmas,
     strict_tracker_store,
+    tracker_counts,
     tracker_file_mode,
     trusted_audience,
 )
@@ -34,4 +39,7 @@ def install() -> None:
     tracker_file_mode.install()
     strict_tracker_store.install()
     event_types.install()
+    graph_runner.install()
+    tracker_counts.install()
+    action_session.install()
     sqlite_pragmas.install()  # after tracker_file_mode: the file exists (0600) before SQLite opens it

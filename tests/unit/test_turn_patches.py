@@ -15,12 +15,20 @@ from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 from serving import patches
-from serving.patches import action_response_check, event_types, sqlite_pragmas, turn_switch
+from serving.patches import (
+    action_response_check,
+    action_session,
+    event_types,
+    graph_runner,
+    sqlite_pragmas,
+    tracker_counts,
+    turn_switch,
+)
 from serving.patches.action_response_check import quick_valid, validate_action_result
 
 SCHEMA = RemoteAction.action_response_format_spec()
@@ -180,26 +188,115 @@ def test_other_databases_are_left_alone() -> None:
     assert sqlite_pragmas.use_wal(sa.create_engine("postgresql://u@localhost/db")) is None
 
 
+# ---------- tracker_counts ----------
+
+def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple[str, dict]]:
+    """The stored events in order, without their time of creation (the two stores ran a moment apart)."""
+    import json
+
+    with store.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id",
+                                          (sender,))
+        return [(kind, {k: v for k, v in json.loads(data).items() if k != "timestamp"}) for kind, data in rows]
+
+
+async def a_conversation(store: SQLTrackerStore, domain: Domain, sender: str) -> None:
+    """Turns as the processor runs them: read, change, save; a second save of one object; a new session."""
+    import time
+
+    await store.save(tracker_events(sender, domain))  # a new conversation: nothing read, nothing noted
+    now = time.time()
+    for turn, text in enumerate(["三万二", "逾期两个月", "每月能还一千五"]):
+        tracker = await store.retrieve(sender)
+        tracker.update(UserUttered(text, {"name": "inform"}, timestamp=now + turn))
+        tracker.update(SlotSet("debt_amount", 32000.0 + turn, timestamp=now + turn))
+        await store.save(tracker)
+        if turn == 1:  # the same object saved again, as a retry after a failed write would
+            tracker.update(BotUttered("好的", timestamp=now + turn + 0.5))
+            await store.save(tracker)
+    tracker = await store.retrieve(sender)
+    for event in (ActionExecuted("action_session_start", timestamp=now + 10), SessionStarted(timestamp=now + 10),
+                  ActionExecuted("action_listen", timestamp=now + 10),
+                  UserUttered("又来了", {"name": "greet"}, timestamp=now + 11)):
+        tracker.update(event)
+    await store.save(tracker)
+    tracker = await store.retrieve(sender)  # only the new session
+    assert [e.type_name for e in tracker.events][:2] == ["action", "session_started"]
+    tracker.update(BotUttered("你好", timestamp=now + 12))
+    await store.save(tracker)
+
+
+def test_saving_with_the_reads_note_stores_exactly_what_rasas_count_stores(tmp_path: Path) -> None:
+    domain = Domain.load(str(ROOT / "domain"))
+    ours = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "ours.db"))
+    rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    retrieve, additional = SQLTrackerStore._retrieve, SQLTrackerStore._additional_events
+    tracker_counts.install()
+    counted: list[int] = []
+    query = SQLTrackerStore._event_query
+
+    def counting_query(self, session, sender_id, fetch_events_from_all_sessions):
+        counted.append(1)
+        return query(self, session, sender_id, fetch_events_from_all_sessions)
+
+    try:
+        SQLTrackerStore._event_query = counting_query
+        asyncio.run(a_conversation(ours, domain, "rest-counts"))
+        ours_queries = len(counted)
+        counted.clear()
+        SQLTrackerStore._retrieve = getattr(retrieve, "__wrapped__", retrieve)
+        SQLTrackerStore._additional_events = getattr(additional, "__wrapped__", additional)
+        asyncio.run(a_conversation(rasas, domain, "rest-counts"))
+        rasas_queries = len(counted)
+    finally:
+        SQLTrackerStore._event_query = query
+        SQLTrackerStore._retrieve, SQLTrackerStore._additional_events = retrieve, additional
+        tracker_counts.install()
+    assert stored_rows(ours, "rest-counts") == stored_rows(rasas, "rest-counts")
+    assert len(stored_rows(ours, "rest-counts")) == 5 + 3 * 2 + 1 + 4 + 1
+    assert rasas_queries - ours_queries == 5  # the five saves that followed a read of the session
+    full = asyncio.run(ours.retrieve_full_tracker("rest-counts"))
+    assert not hasattr(full, tracker_counts.NOTE)  # every session read: no note, a save would count
+
+
 # ---------- the switch ----------
 
 def test_the_switch_leaves_rasas_code_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.utils.endpoints import EndpointConfig
+
+    def unwrapped(owner: type, name: str) -> object:
+        current = owner.__dict__[name]
+        return getattr(current, "__wrapped__", current)
+
     original_resolve = staticmethod(rasas_resolve())
     original_init = getattr(SQLTrackerStore.__init__, "__wrapped__", SQLTrackerStore.__init__)
+    originals = {(DaskGraphRunner, "run"): unwrapped(DaskGraphRunner, "run"),
+                 (SQLTrackerStore, "_retrieve"): unwrapped(SQLTrackerStore, "_retrieve"),
+                 (SQLTrackerStore, "_additional_events"): unwrapped(SQLTrackerStore, "_additional_events"),
+                 (EndpointConfig, "request"): unwrapped(EndpointConfig, "request")}
     monkeypatch.setattr(Event, "resolve_by_type", original_resolve)
     monkeypatch.setattr(SQLTrackerStore, "__init__", original_init)
+    for (owner, name), original in originals.items():
+        monkeypatch.setattr(owner, name, original)
+    installers = (event_types, sqlite_pragmas, graph_runner, tracker_counts, action_session)
     monkeypatch.setenv(turn_switch.STOCK_TURN_ENV, "1")
-    event_types.install()
-    sqlite_pragmas.install()
+    for patch in installers:
+        patch.install()
     assert Event.__dict__["resolve_by_type"] is original_resolve
     assert SQLTrackerStore.__init__ is original_init
+    assert all(owner.__dict__[name] is original for (owner, name), original in originals.items())
     monkeypatch.delenv(turn_switch.STOCK_TURN_ENV)
-    event_types.install()
-    sqlite_pragmas.install()
+    for patch in installers:
+        patch.install()
     assert getattr(Event.__dict__["resolve_by_type"].__func__, "_debt_coach_cached_event_types", False)
     assert getattr(SQLTrackerStore.__init__, "_debt_coach_sqlite_wal", False)
+    assert all(owner.__dict__[name].__wrapped__ is original for (owner, name), original in originals.items())
     patched = Event.__dict__["resolve_by_type"]
-    event_types.install()  # idempotent
-    assert Event.__dict__["resolve_by_type"] is patched
+    patched_run = DaskGraphRunner.__dict__["run"]
+    for patch in installers:
+        patch.install()  # idempotent
+    assert Event.__dict__["resolve_by_type"] is patched and DaskGraphRunner.__dict__["run"] is patched_run
 
 
 def test_installing_twice_wraps_the_store_once() -> None:
