@@ -11,7 +11,8 @@ How, so that nothing downstream changes its meaning:
   re-ordered by the blend, so evaluations still see the blend's best guess;
 - a message DIET reads as ``express_crisis`` keeps DIET's reading and ranking untouched: the blend may make
   a crisis message *more* likely to be caught, never less (the cue-based ``CrisisSafetyNet`` runs later too);
-- the blended score ``w · DIET + (1 − w) · linear`` becomes the intent's confidence.
+- the blended score ``w · DIET + (1 − w) · linear`` becomes the intent's confidence;
+- a crisis reading the blend makes against DIET's must score at least ``crisis_floor`` (0.25) to lead.
 """
 
 from __future__ import annotations
@@ -108,13 +109,26 @@ def blend(diet: List[Dict[str, Any]], linear: Dict[str, float], diet_weight: flo
     return [{"name": n, "confidence": s} for n, s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+def weak_crisis_demoted(ranking: List[Dict[str, Any]], floor: float) -> List[Dict[str, Any]]:
+    """A crisis reading the blend made on its own (DIET read something else) stays on top only from ``floor`` up.
+
+    Below it, the next intent leads and crisis comes second. Why: the crisis answer replaces everything else,
+    and at 0.2 DIET weight a crisis top can come from the linear model alone with a score barely above the
+    runner-up: 「我刚才已经点了 还填了身份证号和银行卡」 (a phishing victim) read as crisis at 0.17 against 0.16.
+    Explicit self-harm cues are still caught by ``CrisisSafetyNet``, whatever the blend says. Pure.
+    """
+    if len(ranking) > 1 and ranking[0]["name"] == CRISIS and ranking[0]["confidence"] < floor:
+        return [ranking[1], ranking[0], *ranking[2:]]
+    return ranking
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentBlend(GraphComponent):
     FILE = "linear_intent_blend.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"diet_weight": 0.2, "C": 10.0, "max_char_ngram": 4, "ranking_length": 10}
+        return {"diet_weight": 0.2, "C": 10.0, "max_char_ngram": 4, "ranking_length": 10, "crisis_floor": 0.25}
 
     def __init__(self, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  fitted: Dict[str, Any] | None = None) -> None:
@@ -177,6 +191,7 @@ class LinearIntentBlend(GraphComponent):
             features = one_message_features(self._fitted, message.get(TEXT), _words(message))
             linear = dict(zip(clf.classes_, (float(p) for p in clf.predict_proba(features)[0])))
             blended = blend(ranking, linear, float(self.config["diet_weight"]))
+            blended = weak_crisis_demoted(blended, float(self.config["crisis_floor"]))
             blended = blended[: int(self.config["ranking_length"])]
             if intent.get("name") == FALLBACK:
                 message.set(INTENT_RANKING_KEY, [intent, *blended], add_to_output=True)

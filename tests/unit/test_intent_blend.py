@@ -121,3 +121,14 @@ def test_one_message_features_are_sklearns_numbers(trained, text: str) -> None:
     assert np.allclose(ours.toarray(), sklearns.toarray(), rtol=0, atol=1e-12)
     assert np.allclose(fitted["classifier"].predict_proba(ours), fitted["classifier"].predict_proba(sklearns),
                        rtol=0, atol=1e-12)
+
+
+def test_a_weak_crisis_reading_of_the_blend_does_not_lead() -> None:
+    from components.intent_blend import weak_crisis_demoted
+
+    weak = [{"name": "express_crisis", "confidence": 0.17}, {"name": "verify_collector", "confidence": 0.16},
+            {"name": "inform", "confidence": 0.1}]
+    assert [r["name"] for r in weak_crisis_demoted(weak, 0.25)] == ["verify_collector", "express_crisis", "inform"]
+    strong = [{"name": "express_crisis", "confidence": 0.3}, *weak[1:]]
+    assert weak_crisis_demoted(strong, 0.25) == strong
+    assert weak_crisis_demoted(weak[:1], 0.25) == weak[:1]  # nothing else to lead
