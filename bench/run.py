@@ -5,7 +5,9 @@ Full run (`make bench`), one step after the other so that no step disturbs anoth
   nlu.py      → held-out accuracy side by side + interleaved parse latency (a) vs (b)
   crossval.py → 5-fold cross-validation of the project pipeline
   serve.py    → REST conversations at 1/10/50/100 borrowers, profile of a turn, start-up, memory
-  profiles.py → embedded vs production profile side by side → profiles.md (needs postgresql, redis-server, nginx)
+  turn_ab.py  → Rasa CPU per turn with and without the turn patches, interleaved → turn_ab.md
+  profiles.py → embedded vs production profile, each with and without the turn patches → profiles.md (needs
+                postgresql, redis-server, nginx)
   report.py   → bench.md
 
 Smoke run (`--smoke`, `make bench-smoke`): the same scripts on tiny sizes (1 epoch, 6 examples per intent,
@@ -56,8 +58,12 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[l
         ("nlu", [PY, str(HERE / "nlu.py"), "--work", w, "--plots", o]),
         ("crossval", [PY, str(HERE / "crossval.py"), "--work", w, "--folds", "5"]),
         ("serve", [PY, str(HERE / "serve.py"), "--model", str(served), "--out", w, "--plots", o]),
-        # embedded vs production profile (serving/prod.py): closed and open loop, CPU ms per turn, RSS
-        ("profiles", [PY, str(HERE / "profiles.py"), "--models", str(served), "--out", o]),
+        # CPU per turn with and without the turn patches (serving/patches), one conversation at a time, ABBA
+        ("turn_ab", [PY, str(HERE / "turn_ab.py"), "--model", str(served), "--out", o]),
+        # embedded vs production profile (serving/prod.py): closed and open loop, CPU ms per turn, RSS; each
+        # with Rasa's own code and with the turn patches
+        ("profiles", [PY, str(HERE / "profiles.py"), "--models", str(served), "--turn-patches", "both",
+                      "--out", o]),
     ]]
 
 

@@ -1,6 +1,6 @@
 """CPU per turn of the Rasa process with and without the turn-cost patches, interleaved in one run (issue 16).
 
-    python bench/turn_ab.py [--conversations 20] [--out reports]      (wrap it in `flock /work/.heavy.lock`)
+    python bench/turn_ab.py [--conversations 20] [--out reports] [--model M]      (wrap it in `flock /work/.heavy.lock`)
 
 Starts two embedded stacks side by side (serving.servers.Servers: action server + one Rasa process + SQLite, the
 same model): one with Rasa's own code (DEBT_COACH_STOCK_TURN=1), one with the patches. After 2 warm-up
@@ -51,12 +51,12 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "errors": sum(r["errors"] for r in rows)}
 
 
-def run(conversations: int) -> dict[str, Any]:
+def run(conversations: int, model: Path | None = None) -> dict[str, Any]:
     from serving.patches.turn_switch import STOCK_TURN_ENV
     from serving.servers import Servers
 
     works = {name: Path(tempfile.mkdtemp(prefix=f"turn-ab-{name}-")) for name in CONFIGS}
-    stacks = {name: Servers(works[name]) for name in CONFIGS}
+    stacks = {name: Servers(works[name], **({'model': model} if model else {})) for name in CONFIGS}
     for name, stock in CONFIGS.items():
         stacks[name].env[STOCK_TURN_ENV] = stock
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in CONFIGS}
@@ -105,8 +105,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=20, help="per configuration")
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    parser.add_argument("--model", type=Path, default=None, help="default: models/latest.tar.gz")
     args = parser.parse_args()
-    result = run(args.conversations)
+    result = run(args.conversations, args.model)
     write_json(args.out / "turn_ab.json", result)
     text = (f"# Turn cost with and without the turn patches ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"{os.cpu_count()} cores, load average at the end {result['loadavg_at_end'][0]:.1f})\n\n" + table(result))
