@@ -9,6 +9,8 @@ without any state kept between them (several processes, any of them may take the
 2. those words (「确认删除」) → the conversation's stored events are deleted (every session; the drafts are
    kept in its slots and go with it), under the conversation's lock, and the borrower is told it is done.
 
+The REST channel and the widget pass their Sanic app; the messaging channels (WeCom, LINE, WhatsApp), whose
+answers run after the webhook has been acknowledged, use ``answer_here``: the app of this Rasa process.
 ``delete_conversation`` also serves the staff console (``DELETE /webhooks/staff/api/case/<id>``).
 """
 
@@ -84,3 +86,17 @@ async def answer(app: Any, conversation_id: str, text: str) -> str | None:
     if is_confirmation(text):
         return DONE if await delete_conversation(app, conversation_id) else FAILED
     return None
+
+
+async def answer_here(conversation_id: str, text: str) -> str | None:
+    """``answer`` with this process's Sanic app (Rasa runs one per process); None for any other message."""
+    if not (is_request(text) or is_confirmation(text)):
+        return None
+    from sanic import Sanic
+
+    try:
+        app = Sanic.get_app()
+    except Exception:  # no app, or more than one: nothing to delete from safely
+        logger.error("no single Sanic app to delete conversation %s from", conversation_id)
+        app = None
+    return await answer(app, conversation_id, text)

@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Sequence, Set
 import yaml
 from rasa.core.channels.channel import UserMessage
 
+from channels import forget
 from channels.inbound import EMPTY_REPLY, clean
 from channels.rest import WholeMessageCollector
 from zh.normalizer import to_simplified, to_traditional
@@ -72,6 +73,9 @@ async def ask_bot(on_new_message: Callable[[UserMessage], Awaitable[Any]], raw: 
     inbound = clean(raw)
     if inbound.empty:
         return BotReply([{"text": localise(EMPTY_REPLY, default_script)}])
+    deletion = await forget.answer_here(conversation, inbound.text)  # 「删除我的记录」「刪除我的紀錄」
+    if deletion:
+        return BotReply([{"text": localise(deletion, default_script if is_traditional(inbound.text) else None)}])
     collector = WholeMessageCollector()
     metadata = {"audience": "borrower", "default_script": default_script}
     try:

@@ -52,6 +52,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply
 
+from channels import forget
 from channels.inbound import EMPTY_REPLY, clean
 from channels.replay import ReplayRecord, make_record
 from channels.rest import WholeMessageCollector
@@ -248,6 +249,9 @@ class WeComInput(InputChannel):
             inbound = clean(text)
             if inbound.empty:
                 return [EMPTY_REPLY]
+            deletion = await forget.answer_here(conversation_id(user, self.aes_key), inbound.text)  # 删除我的记录
+            if deletion:
+                return [deletion]
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(inbound.text, collector, conversation_id(user, self.aes_key),

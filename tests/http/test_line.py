@@ -189,3 +189,14 @@ def test_personal_data_is_redacted_before_rasa(line):
     texts = line.say(user, "催收打我電話0912345678說要告我")
     assert any("隱去" in t for t in texts)  # the note, in Traditional
     assert "0912345678" not in line.user_texts(user)[0]
+
+
+def test_a_taiwan_user_deletes_their_own_conversation(line):
+    """「刪除我的紀錄」 on LINE: the confirmation is asked in Traditional, 「確認刪除」 deletes, and it is gone."""
+    user = new_user()
+    line.say(user, "欠中信銀行信用卡八萬，逾期三個月")
+    asked = "\n".join(line.say(user, "刪除我的紀錄"))
+    assert "確認刪除" in asked and is_traditional(asked)
+    assert line.user_texts(user) == ["欠中信銀行信用卡八萬，逾期三個月"]
+    assert "已經刪除" in "\n".join(line.say(user, "確認刪除"))
+    assert line.user_texts(user) == []

@@ -164,3 +164,21 @@ def test_several_debts_overview_first_then_one_lenders_drafts_on_request(channel
     later = "\n".join(fake_wecom.messages_to(user)[before:]) + (decrypt_reply(crypto, reply).content if reply else "")
     assert "【微粒贷：每月" in later and "【电话协商话术】" in later and "贵平台这一份是每月" in later
     assert "招商银行信用卡中心" not in later  # only the lender asked for
+
+
+def test_a_wecom_user_deletes_their_own_conversation(channel_servers, crypto, wecom_settings):
+    """「删除我的记录」 in WeCom as over REST: asked, confirmed, gone (the passive reply carries each answer)."""
+    user = "forget-" + uuid.uuid4().hex[:6]
+
+    def say(text: str) -> str:
+        query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, text)
+        status, reply = request(channel_servers.base, "POST", query, body)
+        assert status == 200 and reply
+        return decrypt_reply(crypto, reply).content
+
+    say("欠招行三万二，逾期两个月")
+    assert user_texts(channel_servers, user) == ["欠招行三万二，逾期两个月"]
+    assert "确认删除" in say("删除我的记录")
+    assert user_texts(channel_servers, user) == ["欠招行三万二，逾期两个月"]  # asking deletes nothing
+    assert "已经删除" in say("确认删除")
+    assert user_texts(channel_servers, user) == []

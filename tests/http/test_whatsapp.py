@@ -179,3 +179,14 @@ def test_empty_message_gets_the_input_checks_answer(wa):
     sent = wa.say(user, " \n\t ")
     assert len(sent) == 1 and "空" in body_text(sent[0]) and is_traditional(body_text(sent[0]))
     assert wa.user_texts(user) == []
+
+
+def test_a_hong_kong_user_deletes_their_own_conversation(wa):
+    user = new_user()
+    wa.say(user, "我欠招行三萬二，逾期兩個月")
+    asked = "\n".join(body_text(m) for m in wa.say(user, "刪除我的紀錄"))
+    assert "確認刪除" in asked and is_traditional(asked)
+    assert wa.user_texts(user) == ["我欠招行三萬二，逾期兩個月"]
+    done = "\n".join(body_text(m) for m in wa.say(user, "確認刪除"))
+    assert "已經刪除" in done
+    assert wa.user_texts(user) == []

@@ -40,3 +40,13 @@ def test_audit_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(e["staff"], e["action"], e["case"], e["address"]) for e in lines] == [
         ("王小明", "view", "staff-case001", "10.0.0.7"), ("未署名", "delete", "staff-case002", "")]
     assert (tmp_path / "audit.log").stat().st_mode & 0o777 == 0o600
+
+
+def test_without_a_single_app_a_confirmation_fails_clearly_and_other_messages_pass() -> None:
+    import asyncio
+
+    from channels.forget import CONFIRM, FAILED, answer_here
+
+    assert asyncio.run(answer_here("rest-x", "删除我的记录")) == CONFIRM
+    assert asyncio.run(answer_here("rest-x", "确认删除")) == FAILED  # nothing was deleted, and it says so
+    assert asyncio.run(answer_here("rest-x", "欠招行三万")) is None
