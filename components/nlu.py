@@ -279,14 +279,14 @@ class CrisisSafetyNet(_Stateless):
             cue = has_crisis_cue(text)
             if intent != self.CRISIS and cue:
                 set_intent(message, self.CRISIS, "crisis_safety_net", True)
-            elif intent == FALLBACK and self._best_guess(message) == self.CRISIS and not self._demoted(text):
+            elif intent == FALLBACK and best_guess(message, FALLBACK) == self.CRISIS and not self._demoted(text):
                 # unsure, but its best guess is crisis (「想自我了断」 under the threshold): a person who may be in
                 # danger gets the crisis help, not a request to rephrase
                 set_intent(message, self.CRISIS, "crisis_safety_net", "fallback_best_guess")
             elif intent == self.CRISIS and not cue and len(text) <= 3:
                 # 「不想」 declining an offer: too short to say more than the classifier's next guess
-                ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
-                set_intent(message, ranking[0] if ranking else self.DISTRESS, "crisis_safety_net", "demoted_short")
+                set_intent(message, best_guess(message, self.CRISIS) or self.DISTRESS, "crisis_safety_net",
+                           "demoted_short")
             elif intent == self.CRISIS and has_death_idiom(text):
                 # 「累死了」「烦死了」 with no self-harm cue: distress, whose answer still names the crisis line
                 set_intent(message, self.DISTRESS, "crisis_safety_net", "demoted_idiom")
@@ -295,20 +295,20 @@ class CrisisSafetyNet(_Stateless):
                 set_intent(message, self.HARASSMENT, "crisis_safety_net", "demoted_quote")
             elif intent == self.CRISIS and only_something_else_dies(text):
                 # 「游戏里我的角色又死了」: a game character, a plant or a pet, not the borrower: the next guess
-                ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != self.CRISIS]
-                set_intent(message, ranking[0] if ranking else "out_of_scope", "crisis_safety_net", "demoted_other")
+                set_intent(message, best_guess(message, self.CRISIS) or "out_of_scope", "crisis_safety_net",
+                           "demoted_other")
         return messages
-
-
-    @staticmethod
-    def _best_guess(message: Message) -> str | None:
-        return next((r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK), None)
 
     @staticmethod
     def _demoted(text: str) -> bool:
         """The readings below that take a crisis guess away: too short, an idiom, someone else's words or death."""
         return len(text) <= 3 or has_death_idiom(text) or reports_others_wishing_death(text) \
             or only_something_else_dies(text)
+
+
+def best_guess(message: Message, other_than: str) -> str | None:
+    """The highest-ranked intent of the message's ranking that is not ``other_than``; None if there is none."""
+    return next((r["name"] for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != other_than), None)
 
 
 def set_intent(message: Message, name: str, marker: str, value: Any) -> None:
