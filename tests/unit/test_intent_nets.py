@@ -81,3 +81,12 @@ def test_unsure_but_crisis_as_the_best_guess_is_crisis() -> None:
     assert after_nets(idiom) == "nlu_fallback"
     other = classified("这个怎么弄", ("nlu_fallback", 0.5), ("ask_script", 0.45), ("express_crisis", 0.3))
     assert after_nets(other) == "nlu_fallback"
+
+
+def test_something_else_dying_takes_the_next_guess_and_a_fallback_leaning_to_crisis_is_crisis() -> None:
+    other = classified("游戏里我的角色又死了", ("express_crisis", 0.6), ("out_of_scope", 0.3), ("deny", 0.1))
+    assert after_nets(other) == "out_of_scope"
+    unsure = classified("我撑不住了真的", ("nlu_fallback", 0.5), ("express_crisis", 0.4), ("cannot_pay", 0.3))
+    assert after_nets(unsure) == "express_crisis"
+    short = classified("死了", ("nlu_fallback", 0.5), ("express_crisis", 0.4), ("cannot_pay", 0.3))
+    assert after_nets(short) == "nlu_fallback"  # too short to read as crisis: asked to say more
