@@ -36,6 +36,19 @@ def set_synchronous(dbapi_connection: Any, _record: Any = None) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
 
+def pooled(engine: sa.engine.Engine) -> sa.engine.Engine:
+    """A file-based SQLite engine that keeps its connections (SQLAlchemy 1.4 gives file databases ``NullPool``:
+    a new connection, and the ``synchronous`` pragma, for every read and every save). Connections may be
+    returned to the pool from another thread than the one that opened them; a connection is used by one
+    checkout at a time, which is what SQLite's ``check_same_thread`` guards. Other engines are returned as
+    they are."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine
+    engine.dispose()
+    return sa.create_engine(engine.url, poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=8,
+                            connect_args={"check_same_thread": False})
+
+
 def use_wal(engine: sa.engine.Engine) -> Any:
     """Put a file-based SQLite engine in WAL mode; returns the connection that keeps the log open (keep a
     reference as long as the engine), or None for other databases and for ``:memory:``."""
@@ -61,7 +74,10 @@ def install() -> None:
         original(self, *args, **kwargs)
         engine = getattr(self, "engine", None)
         require(isinstance(engine, sa.engine.Engine), "SQLTrackerStore.engine")
-        self._debt_coach_wal_keeper = use_wal(engine)
+        self.engine = pooled(engine)
+        if self.engine is not engine:
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self._debt_coach_wal_keeper = use_wal(self.engine)
 
     setattr(__init__, _MARK, True)
     SQLTrackerStore.__init__ = __init__  # type: ignore[method-assign]

@@ -25,8 +25,8 @@ from serving.patches import (
     action_session,
     event_types,
     graph_runner,
+    sql_events,
     sqlite_pragmas,
-    tracker_counts,
     turn_switch,
 )
 from serving.patches.action_response_check import quick_valid, validate_action_result
@@ -149,10 +149,12 @@ def test_an_unexpected_schema_fails_at_start_up(monkeypatch: pytest.MonkeyPatch)
 
 # ---------- sqlite_pragmas ----------
 
-def tracker_events(sender: str, domain: Domain) -> DialogueStateTracker:
+def tracker_events(sender: str, domain: Domain, timestamp: float | None = None) -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, domain.slots)
-    for event in [ActionExecuted("action_session_start"), UserUttered("想申请分期", {"name": "request_installment"}),
-                  SlotSet("debt_amount", 32000.0), BotUttered("欠了多少？"), ActionExecuted("action_listen")]:
+    for event in [ActionExecuted("action_session_start", timestamp=timestamp),
+                  UserUttered("想申请分期", {"name": "request_installment"}, timestamp=timestamp),
+                  SlotSet("debt_amount", 32000.0, timestamp=timestamp), BotUttered("欠了多少？", timestamp=timestamp),
+                  ActionExecuted("action_listen", timestamp=timestamp)]:
         tracker.update(event)
     return tracker
 
@@ -188,32 +190,30 @@ def test_other_databases_are_left_alone() -> None:
     assert sqlite_pragmas.use_wal(sa.create_engine("postgresql://u@localhost/db")) is None
 
 
-# ---------- tracker_counts ----------
+# ---------- sql_events ----------
 
-def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple[str, dict]]:
-    """The stored events in order, without their time of creation (the two stores ran a moment apart)."""
-    import json
-
+def stored_rows(store: SQLTrackerStore, sender: str) -> list[tuple]:
+    """The stored rows in order, every column but the id (the two stores number their rows apart)."""
     with store.engine.connect() as connection:
-        rows = connection.exec_driver_sql("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id",
-                                          (sender,))
-        return [(kind, {k: v for k, v in json.loads(data).items() if k != "timestamp"}) for kind, data in rows]
+        return list(connection.exec_driver_sql(
+            "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
+            "WHERE sender_id = ? ORDER BY id", (sender,)))
 
 
 async def a_conversation(store: SQLTrackerStore, domain: Domain, sender: str) -> None:
     """Turns as the processor runs them: read, change, save; a second save of one object; a new session."""
-    import time
-
-    await store.save(tracker_events(sender, domain))  # a new conversation: nothing read, nothing noted
-    now = time.time()
+    await store.save(tracker_events(sender, domain, timestamp=1_700_000_000.0))  # new: nothing read, nothing noted
+    now = 1_700_000_100.0
     for turn, text in enumerate(["三万二", "逾期两个月", "每月能还一千五"]):
         tracker = await store.retrieve(sender)
-        tracker.update(UserUttered(text, {"name": "inform"}, timestamp=now + turn))
+        tracker.update(UserUttered(text, {"name": "inform", "confidence": 0.9}, timestamp=now + turn))
         tracker.update(SlotSet("debt_amount", 32000.0 + turn, timestamp=now + turn))
+        tracker.update(ActionExecuted("utter_ask_overdue_days", timestamp=now + turn))
         await store.save(tracker)
         if turn == 1:  # the same object saved again, as a retry after a failed write would
             tracker.update(BotUttered("好的", timestamp=now + turn + 0.5))
             await store.save(tracker)
+        await store.save(tracker)  # nothing new: nothing stored
     tracker = await store.retrieve(sender)
     for event in (ActionExecuted("action_session_start", timestamp=now + 10), SessionStarted(timestamp=now + 10),
                   ActionExecuted("action_listen", timestamp=now + 10),
@@ -226,37 +226,93 @@ async def a_conversation(store: SQLTrackerStore, domain: Domain, sender: str) ->
     await store.save(tracker)
 
 
-def test_saving_with_the_reads_note_stores_exactly_what_rasas_count_stores(tmp_path: Path) -> None:
+def counting_statements(store: SQLTrackerStore) -> list[str]:
+    import sqlalchemy as sa
+
+    seen: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: seen.append(" ".join(statement.split())))
+    return seen
+
+
+def rasas_store_code() -> dict[str, object]:
+    return {name: getattr(SQLTrackerStore.__dict__[name], "__wrapped__", SQLTrackerStore.__dict__[name])
+            for name in ("_retrieve", "save")}
+
+
+def test_the_statements_store_exactly_what_rasas_orm_stores(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     domain = Domain.load(str(ROOT / "domain"))
+    sql_events.install()
     ours = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "ours.db"))
     rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
-    retrieve, additional = SQLTrackerStore._retrieve, SQLTrackerStore._additional_events
-    tracker_counts.install()
-    counted: list[int] = []
-    query = SQLTrackerStore._event_query
+    ours_sql, rasas_sql = counting_statements(ours), counting_statements(rasas)
+    asyncio.run(a_conversation(ours, domain, "rest-sql"))
+    with monkeypatch.context() as stock:
+        for name, original in rasas_store_code().items():
+            stock.setattr(SQLTrackerStore, name, original)
+        asyncio.run(a_conversation(rasas, domain, "rest-sql"))
+        rasas_full = asyncio.run(rasas.retrieve_full_tracker("rest-sql"))
+        rasas_latest = asyncio.run(rasas.retrieve("rest-sql"))
+        read_by_rasa = asyncio.run(ours.retrieve("rest-sql"))  # what our statements stored, read by Rasa
+    assert stored_rows(ours, "rest-sql") == stored_rows(rasas, "rest-sql")
+    assert len(stored_rows(ours, "rest-sql")) == 5 + 3 * 3 + 1 + 4 + 1
+    full = asyncio.run(ours.retrieve_full_tracker("rest-sql"))
+    latest = asyncio.run(ours.retrieve("rest-sql"))
+    assert list(full.events) == list(rasas_full.events) and len(full.events) == 20
+    assert list(latest.events) == list(rasas_latest.events) == list(read_by_rasa.events)
+    assert len(latest.events) == 5
+    assert not hasattr(full, sql_events.NOTE)  # every session read: no note, a save would count
+    counts = [sum("count(" in statement.lower() for statement in log) for log in (ours_sql, rasas_sql)]
+    assert counts == [5, 10]  # Rasa counts before every save; ours only when the tracker was not just read
+    assert asyncio.run(ours.retrieve("nobody")) is None
 
-    def counting_query(self, session, sender_id, fetch_events_from_all_sessions):
-        counted.append(1)
-        return query(self, session, sender_id, fetch_events_from_all_sessions)
 
-    try:
-        SQLTrackerStore._event_query = counting_query
-        asyncio.run(a_conversation(ours, domain, "rest-counts"))
-        ours_queries = len(counted)
-        counted.clear()
-        SQLTrackerStore._retrieve = getattr(retrieve, "__wrapped__", retrieve)
-        SQLTrackerStore._additional_events = getattr(additional, "__wrapped__", additional)
-        asyncio.run(a_conversation(rasas, domain, "rest-counts"))
-        rasas_queries = len(counted)
-    finally:
-        SQLTrackerStore._event_query = query
-        SQLTrackerStore._retrieve, SQLTrackerStore._additional_events = retrieve, additional
-        tracker_counts.install()
-    assert stored_rows(ours, "rest-counts") == stored_rows(rasas, "rest-counts")
-    assert len(stored_rows(ours, "rest-counts")) == 5 + 3 * 2 + 1 + 4 + 1
-    assert rasas_queries - ours_queries == 5  # the five saves that followed a read of the session
-    full = asyncio.run(ours.retrieve_full_tracker("rest-counts"))
-    assert not hasattr(full, tracker_counts.NOTE)  # every session read: no note, a save would count
+def test_a_conversation_mixes_both_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server with the patches and one without (DEBT_COACH_STOCK_TURN=1) can share one database."""
+    domain = Domain.load(str(ROOT / "domain"))
+    sql_events.install()
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "mixed.db"))
+    tracker = tracker_events("rest-mixed", domain)
+    asyncio.run(store.save(tracker))
+    with monkeypatch.context() as stock:
+        for name, original in rasas_store_code().items():
+            stock.setattr(SQLTrackerStore, name, original)
+        read = asyncio.run(store.retrieve("rest-mixed"))
+        read.update(UserUttered("逾期三个月", {"name": "inform"}))
+        asyncio.run(store.save(read))
+    again = asyncio.run(store.retrieve("rest-mixed"))
+    again.update(BotUttered("明白"))
+    asyncio.run(store.save(again))
+    final = asyncio.run(store.retrieve("rest-mixed"))
+    assert [e.type_name for e in final.events] == [e.type_name for e in tracker.events] + ["user", "bot"]
+
+
+def test_other_dialects_keep_rasas_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    def store(dialect: str) -> object:
+        return types.SimpleNamespace(engine=types.SimpleNamespace(dialect=types.SimpleNamespace(name=dialect)))
+
+    assert sql_events.handles(store("sqlite")) and sql_events.handles(store("postgresql"))
+    assert not sql_events.handles(store("mysql")) and not sql_events.handles(store("oracle"))
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", "rasa")  # Rasa checks the schema in its own session
+    assert not sql_events.handles(store("postgresql")) and sql_events.handles(store("sqlite"))
+
+
+def test_sqlite_connections_are_kept(tmp_path: Path) -> None:
+    """One connection for a whole conversation, not one per read and per save (SQLAlchemy's NullPool)."""
+    import sqlalchemy as sa
+
+    patches.install()
+    domain = Domain.load(str(ROOT / "domain"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "kept.db"))
+    opened: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda connection, record: opened.append(connection))
+    asyncio.run(a_conversation(store, domain, "rest-kept"))
+    assert len(opened) <= 1 and len(stored_rows(store, "rest-kept")) == 20
+    memory = sa.create_engine("sqlite://")
+    assert sqlite_pragmas.pooled(memory) is memory
 
 
 # ---------- the switch ----------
@@ -273,13 +329,13 @@ def test_the_switch_leaves_rasas_code_in_place(monkeypatch: pytest.MonkeyPatch) 
     original_init = getattr(SQLTrackerStore.__init__, "__wrapped__", SQLTrackerStore.__init__)
     originals = {(DaskGraphRunner, "run"): unwrapped(DaskGraphRunner, "run"),
                  (SQLTrackerStore, "_retrieve"): unwrapped(SQLTrackerStore, "_retrieve"),
-                 (SQLTrackerStore, "_additional_events"): unwrapped(SQLTrackerStore, "_additional_events"),
+                 (SQLTrackerStore, "save"): unwrapped(SQLTrackerStore, "save"),
                  (EndpointConfig, "request"): unwrapped(EndpointConfig, "request")}
     monkeypatch.setattr(Event, "resolve_by_type", original_resolve)
     monkeypatch.setattr(SQLTrackerStore, "__init__", original_init)
     for (owner, name), original in originals.items():
         monkeypatch.setattr(owner, name, original)
-    installers = (event_types, sqlite_pragmas, graph_runner, tracker_counts, action_session)
+    installers = (event_types, sqlite_pragmas, graph_runner, sql_events, action_session)
     monkeypatch.setenv(turn_switch.STOCK_TURN_ENV, "1")
     for patch in installers:
         patch.install()
