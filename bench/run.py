@@ -1,13 +1,14 @@
 """Run the whole benchmark suite and write <out>/bench.md, <out>/bench.json and the plots.
 
 Full run (`make bench`), one step after the other so that no step disturbs another's timings:
-  train.py    → the five models (project full + NLU-only a, b, c, c'), timed
+  train.py    → the six models (project full, project with TEDPolicy, NLU-only a, b, c, c'), timed
   nlu.py      → held-out accuracy side by side + interleaved parse latency (a) vs (b)
   crossval.py → 5-fold cross-validation of the project pipeline
   serve.py    → REST conversations at 1/10/50/100 borrowers, profile of a turn, start-up, memory
   turn_ab.py  → Rasa CPU per turn with and without the turn patches, interleaved → turn_ab.md
   profiles.py → embedded vs production profile, each with and without the turn patches → profiles.md (needs
-                postgresql, redis-server, nginx)
+                postgresql, redis-server, nginx); then both profiles with the model trained with TEDPolicy beside
+                the served one (the policy change) → policies/profiles.md
   report.py   → bench.md
 
 Smoke run (`--smoke`, `make bench-smoke`): the same scripts on tiny sizes (1 epoch, 6 examples per intent,
@@ -64,6 +65,9 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[l
         # with Rasa's own code and with the turn patches
         ("profiles", [PY, str(HERE / "profiles.py"), "--models", str(served), "--turn-patches", "both",
                       "--out", o]),
+        # the dialogue policies before (with TEDPolicy) and after (without), both with the turn patches
+        ("profiles_ted", [PY, str(HERE / "profiles.py"), "--models", str(work / "models" / "project_ted.tar.gz"),
+                          str(served), "--turn-patches", "on", "--out", str(out / "policies")]),
     ]]
 
 

@@ -1,6 +1,8 @@
 """Train the benchmark's models, one after the other, each timed in its own `rasa train` process.
 
 - project_full  config.yml, NLU + dialogue (what `make train` builds): served by load.py and profile_turn.py
+- project_ted   config.yml plus TEDPolicy (as the project had it before issue 16): the policy before/after
+                comparison in profiles (bench/run.py)
 - project_nlu   config.yml, NLU only                      (a)
 - stock_nlu     bench/configs/stock_diet.yml, NLU only    (b)
 - rasa_init_zh  bench/configs/rasa_init.yml, NLU only     (c)  Rasa refuses it (WhitespaceTokenizer, zh)
@@ -16,6 +18,8 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,6 +43,7 @@ from bench.common import (
 
 JOBS = {
     "project_full": (PROJECT_CONFIG, "full"),
+    "project_ted": (PROJECT_CONFIG, "full+ted"),
     "project_nlu": (PROJECT_CONFIG, "nlu"),
     "stock_nlu": (CONFIGS / "stock_diet.yml", "nlu"),
     "rasa_init_zh": (CONFIGS / "rasa_init.yml", "nlu"),
@@ -46,8 +51,24 @@ JOBS = {
 }
 
 
+# The dialogue policy the project dropped in issue 16 (its settings as they were in config.yml).
+TED_POLICY = {"name": "TEDPolicy", "max_history": 5, "epochs": 60, "constrain_similarities": True,
+              "random_seed": 2026}
+
+
+def with_ted(config: Path, dst: Path) -> Path:
+    """The project's config with TEDPolicy added to its policies."""
+    cfg = yaml.safe_load(config.read_text(encoding="utf-8"))
+    cfg["policies"] = [*(cfg.get("policies") or []), dict(TED_POLICY)]
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dst
+
+
 def train(name: str, config: Path, kind: str, out: Path, epochs: int | None, nlu: Path | None) -> dict:
     models = out / "models"
+    if kind == "full+ted":
+        config, kind = with_ted(config, out / "configs" / f"{name}.yml"), "full"
     cfg = override_config(config, out / "configs" / f"{name}.yml", epochs) if epochs else config
     if kind == "full":
         data = ["data"] if nlu is None else ["data/core", str(nlu)]
@@ -58,7 +79,8 @@ def train(name: str, config: Path, kind: str, out: Path, epochs: int | None, nlu
     with tempfile.TemporaryDirectory(prefix="rasa-cache-") as cache:
         res = run_timed(args, out / "logs" / f"train_{name}.log", env={"RASA_CACHE_DIRECTORY": cache})
     model = models / f"{name}.tar.gz"
-    res.update({"name": name, "kind": kind, "config": str(config.relative_to(ROOT)), "epochs_override": epochs,
+    res.update({"name": name, "kind": kind, "config": str(config.relative_to(ROOT) if config.is_relative_to(ROOT)
+                                                         else config), "epochs_override": epochs,
                 "data_subset": str(nlu) if nlu else None, "ok": res["returncode"] == 0 and model.exists()})
     if res["ok"]:
         res.update({"model": str(model), "model_mb": file_mb(model)})
