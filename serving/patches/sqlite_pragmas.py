@@ -9,13 +9,14 @@ stores and reads is the same. The one difference, SQLite's documented trade-off:
 crash (not a crash of Rasa) the last few committed turns can be missing; the file itself stays consistent. The
 production profile keeps PostgreSQL and is not affected.
 
-SQLAlchemy 1.4 opens file databases with ``NullPool`` (a new connection per session), so ``synchronous`` is set
-by a ``connect`` listener on the store's engine (``journal_mode`` is kept in the file), and the store holds one
-idle connection open: otherwise every session's close would be the last one, and SQLite checkpoints and
-deletes the log (with an fsync) when the last connection closes. The WAL and shared-memory files get the
-database file's mode from SQLite (0600, ``tracker_file_mode``). Targets Rasa 3.6.21
-(``SQLTrackerStore.engine``); fails at start-up if the store has no SQLAlchemy engine.
-Off with ``DEBT_COACH_STOCK_TURN=1``.
+SQLAlchemy 1.4 opens file databases with ``NullPool``: a new connection (and its pragmas) for every read and
+every save. The store's engine is made again with a small ``QueuePool`` (``pooled``), so a conversation's turns
+reuse a few open connections; ``synchronous`` is set by a ``connect`` listener (``journal_mode`` is kept in the
+file). The store also holds one idle connection open for as long as it lives, even after the pool is emptied
+(``ResilientSQLTrackerStore`` disposes it after an error): otherwise the close of the last connection would
+checkpoint and delete the log with an fsync. The WAL and shared-memory files get the database file's mode
+from SQLite (0600, ``tracker_file_mode``). Targets Rasa 3.6.21 (``SQLTrackerStore.engine``); fails at start-up
+if the store has no SQLAlchemy engine. Off with ``DEBT_COACH_STOCK_TURN=1``.
 """
 
 from __future__ import annotations
