@@ -7,8 +7,8 @@
   version banner on ``GET /``.
 - ``trusted_audience``: staff output only for messages from the staff console.
 - ``tracker_file_mode``: the SQLite tracker store file readable by its owner only (0600).
-- ``event_types``, ``graph_runner``, ``past_states``, ``sqlite_pragmas``, ``sql_events``, ``action_session``:
-  a cheaper turn (issue 16), each off with ``DEBT_COACH_STOCK_TURN=1``.
+- ``event_types``, ``graph_runner``, ``sqlite_pragmas``, ``sql_events``, ``action_session``: a cheaper turn
+  (issue 16), each off with ``DEBT_COACH_STOCK_TURN=1``.
 - ``strict_tracker_store``: a tracker store that cannot be read or written fails the turn (Rasa would start an
   empty conversation and later append it to the stored one).
 """
@@ -21,7 +21,6 @@ from serving.patches import (
     action_session,
     event_types,
     graph_runner,
-    past_states,
     server_hardening,
     sql_events,
     sqlite_pragmas,
@@ -41,7 +40,6 @@ def install() -> None:
     strict_tracker_store.install()
     event_types.install()
     graph_runner.install()
-    past_states.install()
     sql_events.install()
     action_session.install()
     sqlite_pragmas.install()  # after tracker_file_mode: the file exists (0600) before SQLite opens it

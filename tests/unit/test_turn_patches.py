@@ -25,7 +25,6 @@ from serving.patches import (
     action_session,
     event_types,
     graph_runner,
-    past_states,
     sql_events,
     sqlite_pragmas,
     turn_switch,
@@ -316,78 +315,6 @@ def test_sqlite_connections_are_kept(tmp_path: Path) -> None:
     assert sqlite_pragmas.pooled(memory) is memory
 
 
-# ---------- past_states ----------
-
-def a_form_conversation(domain: Domain) -> list[Event]:
-    """Events of a real turn sequence: a request, the form asking, answers, a slot set, an interruption."""
-    from rasa.shared.core.events import ActiveLoop
-
-    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-            UserUttered("想申请分期", {"name": "request_installment"}, [{"entity": "lender", "value": "花呗"}]),
-            ActionExecuted("debt_profile_form"), ActiveLoop("debt_profile_form"),
-            SlotSet("requested_slot", "debt_amount"),
-            BotUttered("欠了多少？"), ActionExecuted("action_listen"),
-            UserUttered("三万二", {"name": "inform"}), SlotSet("debt_amount", 32000.0),
-            ActionExecuted("debt_profile_form"), SlotSet("requested_slot", "overdue_days"),
-            ActionExecuted("action_listen"), UserUttered("上门催收合法吗", {"name": "ask_legality"}),
-            ActionExecuted("debt_profile_form"), ActionExecuted("action_answer_question"),
-            SlotSet("pending_offer", "resume_form"), ActionExecuted("debt_profile_form"),
-            ActionExecuted("action_listen")]
-
-
-def test_past_states_are_rasas_for_every_event_and_argument() -> None:
-    domain = Domain.load(str(ROOT / "domain"))
-    past_states.install()
-    original = DialogueStateTracker.past_states.__wrapped__
-    ours = DialogueStateTracker("rest-states", domain.slots)
-    rasas = DialogueStateTracker("rest-states", domain.slots)
-    rule_only = {"slots": ["crisis_checked"], "loops": []}
-    for event in a_form_conversation(domain):
-        ours.update(event)
-        rasas.update(event)
-        for omit, ignore, data in ((False, False, None), (False, False, rule_only), (True, True, rule_only)):
-            expected = original(rasas, domain, omit, ignore, data)
-            assert ours.past_states(domain, omit, ignore, data) == expected
-            assert ours.past_states(domain, omit_unset_slots=omit, ignore_rule_only_turns=ignore,
-                                    rule_only_data=dict(data) if data else None) == expected
-    final = ours.past_states(domain)
-    assert len(final) >= 3 and final[-1]["active_loop"] == {"name": "debt_profile_form"}
-    assert final[-1]["slots"]["pending_offer"] == (0.0, 1.0, 0.0)  # resume_form
-
-
-def test_past_states_are_worked_out_once_and_each_caller_may_change_its_copy(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import copy
-
-    domain = Domain.load(str(ROOT / "domain"))
-    past_states.install()
-    original = DialogueStateTracker.past_states.__wrapped__
-    runs: list[int] = []
-
-    def counted(*args: object, **kwargs: object) -> object:
-        runs.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(DialogueStateTracker.past_states, "__wrapped__", counted)
-    tracker = DialogueStateTracker("rest-once", domain.slots)
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  UserUttered("你好", {"name": "greet"}), ActionExecuted("action_answer_question"),
-                  ActionExecuted("action_listen"), UserUttered("三万二", {"name": "inform"})]:
-        tracker.update(event)
-    first = tracker.past_states(domain)
-    del first[-1]["user"]["intent"]  # what the featurizer does with the text or the intent
-    first[-1]["prev_action"] = {}
-    second = tracker.past_states(domain)
-    assert second[-1]["user"]["intent"] == "inform" and second[-1]["prev_action"] and len(runs) == 1
-    tracker.past_states(domain, omit_unset_slots=True)
-    assert len(runs) == 2  # other arguments: worked out again
-    tracker.update(SlotSet("pending_offer", "draft_plan"))
-    assert tracker.past_states(domain)[-1]["slots"]["pending_offer"] == (1.0, 0.0, 0.0) and len(runs) == 3
-    clone = copy.deepcopy(tracker)
-    clone.update(ActionExecuted("case_form"))
-    assert len(clone.past_states(domain)) == len(tracker.past_states(domain)) + 1
-
-
 # ---------- the switch ----------
 
 def test_the_switch_leaves_rasas_code_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -403,13 +330,12 @@ def test_the_switch_leaves_rasas_code_in_place(monkeypatch: pytest.MonkeyPatch) 
     originals = {(DaskGraphRunner, "run"): unwrapped(DaskGraphRunner, "run"),
                  (SQLTrackerStore, "_retrieve"): unwrapped(SQLTrackerStore, "_retrieve"),
                  (SQLTrackerStore, "save"): unwrapped(SQLTrackerStore, "save"),
-                 (DialogueStateTracker, "past_states"): unwrapped(DialogueStateTracker, "past_states"),
                  (EndpointConfig, "request"): unwrapped(EndpointConfig, "request")}
     monkeypatch.setattr(Event, "resolve_by_type", original_resolve)
     monkeypatch.setattr(SQLTrackerStore, "__init__", original_init)
     for (owner, name), original in originals.items():
         monkeypatch.setattr(owner, name, original)
-    installers = (event_types, sqlite_pragmas, graph_runner, sql_events, action_session, past_states)
+    installers = (event_types, sqlite_pragmas, graph_runner, sql_events, action_session)
     monkeypatch.setenv(turn_switch.STOCK_TURN_ENV, "1")
     for patch in installers:
         patch.install()
