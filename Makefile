@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench clean examples \
+.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench bench-profiles clean examples \
 	channel-transcripts web browser-deps channels-test browser-test prod-deps run-prod test-prod
 
 help:
@@ -32,6 +32,9 @@ help:
 	@echo "make channels-test — http + browser-test"
 	@echo "make run-prod  — production profile: nginx → 2 Rasa → PostgreSQL + Redis, action server ×2 (serving/prod.py)"
 	@echo "make test-prod — fault tests of the production profile (tests/prod)"
+	@echo "make bench  — the whole benchmark suite → reports/ (about 2½ hours on 2 cores; bench/README.md)"
+	@echo "make bench-profiles — issue 16's steps only: turn cost with/without the patches, both profiles,"
+	@echo "              TED before/after → reports/ (about 45 minutes)"
 
 $(STAMP): requirements.in requirements.lock requirements-nodeps.txt
 	@python310=$$(scripts/find-python310.sh) || exit 1; \
@@ -160,6 +163,10 @@ channel-transcripts: $(MODEL)
 .PHONY: bench-smoke
 bench: $(STAMP)
 	$(PY) bench/run.py --out $(REPORTS)
+
+# issue 16's figures only: CPU per turn with and without the turn patches, both profiles, TED before/after
+bench-profiles: $(STAMP)
+	$(PY) bench/run.py --profiles-only --out $(REPORTS)
 
 bench-smoke: $(MODEL)
 	@tmp=$$(mktemp -d -t bench-smoke-XXXXXX); \

@@ -396,8 +396,9 @@ def main() -> int:
     lines = header(meta, meta.get("smoke", False), meta.get("steps", {}))
     lines += summary_section(acc, lat, cv, srv)
     lines += acc_lines + crossval_section(cv) + lat_lines + srv_lines
-    lines += ["## How to rerun", "", "`make bench` (about 40 minutes on 2 idle cores; see bench/README.md). "
-              "Raw numbers: bench.json next to this file.", ""]
+    lines += ["## How to rerun", "",
+              "`make bench` (about 2½ hours on 2 cores; `make bench-profiles` for the profile steps only; see "
+              "bench/README.md). Raw numbers: bench.json next to this file.", ""]
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.md").write_text("\n".join(lines), encoding="utf-8")
     write_json(out / "bench.json", {"meta": meta, "train": train, "nlu": nlu, "crossval": cv, "serve": serve})

@@ -37,7 +37,11 @@ PY = sys.executable
 HERE = ROOT / "bench"
 
 
-def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[list[tuple[str, list[str]]]]:
+PROFILE_STEPS = ("turn_ab", "profiles", "profiles_ted")
+
+
+def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None,
+         profiles_only: bool = False) -> list[list[tuple[str, list[str]]]]:
     """Chains of (step name, command); chains may run side by side, the steps of a chain in order."""
     w, o = str(work), str(out)
     if smoke:
@@ -54,7 +58,7 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[l
                            "--epochs", "1", "--max-per-intent", "6"])],
         ]
     served = serve_model or work / "models" / "project_full.tar.gz"
-    return [[
+    full = [
         ("train", [PY, str(HERE / "train.py"), "--out", w]),
         ("nlu", [PY, str(HERE / "nlu.py"), "--work", w, "--plots", o]),
         ("crossval", [PY, str(HERE / "crossval.py"), "--work", w, "--folds", "5"]),
@@ -68,7 +72,12 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None) -> list[l
         # the dialogue policies before (with TEDPolicy) and after (without), both with the turn patches
         ("profiles_ted", [PY, str(HERE / "profiles.py"), "--models", str(work / "models" / "project_ted.tar.gz"),
                           str(served), "--turn-patches", "on", "--out", str(out / "policies")]),
-    ]]
+    ]
+    if profiles_only:  # the served model (unless given) and the TED one, then the profile steps
+        only = ["project_ted"] if serve_model else ["project_full", "project_ted"]
+        train = ("train", [PY, str(HERE / "train.py"), "--out", w, "--only", *only])
+        return [[train, *(step for step in full if step[0] in PROFILE_STEPS)]]
+    return [full]
 
 
 def run_chain(chain: list[tuple[str, list[str]]], logs: Path) -> dict[str, dict]:
@@ -91,6 +100,9 @@ def main() -> int:
     parser.add_argument("--serve-model", type=Path, default=None,
                         help="model for the REST benchmarks (default: the one train.py builds; smoke: "
                              "models/latest.tar.gz)")
+    parser.add_argument("--profiles-only", action="store_true",
+                        help="issue 16's steps only (`make bench-profiles`): train the served model and the one "
+                             "with TEDPolicy, then turn_ab, profiles and profiles_ted; no bench.md")
     args = parser.parse_args()
     quiet_environment()
     out = Path(args.out).resolve()
@@ -102,7 +114,7 @@ def main() -> int:
     meta = {"machine": machine(), "smoke": args.smoke, "env": QUIET_ENV}
     print(f"[bench] {'smoke' if args.smoke else 'full'} run, work folder {work}, output {out}", flush=True)
     start = time.perf_counter()
-    chains = plan(work, out, args.smoke, args.serve_model)
+    chains = plan(work, out, args.smoke, args.serve_model, args.profiles_only)
     steps: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=len(chains)) as pool:
         for result in pool.map(lambda c: run_chain(c, logs), chains):
@@ -110,7 +122,8 @@ def main() -> int:
     meta.update({"steps": steps, "total_s": time.perf_counter() - start,
                  "cpu_s": sum(s.get("cpu_s") or 0 for s in steps.values())})
     write_json(work / "meta.json", meta)
-    rc = subprocess.run([PY, str(HERE / "report.py"), "--work", str(work), "--out", str(out)], cwd=ROOT).returncode
+    rc = 0 if args.profiles_only else subprocess.run(
+        [PY, str(HERE / "report.py"), "--work", str(work), "--out", str(out)], cwd=ROOT).returncode
     failed = [name for name, s in steps.items() if not s["ok"]]
     if failed or rc:
         # keep the logs of a failed run next to the report
