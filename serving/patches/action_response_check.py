@@ -18,7 +18,8 @@ failing or unusual answer) goes through the full check, so the errors stay exact
 Works around: no upstream issue found (Rasa 3.6.21's ``RemoteAction._validate_action_result`` calls
 ``jsonschema.validate`` on every answer). Installed by ``serving.patches.install()`` (``python -m
 serving.rasa_cli run …``). Setting ``DEBT_COACH_STOCK_ACTION_CHECK=1`` keeps Rasa's own check (the
-benchmark's comparison server).
+benchmark's comparison server). Replaces Rasa 3.6.21's ``RemoteAction._validate_action_result``; refuses any
+other Rasa (``serving.patches.pinned``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from serving.patches import pinned
 from serving.patches.turn_switch import enabled, require
 
 _MARK = "_debt_coach_cached_validator"
@@ -102,7 +104,10 @@ def validate_action_result(result: Dict[str, Any], quick: bool = True) -> bool:
 
 
 def install() -> None:
-    if os.environ.get(STOCK_ENV) == "1" or getattr(RemoteAction._validate_action_result, _MARK, False):
+    if os.environ.get(STOCK_ENV) == "1":
+        return
+    pinned.require("action_response_check")
+    if getattr(RemoteAction._validate_action_result, _MARK, False):
         return
     quick = enabled()
     if quick:

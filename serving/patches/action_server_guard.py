@@ -13,7 +13,8 @@ sends the answer again once it is back and the form carries on with every fact i
 Works around: RasaHQ/rasa#7630 ("Action server failure handling", open: no way for the bot to react when
 the action server is down or times out); the same request for a default message when a custom action
 fails was RasaHQ/rasa#5588 (closed without a change in Rasa). Installed by ``serving.patches.install()``
-(``python -m serving.rasa_cli run …``).
+(``python -m serving.rasa_cli run …``). Wraps Rasa 3.6.21's ``RemoteAction.run`` and ``LoopAction.run`` (which
+``FormAction`` inherits); refuses any other Rasa (``serving.patches.pinned``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from rasa.core.actions.action import RemoteAction, create_bot_utterance
 from rasa.core.actions.forms import FormAction
 from rasa.shared.exceptions import RasaException
 
+from serving.patches import pinned
+
 logger = logging.getLogger(__name__)
 RESPONSE = "utter_action_server_down"
 _MARK = "_debt_coach_guarded"
@@ -39,6 +42,7 @@ def unreachable(exc: BaseException) -> bool:
 
 
 def install() -> None:
+    pinned.require("action_server_guard")
     if getattr(RemoteAction.run, _MARK, False):
         return
     _guard_forms()
@@ -57,6 +61,7 @@ def install() -> None:
             return [create_bot_utterance(response)] if response else []
 
     setattr(run, _MARK, True)
+    run.__wrapped__ = original  # type: ignore[attr-defined]
     RemoteAction.run = run  # type: ignore[method-assign]
 
 
@@ -73,4 +78,5 @@ def _guard_forms() -> None:
             response = await nlg.generate(RESPONSE, tracker, output_channel.name())
             return [create_bot_utterance(response)] if response else []
 
+    run.__wrapped__ = original  # type: ignore[attr-defined]
     FormAction.run = run  # type: ignore[method-assign]

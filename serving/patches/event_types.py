@@ -10,7 +10,8 @@ give the same default, ``None`` or ``ValueError`` as before. The cache is filled
 every module have been imported; this project defines no event classes of its own.
 
 Targets Rasa 3.6.21 (``rasa.shared.core.events.Event.resolve_by_type(type_name, default=None)``, a
-staticmethod); fails at start-up if that differs. Off with ``DEBT_COACH_STOCK_TURN=1``.
+staticmethod); refuses any other Rasa, or another source of it (``serving.patches.pinned``). Off with
+``DEBT_COACH_STOCK_TURN=1``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Callable, Type
 
 from rasa.shared.core.events import Event
 
+from serving.patches import pinned
 from serving.patches.turn_switch import enabled, require
 
 _MARK = "_debt_coach_cached_event_types"
@@ -49,8 +51,11 @@ def cached_resolver(resolve: Callable[..., Type[Event] | None]) -> Callable[...,
 
 
 def install() -> None:
+    if not enabled():
+        return
+    pinned.require("event_types")
     current = Event.__dict__.get("resolve_by_type")
-    if not enabled() or getattr(getattr(current, "__func__", None), _MARK, False):
+    if getattr(getattr(current, "__func__", None), _MARK, False):
         return
     require(isinstance(current, staticmethod), "Event.resolve_by_type is not a staticmethod")
     original = current.__func__

@@ -14,7 +14,8 @@ own error, as before). The result is the same ``{target: output}``; an error in 
 ``RuntimeError`` becomes Rasa's ``GraphRunError``). Nodes still run one after another in this process, as
 under ``dask.get``.
 
-Targets Rasa 3.6.21's ``rasa.engine.runner.dask.DaskGraphRunner``; fails at start-up if its attributes differ.
+Targets Rasa 3.6.21's ``rasa.engine.runner.dask.DaskGraphRunner`` (``run`` and the two methods it builds dask's
+graph with); refuses any other Rasa, or other sources of them (``serving.patches.pinned``).
 Off with ``DEBT_COACH_STOCK_TURN=1``.
 """
 
@@ -26,6 +27,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.graph import GraphSchema
 from rasa.engine.runner.dask import DaskGraphRunner
 
+from serving.patches import pinned
 from serving.patches.turn_switch import enabled, require
 
 _MARK = "_debt_coach_sequential_graph"
@@ -82,8 +84,11 @@ def sequential_run(self: DaskGraphRunner, inputs: Dict[str, Any] | None = None,
 
 
 def install() -> None:
+    if not enabled():
+        return
+    pinned.require("graph_runner")
     current = DaskGraphRunner.__dict__.get("run")
-    if not enabled() or getattr(current, _MARK, False):
+    if getattr(current, _MARK, False):
         return
     require(callable(current) and hasattr(DaskGraphRunner, "_build_dask_graph")
             and hasattr(DaskGraphRunner, "_add_inputs_to_graph"), "DaskGraphRunner.run / _build_dask_graph")

@@ -1,7 +1,10 @@
-"""One switch for the patches that only make a turn cheaper (issue 16): ``DEBT_COACH_STOCK_TURN=1`` leaves
-Rasa's own code in place, so a benchmark can run the same model with and without them side by side
-(``python bench/profiles.py --turn-patches both``). The patches that change what the server does (security,
-the action-server guard, strict tracker store) are not affected by it."""
+"""One switch for the code that only makes a turn cheaper (issue 16): ``DEBT_COACH_STOCK_TURN=1`` leaves Rasa's
+own code in place, so a benchmark can run the same model with and without it side by side
+(``python bench/turn_ab.py``, ``python bench/profiles.py --turn-patches both``): the ``event_types`` and
+``graph_runner`` patches, the quick path of ``action_response_check``, and the statements, pooled SQLite
+connections and WAL of ``serving.stores.CoachSQLTrackerStore`` (which then runs ``SQLTrackerStore``'s own
+methods). What changes what the server does (security, the action-server guard, the strict tracker store, the
+store's private file, secure delete and retries) is not affected by it."""
 
 from __future__ import annotations
 

@@ -51,12 +51,16 @@ def comparable(event: dict[str, Any]) -> dict[str, Any]:
         # the two servers log the same report a second apart: compare the entries without their clocks
         kept["value"] = [{k: v for k, v in entry.items() if k not in ("at", "recorded_at")}
                          for entry in kept["value"]]
+    if event["event"] == "slot" and event.get("name") == "contact_log" and isinstance(kept.get("value"), dict):
+        # the log stored as a change (components/slots.py): its entries likewise without their clocks
+        kept["value"] = {**kept["value"], "put": [{k: v for k, v in entry.items() if k not in ("at", "recorded_at")}
+                                                  for entry in kept["value"].get("put") or []]}
     return kept
 
 
 def test_same_messages_same_replies_and_events_with_and_without_the_patches(
         servers: Servers, stock_servers: Servers) -> None:
-    sender = f"turn-{uuid.uuid4().hex[:8]}"
+    sender = f"turn-{uuid.uuid4().hex}"
     for message in MESSAGES:
         ours, stock = servers.say(sender, message), stock_servers.say(sender, message)
         assert unsigned(ours) == unsigned(stock), message

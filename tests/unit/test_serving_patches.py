@@ -20,18 +20,19 @@ def test_hardening_patches_are_installed(tmp_path) -> None:
     import rasa.core.run
     import rasa.server
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.core.tracker_store import FailSafeTrackerStore
 
-    from serving.patches import server_hardening, tracker_file_mode
+    from serving.patches import server_hardening
+    from serving.stores import private_file
 
     patches.install()
     assert getattr(rasa.core.run.configure_app, "_debt_coach_hardened", False)
     assert rasa.server.configure_cors is server_hardening.configure_cors
     assert rasa.server.add_root_route is server_hardening.add_root_route
     assert getattr(MessageProcessor.log_message, "_debt_coach_trusted_audience", False)
-    assert getattr(SQLTrackerStore.__init__, "_debt_coach_private_file", False)
-    db = tmp_path / "var" / "trackers.db"
-    tracker_file_mode.private_file(db)
+    assert getattr(FailSafeTrackerStore, "_debt_coach_strict", False)
+    db = tmp_path / "var" / "trackers.db"  # the tracker store's file: its class makes it private
+    private_file(db)
     assert oct(db.stat().st_mode & 0o777) == "0o600"
 
 
