@@ -2,7 +2,8 @@
 
 - ``log_events``: run by the extraction after every message (so logging never depends on which rule answers,
   and a running form is not touched): a report (any report_* intent, or 「记录一下：…」) becomes an entry;
-  「删除第二条」「第二条时间不对，是…」 change the log; the slot ``log_notice`` says what happened.
+  「删除第二条」「第二条时间不对，是…」 change the log; the slot ``log_notice`` says what happened. Only a change
+  is sent (``contact_log.change``), never the whole log: the slot applies it (components/slots.py).
 - ``say_log_notice``: the one line the answering action says about it (「已记入证据记录（现有 3 条…）：…」).
 - ``answer_evidence``: answers a request about the log or the letters in full (list, delete, correct,
   letters with their download links); returns the events, or None when the message is no such request.
@@ -24,6 +25,8 @@ from case import conduct_rules, contact_log
 from channels import download_links
 from zh.evidence_cues import command
 
+# The slot type that applies changes of the log (components.slots.ContactLogSlot; not imported: Rasa-side code).
+LOG_SLOT_TYPE = "components.slots.ContactLogSlot"
 REPORT_INTENTS = frozenset({"report_visit_threat", "report_lawsuit_threat", "report_third_party_contact",
                             "report_harassment"})
 
@@ -44,13 +47,23 @@ def _message_time(tracker: Tracker) -> datetime.datetime:
     return contact_log.local_time(None)
 
 
-def log_events(tracker: Tracker, lender: str | None) -> List[EventType]:
-    """Slot events for what the latest message does to the contact log (see the module docstring)."""
+def stores_changes(domain: Mapping[str, Any] | None) -> bool:
+    """Whether Rasa's domain (sent with every request) keeps ``contact_log`` as changes (components/slots.py). A
+    model trained before keeps it as a plain value, and a change sent to it would replace the log: it gets the
+    whole log, as before."""
+    spec = ((domain or {}).get("slots") or {}).get("contact_log") or {}
+    return spec.get("type") == LOG_SLOT_TYPE
+
+
+def log_events(tracker: Tracker, lender: str | None, domain: Mapping[str, Any] | None = None) -> List[EventType]:
+    """Slot events for what the latest message does to the contact log (see the module docstring): one event
+    carrying the change when the log changed (the whole log only for a model trained before changes were
+    stored), none otherwise."""
     text = (tracker.latest_message or {}).get("text") or ""
     found = command(text)
     if found is not None and found.op != "add" and latest_intent(tracker) == "express_crisis":
         found = None  # a crisis is answered first; nothing is deleted or changed on the side
-    log = _log(tracker)
+    before = log = _log(tracker)
     now = _message_time(tracker)
     notice: Dict[str, Any] | None = None
     changed = False
@@ -72,7 +85,10 @@ def log_events(tracker: Tracker, lender: str | None) -> List[EventType]:
         words = found.rest if found and found.op == "add" else text
         log, entry = contact_log.add(log, contact_log.Report(words, now, lender))
         notice, changed = {"op": "added", "id": entry["id"]}, True
-    events: List[EventType] = [SlotSet("contact_log", log)] if changed else []
+    delta = contact_log.change(before, log) if changed else None
+    events: List[EventType] = []
+    if delta is not None:
+        events.append(SlotSet("contact_log", delta if stores_changes(domain) else log))
     if notice is not None or tracker.get_slot("log_notice") is not None:
         events.append(SlotSet("log_notice", notice))
     return events
@@ -117,6 +133,7 @@ def _case(tracker: Tracker) -> letters.Case:
     drafts = tracker.get_slot("latest_drafts")
     summary = drafts.get("summary") if isinstance(drafts, dict) else None
     return letters.Case(lender=tracker.get_slot("lender"), lender_kind=tracker.get_slot("lender_type"),
+                        lender_confirmed=tracker.get_slot("lender_confirmed"),
                         debt=number("debt_amount"), overdue_days=number("overdue_days"),
                         region=region_of(tracker), plan_summary=summary)
 
@@ -142,7 +159,7 @@ def downloads(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The download links of this conversation (nothing when the server has no DOWNLOAD_SECRET)."""
     items = []
     labels = letters.load()["lines"]["download_labels"]
-    for name in download_links.NAMES:
+    for name in download_links.offered():
         url = download_links.link(tracker.sender_id, name)
         if url is None:
             return

@@ -10,7 +10,7 @@
   stop contacting third parties, and a follow-up when an offer was refused or not answered.
 
 Wording lives in templates/letters/*.j2; routes, attachments and titles in letters.yml; phone numbers come from
-knowledge.yml's hotlines or letters.yml, each checked against facts.md by tests/unit/test_letters.py.
+knowledge.yml's hotlines or letters.yml, each checked against knowledge/sources.md by tests/unit/test_letters.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import yaml
 
 from actions import knowledge
 from actions.drafting import _BLANK_LINES, _ENV
-from case import conduct_rules, contact_log
+from case import conduct_rules, contact_log, lenders
 
 LETTERS_PATH = Path(__file__).with_name("letters.yml")
 KINDS = ("complaint", "police", "spam", "holding", "confirm_writing", "stop_third_party", "follow_up")
@@ -50,6 +50,7 @@ class Case:
 
     lender: str | None = None
     lender_kind: str | None = None
+    lender_confirmed: bool | None = None  # the slot: False for a name the registry does not know, until confirmed
     debt: int | None = None
     overdue_days: int | None = None
     region: str = "mainland"
@@ -62,8 +63,23 @@ def load() -> dict[str, Any]:
     return yaml.safe_load(LETTERS_PATH.read_text(encoding="utf-8"))
 
 
+def addressable(case: Case) -> str | None:
+    """The lender's name when a letter may be addressed to it: confirmed by the borrower, or a name the registry
+    knows (and not marked unconfirmed). A name read from free text and never confirmed (「逾期两个月」 taken as
+    the answer to 「哪家机构」) is never an addressee."""
+    name = (case.lender or "").strip()
+    if not name or case.lender_confirmed is False:
+        return None
+    return name if case.lender_confirmed is True or name in lenders.CANONICAL else None
+
+
 def _org(case: Case) -> str:
-    return case.lender or "【机构名称】"
+    """The addressee's name, or a neutral one with a blank to fill in (letters.yml ``unnamed_lender``)."""
+    name = addressable(case)
+    if name:
+        return name
+    blanks = load()["unnamed_lender"]
+    return blanks["credit_card"] if case.lender_kind == "credit_card" else blanks["other"]
 
 
 def _fill(text: str, case: Case) -> str:

@@ -5,6 +5,11 @@ channel (电话, 短信, 微信, 上门), who contacted (a name they gave, 「�
 own words, as stored), who else was contacted (家人, 同事/单位, 朋友, 通讯录), how many calls, and the lender.
 The log is a list of plain dicts in the ``contact_log`` slot, oldest first; entries are numbered as listed.
 
+Stored as changes: a change of the log is one slot event carrying only what changed (``change``: the entries
+added or altered, the ids removed), never the whole log, so the stored conversation grows by one entry's size
+per entry. The slot (components/slots.py) applies each event with ``apply``: a list replaces the log (a new
+session carries the log over that way), a change is applied to it. Applying a change twice gives the same log.
+
 Phone numbers: channels/inbound.py replaces every phone number (the borrower's, a relative's and a
 collector's alike) with a marker before Rasa sees the text, so no entry holds a number in clear. A collector's
 number is evidence, but it is already in the borrower's own call log and screenshots, which the letters ask
@@ -24,7 +29,9 @@ from zh.time_words import resolve
 
 # Every report in China, Hong Kong and Taiwan is dated in UTC+8 (the three share the offset).
 LOCAL_TZ = datetime.timezone(datetime.timedelta(hours=8), "UTC+8")
-MAX_ENTRIES = 200
+# Beyond this the oldest entries are dropped. Storage is linear in entries (see above): 500 entries are about
+# 1 MB of stored events, well inside the action server's 16 MB request limit (tests/unit/test_contact_log_scale.py).
+MAX_ENTRIES = 500
 MAX_TEXT = 200
 
 _CHANNELS = (
@@ -233,3 +240,39 @@ def number_of(log: Sequence[Mapping[str, Any]], entry_id: int) -> int | None:
 def is_valid(log: Any) -> bool:
     """Whether a slot value is a log this module wrote (anything else is treated as empty)."""
     return isinstance(log, list) and all(isinstance(e, dict) and "at" in e and "id" in e for e in log)
+
+
+CHANGE = "change"
+
+
+def change(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """What turns log ``before`` into ``after``: ``{"op": "change", "put": [entries new or altered], "drop": [ids
+    removed]}``; None when nothing changed. Entries are told apart by their ids."""
+    old = {e["id"]: e for e in before}
+    new = {e["id"]: e for e in after}
+    put = [dict(e) for key, e in new.items() if old.get(key) != e]
+    drop = sorted(key for key in old if key not in new)
+    if not put and not drop:
+        return None
+    return {"op": CHANGE, "put": put, "drop": drop}
+
+
+def is_change(value: Any) -> bool:
+    """Whether a slot value is a change made by ``change``."""
+    return (isinstance(value, dict) and value.get("op") == CHANGE and is_valid(value.get("put"))
+            and isinstance(value.get("drop"), list) and all(isinstance(i, int) for i in value["drop"]))
+
+
+def apply(log: Any, value: Any) -> list[dict[str, Any]] | None:
+    """The log after the slot is set to ``value``: None clears it, a list replaces it, a change is applied (to
+    an empty log when ``log`` is none). Idempotent for a change: putting an entry again replaces it, dropping an
+    id that is gone does nothing. Raises ValueError for any other value (the slot keeps its log then)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [dict(e) if isinstance(e, dict) else e for e in value]
+    if not is_change(value):
+        raise ValueError(f"not a contact log or a change of it: {type(value).__name__}")
+    gone = set(value["drop"]) | {e["id"] for e in value["put"]}
+    kept = [e for e in (log if is_valid(log) else []) if e["id"] not in gone]
+    return ordered([*kept, *value["put"]])

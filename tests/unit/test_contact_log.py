@@ -172,3 +172,40 @@ def test_deleting_the_whole_conversation_is_not_a_log_command() -> None:
     for text in ("删除我的记录", "把我的聊天记录删掉", "刪除我的紀錄"):
         assert command(text) is None
     assert command("删除第二条").op == "delete" and command("我的记录").op == "list"
+
+
+def test_a_change_carries_only_what_changed_and_applies_back_to_the_same_log():
+    """The slot stores changes (components/slots.py): ``apply(before, change(before, after))`` is ``after``."""
+    before = logged("昨晚十一点多打电话骂我", "今天下午三点打给我妈")
+    added, entry = contact_log.add(before, contact_log.Report("今天上午打了两个电话", NOW, None))
+    delta = contact_log.change(before, added)
+    assert delta == {"op": "change", "put": [entry], "drop": []}
+    assert contact_log.apply(before, delta) == added
+    assert contact_log.apply(contact_log.apply(before, delta), delta) == added  # applied twice: the same
+    fewer, removed = contact_log.delete(added, 1)
+    assert contact_log.change(added, fewer) == {"op": "change", "put": [], "drop": [removed["id"]]}
+    fixed, entry = contact_log.correct(fewer, 1, "是前天晚上九点", NOW)
+    delta = contact_log.change(fewer, fixed)
+    assert delta["put"] == [entry] and not delta["drop"] and contact_log.apply(fewer, delta) == fixed
+    assert contact_log.change(fixed, fixed) is None
+
+
+def test_apply_replaces_with_a_list_clears_with_none_and_refuses_anything_else():
+    log = logged("昨晚十一点多打电话骂我")
+    assert contact_log.apply(None, log) == log and contact_log.apply(log, None) is None
+    copied = contact_log.apply(None, log)
+    copied[0]["text"] = "changed"
+    assert log[0]["text"] != "changed"  # a copy: trackers never share an entry
+    assert contact_log.apply(None, contact_log.change([], log)) == log
+    for odd in ("text", {"op": "change", "put": [{"id": 1}], "drop": []}, {"op": "add", "entry": log[0]}, 3):
+        with pytest.raises(ValueError):
+            contact_log.apply(log, odd)
+
+
+def test_beyond_the_limit_the_oldest_entry_is_dropped_in_the_same_change():
+    log = [{**logged("昨晚十一点多打电话骂我")[0], "id": i, "at": f"2026-01-01T00:{i % 60:02d}:00+08:00"}
+           for i in range(1, contact_log.MAX_ENTRIES + 1)]
+    added, entry = contact_log.add(log, contact_log.Report("今天上午打了两个电话", NOW, None))
+    delta = contact_log.change(log, added)
+    assert len(added) == contact_log.MAX_ENTRIES and delta["put"] == [entry] and len(delta["drop"]) == 1
+    assert contact_log.apply(log, delta) == added

@@ -1,5 +1,5 @@
 """Complaint and request letters (actions/letters.py): routing by lender kind and region (facts §3, §11), the
-table of entries with the rules they break, and every number and article checked against facts.md."""
+table of entries with the rules they break, and every number and article checked against knowledge/sources.md."""
 
 import datetime
 import itertools
