@@ -2,8 +2,9 @@
 with these differences:
 
 - the conversation is ``rest-<sender>``: REST has its own id space and can never address a web, staff or WeCom
-  conversation. ``sender`` is 1–128 characters of ``A–Z a–z 0–9 _ . : -`` and may not contain personal data
-  (a phone number, an ID) — the tracker store would keep it in clear;
+  conversation. ``sender`` is 1–128 characters of ``A–Z a–z 0–9 _ . : -`` (nothing after them, not even a
+  newline) and may not contain personal data — a phone, QQ or ID number, 8 digits in a row outside a digest
+  (``channels.inbound.id_contains_personal_data``) — the tracker store would keep it in clear;
 - metadata: an object of at most 1 KB and 2 levels, of which only ``source`` (≤ 64 characters) is kept; the
   audience is always the borrower (staff output only through the staff console);
 - rate limits per client address and per conversation (``channels/limits.py``): 429 with ``Retry-After`` and a
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "rest-"
 MAX_SENDER = 128
-SENDER = re.compile(rf"^[A-Za-z0-9_.:-]{{1,{MAX_SENDER}}}$")
+SENDER = re.compile(rf"[A-Za-z0-9_.:-]{{1,{MAX_SENDER}}}\Z")  # \Z: `$` would pass "x\n"
 BAD_JSON = '请求体不是合法的 JSON（或嵌套过深）。格式：{"sender": "会话ID", "message": "文字"}'
 BAD_SENDER = f"缺少 sender 或格式不对：sender 是 1–{MAX_SENDER} 个字母、数字或 _ . : - 组成的会话ID。"
 PERSONAL_SENDER = "sender 里不能有手机号、证件号、卡号等个人信息（会被原样保存）。请改用随机编号或其哈希值。"

@@ -3,7 +3,8 @@
 Same protocol as Rasa's SocketIOInput (``session_request {session_id}`` → ``session_confirm``; ``user_uttered
 {message, session_id, metadata}`` → ``bot_uttered``), with these differences:
 
-- session ids are issued by the server: 32 random URL-safe characters (192 bits), the only secret of a web
+- session ids are issued by the server: 32 random URL-safe characters (192 bits; never one that reads as a
+  phone or ID number, and such a value brought back is not confirmed), the only secret of a web
   conversation. A ``session_request`` may bring one back (after a reload) and gets it confirmed only when the
   server knows a conversation for it; any other value gets a new id. The tracker store keys the conversation
   as ``web-`` + a hash of the id, so the stored ids (and logs, and the REST channel, which has its own
@@ -46,12 +47,12 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels import forget, history, limits, origins
-from channels.inbound import EMPTY_REPLY, clean, public_metadata
+from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data, public_metadata
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "web-"
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{32,64}\Z")
 ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息。请稍后再发一次。"
 NO_SESSION_REPLY = "连接还没准备好，请稍等一下再发送，或刷新页面。"
 
@@ -63,12 +64,18 @@ async def _maybe_await(result: Any) -> None:
 
 
 def new_session_id() -> str:
-    return secrets.token_urlsafe(24)
+    """32 random URL-safe characters; drawn again in the rare case they hold a run that reads as a phone or ID
+    number (about once in 100,000), since every id with one is refused."""
+    while True:
+        session_id = secrets.token_urlsafe(24)
+        if not id_contains_personal_data(session_id):
+            return session_id
 
 
 def valid_session_id(value: Any) -> bool:
-    """The shape of an id this server issues (whether it knows a conversation for it is checked apart)."""
-    return isinstance(value, str) and bool(SESSION_ID.match(value))
+    """The shape of an id this server issues (whether it knows a conversation for it is checked apart): never a
+    trailing newline (``fullmatch``), never a phone or ID number brought back as a "session id"."""
+    return isinstance(value, str) and bool(SESSION_ID.fullmatch(value)) and not id_contains_personal_data(value)
 
 
 def conversation_id(session_id: str) -> str:

@@ -18,12 +18,13 @@ token the API refuses everything (503); with a wrong or missing token it answers
 Messages sent here carry metadata ``audience: staff`` (staff-facing output); this is the only channel that may
 (``serving/patches/trusted_audience.py`` resets it for every other channel). Staff conversations have ids that
 start with ``staff-``, an id space no other channel can reach (each adds its own prefix); an id that contains
-personal data (a phone number) is refused, since it would be stored and shown in URLs.
+personal data (a phone, QQ or ID number) is refused on every route, DELETE included, since it would be stored,
+written to the audit log and shown in URLs. The token is compared as bytes (channels/secrets_compare.py): a
+non-ASCII token is a wrong token (401), never an error.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import os
@@ -39,11 +40,12 @@ from case import vocabulary
 from channels import audit, files, forget, history
 from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
+from channels.secrets_compare import equal
 from channels.web import WEB_ROOT, send_file
 
 logger = logging.getLogger(__name__)
 
-CONVERSATION_ID = re.compile(r"^staff-[A-Za-z0-9_-]{6,64}$")
+CONVERSATION_ID = re.compile(r"staff-[A-Za-z0-9_-]{6,64}\Z")
 UNAUTHORIZED = ("需要员工凭证：请在请求头中提供 Authorization: Bearer <员工令牌>"
                 "（令牌由管理员通过环境变量 STAFF_TOKEN 设置）。")
 WRONG_TOKEN = "员工令牌不正确，请向管理员确认后重新输入。"
@@ -58,6 +60,16 @@ ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息�
 
 def _error(message: str, status: int, **headers: str) -> HTTPResponse:
     return response.json({"error": message}, status=status, headers=headers or None, ensure_ascii=False)
+
+
+def id_refusal(conversation_id: object) -> HTTPResponse | None:
+    """The 400 for a case id that is malformed or carries personal data (it is stored and shown in URLs), or
+    None. ``fullmatch``: ``$`` would let a trailing newline through."""
+    if not isinstance(conversation_id, str) or not CONVERSATION_ID.fullmatch(conversation_id):
+        return _error(BAD_ID, 400)
+    if id_contains_personal_data(conversation_id):
+        return _error(PERSONAL_ID, 400)
+    return None
 
 
 class StaffInput(InputChannel):
@@ -81,7 +93,7 @@ class StaffInput(InputChannel):
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer" or not given.strip():
             return _error(UNAUTHORIZED, 401, **{"WWW-Authenticate": 'Bearer realm="staff"'})
-        if not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+        if not equal(given.strip(), self.token):
             return _error(WRONG_TOKEN, 401, **{"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
         return None
 
@@ -112,10 +124,9 @@ class StaffInput(InputChannel):
             refusal = self.refused(request)
             if refusal:
                 return refusal
-            if not CONVERSATION_ID.match(conversation_id):
-                return _error(BAD_ID, 400)
-            if id_contains_personal_data(conversation_id):
-                return _error(PERSONAL_ID, 400)
+            refusal = id_refusal(conversation_id)
+            if refusal:
+                return refusal
             audit.record(request, "view", conversation_id)
             tracker = await history.load_tracker(request.app, conversation_id)
             return response.json({"conversation_id": conversation_id,
@@ -127,8 +138,9 @@ class StaffInput(InputChannel):
             refusal = self.refused(request)
             if refusal:
                 return refusal
-            if not CONVERSATION_ID.match(conversation_id):
-                return _error(BAD_ID, 400)
+            refusal = id_refusal(conversation_id)  # a deletion names the case too: the same check
+            if refusal:
+                return refusal
             audit.record(request, "delete", conversation_id)
             if not await forget.delete_conversation(request.app, conversation_id):
                 return _error(forget.FAILED, 500)
@@ -146,10 +158,9 @@ class StaffInput(InputChannel):
             if not isinstance(body, dict):
                 return _error("请求体应为 JSON 对象。", 400)
             conversation_id = body.get("conversation_id")
-            if not isinstance(conversation_id, str) or not CONVERSATION_ID.match(conversation_id):
-                return _error(BAD_ID, 400)
-            if id_contains_personal_data(conversation_id):
-                return _error(PERSONAL_ID, 400)
+            refusal = id_refusal(conversation_id)
+            if refusal:
+                return refusal
             message = body.get("message")
             if message is not None and not isinstance(message, (str, int, float)):
                 return _error("message 应为文字。", 400)

@@ -27,7 +27,7 @@ TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def new_sender(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def today() -> datetime.date:
@@ -226,7 +226,7 @@ def test_a_returning_borrower_is_told_what_is_pending(servers: Servers, planned)
 
 
 def test_hotline_staff_see_the_log_the_pending_list_and_the_links(servers: Servers) -> None:
-    conversation = "staff-" + uuid.uuid4().hex[:10]
+    conversation = "staff-" + uuid.uuid4().hex
     for message in ("借款人欠招商银行信用卡三万二", "记录一下：昨晚十一点多催收打电话骂借款人", "帮我写投诉信"):
         servers.staff_say(conversation, message)
         time.sleep(0.5)

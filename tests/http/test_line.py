@@ -95,7 +95,7 @@ def test_simplified_writer_on_line_gets_simplified_and_mainland_rules(line):
 
 
 def test_plan_conversation_drafts_are_split_across_reply_and_push(line, fake_line, channel_servers):
-    user, rest_user = new_user(), "line-compare-" + uuid.uuid4().hex[:8]
+    user, rest_user = new_user(), "line-compare-" + uuid.uuid4().hex
     for message in ["想申請分期", "欠招行信用卡三萬二", "逾期兩個月", "失業了，沒有收入"]:
         line.say(user, message)
         channel_servers.say(rest_user, message)

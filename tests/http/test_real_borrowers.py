@@ -18,7 +18,7 @@ CRISIS_LINE = "12356"
 
 
 def new_sender(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def slots(servers: Servers, sender: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ LUMP_SUM = re.compile(r"前还清|(?<!无法)(?<!没办法)一次性还清|到�
 
 
 def new_sender(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def drafted(replies_: list[dict[str, Any]]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from zh.normalizer import to_simplified
 
 
 def new_sender(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def test_visit_threat_gets_rights_complaint_line_and_an_offer(servers: Servers) -> None:

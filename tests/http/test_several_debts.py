@@ -21,7 +21,7 @@ MAINLAND_ONLY = re.compile(r"第七十条|个性化分期|(?<![\d,])(12378|12363
 
 
 def new_sender(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def cards(replies: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -23,7 +23,7 @@ def call(base: str, method: str, path: str, body: Any = None, token: str | None 
 
 
 def new_case() -> str:
-    return "staff-" + uuid.uuid4().hex[:12]
+    return "staff-" + uuid.uuid4().hex
 
 
 def test_api_refuses_without_or_with_wrong_token(channel_servers):

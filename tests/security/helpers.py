@@ -90,7 +90,7 @@ def rest(base: str, sender: str, message: Any, metadata: Any = None, client: str
 
 
 def new_id(prefix: str = "sec") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def stored(servers: Any) -> list[dict[str, Any]]:

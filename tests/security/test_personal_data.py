@@ -6,10 +6,12 @@ number. Now: ≥ 200 generated spellings sent through the real channels, none fo
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 from channels import wecom
 from tests.security.helpers import new_id, rest, stored, strings
+from tests.security.personal_sentences import sample
 from tests.security.spellings import Spelling, flat, leaked, spellings
 
 SPELLINGS = list(spellings(seed=2026, per_form=4))
@@ -81,3 +83,43 @@ def test_the_tracker_store_file_is_private(channel_servers):
         path = channel_servers.workdir / extra
         if path.exists():
             assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+
+
+GENERATED = sample(seed=2027, n=48)  # 6 of each kind (tests/security/personal_sentences.py), fixed
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?")
+
+
+def log_leaks(servers, spelling: Spelling) -> list[str]:  # type: ignore[no-untyped-def]
+    """Lines of the servers' logs holding the spelling: as typed, or its core once separators are dropped (the
+    time stamp first, whose digits would run into the rest)."""
+    out = []
+    core = flat(spelling.core)
+    for name in ("rasa.log", "actions.log"):
+        path = servers.workdir / name
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []:
+            if spelling.text in line or core in flat(_TIMESTAMP.sub(" ", line)):
+                out.append(f"{name}: {line[:160]}")
+    return out
+
+
+def test_generated_messages_leave_no_number_in_the_tracker_or_the_logs(channel_servers):
+    assert len({s.kind for _, s in GENERATED}) == 8
+    senders: list[tuple[str, list[Spelling]]] = []
+    for i, (text, spelling) in enumerate(GENERATED):
+        if i % 8 == 0:
+            senders.append((new_id("pii-gen"), []))  # a conversation takes 10 messages at once (rate limit)
+        sender, spellings_sent = senders[-1]
+        answer = rest(channel_servers.base, sender, text)
+        assert answer.status == 200, (text, answer.text)
+        assert any("已自动隐去" in (r.get("text") or "") for r in answer.json), text
+        spellings_sent.append(spelling)
+    for sender, spellings_sent in senders:
+        tracker = channel_servers.tracker(sender)
+        values = [flat(v) for v in strings(tracker)]
+        users = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+        assert len(users) >= len(spellings_sent) and any("已隐去" in u for u in users)
+        for spelling in spellings_sent:
+            core = flat(spelling.core)
+            assert not [v for v in values if core in v], (spelling, sender)
+    for _, spelling in GENERATED:
+        assert not log_leaks(channel_servers, spelling), spelling
