@@ -8,7 +8,11 @@
   ``RATE_LIMIT_PER_CONVERSATION`` (requests a minute; ``0`` = off) change them.
 - Address: the peer of the TCP connection, or, behind a reverse proxy that Sanic is told about
   (``SANIC_PROXIES_COUNT`` / ``SANIC_REAL_IP_HEADER``, docs/security.md), the client address the proxy
-  reports. IPv6 addresses count per /64 (one subscriber's block). The loopback address is not limited per
+  reports. Every address is its own bucket, IPv6 too (the whole address, written in its one canonical form so
+  that spellings of one address share a bucket; an IPv4-mapped address is the IPv4 one). A /64 is one whole
+  network (a household, an office, a campus Wi-Fi): counted as one client it would refuse everybody on it once
+  one of them is busy. The price: one host can move between addresses of its /64; each conversation keeps its
+  own limit all the same. The loopback address is not limited per
   address (local tools, the benchmark, an undeclared proxy on the same host, where it would be one bucket for
   everyone); per conversation it is.
 - Body: ``MAX_BODY`` bytes (64 KB) for every request the Rasa server takes (Sanic's default is 100 MB; set by
@@ -112,7 +116,7 @@ class Limits:
 
 
 def address_key(address: str | None) -> str | None:
-    """The bucket of a client address: None for loopback (not limited), IPv6 by /64."""
+    """The bucket of a client address: None for loopback (not limited), else the address itself (canonical)."""
     if not address:
         return None
     try:
@@ -123,8 +127,8 @@ def address_key(address: str | None) -> str | None:
         ip = ip.ipv4_mapped
     if ip.is_loopback:
         return None
-    if isinstance(ip, ipaddress.IPv6Address):
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    if isinstance(ip, ipaddress.IPv6Address) and ip.scope_id:
+        ip = ipaddress.IPv6Address(int(ip))  # fe80::1%eth0 and fe80::1%1 are one client: no zone in the key
     return str(ip)
 
 

@@ -9,9 +9,13 @@
   voice message, file or location gets a short text saying what the bot can do; a follow (added as a friend)
   is a greeting (``/greet``); an unfollow is only logged. Group and room chats are not answered (debts are
   private).
+- An event whose own ``timestamp`` (ms) is more than ``max_clock_skew`` seconds (300) from the server's clock is
+  dropped (logged; the webhook still answers 200): a captured signed event cannot be replayed later, also once
+  its record has expired. A redelivery after a longer outage is dropped the same way (its answer would be late).
 - ``webhookEventId`` is claimed in a replay record (``channels/replay.py``) before anything is done: a
-  redelivered event (``deliveryContext.isRedelivery``) or a repeated request is answered once. A redelivered
-  event that was never taken is answered by push (its reply token may have expired).
+  redelivered event (``deliveryContext.isRedelivery``) or a repeated request is answered once — also after a
+  restart and on another process (the record is a SQLite file in var/ by default, Redis in production). A
+  redelivered event that was never taken is answered by push (its reply token may have expired).
 - Replies: the bot's messages cut at paragraph boundaries into LINE text messages of at most 5,000 characters
   (``channels/splitting.py``); the first five go out with the reply token, the rest with the push API in calls
   of at most five (the same ``X-Line-Retry-Key`` on the retry, so LINE never delivers a push twice). A reply
@@ -21,8 +25,9 @@
 
 Config under ``channels.line.LineInput`` in credentials.yml, each with an environment fallback:
 ``channel_secret`` (LINE_CHANNEL_SECRET), ``access_token`` (LINE_CHANNEL_ACCESS_TOKEN), ``api_base``
-(LINE_API_BASE, default ``https://api.line.me``), ``timeout`` (LINE_TIMEOUT, 10 s per call), ``replay_record``
-(LINE_REPLAY_RECORD, ``memory``). Without the secret and the token the endpoint answers 503.
+(LINE_API_BASE, default ``https://api.line.me``), ``timeout`` (LINE_TIMEOUT, 10 s per call), ``max_clock_skew``
+(LINE_MAX_CLOCK_SKEW, 300 s), ``replay_record`` (LINE_REPLAY_RECORD, default ``sqlite:///var/line-replay.db``
+under the project; ``redis://…`` in production). Without the secret and the token the endpoint answers 503.
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ from channels.messenger import (
     setting,
     text,
 )
-from channels.replay import ReplayRecord, make_record
+from channels.replay import MAX_CLOCK_SKEW, ReplayRecord, default_spec, event_time_ok, make_record
 from channels.splitting import batches, clip, split_text, utf16_len
 
 logger = logging.getLogger(__name__)
@@ -137,20 +142,27 @@ class LineInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
-        return cls(channel_secret=setting(credentials, "channel_secret", "LINE_CHANNEL_SECRET"),
-                   access_token=setting(credentials, "access_token", "LINE_CHANNEL_ACCESS_TOKEN"),
+        secret = setting(credentials, "channel_secret", "LINE_CHANNEL_SECRET")
+        token = setting(credentials, "access_token", "LINE_CHANNEL_ACCESS_TOKEN")
+        # The shared record only for a configured channel (no file in var/ for a channel nobody uses).
+        spec = setting(credentials, "replay_record", "LINE_REPLAY_RECORD", default_spec("line"))
+        return cls(channel_secret=secret, access_token=token,
                    api_base=setting(credentials, "api_base", "LINE_API_BASE", DEFAULT_API_BASE),
                    timeout=float(setting(credentials, "timeout", "LINE_TIMEOUT", "10")),
-                   replay=make_record(setting(credentials, "replay_record", "LINE_REPLAY_RECORD", "memory")))
+                   max_clock_skew=float(setting(credentials, "max_clock_skew", "LINE_MAX_CLOCK_SKEW",
+                                                str(MAX_CLOCK_SKEW))),
+                   replay=make_record(spec if secret and token else "memory"))
 
     def __init__(self, channel_secret: str = "", access_token: str = "", api_base: str = DEFAULT_API_BASE,
-                 timeout: float = 10.0, replay: ReplayRecord | None = None) -> None:
+                 timeout: float = 10.0, replay: ReplayRecord | None = None,
+                 max_clock_skew: float = MAX_CLOCK_SKEW) -> None:
         self.secret = channel_secret
         self.access_token = access_token
         self.api_base = (api_base or DEFAULT_API_BASE).rstrip("/")
         self.timeout = timeout
+        self.max_clock_skew = max_clock_skew
         self.parser = WebhookParser(channel_secret) if channel_secret else None
-        self.replay = replay or make_record("memory")
+        self.replay = replay if replay is not None else make_record("memory")  # an empty record is falsy
         self.runs = OrderedRuns()
         self.background = Background()
         self._client: AsyncApiClient | None = None
@@ -253,6 +265,11 @@ class LineInput(InputChannel):
             logger.info("LINE: conversation %s unfollowed", conversation_id(PREFIX, source.user_id, self.secret))
             return
         if not isinstance(event, (MessageEvent, PostbackEvent, FollowEvent)):
+            return
+        timestamp = getattr(event, "timestamp", None)
+        if not isinstance(timestamp, int) or not event_time_ok(timestamp / 1000, self.max_clock_skew):
+            logger.warning("LINE: event %s dropped: its time is not within %g s of this server's clock",
+                           getattr(event, "webhook_event_id", None), self.max_clock_skew)
             return
         event_id = getattr(event, "webhook_event_id", None) or ""
         if not event_id or not await self.replay.claim(f"line:{event_id}", REPLAY_TTL):

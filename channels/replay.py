@@ -1,28 +1,51 @@
-"""The replay record of signed callbacks (WeCom): has this message been taken already?
+"""The replay record of signed callbacks (WeCom, LINE, WhatsApp): has this message been taken already?
 
 One small interface, ``ReplayRecord.claim(key, ttl)``: True the first time a key is claimed within ``ttl``
 seconds, False afterwards — atomic, like Redis ``SET key 1 NX EX ttl``, so that when several processes share a
-record exactly one of them takes a message. Two implementations here:
+record exactly one of them takes a message. Three implementations here:
 
-- ``MemoryReplayRecord`` (the default): this process only, bounded (oldest keys dropped first);
-- ``SQLiteReplayRecord(path)``: a file that every process on the host shares (``replay_record:
-  "sqlite:///var/wecom-replay.db"`` under the WeCom channel in credentials.yml).
+- ``MemoryReplayRecord``: this process only, bounded (oldest keys dropped first); forgotten on a restart;
+- ``SQLiteReplayRecord(path)``: a file that every process on the host shares and that survives restarts (the
+  embedded profile's default for LINE and WhatsApp: ``var/line-replay.db``, ``var/whatsapp-replay.db``);
+- ``RedisReplayRecord(url)``: ``SET key 1 NX EX ttl`` on a Redis server that every host shares (the production
+  profile: ``serving/prod.py`` and deploy/k8s set ``*_REPLAY_RECORD=redis://…/3``). Redis unreachable: the claim
+  raises, the webhook fails and the platform delivers the message again later — never taken twice.
 
-Several hosts need a shared server; a Redis implementation of the same method is the production step
-(``SET NX EX``). ``make_record("memory" | "sqlite:///path" | "module.path:factory")`` builds one from
-configuration.
+``make_record("memory" | "sqlite:///path" | "redis://…" | "module.path:factory")`` builds one from configuration.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_CLOCK_SKEW = 300  # seconds an event's own time may be from this server's clock (as WeCom's timestamps)
+
+
+def default_spec(channel: str) -> str:
+    """The embedded profile's record of a messaging channel: a SQLite file in var/, shared by the processes
+    of the host and kept across restarts (a record in memory would take a captured event again after one)."""
+    return f"sqlite:///{ROOT / 'var' / f'{channel}-replay.db'}"
+
+
+def event_time_ok(seconds: Any, skew: float, now: float | None = None) -> bool:
+    """Is an event's signed time (Unix seconds) within ``skew`` seconds of this server's clock? A captured
+    event is refused once it is older than that, also after its replay record has expired."""
+    try:
+        value = float(seconds)
+    except (TypeError, ValueError):
+        return False
+    if not math.isfinite(value):
+        return False
+    return abs((time.time() if now is None else now) - value) <= skew
 
 
 class ReplayRecord(Protocol):
@@ -62,7 +85,7 @@ class SQLiteReplayRecord:
         self.path = Path(path)
         self.clock = clock
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         with self._connect() as db:
@@ -89,6 +112,25 @@ class SQLiteReplayRecord:
         return await asyncio.get_running_loop().run_in_executor(None, self.claim_sync, key, ttl)
 
 
+class RedisReplayRecord:
+    """A record in Redis: one ``SET NX EX`` per claim (atomic on the server, so every process and host agrees).
+    Keys are ``prefix`` + the channel's key (``line:…``, ``whatsapp:…``, ``wecom:…``); values carry no content."""
+
+    def __init__(self, url: str, prefix: str = "debtcoach:replay:", client: Any = None) -> None:
+        if client is None:
+            import redis
+
+            client = redis.StrictRedis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.client = client
+        self.prefix = prefix
+
+    def claim_sync(self, key: str, ttl: float) -> bool:
+        return bool(self.client.set(self.prefix + key, b"1", nx=True, ex=max(1, math.ceil(ttl))))
+
+    async def claim(self, key: str, ttl: float) -> bool:
+        return await asyncio.get_running_loop().run_in_executor(None, self.claim_sync, key, ttl)
+
+
 def make_record(spec: str | None) -> ReplayRecord:
     spec = (spec or "memory").strip()
     if spec == "memory":
@@ -96,8 +138,6 @@ def make_record(spec: str | None) -> ReplayRecord:
     if spec.startswith("sqlite:///"):
         return SQLiteReplayRecord(spec[len("sqlite:///"):])
     if spec.startswith(("redis://", "rediss://")):
-        from channels.shared_limits import RedisReplayRecord
-
         return RedisReplayRecord(spec)
     if ":" in spec:
         import importlib

@@ -6,18 +6,19 @@ updated by one script (atomic; Redis's own clock, so every process agrees). If R
 process falls back to its own buckets for that request (limits stay on, per process) and logs it once a minute;
 the turn itself then fails at the lock store anyway (README "Production profile").
 
-``RedisReplayRecord`` is ``channels.replay``'s record as Redis ``SET key 1 NX EX ttl``: exactly one process
-takes a WeCom message (``replay_record: "redis://…"`` / ``WECOM_REPLAY_RECORD``).
+``RedisReplayRecord`` (now in ``channels/replay.py``, imported here for old references) is the replay record as
+Redis ``SET key 1 NX EX ttl``: exactly one process takes a WeCom, LINE or WhatsApp message
+(``replay_record: "redis://…"`` / ``*_REPLAY_RECORD``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any
 
 from channels.limits import Buckets, Rate
+from channels.replay import RedisReplayRecord  # noqa: F401  (re-exported: it lives with the other records)
 
 logger = logging.getLogger(__name__)
 
@@ -78,15 +79,3 @@ def shared_limits(url: str) -> Any:
     limits.addresses = RedisBuckets(limits.per_address, client, "debtcoach:rate:addr:")
     limits.conversations = RedisBuckets(limits.per_conversation, client, "debtcoach:rate:conv:")
     return limits
-
-
-class RedisReplayRecord:
-    def __init__(self, url: str, prefix: str = "debtcoach:replay:") -> None:
-        self.client = redis_client(url)
-        self.prefix = prefix
-
-    def claim_sync(self, key: str, ttl: float) -> bool:
-        return bool(self.client.set(self.prefix + key, b"1", nx=True, ex=max(1, int(ttl))))
-
-    async def claim(self, key: str, ttl: float) -> bool:
-        return await asyncio.get_running_loop().run_in_executor(None, self.claim_sync, key, ttl)

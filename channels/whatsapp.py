@@ -8,8 +8,12 @@
   handled in the background, one conversation's in order. Text messages and interactive button replies go to
   Rasa (conversation ``whatsapp-`` + an HMAC of the sender's WhatsApp id: a phone number, never stored in
   clear); other kinds (image, sticker, voice, location …) get a short text saying what the bot can do; status
-  callbacks (sent, delivered, read) and changes for another phone number are ignored. Each message id is
-  claimed in a replay record (``channels/replay.py``): Meta's redeliveries are answered once.
+  callbacks (sent, delivered, read) and changes for another phone number are ignored. A message whose own
+  ``timestamp`` (seconds) is more than ``max_clock_skew`` seconds (300) from the server's clock is dropped
+  (logged; the webhook still answers 200): a captured signed body cannot be replayed later, also once its
+  record has expired. Each message id is claimed in a replay record (``channels/replay.py``): Meta's
+  redeliveries are answered once — also after a restart and on another process (a SQLite file in var/ by
+  default, Redis in production).
 - Replies through the Graph API messages endpoint with aiohttp (never blocking the event loop), each call with
   a timeout and retried once: text cut at paragraph boundaries into messages of at most 4,096 characters; one
   to three buttons as interactive reply buttons (titles ≤ 20 characters), more as a numbered list, answered by
@@ -20,8 +24,10 @@
 Config under ``channels.whatsapp.WhatsAppInput`` in credentials.yml, each with an environment fallback:
 ``verify_token`` (WHATSAPP_VERIFY_TOKEN), ``app_secret`` (WHATSAPP_APP_SECRET), ``access_token``
 (WHATSAPP_ACCESS_TOKEN), ``phone_number_id`` (WHATSAPP_PHONE_NUMBER_ID), ``api_base`` (WHATSAPP_API_BASE,
-default ``https://graph.facebook.com/v19.0``), ``timeout`` (WHATSAPP_TIMEOUT, 10 s), ``replay_record``
-(WHATSAPP_REPLAY_RECORD, ``memory``). Without them the endpoint answers 503.
+default ``https://graph.facebook.com/v19.0``), ``timeout`` (WHATSAPP_TIMEOUT, 10 s), ``max_clock_skew``
+(WHATSAPP_MAX_CLOCK_SKEW, 300 s), ``replay_record`` (WHATSAPP_REPLAY_RECORD, default
+``sqlite:///var/whatsapp-replay.db`` under the project; ``redis://…`` in production). Without them the endpoint
+answers 503.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ from channels.messenger import (
     setting,
     text,
 )
-from channels.replay import ReplayRecord, make_record
+from channels.replay import MAX_CLOCK_SKEW, ReplayRecord, default_spec, event_time_ok, make_record
+from channels.secrets_compare import equal
 from channels.splitting import clip, numbered_options, pick_option, split_text
 
 logger = logging.getLogger(__name__)
@@ -73,17 +80,19 @@ NOT_CONFIGURED = "WhatsApp 渠道未配置（verify_token / app_secret / access_
 
 @dataclass(frozen=True)
 class Incoming:
-    """One user message of a webhook: its id, the sender's WhatsApp id, and its text (None: not text)."""
+    """One user message of a webhook: its id, the sender's WhatsApp id, its text (None: not text) and its time
+    as Meta signed it (Unix seconds; None when missing)."""
 
     message_id: str
     user: str
     text: str | None
+    timestamp: str | None = None
 
 
 def signature_ok(body: bytes, header: str, app_secret: str) -> bool:
     """``X-Hub-Signature-256`` is ``sha256=`` + the hex HMAC-SHA256 of the raw body with the app secret."""
     expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), (header or "").strip().encode())
+    return equal((header or "").strip(), expected)
 
 
 def incoming_messages(payload: Any, phone_number_id: str) -> List[Incoming]:
@@ -100,7 +109,9 @@ def incoming_messages(payload: Any, phone_number_id: str) -> List[Incoming]:
                 continue
             for message in value.get("messages") or []:
                 if isinstance(message, dict) and message.get("id") and message.get("from"):
-                    out.append(Incoming(str(message["id"]), str(message["from"]), message_text(message)))
+                    sent = message.get("timestamp")
+                    out.append(Incoming(str(message["id"]), str(message["from"]), message_text(message),
+                                        None if sent is None else str(sent)))
     return out
 
 
@@ -163,24 +174,30 @@ class WhatsAppInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
-        return cls(verify_token=setting(credentials, "verify_token", "WHATSAPP_VERIFY_TOKEN"),
-                   app_secret=setting(credentials, "app_secret", "WHATSAPP_APP_SECRET"),
-                   access_token=setting(credentials, "access_token", "WHATSAPP_ACCESS_TOKEN"),
-                   phone_number_id=setting(credentials, "phone_number_id", "WHATSAPP_PHONE_NUMBER_ID"),
-                   api_base=setting(credentials, "api_base", "WHATSAPP_API_BASE", DEFAULT_API_BASE),
-                   timeout=float(setting(credentials, "timeout", "WHATSAPP_TIMEOUT", "10")),
-                   replay=make_record(setting(credentials, "replay_record", "WHATSAPP_REPLAY_RECORD", "memory")))
+        channel = cls(verify_token=setting(credentials, "verify_token", "WHATSAPP_VERIFY_TOKEN"),
+                      app_secret=setting(credentials, "app_secret", "WHATSAPP_APP_SECRET"),
+                      access_token=setting(credentials, "access_token", "WHATSAPP_ACCESS_TOKEN"),
+                      phone_number_id=setting(credentials, "phone_number_id", "WHATSAPP_PHONE_NUMBER_ID"),
+                      api_base=setting(credentials, "api_base", "WHATSAPP_API_BASE", DEFAULT_API_BASE),
+                      timeout=float(setting(credentials, "timeout", "WHATSAPP_TIMEOUT", "10")),
+                      max_clock_skew=float(setting(credentials, "max_clock_skew", "WHATSAPP_MAX_CLOCK_SKEW",
+                                                   str(MAX_CLOCK_SKEW))))
+        if channel.configured:  # the shared record only for a configured channel (no file for an unused one)
+            channel.replay = make_record(setting(credentials, "replay_record", "WHATSAPP_REPLAY_RECORD",
+                                                 default_spec("whatsapp")))
+        return channel
 
     def __init__(self, verify_token: str = "", app_secret: str = "", access_token: str = "",
                  phone_number_id: str = "", api_base: str = DEFAULT_API_BASE, timeout: float = 10.0,
-                 replay: ReplayRecord | None = None) -> None:
+                 replay: ReplayRecord | None = None, max_clock_skew: float = MAX_CLOCK_SKEW) -> None:
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.access_token = access_token
         self.phone_number_id = phone_number_id
         self.api_base = (api_base or DEFAULT_API_BASE).rstrip("/")
         self.timeout = timeout
-        self.replay = replay or make_record("memory")
+        self.max_clock_skew = max_clock_skew
+        self.replay = replay if replay is not None else make_record("memory")  # an empty record is falsy
         self.runs = OrderedRuns()
         self.background = Background()
         self.options = RecentOptions()
@@ -254,7 +271,7 @@ class WhatsAppInput(InputChannel):
             mode = request.args.get("hub.mode", "")
             token = request.args.get("hub.verify_token", "")
             challenge = request.args.get("hub.challenge", "")
-            if mode == "subscribe" and challenge and hmac.compare_digest(token.encode(), self.verify_token.encode()):
+            if mode == "subscribe" and challenge and equal(token, self.verify_token):
                 return response.text(challenge)
             return response.text("验证失败", status=403)
 
@@ -276,6 +293,10 @@ class WhatsAppInput(InputChannel):
             except (ValueError, TypeError, AttributeError, RecursionError):
                 return response.text("消息格式错误", status=400)
             for message in messages:
+                if not event_time_ok(message.timestamp, self.max_clock_skew):
+                    logger.warning("WhatsApp: message %s dropped: its time is not within %g s of this server's "
+                                   "clock", message.message_id, self.max_clock_skew)
+                    continue
                 if await self.replay.claim(f"whatsapp:{message.message_id}", REPLAY_TTL):
                     conversation = conversation_id(PREFIX, message.user, self.app_secret)
                     self.background.spawn(self.runs.run(conversation, partial(self.answer, on_new_message, message)))

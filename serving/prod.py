@@ -53,6 +53,8 @@ PACKAGES = {"postgres": "postgresql", "redis-server": "redis-server", "nginx": "
 # A ticket of the lock store outlives a killed process by at most this (Rasa's default is 60 s); longer than
 # any turn measured under load (p99 5 s at 100 concurrent borrowers on one process).
 LOCK_LIFETIME_S = 20
+# The replay records of the signed channels (channels/replay.py): Redis, so every process and restart agrees.
+REPLAY_RECORDS = ("WECOM_REPLAY_RECORD", "LINE_REPLAY_RECORD", "WHATSAPP_REPLAY_RECORD")
 UNAVAILABLE = "服务暂时不可用"
 
 
@@ -232,9 +234,10 @@ class ProdStack:
             "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", str(LOCK_LIFETIME_S)),
             "STAFF_TOKEN": self.secrets["STAFF_TOKEN"],
             "SANIC_REAL_IP_HEADER": "X-Real-IP",  # nginx reports the client's address (rate limits per address)
-            # Rate limits and WeCom's replay record shared by the processes (channels/shared_limits.py).
+            # Rate limits and the replay records of the signed channels shared by the processes
+            # (channels/shared_limits.py, channels/replay.py; one database, keys by channel).
             "RATE_LIMIT_REDIS_URL": self.redis_url(2),
-            "WECOM_REPLAY_RECORD": self.redis_url(3),
+            **{name: self.redis_url(3) for name in REPLAY_RECORDS},
             "STAFF_AUDIT_LOG": str(self.base / "staff-audit.log"),  # who viewed which case (channels/audit.py)
             "ACTION_SERVER_SANIC_WORKERS": str(self.action_workers),
             **self.extra_env,

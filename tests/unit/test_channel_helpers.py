@@ -91,7 +91,20 @@ def test_addresses_are_bucketed_by_client_loopback_exempt():
     assert limits.address_key("") is None
     assert limits.address_key("203.0.113.7") == "203.0.113.7"
     assert limits.address_key("::ffff:203.0.113.7") == "203.0.113.7"
-    assert limits.address_key("2001:db8::1") == limits.address_key("2001:db8::ffff") == "2001:db8::/64"
+    # IPv6: the whole address, one key for every spelling of it (a /64 is a whole network, not one client).
+    assert limits.address_key("2001:db8::1") == limits.address_key("2001:DB8:0:0::0001") == "2001:db8::1"
+    assert limits.address_key("2001:db8::ffff") == limits.address_key("[2001:db8::ffff]") == "2001:db8::ffff"
+    assert limits.address_key("fe80::1%eth0") == "fe80::1"
+
+
+def test_ipv6_neighbours_in_one_64_have_their_own_allowance():
+    """Two borrowers on one office network (one /64): the first using up her allowance does not stop the other;
+    she herself is stopped, whichever way her address is written."""
+    shared = limits.Limits(limits.Rate(60, 1), None)
+    assert shared.check_address("2001:db8:0:1::a") == 0
+    assert shared.check_address("2001:db8:0:1:0:0:0:a") > 0  # the same address, the bucket is empty
+    assert shared.check_address("2001:db8:0:1::b") == 0  # her neighbour on the same /64
+    assert shared.check_address("::1") == 0 and shared.check_address("::1") == 0  # loopback stays exempt
 
 
 def test_metadata_limits():

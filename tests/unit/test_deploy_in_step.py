@@ -71,7 +71,7 @@ def test_rasa_pods_get_every_variable_the_endpoints_file_reads_as_the_local_prof
                  "REDIS_DB", "DB_DATABASE", "DB_USER"):
         assert k8s[name]["value"] == local[name], name
     assert local["SANIC_REAL_IP_HEADER"] == "X-Real-IP"
-    for name in ("RATE_LIMIT_REDIS_URL", "WECOM_REPLAY_RECORD"):  # shared by the processes in both
+    for name in ("RATE_LIMIT_REDIS_URL", *prod.REPLAY_RECORDS):  # shared by the processes in both
         assert local[name].startswith("redis://") and k8s[name]["value"].startswith("redis://"), name
         assert local[name].rsplit("/", 1)[1] == k8s[name]["value"].rsplit("/", 1)[1], name
     assert "STAFF_AUDIT_LOG" in k8s and "STAFF_AUDIT_LOG" in local
@@ -98,7 +98,7 @@ def test_rasa_and_action_server_commands_ports_and_endpoint_match() -> None:
 
 def test_the_endpoints_use_the_project_stores() -> None:
     endpoints = yaml.safe_load(ENDPOINTS.read_text(encoding="utf-8"))
-    assert endpoints["tracker_store"]["type"] == "serving.stores.ResilientSQLTrackerStore"
+    assert endpoints["tracker_store"]["type"] == "serving.stores.CoachSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "serving.stores.AtomicRedisLockStore"
 
@@ -110,6 +110,11 @@ def test_the_retention_cronjob_reaches_the_same_database_as_rasa() -> None:
     env, rasa = _env(container), _env(_container("rasa.yaml", "StatefulSet"))
     for name in ("DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USER", "DB_PASSWORD"):
         assert env[name] == rasa[name], name
+    # It deletes under the conversations' locks: Rasa's lock store (Redis) from the endpoints file in its image.
+    for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD", "TICKET_LOCK_LIFETIME"):
+        assert env[name] == rasa[name], name
+    assert container["image"] == _container("rasa.yaml", "StatefulSet")["image"]
+    assert "COPY --chown=1001 deploy/endpoints.prod.yml deploy/endpoints.prod.yml" in DOCKERFILE.read_text()
     from serving.retention import DEFAULT_DAYS
 
     assert env["RETENTION_DAYS"]["value"] == str(DEFAULT_DAYS)

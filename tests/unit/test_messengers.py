@@ -173,7 +173,8 @@ def test_whatsapp_signature_and_payload_reading():
     assert good(body, "sha256=" + digest, "secret")
     assert not good(body, digest, "secret") and not good(body, "sha256=" + digest, "other") and not good(body, "", "s")
     payload = json.loads(body)
-    assert whatsapp.incoming_messages(payload, "42") == [whatsapp.Incoming("wamid.1", "85261234567", "你好")]
+    sent = payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"]  # its signed time, kept
+    assert whatsapp.incoming_messages(payload, "42") == [whatsapp.Incoming("wamid.1", "85261234567", "你好", sent)]
     assert whatsapp.incoming_messages(payload, "43") == []  # another number of the same app
     button = json.loads(whatsapp_body("42", [whatsapp_message("852", button=("/affirm", "好，開始"))]))
     assert whatsapp.incoming_messages(button, "42")[0].text == "/affirm"
