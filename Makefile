@@ -1,6 +1,8 @@
 # Chinese debt-negotiation coach — every target does its own set-up.
 #   make run    install, train if stale, start action server + Rasa (REST, Socket.IO) + web pages
 #   make test   everything CI runs
+# Debian packages come from one list, scripts/system-packages.txt, through scripts/system-deps.sh (installed when
+# missing as root with apt-get, named otherwise): group run for `make run`, browser, prod, test (all of them).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -17,11 +19,11 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint validate unit nlu-eval eval seeds core-test http integration bench bench-profiles clean examples \
+.PHONY: help install run-deps test-deps train run test lint validate unit nlu-eval eval seeds core-test http integration bench bench-profiles clean examples \
 	channel-transcripts web browser-deps channels-test browser-test prod-deps run-prod test-prod
 
 help:
-	@echo "make run    — install, train if needed, start the bot (http://localhost:5005)"
+	@echo "make run    — install, train if needed, start the bot (http://127.0.0.1:5005; prints the staff console link)"
 	@echo "make test   — lint, validate data, unit tests, train, held-out NLU eval, story tests, HTTP and browser tests"
 	@echo "make eval   — held-out NLU evaluation → reports/"
 	@echo "make train  — train models/latest.tar.gz if data/config/domain changed"
@@ -62,7 +64,12 @@ $(MODEL): $(STAMP) $(TRAIN_INPUTS) $(TRAIN_CONFIG)
 
 train: $(MODEL)
 
-run: $(MODEL) $(WEB_STAMP)
+# The PDF's Chinese font (and npm when node is missing). Without the font the bot still runs: it offers the Word
+# file and the calendar, not the PDF (channels/download_links.offered).
+run-deps:
+	@scripts/system-deps.sh run || echo "make run: starting without them (no PDF download without fonts-wqy-microhei)" >&2
+
+run: run-deps $(MODEL) $(WEB_STAMP)
 	@$(PY) -m serving.servers run
 
 lint: $(STAMP)
@@ -110,13 +117,7 @@ web: $(WEB_STAMP)
 
 # Debian's Chromium and CJK fonts for the browser tests (apt, as root); Playwright never downloads a browser.
 browser-deps:
-	@need=(); [ -x /usr/bin/chromium ] || need+=(chromium); \
-	  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk); \
-	  if [ $${#need[@]} -gt 0 ]; then \
-	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	      echo "apt-get install $${need[*]}"; apt-get update -qq && \
-	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null; \
-	    else echo "browser tests need: apt-get install $${need[*]}" >&2; exit 1; fi; fi
+	@scripts/system-deps.sh browser
 
 # The widget and the staff console in Chromium (tests/browser), against the real servers (tests/conftest.py).
 browser-test: $(MODEL) $(WEB_STAMP) browser-deps
@@ -126,13 +127,8 @@ channels-test: http browser-test
 
 # The production profile (README "Production profile"): PostgreSQL, Redis and nginx from Debian, installed
 # here when missing (as root), or named when they cannot be.
-prod-deps: $(STAMP)
-	@need=($$($(PY) -m serving.prod check >/dev/null 2>&1 || $(PY) -m serving.prod check | sed 's/.*install //')); \
-	  if [ $${#need[@]} -gt 0 ]; then \
-	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	      echo "apt-get install $${need[*]}"; apt-get update -qq && \
-	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$${need[@]}" >/dev/null; \
-	    else echo "the production profile needs: apt-get install $${need[*]}" >&2; exit 1; fi; fi
+prod-deps:
+	@scripts/system-deps.sh prod
 
 run-prod: $(MODEL) $(WEB_STAMP) prod-deps
 	@$(PY) -m serving.prod run
@@ -144,7 +140,12 @@ test-prod: $(MODEL)
 	@$(MAKE) --no-print-directory prod-deps || true
 	$(PY) -m pytest -q -rs tests/prod
 
-test: lint validate unit train nlu-eval core-test http browser-test test-prod bench-smoke
+# Every package of the list first (one apt-get update); what cannot be installed is named here, and the step that
+# needs it fails (browser-test) or skips with the reason (test-prod, the PDF rendering), as without this step.
+test-deps:
+	@scripts/system-deps.sh test || echo "make test: going on; the steps that need them say so" >&2
+
+test: test-deps lint validate unit train nlu-eval core-test http browser-test test-prod bench-smoke
 	@echo "make test: all checks passed"
 
 clean:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,10 +103,22 @@ def docx_bytes(bundle: Bundle) -> bytes:
 
 
 def font_path() -> Path:
-    for path in FONT_CANDIDATES:
+    """The Chinese font the PDF embeds. ``PDF_FONT`` in the environment names the only one to try (another TrueType
+    font, or a path that does not exist to run as a machine without one: no PDF is offered then)."""
+    chosen = os.environ.get("PDF_FONT")
+    for path in (Path(chosen),) if chosen is not None else FONT_CANDIDATES:
         if path.is_file():
             return path
     raise FontMissing("没有找到中文字体：请安装 fonts-wqy-microhei")
+
+
+def pdf_possible() -> bool:
+    """Whether this machine can make the PDF: the links offer it only then (channels/download_links.offered)."""
+    try:
+        font_path()
+    except FontMissing:
+        return False
+    return True
 
 
 def pdf_bytes(bundle: Bundle) -> bytes:

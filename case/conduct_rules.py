@@ -1,4 +1,4 @@
-"""Which rule each logged contact breaks (case/conduct_rules.yml, from shared/domain/facts.md). Pure: no Rasa.
+"""Which rule each logged contact breaks (case/conduct_rules.yml, from knowledge/sources.md). Pure: no Rasa.
 
 A rule is attached only when the entry shows the conduct: a time inside the night hours of the borrower's
 region, more than three calls on one day (the entry's own count or the day's entries together), a third
@@ -27,7 +27,7 @@ class Rule:
     kind: str
     text: str
     source: str
-    confidence: str  # V or S (facts.md marks)
+    confidence: str  # V or S (the marks of knowledge/sources.md)
     self_regulation: bool = False
 
 

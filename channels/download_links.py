@@ -15,9 +15,18 @@ import os
 import time
 import urllib.parse
 
+from actions import exports
+from channels.secrets_compare import equal
+
 PREFIX = "/webhooks/files/download"
 NAMES = ("drafts.docx", "drafts.pdf", "schedule.ics")
 DEFAULT_TTL = 24 * 3600
+
+
+def offered() -> tuple[str, ...]:
+    """The files a conversation's links offer: the PDF only when this machine has its Chinese font (Debian
+    ``fonts-wqy-microhei``; actions/exports.py finds it), so nobody is sent to a link that cannot open."""
+    return tuple(name for name in NAMES if name != "drafts.pdf" or exports.pdf_possible())
 
 
 def secret() -> bytes | None:
@@ -64,7 +73,7 @@ def check(conversation_id: str, expires: str | None, sig: str | None, *, key: by
         exp = int(expires or "")
     except ValueError:
         return "bad"
-    if not sig or not hmac.compare_digest(signature(key, conversation_id, exp), sig):
+    if not sig or not equal(sig, signature(key, conversation_id, exp)):
         return "bad"
     if exp < (now or time.time()):
         return "expired"

@@ -29,10 +29,25 @@ async def parse_all(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
     return [await agent.parse_message(t) for t in texts]
 
 
+def rasa_log_level() -> None:
+    """Rasa's structlog events at ``LOG_LEVEL`` (INFO unless set), as Rasa's own command line sets them. A process
+    that loads an Agent itself leaves structlog unconfigured, and unconfigured structlog prints every debug event:
+    one ``processor.message.parse`` line for each message parsed."""
+    import logging
+    import os
+
+    import structlog
+
+    level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(
+        level if isinstance(level, int) else logging.INFO))
+
+
 async def predict(model: str, texts: list[str]) -> list[dict[str, Any]]:
     """Parse every text with the trained model at ``model``."""
     from rasa.core.agent import Agent
 
+    rasa_log_level()
     return await parse_all(Agent.load(model), texts)
 
 

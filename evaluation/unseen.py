@@ -74,6 +74,9 @@ def form_rows(name_glob: str) -> list[dict[str, Any]]:
 async def parse_all(model: str, texts: list[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
 
+    from evaluation.nlu import rasa_log_level
+
+    rasa_log_level()
     agent = Agent.load(model)
     return [await agent.parse_message(t) for t in texts]
 

@@ -4,15 +4,17 @@ browser tests, the example transcripts and the benchmarks.
 
 Command line:
 
-    python -m serving.servers run                   # action server 127.0.0.1:5055 + Rasa :5005 (endpoints.yml,
-                                                    # credentials.yml, --cors $PARTNER_ORIGINS), prints the URLs,
-                                                    # Ctrl-C stops both
+    python -m serving.servers run                   # action server 127.0.0.1:5055 + Rasa 127.0.0.1:5005
+                                                    # (endpoints.yml, credentials.yml, --cors $PARTNER_ORIGINS),
+                                                    # prints the URLs with the staff console's link, Ctrl-C stops both
     python -m serving.servers with-actions -- CMD…  # runs CMD with the action server up on :5055, then stops it
 
 Ports: ``RASA_PORT`` and ``ACTION_PORT`` (5005 and 5055 by default). The action server listens on loopback
-(``ACTION_SERVER_INTERFACE`` to change it, ``serving/action_server.py``); Rasa on every interface unless
-``RASA_INTERFACE`` says otherwise. ``PARTNER_ORIGINS`` (space-separated, e.g. ``"https://a.example
-https://b.example"``; ``*`` = any site) are the web origins that may embed the widget (docs/security.md).
+(``ACTION_SERVER_INTERFACE`` to change it, ``serving/action_server.py``); Rasa on loopback too unless
+``RASA_INTERFACE`` says otherwise (with a warning: a public address belongs behind the production profile's nginx).
+The staff console's token: ``STAFF_TOKEN``, else credentials.yml's, else one made once and kept in
+var/staff-token. ``PARTNER_ORIGINS`` (space-separated, e.g. ``"https://a.example https://b.example"``; ``*`` = any
+site) are the web origins that may embed the widget (docs/security.md).
 In Python, ``Servers(workdir)`` starts both on free loopback ports with the trained model and a temporary SQLite
 tracker store, and talks to them over HTTP.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import json
 import os
 import secrets
@@ -107,7 +110,8 @@ class Servers:
         self.endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
             'nlg:\n  type: components.nlg.ScriptAwareNLG\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "trackers.db"}"\n',
+            'tracker_store:\n  type: serving.stores.CoachSQLTrackerStore\n'
+            f'  dialect: "sqlite"\n  db: "{workdir / "trackers.db"}"\n',
             encoding="utf-8")
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.env.setdefault("STAFF_TOKEN", secrets.token_urlsafe(24))  # staff output needs the staff console
@@ -228,12 +232,15 @@ def texts(replies: list[dict[str, Any]]) -> str:
 
 READY = """
   Debt coach is running.
-    REST:            curl -s localhost:{port}/webhooks/rest/webhook -d '{{"sender":"me","message":"催收说明天上门"}}'
-    Web widget:      http://localhost:{port}/webhooks/web/
-    Staff console:   http://localhost:{port}/webhooks/staff/console  (needs STAFF_TOKEN)
+    REST:            curl -s {base}/webhooks/rest/webhook -d '{{"sender":"me","message":"催收说明天上门"}}'
+    Web widget:      {base}/webhooks/web/
+    Staff console:   {console}
     Terminal chat:   .venv/bin/python -m serving.rasa_cli shell   (in another terminal)
   Ctrl-C stops both servers.
 """
+LOOPBACK = "127.0.0.1"
+EXPOSED = ("Warning: RASA_INTERFACE={interface} is not loopback: Rasa answers other machines directly; put the "
+           "production profile's proxy in front (nginx, `make run-prod`, README \"Production profile\").")
 
 
 def _env() -> dict[str, str]:
@@ -259,6 +266,63 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def rasa_interface() -> str:
+    """Where `make run`'s Rasa listens: ``RASA_INTERFACE``, else loopback only (this machine's browser)."""
+    return os.environ.get("RASA_INTERFACE", "").strip() or LOOPBACK
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(interface: str) -> str | None:
+    """One line when Rasa would answer other machines directly, without the proxy that limits and logs them."""
+    return None if is_loopback(interface) else EXPOSED.format(interface=interface)
+
+
+def _credentials_token() -> str:
+    """The staff token credentials.yml configures, if any (channels/staff.py takes it when STAFF_TOKEN is unset)."""
+    import yaml
+
+    channels = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
+    return str((channels.get("channels.staff.StaffInput") or {}).get("token") or "").strip()
+
+
+def staff_token(var: Path = ROOT / "var") -> str:
+    """The staff console's token for `make run`: ``STAFF_TOKEN`` when set, else credentials.yml's, else one made on
+    the first run and kept in ``var/staff-token`` (mode 0600: only its owner reads it), so the console link that
+    `make run` prints stays the same from one run to the next."""
+    given = os.environ.get("STAFF_TOKEN", "").strip() or _credentials_token()
+    if given:
+        return given
+    path = private_dir(var) / "staff-token"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        os.chmod(path, 0o600)
+        kept = path.read_text(encoding="utf-8").strip()
+        if kept:
+            return kept
+        path.unlink()  # empty (a run stopped while writing it): make a new one
+        return staff_token(var)
+    token = secrets.token_urlsafe(24)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(token + "\n")
+    return token
+
+
+def console_url(host: str, port: int, token: str) -> str:
+    """The staff console with its token in the fragment: a browser never sends a fragment, so the token stays out
+    of every request and log; web/console.js keeps it in the tab's sessionStorage and clears the address bar."""
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}/webhooks/staff/console#token={urllib.parse.quote(token, safe='')}"
+
+
 def run() -> int:
     """Both servers on the fixed ports, as a user runs the bot; the URLs once Rasa answers; Ctrl-C stops both."""
     private_dir(ROOT / "var")
@@ -266,15 +330,22 @@ def run() -> int:
     env = _env()
     # Both processes sign and check download links with one secret; without DOWNLOAD_SECRET a new one each start.
     env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))
+    env["STAFF_TOKEN"] = staff_token()
+    interface = rasa_interface()
+    warning = exposure_warning(interface)
+    if warning:
+        print(warning, flush=True)
+    host = LOOPBACK if interface in ("0.0.0.0", "::") else interface  # where this machine's browser reaches it
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     rasa = rasa_command(MODEL, ROOT / "endpoints.yml", port, cors=partner_origins(), local_api=False,
-                        interface=os.environ.get("RASA_INTERFACE") or None)
+                        interface=interface)
     procs = [subprocess.Popen(actions_command(int(os.environ.get("ACTION_PORT", "5055"))), cwd=ROOT, env=env),
              subprocess.Popen(rasa, cwd=ROOT, env=env)]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         try:
-            wait_http(f"http://localhost:{port}/", procs[1], timeout=180, poll=1)
-            print(READY.format(port=port), flush=True)
+            wait_http(base + "/", procs[1], timeout=180, poll=1)
+            print(READY.format(base=base, console=console_url(host, port, env["STAFF_TOKEN"])), flush=True)
         except TimeoutError:
             pass
         while all(proc.poll() is None for proc in procs):

@@ -133,6 +133,13 @@ def channel_servers(tmp_path_factory: pytest.TempPathFactory, fake_wecom: FakeWe
     s.env.update(STAFF_TOKEN=STAFF_TOKEN, WECOM_API_BASE=fake_wecom.base, SANIC_REAL_IP_HEADER=REAL_IP_HEADER,
                  **WECOM)
     s.env.update(LINE_API_BASE=fake_line.base, WHATSAPP_API_BASE=fake_graph.base, **LINE, **WHATSAPP)
+    # The replay records as the embedded profile keeps them (SQLite files, kept across a restart), in the
+    # session's folder rather than the repository's var/. The event-time window is wide here: a test restarts
+    # Rasa (minutes on a busy machine) and must tell the record from the window; the old events the tests send
+    # are hours old, and the default window (300 s) is unit-tested (tests/unit/test_replay.py).
+    s.env.update(LINE_REPLAY_RECORD=f"sqlite:///{s.workdir / 'line-replay.db'}",
+                 WHATSAPP_REPLAY_RECORD=f"sqlite:///{s.workdir / 'whatsapp-replay.db'}",
+                 LINE_MAX_CLOCK_SKEW="1800", WHATSAPP_MAX_CLOCK_SKEW="1800")
     with s.running():
         yield s
 

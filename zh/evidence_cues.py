@@ -1,6 +1,6 @@
 """What a borrower asks of the contact log and the letters, in plain words. Pure: no Rasa imports.
 
-The intents are fixed (shared/intents.md) and none of them means "show my log" or "delete entry 2", so these
+The intents are fixed (knowledge/intents.md) and none of them means "show my log" or "delete entry 2", so these
 requests are read from their words: 「我的记录」「删除第二条」「第三条时间不对，是前天晚上」「记录一下：…」
 「帮我写投诉信」「暂缓催收的信」. The NLU pipeline routes an explicit request to one intent
 (components.nlu.EvidenceCommandNet) and the action server reads the request itself from here.

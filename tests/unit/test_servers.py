@@ -52,3 +52,45 @@ def test_partner_origins_reach_rasa_as_cors(monkeypatch):
 def test_with_actions_needs_a_command():
     with pytest.raises(SystemExit):
         servers.main(["with-actions", "--"])
+
+
+def test_make_run_listens_on_loopback_unless_told(monkeypatch):
+    monkeypatch.delenv("RASA_INTERFACE", raising=False)
+    assert servers.rasa_interface() == "127.0.0.1" and servers.exposure_warning("127.0.0.1") is None
+    monkeypatch.setenv("RASA_INTERFACE", "0.0.0.0")
+    assert servers.rasa_interface() == "0.0.0.0"
+    assert "proxy" in servers.exposure_warning("0.0.0.0")
+    assert "proxy" in servers.exposure_warning("192.168.1.20")
+    assert servers.exposure_warning("::1") is None and servers.exposure_warning("localhost") is None
+    cmd = servers.rasa_command(Path("m"), Path("e"), 5005, local_api=False, interface=servers.rasa_interface())
+    assert cmd[cmd.index("--interface") + 1] == "0.0.0.0"
+
+
+def test_staff_token_is_made_once_private_and_kept(monkeypatch, tmp_path: Path):
+    """Without STAFF_TOKEN, `make run` makes a token on its first run and prints the same console link after."""
+    monkeypatch.delenv("STAFF_TOKEN", raising=False)
+    monkeypatch.setattr(servers, "_credentials_token", lambda: "")  # as shipped: credentials.yml has none
+    var = tmp_path / "var"
+    first = servers.staff_token(var)
+    kept = var / "staff-token"
+    assert len(first) >= 32 and kept.read_text(encoding="utf-8").strip() == first
+    assert kept.stat().st_mode & 0o777 == 0o600 and var.stat().st_mode & 0o777 == 0o700
+    made = kept.stat().st_mtime_ns
+    assert servers.staff_token(var) == first and kept.stat().st_mtime_ns == made
+    kept.chmod(0o644)  # loosened by hand: made private again
+    assert servers.staff_token(var) == first and kept.stat().st_mode & 0o777 == 0o600
+    kept.write_text("", encoding="utf-8")  # emptied: a new one
+    again = servers.staff_token(var)
+    assert again and again != first and kept.read_text(encoding="utf-8").strip() == again
+
+
+def test_staff_token_from_the_environment_is_not_written(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("STAFF_TOKEN", "given-by-the-operator-0123456789")
+    assert servers.staff_token(tmp_path / "var") == "given-by-the-operator-0123456789"
+    assert not (tmp_path / "var").exists()
+
+
+def test_console_link_carries_the_token_in_the_fragment():
+    url = servers.console_url("127.0.0.1", 5005, "a b/c")
+    assert url == "http://127.0.0.1:5005/webhooks/staff/console#token=a%20b%2Fc" and "?" not in url
+    assert servers.console_url("::1", 5005, "t").startswith("http://[::1]:5005/")
