@@ -8,6 +8,7 @@ gave last; otherwise an unroled amount is taken as the total owed if that is sti
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -15,11 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from case import classify_hardship, lender_type
-from case.lenders import NOT_IN_A_NAME, aliases_of
+from case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders
 from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
 from zh.plan_words import NAMES_PLAN, PLAN_WORDS
+from zh.safety_cues import deception_request, untrue_hardship
+from zh.time_words import upcoming_date
+
+# Dates are read in the borrowers' time zone (mainland China, Hong Kong and Taiwan are all UTC+8).
+UTC8 = datetime.timezone(datetime.timedelta(hours=8))
 
 AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essential_expenses")
 DURATION_SLOTS = ("overdue_days", "extension_days")
@@ -27,7 +33,11 @@ ROLE_TO_SLOT = {
     "debt": "debt_amount", "income": "monthly_income", "affordable": "affordable_monthly",
     "overdue": "overdue_days", "extension": "extension_days", "expenses": "essential_expenses",
 }
-IGNORED_ROLES = {"other", "fee"}
+# Amounts that are no case fact the form asks for: a fee, what a collector or a scammer demands, the old contractual
+# installment, what was already repaid; 「各一万六」 is read with the lenders it belongs to (_each_amounts).
+IGNORED_ROLES = {"other", "fee", "demand", "installment", "repaid", "each"}
+# Roles an amount said with a lender's name may have to be that lender's debt.
+_DEBT_ROLES = (None, "debt", "each")
 
 _CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
 _UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不得|记不清|忘了|不确定|说不准|说不好|说不清|没算过|不晓得|唔知|唔记得|"
@@ -68,15 +78,28 @@ def threats_in(text: str) -> list[str]:
     return [kind for kind, cue in _THREAT_CUES.items() if cue.search(text or "")]
 
 
-# A message that only names where the borrower is (the answer to 「您在香港、台湾还是内地？」).
-_PLACE_LEAD = r"^(我?(在|喺|住在|住喺|人在))?"
-_PLACE_TAIL = r"[啊呀㗎喔囉]?[。.!！]?$"
+# A message that only names where the borrower is (the answer to 「您在香港、台湾还是内地？」), one place or a
+# place and a city in it (「台灣啊 台北」「在台湾，台北市」).
+_PLACE_LEAD = r"(我?(在|喺|住在|住喺|人在))?"
+_PLACE_SEP = r"[\s,，、。.啊呀㗎喔囉啦嘛]*"
+_PLACE_TAIL = r"[啊呀㗎喔囉啦嘛呢]?[。.!！~～]?$"
+
+
+def _bare_place(names: str) -> re.Pattern[str]:
+    one = rf"{_PLACE_LEAD}({names})(市|縣|县|區|区)?"
+    return re.compile(rf"^{one}(?:{_PLACE_SEP}{one})*{_PLACE_TAIL}")
+
+
 _BARE_PLACE = (
-    ("simplified", re.compile(_PLACE_LEAD + r"(内地|內地|大陆|大陸|国内|國內|深圳|广州|廣州|东莞|東莞|珠海|佛山|北京|"
-                              r"上海)" + _PLACE_TAIL)),
-    ("hk", re.compile(_PLACE_LEAD + r"(香港|九龍|九龙|新界|港島|港岛)" + _PLACE_TAIL)),
-    ("tw", re.compile(_PLACE_LEAD + r"(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)" + _PLACE_TAIL)),
+    ("simplified", _bare_place(r"内地|內地|大陆|大陸|国内|國內|深圳|广州|廣州|东莞|東莞|珠海|佛山|北京|上海")),
+    ("hk", _bare_place(r"香港|九龍|九龙|新界|港島|港岛")),
+    ("tw", _bare_place(r"台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北")),
 )
+
+
+def bare_place(raw: str) -> str | None:
+    """The script of the place a message names and nothing else (「台灣啊 台北」 → tw), or None."""
+    return next((script for script, place in _BARE_PLACE if place.match((raw or "").strip())), None)
 
 
 def region_is_clear(raw_texts: Sequence[str]) -> bool:
@@ -174,19 +197,23 @@ def extract_facts(
     requested_slot: str | None,
     current: Mapping[str, Any],
     as_answer: bool = False,
+    now: datetime.datetime | None = None,
 ) -> dict[str, Any]:
     """Slot updates for one message. ``text`` is the normalised text, ``raw_text`` what the user typed.
 
     ``as_answer``: the form is waiting for ``requested_slot`` and the message is read as the answer whatever its
-    intent (actions.form_reading decides afterwards whether it really was one).
+    intent (actions.form_reading decides afterwards whether it really was one). ``now``: when the message was
+    sent (dates are read against it in UTC+8; default: the current time).
     """
     msg = _Message(intent, text, raw_text, requested_slot, current, as_answer)
     updates: dict[str, Any] = {}
     script = detect_script(raw_text, current.get("script"))
     if script and script != current.get("script"):
         updates["script"] = script
+    entities = with_named_lenders(text, entities, _unlisted_names(current))
     paired = _lenders_and_debts(msg, entities, updates)
     _numbers(msg, [e for e in entities if id(e) not in paired], updates)
+    _dates(msg, updates, now)
     _plain_answers(msg, updates)
     _plan_request(msg, updates)
     _threats(msg, updates)
@@ -211,6 +238,56 @@ def _lender_value(entity: Mapping[str, Any]) -> str:
     return str(entity["value"])
 
 
+def _span(entity: Mapping[str, Any], text: str) -> tuple[int, int]:
+    start = _start(entity, text)
+    end = entity.get("end")
+    return start, int(end) if isinstance(end, int) else start + len(str(entity.get("text") or entity.get("value")))
+
+
+def _unlisted_names(current: Mapping[str, Any]) -> tuple[str, ...]:
+    """Lender names the case holds that no list has (the borrower named them; they are found when named again)."""
+    names = [str(d.get("lender")) for d in current.get("debts") or [] if isinstance(d, Mapping)
+             and d.get("registry") is False and d.get("lender")]
+    if current.get("lender") and current.get("lender_confirmed") is False:
+        names.append(str(current["lender"]))
+    return tuple(dict.fromkeys(names))
+
+
+def with_named_lenders(text: str, entities: Sequence[Mapping[str, Any]],
+                       known: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
+    """The NLU's entities plus every lender the person names that the NLU's registry lacks (case.lenders.
+    find_lenders: the brands of knowledge/lender_entities.yml, 「叫速借宝的app」, 「WeLend」), and without the
+    numbers inside lenders' names (「360借条」 is a name, not 360 元)."""
+    out = list(entities)
+    lenders = [_span(e, text) for e in out if e.get("entity") == "lender"]
+    for found in find_lenders(text, known):
+        if not any(a < found["end"] and found["start"] < b for a, b in lenders):
+            out.append(found)
+            lenders.append((found["start"], found["end"]))
+    return [e for e in out if e.get("entity") != "amount" or not isinstance(e.get("start"), int)
+            or not any(a <= _span(e, text)[0] and _span(e, text)[1] <= b for a, b in lenders)]
+
+
+def _each_amounts(text: str, lenders: list[Mapping[str, Any]], amounts: list[Mapping[str, Any]]) \
+        -> tuple[dict[int, float], set[int]]:
+    """「借呗、微粒贷、京东金条各一万六」: an amount said with 各 (each) belongs to every lender named since the
+    amount before it. Returns (lender entity id → amount, ids of the amounts used)."""
+    given: dict[int, float] = {}
+    used: set[int] = set()
+    positions = sorted(_start(a, text) for a in amounts)
+    for amount in amounts:
+        if amount.get("role") != "each":
+            continue
+        at = _start(amount, text)
+        since = max((p for p in positions if p < at), default=-1)
+        group = [e for e in lenders if since < _start(e, text) < at]
+        if group:
+            for lender in group:
+                given[id(lender)] = _number(amount["value"]) or 0.0
+            used.add(id(amount))
+    return given, used
+
+
 def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
     """Lender names, each paired with the amount said in the same clause (「借呗2万，微粒贷1万5」,
     「2万是借呗的」). Returns the ids of the amount entities used, so they are not read again."""
@@ -219,8 +296,9 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     # 「借呗 哦不对 是花呗」: a lender named after a self-correction replaces the one before it
     lenders = [e for i, e in enumerate(lenders)
                if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
-    amounts = [e for e in _entities(entities, "amount") if e.get("role") in (None, "debt")
+    amounts = [e for e in _entities(entities, "amount") if e.get("role") in _DEBT_ROLES
                and _number(e["value"]) is not None]
+    each, paired = _each_amounts(text, lenders, amounts)
     if not lenders:
         pending = _pending_amount(msg, amounts)
         if pending is not None:
@@ -231,18 +309,20 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
             return pending[1]
         _unknown_lender_answer(msg, updates)
         return set()
-    paired: set[int] = set()
     found: list[dict[str, Any]] = []
     for lender in lenders:
         name = _lender_value(lender)
         if any(d["lender"] == name for d in found):
             continue
-        segment = _segment_of(text, _start(lender, text))
-        amount = next((a for a in amounts if id(a) not in paired and _segment_of(text, _start(a, text)) == segment),
-                      None)
-        if amount is not None:
-            paired.add(id(amount))
-        found.append({"lender": name, "amount": round(_number(amount["value"])) if amount else None,
+        value: float | None = each.get(id(lender))
+        if value is None:
+            segment = _segment_of(text, _start(lender, text))
+            amount = next((a for a in amounts if id(a) not in paired and a.get("role") != "each"
+                           and _segment_of(text, _start(a, text)) == segment), None)
+            if amount is not None:
+                paired.add(id(amount))
+                value = _number(amount["value"])
+        found.append({"lender": name, "amount": round(value) if value else None,
                       "registry": lender.get("registry", True) is not False})
     paid_off = bool(_PAID_OFF.search(text))
     current_debts = msg.current.get("debts")
@@ -451,6 +531,38 @@ def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict
                 _note_recent(updates, msg, slot)
 
 
+# --- dates: the day the borrower says they will pay -------------------------------------------------------------
+
+# Words that make a date to come the day of a payment or of the time asked for (not a contact or a due date).
+_PAY_DAY = re.compile(r"还清|还上|还完|结清|一次还|一次性还|发工资|发了工资|工资|到账|宽限|延期|推迟|推到|延到|"
+                      r"之前还|前还|再还|就还|能还|可以还|会还|那天还|拿到钱|回款|结款|奖金")
+
+
+def message_day(now: datetime.datetime | None) -> datetime.date:
+    """The day a message was sent, in UTC+8."""
+    moment = now or datetime.datetime.now(UTC8)
+    return (moment.astimezone(UTC8) if moment.tzinfo else moment).date()
+
+
+def _dates(msg: _Message, updates: dict[str, Any], now: datetime.datetime | None) -> None:
+    """「1月15号发了工资一次还清」 (said in December: next year's 15 January) and the correction 「不是12月15号 是明年
+    1月15号」: the time asked for, in days from the message day, as ``extension_days``."""
+    if "extension_days" in updates or not (msg.gives_facts or msg.intent == "deny"):
+        return
+    today = message_day(now)
+    day = upcoming_date(msg.text, today)
+    if day is None:
+        return
+    about_time = msg.requested_slot == "extension_days" or bool(_PAY_DAY.search(msg.text)) or (
+        bool(_CORRECTION.search(msg.text)) and (msg.current.get("extension_days") is not None
+                                                or "extension_days" in _recent(msg)
+                                                or msg.current.get("requested_plan") == "extension"))
+    days = (day - today).days
+    if about_time and 0 < days <= 366:
+        updates["extension_days"] = float(days)
+        _note_recent(updates, msg, "extension_days")
+
+
 # --- answers without numbers: not overdue, no income, the reason, "I don't know" ------------------------------
 
 _YES = re.compile(r"^(对|对的|是|是的|没错|嗯|嗯嗯|对啊|是啊|正确|就是|就是它|就是这家|yes|ok|好)")
@@ -471,7 +583,10 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
     if requested in ("monthly_income", "affordable_monthly") and requested not in updates \
             and _ZERO_MONEY.search(text):
         updates[requested] = 0.0
-    reason = classify_hardship(text)
+    # 「其实我没住院」「原因就写住院 写得像一点」: a hardship said to be untrue, or asked for as a lie, is no fact
+    reason = None if untrue_hardship(text) or deception_request(text) else classify_hardship(text)
+    if reason in (msg.current.get("untrue_claims") or []):
+        reason = None
     if reason:
         updates["hardship_reason"] = reason
     elif requested == "hardship_reason" and (msg.as_answer or msg.intent in (

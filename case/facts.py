@@ -7,6 +7,7 @@ matching works on Simplified text (``zh.normalizer.to_simplified``, OpenCC t2s).
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
 import math
 import re
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from case import vocabulary
-from case.lenders import BANK_SHORT_NAMES, PLATFORMS
+from case.lenders import BANK_SHORT_NAMES, PLATFORMS, extra_lender_type
 from zh.normalizer import to_halfwidth, to_simplified
 from zh.numbers import find_amounts, parse_duration_days
+from zh.time_words import upcoming_date
 
 # The kinds and their labels live in case/vocabulary.yml, the lenders in data/nlu/lenders.yml.
 HARDSHIP_REASONS = vocabulary.HARDSHIP_REASONS
@@ -44,6 +46,8 @@ def lender_type(canonical: str | None, text: str = "") -> str:
     """
     name = to_simplified(canonical or "").strip()
     body = to_simplified(text).lower()
+    if extra_lender_type(name):
+        return extra_lender_type(name) or "other"
     probe = name or body
     if any(p.lower() in probe.lower() for p in PLATFORMS):
         return "platform"
@@ -134,23 +138,7 @@ _IN_DAYS = re.compile(
 _NEXT_WEEK = re.compile(r"下(?:个)?(?:周|星期|礼拜)|这周|本周|周末")
 _NEXT_MONTH = re.compile(r"下(?:个)?月")
 _MONTH_END = re.compile(r"月底|月末")
-_DAY_OF_MONTH = re.compile(r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[号日]\s*(?:前|之前|以前)?")
 _PER_MONTH_BEFORE = re.compile(r"(每个?月|每期|一个月|月供)\s*(?:能|可以|先|就|最多|只能)*\s*(?:还|拿出|付)?\s*$")
-_CN_DAY = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
-
-
-def _cn_day(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if len(text) == 1:
-        return _CN_DAY.get(text)
-    if text.startswith("十"):
-        return 10 + _CN_DAY.get(text[1], 0)
-    if len(text) >= 2 and text[1] == "十":
-        return _CN_DAY.get(text[0], 0) * 10 + (_CN_DAY.get(text[2], 0) if len(text) > 2 else 0)
-    return None
 
 
 def _days_until(text: str, today: datetime.date) -> tuple[bool, int | None]:
@@ -158,6 +146,8 @@ def _days_until(text: str, today: datetime.date) -> tuple[bool, int | None]:
     if m := _IN_DAYS.search(text):
         days = parse_duration_days(m.group("dur").replace(" ", ""))
         return True, days if days and days > 0 else None
+    if (day := upcoming_date(text, today)) is not None:  # 「1月15号」 said in December: next year's
+        return True, (day - today).days
     if _NEXT_WEEK.search(text):
         return True, 7
     if _MONTH_END.search(text):
@@ -165,14 +155,6 @@ def _days_until(text: str, today: datetime.date) -> tuple[bool, int | None]:
         return True, max(last - today.day, 1)
     if _NEXT_MONTH.search(text):
         return True, 30
-    if m := _DAY_OF_MONTH.search(text):
-        day = _cn_day(m.group("day"))
-        if day and 1 <= day <= 31:
-            year, month = today.year, today.month
-            if day <= today.day:
-                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-            day = min(day, calendar.monthrange(year, month)[1])
-            return True, (datetime.date(year, month, day) - today).days
     if _EVENT.search(text):
         return True, None
     return False, None
@@ -205,14 +187,30 @@ def _payment_in(text: str, today: datetime.date) -> StatedPayment | bool | None:
     return found
 
 
+_DATE_CORRECTION = re.compile(r"不对|不是|错了|说错|改成|改为|应该是|其实是|更正|搞错")
+
+
+def _corrected_days(text: str, today: datetime.date) -> int | None:
+    """「不对 是明年1月15号」「不是12月15号 是明年1月15号」: a message that only puts the date right, in days."""
+    text = to_halfwidth(to_simplified(text or ""))
+    if not _DATE_CORRECTION.search(text) or _PAY_WHOLE.search(text) or _PAY_PART.search(text):
+        return None
+    day = upcoming_date(text, today)
+    return (day - today).days if day is not None else None
+
+
 def stated_payment_in(messages: Iterable[str], today: datetime.date) -> StatedPayment | None:
-    """What the borrower last said they can pay by a date, newest message first; a later 「还不上」 takes it back."""
+    """What the borrower last said they can pay by a date, newest message first; a later 「还不上」 takes it back,
+    a later message that only corrects the date (「不对 是明年1月15号」) moves it."""
+    corrected: int | None = None
     for text in reversed(list(messages)):
         found = _payment_in(text, today)
         if found is False:
             return None
         if found is not None:
-            return found
+            return found if corrected is None else dataclasses.replace(found, days=corrected)
+        if corrected is None:
+            corrected = _corrected_days(text, today)
     return None
 
 
@@ -272,29 +270,31 @@ def _threats(value: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class DebtFact:
-    """One of several debts (slot ``debts``): the lender, its kind, the amount (None until the borrower says it)
-    and the threats received from that lender."""
+    """One of several debts (slot ``debts``): the lender, its kind, the amount (None until the borrower says it),
+    the threats received from that lender, and whether the name is known (a list has it, or the borrower confirmed
+    it: ``confirmed`` False for a name only the borrower gave, 「叫速借宝的app」)."""
 
     lender: str
     kind: str
     amount: int | None = None
     threats: tuple[str, ...] = ()
+    confirmed: bool = True
 
 
 def _debts(value: Any) -> tuple[DebtFact, ...]:
-    """The ``debts`` slot as DebtFacts: items without a lender, and repeated lenders, are dropped; an unconfirmed
-    name (not in the registry and not confirmed) is kept out of letters like the single lender is."""
+    """The ``debts`` slot as DebtFacts: items without a lender, and repeated lenders, are dropped. A name no list
+    has is kept (the plan counts every debt the borrower named), marked ``confirmed`` False."""
     out: list[DebtFact] = []
     for item in value if isinstance(value, (list, tuple)) else ():
         if not isinstance(item, Mapping):
             continue
         name = _to_text(item.get("lender"))
-        if not name or any(d.lender == name for d in out) or (item.get("registry") is False and \
-                not item.get("confirmed")):
+        if not name or any(d.lender == name for d in out):
             continue
         amount = _to_int(item.get("amount"))
         out.append(DebtFact(lender=name, kind=lender_type(name), amount=amount or None,
-                            threats=_threats(item.get("threats"))))
+                            threats=_threats(item.get("threats")),
+                            confirmed=item.get("registry") is not False or bool(item.get("confirmed"))))
     return tuple(out)
 
 

@@ -4,12 +4,10 @@ Pure functions, no Rasa imports. Numerals are converted by cn2an ("smart" mode h
 3.2万, 2万3千); this module only finds the spans, handles the colloquial suffixes cn2an does not
 (多/来/几, 半, w/k) and decides which role an amount plays from the words around it.
 
-Roles let the dialogue tell the amounts apart: ``debt`` (total owed), ``income`` (monthly income),
-``affordable`` (what can be paid each month), ``partial`` (a one-off sum available now); durations are
-``overdue``, ``extension`` or ``other`` (about something else:
-工资拖了两个月, 住院半个月); amounts can also be ``fee`` (收费三千) or ``expenses``
-(每月开销三千二). No role means the sentence gives no clue; the form then uses the amount
-for the slot it has just asked for.
+Roles let the dialogue tell the amounts apart; an amount's role comes from ``zh.amount_roles`` (owed, each,
+affordable, partial, income, expenses, the old installment, a demand, a fee, already repaid). Durations are
+``overdue``, ``extension`` or ``other`` (about something else: 工资拖了两个月, 住院半个月). No role means the
+sentence gives no clue; the form then uses the value for the slot it has just asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 import cn2an
+
+from zh.amount_roles import amount_role
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
@@ -32,19 +32,19 @@ _AMOUNT_RE = re.compile(rf"(?P<num>{_AMOUNT_CORE})(?P<suffix>\s*{_MONEY_SUFFIX})
 
 # Units that make a number something other than money (periods, counts, dates, times).
 _NOT_MONEY_AFTER = re.compile(
-    r"^(?:个|期|天|日|号|月|年|周|星期|礼拜|次|遍|通|条|点|岁|小时|分钟|秒|%|％|倍|人|家|张|笔|位|层|楼|楼层|轮|w?期)"
+    r"^(?:借条|借款app|个|期|天|日|号|月|年|周|星期|礼拜|次|遍|通|条|点|岁|小时|分钟|秒|%|％|倍|人|家|张|笔|位|层|楼|楼层|轮|w?期)"
 )
 _HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
 _MONEY_CONTEXT = re.compile(
     r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|到手|最多|顶多|不超过|不到|至少|大概|大约|差不多|一共|总共|合计|房租|租金|吃饭|伙食|生活费|房贷|车贷|开销|开支|花销|花费|话费|学费|水电|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩|"
     # a number right after a lender's name is what is owed there (「京东白条8000」「招行信用卡30000」)
-    r"白条|金条|银行|信用卡|贷|呗|网贷|平台|消费金融|消金|分期乐|借钱)"
+    r"白条|金条|银行|信用卡|贷|呗|网贷|平台|消费金融|消金|分期乐|借钱|转|让我|要我|叫我|各|每家)"
 )
 
 _DURATION_RE = re.compile(
-    rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>多))?"
+    rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"
     r"(?P<unit>个?月|天|日|周|个?星期|个?礼拜|年)(?P<half2>半)?"
-    r"|(?P<halfonly>半个?多?月|半年)"
+    r"|(?P<halfonly>半个?多?月|半年)|(?<![\d零〇一二两三四五六七八九十百])(?P<monthandhalf>个半月)"
 )
 _NOT_DURATION_AFTER = re.compile(r"^(?:号|底|初|中旬|份|利率|息|化)")
 # 「一个月到手四千」「一个月能还八百」: "a month" as a rate, not a length of time.
@@ -54,25 +54,12 @@ _UNIT_DAYS = {
     "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
 }
 
-_ROLE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("income", re.compile(r"(收入|工资|月薪|薪水|底薪|挣|赚|到手|税后|税前|人工|退休金|补贴|低保)")),
-    ("partial", re.compile(
-        r"(先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性|凑|先拿出|先付|手头有|手上有)"
-    )),
-    ("affordable", re.compile(
-        r"(每个?月|一个月|月供|每期|一期|能还|还得起|拿得出|拿出|能拿|最多|只能|承受|付得起|能付|还个|还(?![有是没在要欠款不了]))"
-    )),
-    ("debt", re.compile(r"(欠|一共|总共|共|本金|借了|借的|借款|额度|账单|待还|剩|总额|全部|逾期金额|本息)")),
-)
 _OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|欠了|断供|过了|超了|晚了|已经|停了|没交|断了)")
 _EXTENSION_CUE = re.compile(r"(宽限|延期|延后|延长|缓|推迟|推后|往后|再给|多给|晚点|等|给我|再要|需要|后再还|后还)")
 # A duration right after these words is about something else (工资拖了两个月, 住院半个月, 失业半年).
 _OTHER_DURATION_CUE = re.compile(
     r"(工资|薪水|薪资|上班|工作|失业|住院|生病|病了|生意|停工|停业|找工作|打工|离婚|坐月子)"
 )
-# Amounts that are fees or living costs, not the debt or a payment (收费三千, 每月开销三千二).
-_FEE_CUE = re.compile(r"(收费|收我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金)")
-_EXPENSE_CUE = re.compile(r"(开销|开支|花销|花费|房租|生活费|必要支出|日常支出)")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
 _CURRENCY_BEFORE = re.compile(r"(rmb|RMB|人民币|¥|￥)\s*$")
 _NEGATED_BEFORE = re.compile(r"(不是|并非|而不是)\s*$")
@@ -131,6 +118,8 @@ def parse_duration_days(text: str) -> int | None:
         return None
     if m.group("halfonly"):
         return 180 if "年" in m.group("halfonly") else 15
+    if m.group("monthandhalf"):  # 「个半月」: 一个半月 said without the 一
+        return 45
     value = _numeral_to_float(m.group("num"))
     if value is None:
         return None
@@ -155,25 +144,7 @@ def _clause_after(text: str, end: int, width: int = 6) -> str:
 
 
 def _amount_role(text: str, start: int, end: int) -> str | None:
-    before = _clause_before(text, start)
-    after = _clause_after(text, end)
-    if _FEE_CUE.search(before[-6:]):
-        return "fee"
-    if _EXPENSE_CUE.search(before[-6:]):
-        return "expenses"
-    best: tuple[int, str | None] = (-1, None)
-    for role, cue in _ROLE_CUES:
-        for m in cue.finditer(before):
-            if m.end() > best[0] or (m.end() == best[0] and role in ("income", "partial")):
-                best = (m.end(), role)
-    role = best[1]
-    if role in ("debt", "affordable", "partial") and re.search(r"(每个?月|一个月|月供)", before):
-        role = "affordable" if not re.search(r"(收入|工资|月薪|挣|赚|退休金|补贴|低保|到手|薪水)", before) else "income"
-    if role is None and re.match(r"^\s*的?(债|欠款|贷款|网贷|信用卡)", after):
-        role = "debt"
-    if role is None and re.match(r"^\s*(的工资|工资|收入)", after):
-        role = "income"
-    return role
+    return amount_role(text, start, end)
 
 
 def _duration_role(text: str, start: int, end: int) -> str | None:
@@ -210,7 +181,11 @@ def find_durations(text: str) -> list[Span]:
             continue
         if _NOT_DURATION_AFTER.match(text[m.end():]):
             continue
+        if _NEGATED_BEFORE.search(text[max(0, m.start() - 3):m.start()]):
+            continue  # 「逾期是4个月 不是2个月」: the value the borrower rejects
         unit = m.group("unit") or ""
+        if m.group("monthandhalf"):
+            unit = "个月"
         if m.group("num") in ("一", "1") and unit in ("个月", "月") and not m.group("approx2") \
                 and _PER_MONTH_AFTER.match(text[m.end():]):
             continue

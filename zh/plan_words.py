@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-PLAN_WORDS = (("installment", re.compile(r"分期|个性化分期|停息挂账|分\s*\d+\s*期|分[一二两三四五六七八九十]+期")),
+# 分期 inside a lender's name (来分期, 分期乐, DOU分期) names no plan.
+PLAN_WORDS = (("installment", re.compile(r"(?<![来Uu])分期(?!乐)|个性化分期|停息挂账|分\s*\d+\s*期|"
+                                         r"分[一二两三四五六七八九十]+期")),
               ("extension", re.compile(r"延期|宽限|缓一缓|晚点还|晚几天|推迟|往后推")))
 # The words that name each plan, for telling a form answer from a change of plan (fee waivers are asked for by
 # name only: 「减免」 in a reply does not change the plan kind).

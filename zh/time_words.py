@@ -16,6 +16,7 @@ turns Chinese numerals into digits but knows no time words; this module uses it 
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -177,3 +178,67 @@ def resolve(text: str, now: datetime.datetime) -> WhenSaid | None:
     if at > now:
         return None
     return WhenSaid(at, True, approximate, "".join(words))
+
+
+# --- dates to come: paydays, due dates, the day a borrower says they will pay ------------------------------------
+# A payday or a due date is in the future: 「1月15号」 said in December is next year's 15 January, 「15号」 said on
+# the 20th is next month's. (A contact a report names is in the past: ``resolve`` above.)
+
+_YEAR_WORDS = {"今年": 0, "明年": 1, "后年": 2}
+_UPCOMING = re.compile(
+    rf"(?P<year>今年|明年|后年)?(?P<next>下个?月)?(?:(?P<month>{_NUM})月份?)?(?P<day>{_NUM})(?:日|号|號)(?!前天)")
+_NEGATED = re.compile(r"(不是|并非|而不是|不在)\s*$")
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """A date to come named in a message, and where its words stand."""
+
+    day: datetime.date
+    start: int
+    end: int
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def upcoming_dates(text: str, today: datetime.date) -> list[Upcoming]:
+    """Every date to come the text names, resolved against ``today`` (the message day in the user's time zone),
+    in order; dates the borrower rejects (「不是12月15号」) are left out."""
+    found: list[Upcoming] = []
+    for m in _UPCOMING.finditer(text or ""):
+        if _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        day_n = _int(m.group("day"))
+        month_n = _int(m.group("month")) if m.group("month") else None
+        if day_n is None or not 1 <= day_n <= 31 or (month_n is not None and not 1 <= month_n <= 12):
+            continue
+        year = today.year + _YEAR_WORDS.get(m.group("year") or "", 0)
+        if m.group("next"):
+            year, month = _add_months(today.year, today.month, 1)
+        elif month_n is not None:
+            month = month_n
+        else:
+            month = today.month
+        try:
+            day = datetime.date(year, month, min(day_n, calendar.monthrange(year, month)[1]))
+        except ValueError:
+            continue
+        if day <= today and not m.group("year") and not m.group("next"):
+            # not said which year or month: the next such day (this month's has passed → next month's; this
+            # year's has passed → next year's)
+            if month_n is None:
+                year, month = _add_months(today.year, today.month, 1)
+            else:
+                year += 1
+            day = datetime.date(year, month, min(day_n, calendar.monthrange(year, month)[1]))
+        found.append(Upcoming(day, m.start(), m.end()))
+    return found
+
+
+def upcoming_date(text: str, today: datetime.date) -> datetime.date | None:
+    """The date to come the text settles on: the last one named and not rejected (「不是12月15号 是明年1月15号」)."""
+    found = upcoming_dates(text, today)
+    return found[-1].day if found else None

@@ -1,0 +1,174 @@
+"""Facts read as new borrowers write them, through the real servers (REST and the staff API): amounts in other
+roles never become what the borrower can pay, 「各」 gives each lender its amount, every lender named is kept, dates
+are read against the message day in UTC+8, durations in common forms, and corrections change the fact they name.
+
+The form takes an answer as an answer whatever intent the model gives it, so these hold for any reasonable model.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import pytest
+
+from serving.servers import Servers, texts
+from zh.time_words import upcoming_date
+
+UTC8 = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def sender_id() -> str:
+    return uuid.uuid4().hex
+
+
+def slots(servers: Servers, sender: str, channel: str | None = "rest") -> dict[str, Any]:
+    return servers.tracker(sender, channel)["slots"]
+
+
+def debts(servers: Servers, sender: str, channel: str | None = "rest") -> list[tuple[str, int | None]]:
+    return [(d["lender"], d.get("amount")) for d in slots(servers, sender, channel)["debts"] or []]
+
+
+def cn_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_amounts_in_other_roles_never_become_the_monthly_amount(servers: Servers) -> None:
+    sender = sender_id()
+    assert "哪家" in texts(servers.say(sender, "我想申请分期还款"))
+    servers.say(sender, "借呗")
+    servers.say(sender, "1万")
+    servers.say(sender, "个半月")
+    assert slots(servers, sender)["overdue_days"] == 45
+    assert "每个月" in texts(servers.say(sender, "失业了"))
+    body = texts(servers.say(sender, "还有来分期4000"))
+    assert debts(servers, sender) == [("借呗", 10000), ("来分期", 4000)]
+    assert slots(servers, sender)["affordable_monthly"] is None and "每月能还约 4,000" not in body
+    body = texts(servers.say(sender, "他们还让我再交2000"))
+    assert slots(servers, sender)["affordable_monthly"] is None and "2,000" not in body
+    body = texts(servers.say(sender, "原来月供7800"))
+    assert slots(servers, sender)["affordable_monthly"] is None and "7,800" not in body
+    replies = servers.say(sender, "每月能还1500")
+    assert slots(servers, sender)["affordable_monthly"] == 1500
+    assert "2 家，合计 14,000 元" in texts(replies)
+
+
+def test_a_payday_in_january_said_in_december_is_next_years_and_a_date_correction_moves_it(
+        servers: Servers) -> None:
+    today = datetime.datetime.now(UTC8).date()
+    sender = sender_id()
+    servers.say(sender, "我想延期还款")
+    servers.say(sender, "借呗")
+    servers.say(sender, "6000")
+    servers.say(sender, "半个月")
+    servers.say(sender, "12月15号发了工资一次还清6000")
+    first = upcoming_date("12月15号", today)
+    assert first is not None and slots(servers, sender)["extension_days"] == (first - today).days
+    servers.say(sender, "工资拖欠了")
+    replies = servers.say(sender, "1000")
+    assert cn_date(first) in texts(replies)
+    assert slots(servers, sender)["debt_amount"] == 6000 and slots(servers, sender)["affordable_monthly"] == 1000
+
+    replies = servers.say(sender, "不是12月15号 是明年1月15号")
+    january = datetime.date(today.year + 1, 1, 15)
+    body = texts(replies)
+    assert slots(servers, sender)["extension_days"] == (january - today).days
+    assert body.startswith("已更新") and "每月能还约 6,000" not in body
+    assert cn_date(january) in body and cn_date(first) not in body.replace(cn_date(january), "")
+
+
+def test_january_15_said_without_a_year_is_the_next_one(servers: Servers) -> None:
+    today = datetime.datetime.now(UTC8).date()
+    sender = sender_id()
+    servers.say(sender, "我想延期还款")
+    servers.say(sender, "微粒贷")
+    servers.say(sender, "6000")
+    servers.say(sender, "俩月")
+    assert slots(servers, sender)["overdue_days"] == 60
+    servers.say(sender, "1月15号发了工资一次还清6000")
+    january = upcoming_date("1月15号", today)
+    assert january is not None and january > today and january.month == 1
+    facts = slots(servers, sender)
+    assert facts["extension_days"] == (january - today).days and facts["affordable_monthly"] is None
+    servers.say(sender, "失业了")
+    assert cn_date(january) in texts(servers.say(sender, "500"))
+    body = texts(servers.say(sender, "不对 是明年1月15号"))
+    next_january = datetime.date(today.year + 1, 1, 15)
+    assert slots(servers, sender)["extension_days"] == (next_january - today).days
+    assert body.startswith("已更新") and "每月能还约 6,000" not in body and cn_date(next_january) in body
+
+
+@pytest.mark.parametrize(("answer", "days"), [("兩個幾月", 60), ("一年多", 365), ("个半月", 45), ("半个月", 15)])
+def test_durations_in_common_forms_answer_the_overdue_question(servers: Servers, answer: str, days: int) -> None:
+    sender = sender_id()
+    servers.say(sender, "我想申请分期还款")
+    servers.say(sender, "招行信用卡")
+    servers.say(sender, "8000")
+    body = texts(servers.say(sender, answer))
+    assert slots(servers, sender)["overdue_days"] == days and "原因" in body
+
+
+def test_five_lenders_one_an_app_no_list_has_make_one_plan(servers: Servers) -> None:
+    sender = sender_id()
+    servers.say(sender, "借呗1万，微粒贷8000，京东白条6000，招行信用卡3000，每个月只能拿出1500")
+    replies = servers.say(sender, "还有个叫速借宝的app 2千")
+    assert debts(servers, sender) == [("借呗", 10000), ("微粒贷", 8000), ("京东白条", 6000), ("招商银行", 3000),
+                                      ("速借宝", 2000)]
+    assert slots(servers, sender)["debt_amount"] == 29000
+    assert "速借宝" in texts(replies) and "5 家" in texts(replies)
+
+
+def test_a_dropped_app_named_again_is_added(servers: Servers) -> None:
+    sender = sender_id()
+    servers.say(sender, "借呗1万，微粒贷8000，每个月只能拿出1000")
+    servers.say(sender, "还有个“速借宝”")
+    body = texts(servers.say(sender, "那个速借宝2千呢 你没算进去啊"))
+    assert ("速借宝", 2000) in debts(servers, sender) and "3 家" in body
+
+
+def test_three_lenders_in_one_message_one_the_nlu_registry_lacks(servers: Servers) -> None:
+    sender = sender_id()
+    body = texts(servers.say(sender, "网商贷欠8000，京东白条6000，还有浦发信用卡两万多"))
+    assert debts(servers, sender) == [("网商贷", 8000), ("京东白条", 6000), ("浦发银行", 20000)]
+    assert "欠 3 家" in body
+
+
+def test_a_lender_from_the_sourced_list_answers_the_lender_question(servers: Servers) -> None:
+    sender = sender_id()
+    servers.say(sender, "我想申请分期还款")
+    body = texts(servers.say(sender, "网商贷 1万8"))
+    facts = slots(servers, sender)
+    assert (facts["lender"], facts["debt_amount"]) == ("网商贷", 18000)
+    assert "逾期多久" in body and "哪家" not in body
+
+
+def test_each_lender_gets_the_amount_said_with_ge(servers: Servers) -> None:
+    sender = sender_id()
+    body = texts(servers.say(sender, "借呗、微粒贷、京东金条、美团、360借条各一万六左右"))
+    assert debts(servers, sender) == [("借呗", 16000), ("微粒贷", 16000), ("京东金条", 16000), ("美团借钱", 16000),
+                                      ("360借条", 16000)]
+    assert "金额未知" not in body
+
+
+def test_hotline_notes_read_names_numbers_and_corrections(servers: Servers) -> None:
+    conversation = "staff-" + uuid.uuid4().hex
+    servers.staff_say(conversation, "借款人欠360借条2万3，逾期2个月")
+    facts = slots(servers, conversation, None)
+    assert (facts["lender"], facts["debt_amount"], facts["overdue_days"]) == ("360借条", 23000, 60)
+    body = texts(servers.staff_say(conversation, "逾期是4个月 不是2个月"))
+    assert slots(servers, conversation, None)["overdue_days"] == 120 and "120 天" in body
+
+    other = "staff-" + uuid.uuid4().hex
+    servers.staff_say(other, "借款人欠WeLend 5萬，還有信用卡")
+    facts = slots(servers, other, None)
+    assert facts["lender"] == "WeLend" and facts["debt_amount"] == 50000
+
+
+def test_a_correction_names_the_lender_it_changes(servers: Servers) -> None:
+    sender = sender_id()
+    servers.say(sender, "借呗1万，微粒贷8000，每个月只能拿出1000")
+    body = texts(servers.say(sender, "借呗其实是一万五"))
+    assert debts(servers, sender) == [("借呗", 15000), ("微粒贷", 8000)]
+    assert "借呗 15,000 元" in body
