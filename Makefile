@@ -72,8 +72,12 @@ run-deps:
 run: run-deps $(MODEL) $(WEB_STAMP)
 	@$(PY) -m serving.servers run
 
+# ruff; the direction of imports (pyproject.toml [tool.importlinter]: the Rasa-free core imports no Rasa, runtime
+# code never imports the tools); types of the Rasa-free core (pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
 
 validate: $(STAMP)
 	scripts/validate-data.sh
