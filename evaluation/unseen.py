@@ -40,7 +40,7 @@ CRISIS = "express_crisis"
 def training_texts(dirs: list[str]) -> set[str]:
     """Normalised training examples of every folder given (compare two versions on the same messages)."""
     out: set[str] = set()
-    for path in sorted(p for d in dirs for p in Path(d).glob("*.yml")):
+    for path in sorted(p for d in dirs for p in Path(d).rglob("*.yml")):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(item.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
