@@ -130,7 +130,7 @@ def pdf_bytes(bundle: Bundle) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     name = "CJK"
     if name not in pdfmetrics.getRegisteredFontNames():
@@ -138,7 +138,8 @@ def pdf_bytes(bundle: Bundle) -> bytes:
     body = ParagraphStyle("body", fontName=name, fontSize=10.5, leading=16, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=body, fontSize=14, leading=22, spaceBefore=8, spaceAfter=4)
     title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, spaceAfter=6)
-    story = [Paragraph(escape(bundle.title), title), Paragraph(f"生成日期：{bundle.made_on:%Y-%m-%d}", body)]
+    story: list[Flowable] = [Paragraph(escape(bundle.title), title),
+                             Paragraph(f"生成日期：{bundle.made_on:%Y-%m-%d}", body)]
     small = ParagraphStyle("cell", parent=body, fontSize=9, leading=13)
     for section in bundle.sections:
         story.append(Paragraph(escape(section.title), heading))

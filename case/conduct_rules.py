@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 
@@ -82,7 +82,7 @@ def entry_kinds(entry: Mapping[str, Any], region: str, day_calls: Mapping[dateti
     return kinds
 
 
-def breaches(entries: list[Mapping[str, Any]], region: str = "mainland",
+def breaches(entries: Sequence[Mapping[str, Any]], region: str = "mainland",
              lender_kind: str | None = None) -> list[list[Rule]]:
     """For each entry (in order), the rules it breaks."""
     day_calls = calls_by_day(entries)

@@ -12,7 +12,7 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Literal, Mapping
 
 from case import vocabulary
 from case.lenders import BANK_SHORT_NAMES, PLATFORMS, extra_lender_type
@@ -163,14 +163,14 @@ def _days_until(text: str, today: datetime.date) -> tuple[bool, int | None]:
 _TAKEN_BACK = re.compile(r"还不[上清起完了]|拿不出|凑不[齐够出]|(?:不能|没法|没办法|无法)(?:按时)?还")
 
 
-def _payment_in(text: str, today: datetime.date) -> StatedPayment | bool | None:
+def _payment_in(text: str, today: datetime.date) -> StatedPayment | Literal[False] | None:
     """One message: a StatedPayment, False when it takes such a word back (「下个月也还不上」), else None.
     The last clause that says either decides (「这个月还不上，下个月发了工资就能还清」 is a promise)."""
     text = to_halfwidth(to_simplified(text or ""))
     dated, days = _days_until(text, today)
     if not dated:
         return None
-    found: StatedPayment | bool | None = None
+    found: StatedPayment | Literal[False] | None = None
     for clause in _CLAUSE.split(text):
         if _TAKEN_BACK.search(clause):
             found = False

@@ -81,10 +81,10 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     if _REPAID.search(near) or _AFTER_REPAID.match(after):
         return "repaid"
     best: tuple[int, str | None] = (-1, None)
-    for role, cue in _CUES:
+    for cue_role, cue in _CUES:
         for m in cue.finditer(before):
-            if m.end() > best[0] or (m.end() == best[0] and role in ("income", "partial", "each")):
-                best = (m.end(), role)
+            if m.end() > best[0] or (m.end() == best[0] and cue_role in ("income", "partial", "each")):
+                best = (m.end(), cue_role)
     role = best[1]
     if role in ("debt", "affordable", "partial") and _PER_MONTH.search(before):
         role = "income" if _INCOME_WORDS.search(before) else "affordable"
