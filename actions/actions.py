@@ -2,7 +2,7 @@
 
 - extraction.py: message → case-fact slot updates
 - plan.py / drafting.py: numbers and drafts
-- knowledge.py: rights, consequences, complaint channels, crisis lines (from shared/domain/facts.md)
+- knowledge.py: rights, consequences, complaint channels, crisis lines (from knowledge/sources.md)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import evidence, knowledge, replies
+from actions.common_questions import about_debt, acknowledge_region, clarify_debt, not_a_contact
 from actions.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
@@ -33,9 +34,12 @@ from actions.steps import (
     latest_metadata,
     offer_plan,
     offers_after,
+    offers_after_question,
     region_asked_now,
     region_of,
+    repeats_last_turn,
     report_guessed_after_crisis,
+    safety_guard,
     say,
     say_answer,
     say_answer_once,
@@ -44,6 +48,15 @@ from actions.steps import (
     user_texts,
 )
 from case import vocabulary
+from zh.safety_cues import (
+    act_in_progress,
+    cantonese,
+    negated_crisis,
+    not_a_report,
+    only_gratitude,
+    strong_self_harm_cue,
+    weak_cue_about_debt,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +89,17 @@ def _latest_channel(tracker: Tracker) -> str | None:
 def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """What comes before the intent's own answer in the actions a plain message can reach: right after the
     crisis lines, staying with the person; then the evidence log and letter requests (「我的记录」「删除第二条」
-    「帮我写投诉信」). None when neither applies."""
+    「帮我写投诉信」); then the borrower's answer to where they are (「台灣啊 台北」). None when none applies."""
     stayed = stay_after_crisis(dispatcher, tracker)
     if stayed is not None:
         return stayed
-    return evidence.answer_evidence(dispatcher, tracker)
+    guarded = safety_guard(dispatcher, tracker)
+    if guarded is not None:
+        return guarded
+    answered = evidence.answer_evidence(dispatcher, tracker)
+    if answered is not None:
+        return answered
+    return acknowledge_region(dispatcher, tracker)
 
 
 class ActionExtractCaseFacts(Action):
@@ -113,8 +132,9 @@ class ActionExtractCaseFacts(Action):
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
         # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
-        log = [] if report_guessed_after_crisis(tracker) else \
-            evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"))
+        # A question with no contact in it, the debt list or a phishing report is no entry (common_questions.py).
+        log = [] if report_guessed_after_crisis(tracker) or not_a_report(text) or not_a_contact(text) else \
+            evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"), domain)
         place = place_named(user_texts(tracker)[:-1])
         if place and place_named([reading_args["raw_text"]]) is None and updates.get("script") not in (None,
                                                                                                    place):
@@ -156,7 +176,11 @@ class ValidateDebtProfileForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         filled_now = set(tracker.slots_to_validate())
+        guarded = safety_guard(dispatcher, tracker)
         events = await super().run(dispatcher, tracker, domain)
+        if guarded is not None:
+            # 「两个月 原因就写住院 你帮我写得像一点」: the true facts are kept, the lie is refused
+            return [*events, *(e for e in guarded if e.get("name") != "pending_offer")]
         intent = latest_intent(tracker)
         if not requested or requested in filled_now or intent not in ANSWER_ATTEMPT_INTENTS:
             return events
@@ -215,12 +239,18 @@ class ActionStartPlan(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         stayed = stay_after_crisis(dispatcher, tracker)
         if stayed is not None:  # right after the crisis lines: no form, whatever the words
-            return [*stayed, FollowupAction("action_listen")]
+            return stayed if any(e.get("event") == "followup" for e in stayed) else \
+                [*stayed, FollowupAction("action_listen")]
+        guarded = safety_guard(dispatcher, tracker)
+        if guarded is not None:  # a request to deceive is refused, and no form starts on it
+            return [*guarded, FollowupAction("action_listen")]
         topic = answer_special(dispatcher, tracker)
         if topic is not None:
             # A question that only looked like a request for a plan (「没钱请律师」「那我能怎么帮他」): answered,
             # and the form does not start (the follow-up action replaces the rule's next step).
-            offer = offer_plan(dispatcher, tracker) if offers_after(topic, tracker) else []
+            # (not while the bot waits to hear where the borrower is: 「您在香港、台湾还是内地？」 is enough for now)
+            offer = offer_plan(dispatcher, tracker) if offers_after(topic, tracker) and \
+                not region_asked_now(dispatcher, tracker) else []
             return [*offer, FollowupAction("action_listen")]
         intent = latest_intent(tracker)
         text = replies.start_plan_message(intent or "", staff=is_staff(tracker))
@@ -235,6 +265,9 @@ class ActionDraftPlan(Action):
         return "action_draft_plan"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        guarded = safety_guard(dispatcher, tracker)
+        if guarded is not None:  # 「好 原因就写住院 写得像一点」: a yes that asks for a lie drafts nothing
+            return guarded
         events = draft_plan(dispatcher, tracker, case_facts(tracker))
         if events:
             evidence.downloads(dispatcher, tracker)
@@ -250,6 +283,9 @@ class ActionRespondThreat(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if report_guessed_after_crisis(tracker):
             return stay_after_crisis(dispatcher, tracker) or []
+        guarded = safety_guard(dispatcher, tracker)
+        if guarded is not None:
+            return guarded
         # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (issue 15), then the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is None:
@@ -279,8 +315,10 @@ class ActionAnswerQuestion(Action):
         first = before_the_intent(dispatcher, tracker)
         if first is not None:
             return first
-        if answer_special(dispatcher, tracker) is not None:
-            return []  # the question asked, whatever the intent (court SMS, interest, family, …)
+        topic = answer_special(dispatcher, tracker)
+        if topic is not None:  # the question asked, whatever the intent (court SMS, interest, family, …)
+            # an overdue debt (「借呗到期还不上怎么办」): the answer, then the offer to draft with the lender named
+            return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         text = tracker.latest_message.get("text") or ""
         if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly"} and not has_question_words(text):
             # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
@@ -288,6 +326,8 @@ class ActionAnswerQuestion(Action):
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
         intent = latest_intent(tracker) or "ask_legality"
         if intent not in knowledge.intents():  # out_of_scope, nlu_fallback: none of the questions above
+            if about_debt(tracker):  # about a debt: one question with quick replies, never 「帮不上忙」
+                return clarify_debt(dispatcher, tracker)
             fallback = "utter_ask_rephrase" if intent == "nlu_fallback" else "utter_out_of_scope"
             dispatcher.utter_message(response=fallback)
             return []
@@ -313,7 +353,38 @@ class ActionCrisisSupport(Action):
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        say_answer(dispatcher, tracker, "crisis", knowledge.crisis_message(region_of(tracker)))
+        text = tracker.latest_message.get("text") or ""
+        region = region_of(tracker)
+        paused = [SlotSet("crisis_resume", "form")] if tracker.active_loop_name else []
+        go_on = [FollowupAction("debt_profile_form")] if tracker.active_loop_name else []
+        act = act_in_progress(text)
+        if not act and not strong_self_harm_cue(text):
+            # No cue of the person's own in the words: the classifier's reading is checked against what they say.
+            if only_gratitude(text):
+                dispatcher.utter_message(response="utter_thank")  # 「多亏了你」: thanks, never a crisis
+                return go_on
+            guarded = safety_guard(dispatcher, tracker)
+            if guarded is not None:  # 「就写我得了癌症，反正他们也不会去查」: a request to deceive, not a crisis
+                return [*guarded, *go_on]
+            if negated_crisis(text) or weak_cue_about_debt(text):
+                # 「我不想死，我想解决欠款的问题」「想一了百了把债还清」: a gentle check, then on
+                kind = "negated" if negated_crisis(text) else "check"
+                say(dispatcher, tracker, replies.crisis_followup(kind, region))
+                return [*go_on, *([] if go_on else offer_plan(dispatcher, tracker))]
+        if is_staff(tracker):
+            say(dispatcher, tracker, replies.staff_crisis_protocol(region, act=act))
+        both_places = region == "mainland" and cantonese(text) and not place_named(user_texts(tracker))
+        if act and both_places:
+            # 「我而家喺天台，想跳落去」: Cantonese, place unknown: both places' emergency numbers, first
+            say_answer(dispatcher, tracker, "crisis_act", replies.line("act_both_places", **knowledge.hotlines()))
+        elif act:
+            say_answer(dispatcher, tracker, "crisis_act", knowledge.crisis_act_message(region))
+        if repeats_last_turn(tracker, knowledge.crisis_message(region)):
+            say(dispatcher, tracker, replies.crisis_followup("again", region))  # never the same block twice
+        else:
+            say_answer(dispatcher, tracker, "crisis", knowledge.crisis_message(region))
+        if both_places:
+            say(dispatcher, tracker, replies.line("crisis_hk_too", **knowledge.hotlines()))
         ask_region_once(dispatcher, tracker, crisis=True)
         ranking = tracker.latest_message.get("intent_ranking") or []
         text = tracker.latest_message.get("text") or ""
@@ -330,7 +401,7 @@ class ActionCrisisSupport(Action):
                             "ask_debt_service"):
                 say(dispatcher, tracker, knowledge.answer(intent, knowledge.topic_for(intent, text),
                                                           region_of(tracker)))
-        return [SlotSet("crisis_flag", True), SlotSet("pending_offer", None)]
+        return [SlotSet("crisis_flag", True), SlotSet("pending_offer", None), *paused]
 
 
 class ActionDistressSupport(Action):
@@ -338,9 +409,12 @@ class ActionDistressSupport(Action):
         return "action_distress_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed  # after the crisis lines: stay with the person, no offer to draft
+        first = before_the_intent(dispatcher, tracker)
+        if first is not None:
+            return first  # after the crisis lines: stay with the person, no offer to draft
+        topic = answer_special(dispatcher, tracker)
+        if topic is not None:  # a question asked in worried words (「加速包的钱可以要回来吗」): its answer
+            return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         say(dispatcher, tracker, replies.distress_message(region_of(tracker)))
         return offer_plan(dispatcher, tracker)
 
@@ -392,9 +466,9 @@ class _ShortReplyOrStay(Action, ABC):
     def name(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        stayed = stay_after_crisis(dispatcher, tracker)
-        if stayed is not None:
-            return stayed
+        first = before_the_intent(dispatcher, tracker)
+        if first is not None:
+            return first
         dispatcher.utter_message(response=self.RESPONSE)
         return []
 
@@ -421,3 +495,13 @@ class ActionThank(_ShortReplyOrStay):
 
     def name(self) -> str:
         return "action_thank"
+
+
+class ActionGoodbye(_ShortReplyOrStay):
+    """A goodbye, or right after the crisis lines a reply to them: 「我没事了 继续吧」 read as a goodbye must go back
+    to the case, not end the conversation."""
+
+    RESPONSE = "utter_goodbye"
+
+    def name(self) -> str:
+        return "action_goodbye"

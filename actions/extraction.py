@@ -21,7 +21,7 @@ from case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from zh.normalizer import to_simplified
 from zh.numbers import parse_amount
 from zh.plan_words import NAMES_PLAN, PLAN_WORDS
-from zh.safety_cues import deception_request, untrue_hardship
+from zh.safety_cues import deception_request, strip_untrue, untrue_hardship
 from zh.time_words import upcoming_date
 
 # Dates are read in the borrowers' time zone (mainland China, Hong Kong and Taiwan are all UTC+8).
@@ -317,11 +317,11 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
         value: float | None = each.get(id(lender))
         if value is None:
             segment = _segment_of(text, _start(lender, text))
-            amount = next((a for a in amounts if id(a) not in paired and a.get("role") != "each"
-                           and _segment_of(text, _start(a, text)) == segment), None)
-            if amount is not None:
-                paired.add(id(amount))
-                value = _number(amount["value"])
+            same_clause = next((a for a in amounts if id(a) not in paired and a.get("role") != "each"
+                                and _segment_of(text, _start(a, text)) == segment), None)
+            if same_clause is not None:
+                paired.add(id(same_clause))
+                value = _number(same_clause["value"])
         found.append({"lender": name, "amount": round(value) if value else None,
                       "registry": lender.get("registry", True) is not False})
     paid_off = bool(_PAID_OFF.search(text))
@@ -406,10 +406,10 @@ def _merge_debts(current: Any, found: list[dict[str, Any]], remove: bool) -> lis
     return debts
 
 
-def _total(debts: list[Mapping[str, Any]]) -> int | None:
+def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
     """What the listed debts add up to. Amounts not yet said are left out (the plan lists those lenders and asks
     for their amounts), so the form does not ask for a total the borrower has in effect already given."""
-    amounts = [d.get("amount") for d in debts if d.get("amount") is not None]
+    amounts = [d["amount"] for d in debts if d.get("amount") is not None]
     return int(sum(amounts)) if amounts else None
 
 
@@ -495,7 +495,7 @@ def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updat
         return set()
     total = next((e for e in items if _TOTAL_BEFORE.search(msg.text[max(0, _start(e, msg.text) - 4):
                                                                       _start(e, msg.text)])), None)
-    updates["essential_expenses"] = _number(total["value"]) if total else float(sum(_number(e["value"]) for e in items))
+    updates["essential_expenses"] = _number(total["value"]) if total else float(sum(float(e["value"]) for e in items))
     _note_recent(updates, msg, "essential_expenses")
     return {id(e) for e in items}
 
@@ -584,7 +584,8 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
             and _ZERO_MONEY.search(text):
         updates[requested] = 0.0
     # 「其实我没住院」「原因就写住院 写得像一点」: a hardship said to be untrue, or asked for as a lie, is no fact
-    reason = None if untrue_hardship(text) or deception_request(text) else classify_hardship(text)
+    told = strip_untrue(text) if untrue_hardship(text) else text
+    reason = None if deception_request(text) else classify_hardship(told)
     if reason in (msg.current.get("untrue_claims") or []):
         reason = None
     if reason:

@@ -1,6 +1,6 @@
 """Rights, consequences, complaint channels, scam warnings and crisis lines as short answers.
 
-The content lives in knowledge.yml (every statement cites shared/domain/facts.md); this module only picks
+The content lives in knowledge.yml (every statement cites knowledge/sources.md); this module only picks
 and joins statements. Pure Python, no Rasa imports.
 """
 
@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import yaml
 
 from case import LENDER_TYPES, lender_type, region_of_script
+from zh.debt_words import mentions_debt
 from zh.normalizer import to_simplified
 
 KNOWLEDGE_PATH = Path(__file__).with_name("knowledge.yml")
@@ -116,6 +117,8 @@ def special_topic(text: str, earlier: Sequence[str] = ()) -> str | None:
             continue
         if spec.get("unless") and _pattern(spec["unless"]).search(body):
             continue
+        if spec.get("unless_debt") and mentions_debt(body):
+            continue
         context = spec.get("context")
         if context and not any(_pattern(context).search(t) for t in (body, *before)):
             continue
@@ -152,6 +155,17 @@ def threat_answer(intent: str, text: str = "", region: str = "mainland") -> str:
 def crisis_message(region: str = "mainland") -> str:
     """Crisis lines, warmly and first (mainland: 12356 first; hk/tw: local lines from facts §5)."""
     return _render(load()["crisis"][region_of_script(region)])
+
+
+def crisis_act_message(region: str = "mainland") -> str:
+    """An act already under way (pills taken, on a roof): the region's emergency numbers before anything else."""
+    return _render(load()["crisis_act"][region_of_script(region)])
+
+
+def safety_message(kind: str, region: str = "mainland") -> str:
+    """A refusal the bot gives whatever the classifier says: ``deception`` (invent a hardship, fake a document,
+    pose as someone, hide assets, vanish) or ``collector`` (pressure tactics, getting round the rules)."""
+    return _render(load()["safety"][kind][region_of_script(region)])
 
 
 def hotlines() -> dict[str, str]:

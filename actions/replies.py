@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ from actions import knowledge
 from case import CaseFacts
 
 _FILE = Path(__file__).with_name("replies.yml")
-CRISIS_KINDS = ("doubt", "money", "thanks", "stay")
+# What the bot may say right after the crisis lines. The first group keeps the person in the crisis state (the
+# next message is read as a reply to the crisis help); "safe" and "negated" end it (the conversation goes on).
+CRISIS_STATE_KINDS = ("doubt", "money", "thanks", "stay", "stay_again", "again")
+CRISIS_KINDS = (*CRISIS_STATE_KINDS, "safe", "negated", "check", "pause_yes")
 
 
 @lru_cache(maxsize=1)
@@ -89,3 +93,27 @@ def crisis_followup(kind: str, region: str = "mainland") -> str:
     return data["crisis_followup"][kind].format(
         line=data["crisis_lines"][region].format(**numbers), anonymous=data["crisis_anonymous"][region],
         emergency=data["crisis_emergency"][region].format(**numbers))
+
+
+def staff_crisis_protocol(region: str = "mainland", act: bool = False) -> str:
+    """What a hotline adviser does on the call: for an act under way (pills taken, on a roof), emergency first;
+    for suicidal thoughts, the questions to ask. With the region's emergency numbers and crisis line."""
+    data, numbers = _data(), knowledge.hotlines()
+    region = region if region in data["crisis_lines"] else "mainland"
+    return data["staff_crisis_protocol"]["act" if act else "thoughts"].format(
+        line=data["crisis_lines"][region].format(**numbers),
+        emergency=data["crisis_emergency"][region].format(**numbers))
+
+
+def staff_crisis_panel(region: str = "mainland", act: bool = False) -> dict[str, str]:
+    """What the staff console pins above the case after a crisis cue: the steps for the adviser, and, apart from
+    them, the words for the caller with the region's numbers (emergency first for an act under way)."""
+    tell = knowledge.crisis_message(region)
+    if act:
+        tell = knowledge.crisis_act_message(region) + "\n" + tell
+    data, numbers = _data(), knowledge.hotlines()
+    key = region if region in data["crisis_lines"] else "mainland"
+    protocol = re.sub(r"^【[^】]*】", "", staff_crisis_protocol(region, act))
+    return {"title": "紧急：正在发生" if act else "危机：轻生念头", "protocol": protocol,
+            "tell": tell, "line": data["crisis_lines"][key].format(**numbers),
+            "emergency": data["crisis_emergency"][key].format(**numbers)}

@@ -5,11 +5,12 @@ functions, never each other's ``run``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge, replies
@@ -18,8 +19,17 @@ from actions.drafting import layout
 from actions.extraction import names_lender, region_is_clear, threats_in
 from actions.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
 from actions.plan import make_plan
-from case import CaseFacts, region_of_script, vocabulary
+from case import CaseFacts, classify_hardship, region_of_script, vocabulary
 from zh.normalizer import to_traditional
+from zh.safety_cues import (
+    collector_coaching,
+    collector_side,
+    deception_request,
+    privacy_question,
+    strip_untrue,
+    untrue_hardship,
+    untrue_words,
+)
 
 # Facts a 「不对，是…」 outside the form may correct; a change to one of them is acknowledged (and redrafted).
 CORRECTABLE_FACTS = {"lender", "debt_amount", "overdue_days", "monthly_income", "affordable_monthly",
@@ -27,7 +37,8 @@ CORRECTABLE_FACTS = {"lender", "debt_amount", "overdue_days", "monthly_income", 
 
 
 def today() -> datetime.date:
-    return datetime.date.today()
+    """Today in the borrowers' time zone (UTC+8: mainland China, Hong Kong, Taiwan), whatever the server's."""
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
 
 
 # The slots the actions read the case from (case/vocabulary.yml).
@@ -36,8 +47,21 @@ FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
 
 def case_facts(tracker: Tracker) -> CaseFacts:
     """The case from the slots, and what the borrower said they can pay by a date from their messages."""
-    return CaseFacts.from_slots({slot: tracker.get_slot(slot) for slot in FACT_SLOTS}, messages=user_texts(tracker),
-                                today=today())
+    slots = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+    untrue = tracker.get_slot("untrue_claims") or []
+    if slots.get("hardship_reason") in untrue:
+        slots["hardship_reason"] = None  # the person said it is not true: it never reaches a draft
+    facts = CaseFacts.from_slots(slots, messages=user_texts(tracker), today=today())
+    if JOB_LOSS in untrue and facts.hardship_reason == "失业/收入下降":
+        facts = dataclasses.replace(facts, hardship_reason=INCOME_DROP)  # income fell, no job was lost
+    return facts
+
+
+# 「我没失业，是工资降了一半」: the job loss is untrue, the fall in income is not. The drafts then speak of the income
+# only (templates: reason 收入下降), never of a lost job or its papers.
+JOB_LOSS = "失业"
+JOB_LOSS_WORDS = frozenset({"失业", "被裁", "裁员", "被开"})
+INCOME_DROP = "收入下降"
 
 
 def region_of(tracker: Tracker) -> str:
@@ -87,6 +111,8 @@ def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: st
 # Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
 # negotiate about).
 NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked", "debt_list"}
+# Special topics after which even a question gets the offer to draft: for an overdue debt, the plan is the answer.
+OFFER_AFTER_QUESTION = {"overdue_what_now", "overdue_card", "overdue_consequences"}
 
 
 def ask_region_once(dispatcher: CollectingDispatcher, tracker: Tracker, crisis: bool = False) -> None:
@@ -113,11 +139,12 @@ def region_asked_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
 
 def after_crisis_lines(tracker: Tracker) -> bool:
     """Whether the bot's last turn gave the crisis lines or stayed with the person after them (borrowers only:
-    hotline staff relay, they are not the person in crisis)."""
+    hotline staff relay, they are not the person in crisis). An acknowledgement that the person is safe ends it."""
     if is_staff(tracker) or not tracker.get_slot("crisis_flag"):
         return False  # no crisis lines in this conversation: nothing to compare (most turns stop here)
     region = region_of(tracker)
-    said = [knowledge.crisis_message(region)] + [replies.crisis_followup(k, region) for k in replies.CRISIS_KINDS]
+    said = [knowledge.crisis_message(region), knowledge.crisis_act_message(region),
+            *_crisis_texts(tracker, replies.CRISIS_STATE_KINDS)]
     return any(repeats_last_turn(tracker, text) for text in said)
 
 
@@ -129,16 +156,102 @@ def report_guessed_after_crisis(tracker: Tracker) -> bool:
         and after_crisis_lines(tracker)
 
 
+def _crisis_texts(tracker: Tracker, kinds: tuple[str, ...]) -> List[str]:
+    region = region_of(tracker)
+    return [replies.crisis_followup(kind, region) for kind in kinds]
+
+
+def _said_last_turn(tracker: Tracker, kind: str) -> bool:
+    return repeats_last_turn(tracker, replies.crisis_followup(kind, region_of(tracker)))
+
+
 def stay_after_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
-    """Right after the crisis lines, whatever the intent: answer a doubt about calling with care, money only when
-    asked (starting from a pause, with nothing to pay today), otherwise stay with the person. None when the last
-    turn was not about the crisis."""
+    """Right after the crisis lines, whatever the intent (actions/crisis_followup.py says which reply). Returns the
+    events when this turn is handled here, None when the conversation goes on as usual (not after the crisis lines,
+    or the person said they are safe and asked something: acknowledged here, answered by the caller).
+
+    - safe, or a fact of the case: acknowledged once; a form the crisis paused resumes with every fact kept;
+    - the offer to start from a pause taken up (「看看怎么申请暂缓吧」): the case form starts — a yes is a yes;
+    - otherwise stay with the person, and never with the same text as last turn."""
     if not after_crisis_lines(tracker):
         return None
-    kind = followup_kind(tracker.latest_message.get("text") or "")
+    text = tracker.latest_message.get("text") or ""
+    if deception_request(text) or collector_coaching(text, user_texts(tracker)[:-1][-6:]):
+        return None  # refused by safety_guard, crisis state or not
+    kind = followup_kind(text)
+    facts_given = bool(slots_set_this_turn(tracker) & CORRECTABLE_FACTS)
+    paused_form = tracker.get_slot("crisis_resume") == "form"
+    if kind == "money" and _said_last_turn(tracker, "money"):
+        say(dispatcher, tracker, replies.crisis_followup("pause_yes", region_of(tracker)))
+        return [SlotSet("crisis_resume", None), SlotSet("pending_offer", None), FollowupAction("debt_profile_form")]
+    if kind == "safe" or facts_given or (kind == "money" and paused_form):
+        say(dispatcher, tracker, replies.crisis_followup("safe", region_of(tracker)))
+        if paused_form:
+            return [SlotSet("crisis_resume", None), SlotSet("pending_offer", None), FollowupAction("debt_profile_form")]
+        return None  # the caller answers the message itself (「那安逸花这个怎么弄」)
+    if kind == "stay" and _said_last_turn(tracker, "stay"):
+        kind = "stay_again"
+    elif kind != "stay" and _said_last_turn(tracker, kind):
+        kind = "stay_again" if not _said_last_turn(tracker, "stay_again") else "stay"
     say(dispatcher, tracker, replies.crisis_followup(kind, region_of(tracker)))
     # asked about money: 「好」 then starts on the pause (the offer the rules know)
     return [SlotSet("pending_offer", "draft_plan" if kind == "money" else None)]
+
+
+def safety_guard(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """Requests the bot refuses whatever the intent (zh/safety_cues.py): coaching for the collector's side (an
+    earlier 「我是催收公司的」 counts), help to deceive the lender; and the question what the bot stores and whom it
+    tells. Returns the events when the message was one of these, else None. A hardship the person says is untrue
+    leaves the case, and the drafts already written, whatever else the message is; said as a correction
+    (「刚才说错了，我没失业，是工资降了一半」) it needs no refusal."""
+    text = tracker.latest_message.get("text") or ""
+    region = region_of(tracker)
+    earlier = user_texts(tracker)[:-1][-6:]
+    if collector_coaching(text, earlier) and not (deception_request(text) and not collector_side(text, earlier)):
+        # 「我想冒充警察…吓唬他们别再打了」 is a borrower's request to deceive, not a collector's
+        say(dispatcher, tracker, knowledge.safety_message("collector", region))
+        return [SlotSet("pending_offer", None)]
+    events: List[EventType] = []
+    untrue = untrue_hardship(text)
+    if untrue and classify_hardship(strip_untrue(text)) == untrue:
+        # 「我没失业，是工资降了一半」: the reason is still true; only the job loss was not, and no draft says it
+        claims = list(tracker.get_slot("untrue_claims") or [])
+        lost_job = [w for w in untrue_words(text) if w in JOB_LOSS_WORDS]
+        if lost_job and JOB_LOSS not in claims:
+            events.append(SlotSet("untrue_claims", [*claims, JOB_LOSS]))
+            say(dispatcher, tracker, replies.line("untrue_removed", reason=lost_job[0]))
+            if tracker.get_slot("latest_drafts"):
+                say(dispatcher, tracker, replies.line("untrue_redrafted"))
+                facts = dataclasses.replace(case_facts(tracker), hardship_reason=INCOME_DROP)
+                return [*events, *draft_plan(dispatcher, tracker, facts)]
+            return events
+        untrue = None
+    if untrue:
+        claims = list(tracker.get_slot("untrue_claims") or [])
+        if untrue not in claims:
+            events.append(SlotSet("untrue_claims", [*claims, untrue]))
+        if tracker.get_slot("hardship_reason") == untrue:
+            events.append(SlotSet("hardship_reason", None))
+    deceive = deception_request(text)
+    if deceive:
+        if repeats_last_turn(tracker, knowledge.safety_message("deception", region)):
+            say(dispatcher, tracker, replies.line("deception_again"))
+        else:
+            say(dispatcher, tracker, knowledge.safety_message("deception", region))
+            say(dispatcher, tracker, replies.line("deception_offer"))
+    if untrue:
+        said = next((w for w in untrue_words(text)), untrue)  # the person's own word: 住院, not 疾病/意外
+        say(dispatcher, tracker, replies.line("untrue_removed", reason=said))
+        if tracker.get_slot("latest_drafts") and any(e.get("name") == "hardship_reason" for e in events):
+            say(dispatcher, tracker, replies.line("untrue_redrafted"))
+            facts = dataclasses.replace(case_facts(tracker), hardship_reason=None)
+            return [*events, *draft_plan(dispatcher, tracker, facts)]
+    if deceive or untrue:
+        return [*events, SlotSet("pending_offer", "draft_plan" if deceive else tracker.get_slot("pending_offer"))]
+    if privacy_question(text):
+        say_answer_once(dispatcher, tracker, "question", replies.line("privacy"))
+        return []
+    return None
 
 
 def answer_special(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str = "question") -> str | None:
@@ -166,6 +279,13 @@ def offers_after(topic: str, tracker: Tracker) -> bool:
         return False
     answer = knowledge.special_answer(topic, region_of(tracker))
     return not (answer and repeats_last_turn(tracker, answer))
+
+
+def offers_after_question(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> bool:
+    """Whether an answer to a question is followed by the offer to draft: only for an overdue debt (the plan is the
+    answer), and not while the bot waits for the borrower to say where they are."""
+    return topic in OFFER_AFTER_QUESTION and offers_after(topic, tracker) and \
+        not region_asked_now(dispatcher, tracker)
 
 
 def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -220,7 +340,14 @@ def offer_plan(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Event
     if tracker.get_slot("pending_offer"):
         say(dispatcher, tracker, replies.offer_reminder())
         return []
-    dispatcher.utter_message(response="utter_offer_plan")
+    lender = tracker.get_slot("lender")
+    if lender and not is_staff(tracker) and not tracker.get_slot("debts"):
+        # the lender is already known (「借呗到期还不上怎么办」): the offer names it, and the form will not ask it
+        buttons = [{"title": localise(replies.line(key), tracker), "payload": payload}
+                   for key, payload in (("offer_yes", "/affirm"), ("offer_no", "/deny"))]
+        say(dispatcher, tracker, replies.line("offer_plan_lender", lender=lender), buttons=buttons)
+    else:
+        dispatcher.utter_message(response="utter_offer_plan")
     return [SlotSet("pending_offer", "draft_plan")]
 
 
@@ -386,8 +513,10 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
     if drafted.get("several") and facts.several_debts and requested_lender(tracker, facts) \
             and not facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | {"debts"}):
         return draft_several(dispatcher, tracker, facts)  # 「借呗的」 after the overview: that lender's drafts
-    if answer_special(dispatcher, tracker) is not None:
-        return []  # facts said with a question (「欠了好几家，先还哪个」): the question first; the facts are kept
+    topic = answer_special(dispatcher, tracker)
+    if topic is not None:
+        # facts said with a question (「欠了好几家，先还哪个」): the question first; the facts are kept
+        return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
     line = replies.facts_line(facts)
     pending = pending_of(facts) if facts.several_debts else []
     if pending and "debts" in facts_changed_this_turn(tracker):

@@ -12,7 +12,9 @@ from typing import Any, Dict, List
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from case import vocabulary
+from actions import replies
+from case import region_of_script, vocabulary
+from zh.safety_cues import act_in_progress
 
 # The case facts, and what the staff console shows with them (case/vocabulary.yml).
 CASE_SLOTS = vocabulary.FACT_SLOTS + vocabulary.CONSOLE_SLOTS
@@ -74,7 +76,14 @@ def messages(tracker: DialogueStateTracker | None, limit: int = MAX_HISTORY) -> 
 
 
 def case(tracker: DialogueStateTracker | None) -> Dict[str, Any]:
-    """The case facts the staff console shows (slot values; None when unknown)."""
+    """The case facts the staff console shows (slot values; None when unknown), and after a crisis cue the
+    protocol the console pins above them, for the caller's region."""
     if tracker is None:
-        return {slot: None for slot in CASE_SLOTS}
-    return {slot: tracker.get_slot(slot) if slot in tracker.slots else None for slot in CASE_SLOTS}
+        return {**{slot: None for slot in CASE_SLOTS}, "crisis_protocol": None}
+    facts = {slot: tracker.get_slot(slot) if slot in tracker.slots else None for slot in CASE_SLOTS}
+    protocol = None
+    if facts.get("crisis_flag"):
+        said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
+        protocol = replies.staff_crisis_panel(region_of_script(facts.get("script")),
+                                              act=any(act_in_progress(text) for text in said))
+    return {**facts, "crisis_protocol": protocol}

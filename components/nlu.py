@@ -31,10 +31,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from case.lenders import NOT_IN_A_NAME
 from zh import numbers as cn_numbers
 from zh.bare_answers import is_bare_number
-from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
+from zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
 from zh.plan_words import requested_plan_intent
+from zh.safety_cues import death_explained, self_harm_cue
 from zh.short_replies import short_reply_intent
 from zh.stop_cues import is_stop_request
 
@@ -276,7 +277,7 @@ class CrisisSafetyNet(_Stateless):
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
             text = message.get(TEXT) or ""
-            cue = has_crisis_cue(text)
+            cue = self_harm_cue(text)  # an act under way counts (「已经割了，血止不住」); someone else's death does not
             if intent != self.CRISIS and cue:
                 set_intent(message, self.CRISIS, "crisis_safety_net", True)
             elif intent == FALLBACK and best_guess(message, FALLBACK) == self.CRISIS and not self._demoted(text):
@@ -293,6 +294,10 @@ class CrisisSafetyNet(_Stateless):
             elif intent == self.CRISIS and reports_others_wishing_death(text):
                 # 「催收叫我去死」: a collector's words to report, not the borrower's own wish
                 set_intent(message, self.HARASSMENT, "crisis_safety_net", "demoted_quote")
+            elif intent == self.CRISIS and not cue and death_explained(text):
+                # 「贵到死」「我爸死了三年了」「游戏里跳崖了」「还没到想死的地步」: death words for something else
+                set_intent(message, best_guess(message, self.CRISIS) or self.DISTRESS, "crisis_safety_net",
+                           "demoted_explained")
             elif intent == self.CRISIS and only_something_else_dies(text):
                 # 「游戏里我的角色又死了」: a game character, a plant or a pet, not the borrower: the next guess
                 set_intent(message, best_guess(message, self.CRISIS) or "out_of_scope", "crisis_safety_net",
@@ -303,7 +308,7 @@ class CrisisSafetyNet(_Stateless):
     def _demoted(text: str) -> bool:
         """The readings below that take a crisis guess away: too short, an idiom, someone else's words or death."""
         return len(text) <= 3 or has_death_idiom(text) or reports_others_wishing_death(text) \
-            or only_something_else_dies(text)
+            or only_something_else_dies(text) or (death_explained(text) and not self_harm_cue(text))
 
 
 def best_guess(message: Message, other_than: str) -> str | None:

@@ -31,11 +31,21 @@
 
   var token = storage(KEY_TOKEN);
   var caseId = null;
+  // `make run` prints the console's address as …/console#token=<token>: a fragment is never sent to the server,
+  // so the token stays out of every log. It goes into this tab's storage and out of the address bar at once.
+  var linked = /^#token=([^&#]+)$/.exec(location.hash || "");
+  if (linked) {
+    try { token = decodeURIComponent(linked[1]); storage(KEY_TOKEN, token); } catch (e) { /* malformed: ask */ }
+    history.replaceState(null, "", location.pathname + location.search);
+  }
 
   function newCaseId() {
-    var bytes = new Uint8Array(8);
-    (window.crypto || window.msCrypto).getRandomValues(bytes);
-    return "staff-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    var bytes = new Uint8Array(8), id;
+    do {
+      (window.crypto || window.msCrypto).getRandomValues(bytes);
+      id = "staff-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    } while (/\d{8}/.test(id)); // 8 digits in a row may read as a phone or QQ number: the server refuses some
+    return id;
   }
 
   function api(method, path, body) {
@@ -128,7 +138,14 @@
 
     var drafts = c.latest_drafts || null;
     var risks = $("risks"); risks.textContent = "";
-    if (c.crisis_flag) risks.appendChild(el("li", { className: "high" }, "借款人表达过轻生念头：先提供心理援助热线 12356，确认安全后再谈还款。"));
+    var crisis = $("crisis"), protocol = c.crisis_protocol || null;
+    crisis.hidden = !protocol;
+    if (protocol) {
+      $("crisis-title").textContent = protocol.title;
+      $("crisis-steps").textContent = protocol.protocol;
+      $("crisis-tell").textContent = protocol.tell;
+      risks.appendChild(el("li", { className: "high" }, "借款人表达过轻生念头：先提供" + protocol.line + "（紧急情况 " + protocol.emergency + "），确认安全后再谈还款。"));
+    }
     (drafts && drafts.parts || []).forEach(function (p) {
       if (p.kind !== "risk_flags") return;
       p.text.split("\n").forEach(function (line) {

@@ -39,6 +39,9 @@ _CUES = re.compile(
     r"受益人.{0,12}我(走了|死了|不在)|"
     r"(我|自己)(死了|的命|这条命|走了).{0,12}保险|保险(金|赔|理赔).{0,8}(我死|死了|命)|(用|拿).{0,4}命.{0,3}换.{0,4}(保险|赔偿)|没有牵挂了|别劝我|交代的都交代|(?:爸妈|爸|妈|老婆|老公|孩子|家人|家里人|儿子|女儿)说了?再见|最后一次跟人说话|最后跟你说)"
 )
+# A cue right after a negation: 「不想死」「没想自杀」「不会去跳楼」「从没想过轻生」.
+_NEGATION = re.compile(r"(不|没|没有|并不|并没有|不会|不会去|绝不|绝对不|从没|从来没|从没有|从来没有)"
+                       r"(有)?(想过|想|要|打算)?$")
 # 「叫我去死」「问我咋不去喝农药」: a collector's words, reported by the borrower.
 _SAID_BY_OTHERS = re.compile(r"(叫我|让我|要我|骂我|说我|逼我|问我)(赶紧|快|咋不|怎么不|怎么还不|为什么不)?去?$")
 
@@ -53,6 +56,8 @@ def has_crisis_cue(text: str) -> bool:
     """True when the (normalised) text contains an explicit self-harm cue in the user's own voice."""
     for m in _CUES.finditer(text or ""):
         before = text[max(0, m.start() - 16):m.start()]
+        if _NEGATION.search(before):
+            continue  # 「我不想死，我想解决欠款」: death named only to say no to it (a gentle check, not the lines)
         if _in_others_words(before, m.group(0)):
             continue
         if _SAID_BY_OTHERS.search(before[-7:]) and not _SPOKEN_TO_THEM.search(before):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 STAFF_FLOW = ["催收说明天要上门", "借款人想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入",
@@ -82,3 +84,61 @@ def test_console_shows_the_list_of_debts_and_each_lenders_drafts(new_page, chann
     copy.click()
     expect(copy).to_have_text("已复制")
     assert "贵平台这一份是每月" in page.evaluate("() => navigator.clipboard.readText()")
+
+
+def test_console_opens_from_the_link_make_run_prints(new_page, channel_servers, staff_token):
+    """`make run` prints …/console#token=…: the console opens without the token typed, keeps it for the tab only,
+    and takes it out of the address bar (a fragment never reaches the server, its logs or a Referer)."""
+    from serving.servers import console_url
+
+    page = new_page(1280, 800)
+    page.goto(console_url("127.0.0.1", channel_servers.rasa_port, staff_token))
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("#case-id")).to_have_text(re.compile(r"^staff-[0-9a-f]{16}$"))
+    assert "token" not in page.url
+    assert page.evaluate("() => sessionStorage.getItem('debtCoach.staffToken')") == staff_token
+    staff_say(page, "催收说明天要上门")
+    expect(page.locator("#threats")).to_contain_text("上门催收")
+
+    wrong = new_page(1280, 800)
+    wrong.goto(console_url("127.0.0.1", channel_servers.rasa_port, "not-the-token"))
+    expect(wrong.get_by_role("alert")).to_contain_text("员工令牌不正确")
+    assert "token" not in wrong.url
+    assert wrong.evaluate("() => sessionStorage.getItem('debtCoach.staffToken')") is None
+
+
+def test_console_pins_the_crisis_protocol_for_the_callers_region(new_page, channel_servers, screenshots, staff_token):
+    """An adviser types that a Hong Kong caller has taken pills: the console pins the protocol above the case (the
+    adviser's steps, then the words for the caller with Hong Kong's numbers, 999 first) and keeps it in view while
+    the case panel scrolls; no mainland line in it."""
+    from serving.servers import console_url
+
+    page = new_page(1280, 900)
+    page.goto(console_url("127.0.0.1", channel_servers.rasa_port, staff_token))
+    expect(page.locator("#app")).to_be_visible()
+    staff_say(page, "借款人在香港 欠咗財務公司十幾萬")
+    staff_say(page, "她说已经吃了安眠药")
+    crisis = page.locator("#crisis")
+    expect(crisis).to_be_visible()
+    expect(crisis).to_contain_text("不要挂断")
+    expect(crisis).to_contain_text("主管")
+    expect(page.locator("#crisis-steps")).to_contain_text("999")
+    tell = page.locator("#crisis-tell")
+    expect(tell).to_contain_text("999")
+    expect(tell).to_contain_text("18111")
+    assert "12356" not in crisis.inner_text()
+    tell_text = tell.inner_text()
+    assert tell_text.index("999") < tell_text.index("18111")  # emergency first for an act under way
+    # the protocol stays in view when the case panel scrolls
+    page.locator("aside.case").evaluate("el => el.scrollTop = el.scrollHeight")
+    box = crisis.bounding_box()
+    panel = page.locator("aside.case").bounding_box()
+    assert box is not None and panel is not None and panel["y"] - 1 <= box["y"] <= panel["y"] + 30
+    page.locator("aside.case").evaluate("el => el.scrollTop = 0")
+    page.screenshot(path=str(screenshots / "console-crisis-1280.png"))
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.reload()
+    expect(page.locator("#crisis")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.locator("#crisis").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "console-crisis-360.png"))

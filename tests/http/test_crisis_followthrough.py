@@ -11,7 +11,7 @@ from serving.servers import Servers, texts
 
 
 def new_sender() -> str:
-    return f"crisis-{uuid.uuid4().hex[:8]}"
+    return f"crisis-{uuid.uuid4().hex}"
 
 
 def test_doubt_then_money_then_yes(servers: Servers) -> None:
@@ -42,7 +42,7 @@ def test_hong_kong_user_gets_the_local_line_in_traditional(servers: Servers) -> 
     first = texts(servers.say(sender, "我喺香港，欠咗財務公司好多錢，真係唔想再活落去"))
     assert "2896 0000" in first
     doubt = texts(servers.say(sender, "打咗都冇用，說了也沒用"))
-    assert "2896 0000" in doubt and "12356" not in doubt and "訓練" in doubt
+    assert "18111" in doubt and "12356" not in doubt and "訓練" in doubt
 
 
 def test_quoted_follow_ups_from_the_issue(servers: Servers) -> None:
@@ -67,7 +67,7 @@ def test_traditional_writer_without_a_place_is_asked_once_and_the_answer_sets_th
 def test_traditional_crisis_without_a_place_gets_both_places_lines(servers: Servers) -> None:
     sender = new_sender()
     reply = texts(servers.say(sender, "欠了太多錢，我真的不想活了"))
-    assert "2896 0000" in reply and "1925" in reply and "999" in reply
+    assert "18111" in reply and "1925" in reply and "999" in reply
 
 
 def test_a_cantonese_writer_in_shenzhen_keeps_mainland_rules(servers: Servers) -> None:

@@ -15,7 +15,8 @@ from actions.plan import make_plan
 from case import LENDER_TYPES, REGIONS, CaseFacts
 from case.facts import StatedPayment
 
-FACTS_PATH = Path(__file__).parents[2].parent / "shared/domain/facts.md"
+# The project's copy of the team's sourced facts (knowledge/sources.md says how it is kept up to date).
+FACTS_PATH = Path(__file__).parents[2] / "knowledge" / "sources.md"
 FACTS = FACTS_PATH.read_text(encoding="utf-8")
 DATA = yaml.safe_load(knowledge.KNOWLEDGE_PATH.read_text(encoding="utf-8"))
 STATEMENTS = DATA["statements"]
@@ -84,7 +85,7 @@ def _template_texts():
                         s.case_summary, s.tell_borrower, *s.risk_flags, *s.next_questions)
 
 
-# ---------- facts.md is the only source ----------
+# ---------- knowledge/sources.md is the only source ----------
 
 def test_facts_file_found():
     assert "12356" in FACTS and "第七十条" in FACTS
@@ -97,9 +98,9 @@ def test_every_phone_number_and_article_is_in_facts(source):
     numbers, refs = phone_numbers(joined), articles(joined)
     assert numbers, "the pattern found nothing: the check itself is broken"
     for number in numbers:
-        assert number in FACTS, f"phone number {number} not in facts.md"
+        assert number in FACTS, f"phone number {number} not in knowledge/sources.md"
     for ref in refs:
-        assert ref in FACTS, f"article {ref} not in facts.md"
+        assert ref in FACTS, f"article {ref} not in knowledge/sources.md"
     if source == "knowledge":
         for expected in ("12356", "400-161-9995", "010-82951332", "12378", "12363", "12321", "110", "120",
                          "96110", "999", "2896 0000", "1925", "第六十八条"):
@@ -146,7 +147,7 @@ def test_statement_has_source_and_confidence(sid):
     assert s["confidence"] in ("V", "S")
     assert re.fullmatch(r"facts §\d+(\.\d+)?(, §\d+(\.\d+)?)*", s["source"]), s["source"]
     for major, minor in SECTION.findall(s["source"]):
-        assert _section_exists(major, minor or None), f"{sid}: §{major}.{minor} not in facts.md"
+        assert _section_exists(major, minor or None), f"{sid}: §{major}.{minor} not in knowledge/sources.md"
 
 
 @pytest.mark.parametrize("sid", sorted(STATEMENTS))
@@ -164,7 +165,8 @@ def test_hedges(sid):
 
 def test_x_claims_never_stated():
     joined = "\n".join(knowledge_texts()) + "\n".join(template_texts())
-    for claim in ("第四十一条", "第五十条", "12315", "1995", "1980", "21:00", "17:00",
+    # Taiwan's 1995 生命線 is verified since facts §13.6; 張老師 1980 is not, and no hours are said for either
+    for claim in ("第四十一条", "第五十条", "12315", "1980", "1995 生命線（24", "1995（24", "21:00", "17:00",
                   "〔2022〕13号", "78号", "加强银行业保险业机构催收管理", "停息是", "不用还", "都不用还",
                   "必须同意", "有权要求分期", "一定会同意", "删除逾期记录", "洗白", "22:00–06:00", "第十七條"):
         assert claim not in joined, claim
@@ -183,8 +185,11 @@ def test_every_statement_used_and_every_reference_exists():
         for topic, spec in entry["topics"].items():
             assert spec["say"], (intent, topic)
             used |= set(spec["say"])
-    for ids in DATA["crisis"].values():
+    for ids in (*DATA["crisis"].values(), *DATA["crisis_act"].values()):
         used |= set(ids)
+    for by_region in DATA["safety"].values():
+        for ids in by_region.values():
+            used |= set(ids)
     for region in DATA["regions"].values():
         used |= set(region["legal"])
     for topic, spec in DATA["special"].items():
@@ -323,8 +328,15 @@ def test_crisis_mainland_order():
 def test_crisis_hk_and_tw():
     hk = knowledge.crisis_message("hk")
     assert "999" in hk and "2896 0000" in hk and "2389 2222" in hk and "12356" not in hk
+    assert hk.index("18111") < hk.index("2389 2222")  # facts §13.6: the government's line first
     tw = knowledge.crisis_message("tw")
-    assert "1925" in tw and "12356" not in tw and "110" not in tw
+    assert "1925" in tw and "1995" in tw and "119" in tw and "12356" not in tw
+
+
+@pytest.mark.parametrize("region,first", [("mainland", "120"), ("hk", "999"), ("tw", "119")])
+def test_an_act_under_way_starts_with_the_emergency_number(region, first):
+    text = knowledge.crisis_act_message(region)
+    assert text.index(first) < min(text.index(n) for n in ("12356", "18111", "1925") if n in text)
 
 
 def test_region_notes_replace_mainland_rules():

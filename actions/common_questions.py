@@ -1,0 +1,112 @@
+"""The questions people ask most, where the classifier's intent is not enough: a message about a debt that no answer
+fits, the borrower's answer to the bot's own region question, and what is not an entry of the evidence log.
+
+- ``about_debt`` / ``clarify_debt``: one clarifying question with quick replies (never 「这个我帮不上忙」 for a
+  message about a debt).
+- ``acknowledge_region``: 「台灣啊 台北」 — the place is noted (the extraction sets the script) and the question
+  asked before it is answered again by that place's rules.
+- ``not_a_contact``: a question with no contact in it, the debt list, or a phishing report: never a log entry.
+The words are data (replies.yml, knowledge.yml); the reading of a message is in zh/debt_words.py.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge, replies
+from actions.extraction import bare_place
+from actions.steps import last_turn_bot_texts, localise, repeats_last_turn, say, user_texts
+from case import region_of_script
+from zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt
+from zh.evidence_cues import command
+from zh.normalizer import to_simplified
+
+# The quick replies of the clarifying question: the three things most people with a debt come for.
+CLARIFY_OPTIONS = (("clarify_option_consequences", "/ask_consequences"),
+                   ("clarify_option_plan", "/request_installment"),
+                   ("clarify_option_complaint", "/ask_complaint_channel"))
+
+
+def about_debt(tracker: Tracker) -> bool:
+    """Whether the latest message is about a debt: its own words, or a bare 「怎么办」 after a message that was."""
+    texts = user_texts(tracker)
+    if not texts:
+        return False
+    if mentions_debt(texts[-1]):
+        return True
+    return asks_what_to_do(texts[-1]) and any(mentions_debt(t) for t in texts[:-1][-3:])
+
+
+def clarify_debt(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """A message about a debt that no answer fits: ask which of the three things is meant, as quick replies. Inside
+    the form nothing is said here (the form's own question follows); asked again right away, it is said differently."""
+    if tracker.active_loop_name:
+        return []
+    key = "clarify_debt_again" if repeats_last_turn(tracker, replies.line("clarify_debt")) else "clarify_debt"
+    buttons = [{"title": localise(replies.line(title), tracker), "payload": payload}
+               for title, payload in CLARIFY_OPTIONS]
+    say(dispatcher, tracker, replies.line(key), buttons=buttons)
+    return []
+
+
+def _raw_text(tracker: Tracker) -> str:
+    message = tracker.latest_message or {}
+    return message.get("text_original") or message.get("text") or ""
+
+
+def _previous_question(tracker: Tracker) -> tuple[str, str | None] | None:
+    """The user's message before the latest one and its intent, if the bot answered it by asking where they are."""
+    # compared in Simplified: the question was sent in the script the borrower wrote then
+    question = to_simplified(replies.line("region_question", **knowledge.hotlines()))
+    if not any(question in to_simplified(said) for said in last_turn_bot_texts(tracker)):
+        return None
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous = users[-2]
+    intent = ((previous.get("parse_data") or {}).get("intent") or {}).get("name")
+    return previous.get("text") or "", intent
+
+
+def _answer_for(text: str, intent: str | None, earlier: List[str], region: str) -> str | None:
+    """The answer to ``text`` by ``region``'s rules: its special topic, or its intent's answer."""
+    topic = knowledge.special_topic(text, earlier)
+    if topic is not None:
+        return knowledge.special_answer(topic, region)
+    if intent in knowledge.intents() and intent != "express_crisis":
+        return knowledge.answer(intent, knowledge.topic_for(intent, text), region)
+    return None
+
+
+def acknowledge_region(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """「台灣啊 台北」「香港」: a message that only names where the borrower is. Noted (the script slot was set by the
+    extraction), and when it answers the bot's region question, the question before it is answered again by that
+    place's rules. None when the message names no place only."""
+    script = bare_place(_raw_text(tracker))
+    if script is None:
+        return None
+    region = region_of_script(script)
+    place = replies.line(f"region_name_{region}")
+    say(dispatcher, tracker, replies.line("region_noted", place=place))
+    previous = _previous_question(tracker)
+    if previous is not None:
+        text, intent = previous
+        answer = _answer_for(text, intent, user_texts(tracker)[:-2][-6:], region)
+        if answer:
+            say(dispatcher, tracker, f"{replies.line('region_again', place=place)}\n{answer}")
+    return []
+
+
+def not_a_contact(text: str) -> bool:
+    """Never an entry of the evidence log, whatever the classifier says: a question that tells of no contact by a
+    collector (「我现在欠了哪些」「会员费能退吗」), the debt list, or a phishing link opened (「我已经点了 还填了
+    身份证」). 「记录一下：…」 is always recorded."""
+    found = command(to_simplified(text or ""))
+    if found is not None and found.op == "add":
+        return False
+    return knowledge.asks_debt_list(text) or asks_without_contact(text) or \
+        knowledge.special_topic(text) == "phishing_clicked"
