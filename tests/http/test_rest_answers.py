@@ -114,7 +114,8 @@ def test_a_mother_whose_sons_collector_calls_her(servers: Servers) -> None:
     assert "收到。家人、同事通常与您的债务无关" not in body  # she is not the borrower
     # Asked again: never the same paragraph a second time; a plain answer and what else she may want to know.
     second = texts(servers.say(sender, "我儿子欠了网贷，催收天天打我电话，这钱我要替他还吗"))
-    assert second.strip() == replies.repeat_message("family_not_liable")
+    # (the calls she reports may be logged as evidence: one line after the answer, whatever intent the model gives)
+    assert second.strip().startswith(replies.repeat_message("family_not_liable"))
     assert "没有义务替他还" in second and "①" in second
     third = texts(servers.say(sender, "我该怎么回复催收"))
     assert "「我不是借款人" in third and "不能向您透露欠款细节" in third
