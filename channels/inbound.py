@@ -133,7 +133,7 @@ _PATTERNS: List[Tuple[str, re.Pattern[str], str, _Check | None]] = [
     ("银行卡号", re.compile(rf"(?<!\d){_digits(16)}(?:{_GAP}\d){{0,3}}(?!\d)"), "[卡号已隐去]", None),
     ("电话号码", re.compile(rf"(?<!\d)(?:[(\[]0\d{{1,3}}[)\]]{_GAP}|0\d{{1,3}}{_SEP}{{1,3}})"
                          rf"\d{{3,4}}{_GAP}\d{{4}}(?!\d)"),
-     "[电话已隐去]", None),  # landlines with an area code: 010-12345678, (0755) 1234 5678, 02-2345-6789
+     "[电话已隐去]", None),  # landlines with an area code: 010-…, (0755) …, 02-… (Taipei)
     ("电话号码", re.compile(r"(?<![\d.])0(?:10|2\d|[3-9]\d\d)[2-8]\d{6,7}(?!\d)"),
      "[电话已隐去]", None),  # the same written as one run: 02123456789, 075512345678 (an amount never starts with 0)
     ("QQ/微信号", re.compile(r"(?<![A-Za-z0-9])wxid_[A-Za-z0-9_\-]{4,}", re.IGNORECASE), "[账号已隐去]", None),
