@@ -84,6 +84,6 @@ def case(tracker: DialogueStateTracker | None) -> Dict[str, Any]:
     protocol = None
     if facts.get("crisis_flag"):
         said = [e.text or "" for e in tracker.events if isinstance(e, UserUttered)]
-        protocol = replies.staff_crisis_panel(region_of_script(facts.get("script")),
+        protocol = replies.staff_crisis_panel(region_of_script(tracker.get_slot("script")),
                                               act=any(act_in_progress(text) for text in said))
     return {**facts, "crisis_protocol": protocol}
