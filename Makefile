@@ -29,13 +29,13 @@ help:
 	@echo "make train  — train models/latest.tar.gz if data/config/domain changed"
 	@echo "make unit   — unit tests (tests/unit, no servers)"
 	@echo "make http   — tests over HTTP against the real servers: REST, staff API, WeCom (tests/http) and the"
-	@echo "              security findings of issue 12 (tests/security, docs/security.md)"
+	@echo "              security findings reproduced and shown closed (tests/security, docs/security.md)"
 	@echo "make browser-test  — browser tests (Playwright + Debian chromium); screenshots → docs/screenshots/"
 	@echo "make channels-test — http + browser-test"
 	@echo "make run-prod  — production profile: nginx → 2 Rasa → PostgreSQL + Redis, action server ×2 (serving/prod.py)"
 	@echo "make test-prod — fault tests of the production profile (tests/prod)"
 	@echo "make bench  — the whole benchmark suite → reports/ (about 2½ hours on 2 cores; bench/README.md)"
-	@echo "make bench-profiles — issue 16's steps only: turn cost with/without the patches, both profiles,"
+	@echo "make bench-profiles — the serving figures only: turn cost with/without the patches, both profiles,"
 	@echo "              TED before/after → reports/ (about 45 minutes)"
 
 $(STAMP): requirements.in requirements.lock requirements-nodeps.txt
@@ -107,7 +107,7 @@ core-test: $(MODEL)
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
 # The real action server + Rasa over HTTP: REST conversations, staff API, WeCom (tests/http), and every finding of
-# the security probe (issue 12) reproduced and shown closed (tests/security); one pytest session, so both share
+# the security findings reproduced and shown closed (tests/security); one pytest session, so both share
 # one pair of servers. `integration` is its old name.
 http integration: $(MODEL)
 	$(PY) -m pytest -q tests/http tests/security
@@ -158,18 +158,18 @@ clean:
 examples: $(MODEL)
 	$(PY) scripts/transcripts.py --out docs/examples.md
 
-# One LINE and one WhatsApp conversation through the real servers and local fakes of their APIs (issue 17).
+# One LINE and one WhatsApp conversation through the real servers and local fakes of their APIs.
 channel-transcripts: $(MODEL)
 	$(PY) -m channels.transcripts --out docs/channel-transcripts.md
 
 # Benchmarks (bench/README.md). Not part of `make test`: `make bench` trains five models and runs load
-# tests (about 40 minutes on 2 idle cores) and writes reports/bench.md + plots. `make bench-smoke` runs every
+# tests (about 2½ hours on 2 idle cores, as estimated on 2026-11-29) and writes reports/bench.md + plots. `make bench-smoke` runs every
 # benchmark script end to end on tiny sizes into a temporary folder (kept only when it fails).
 .PHONY: bench-smoke
 bench: $(STAMP)
 	$(PY) bench/run.py --out $(REPORTS)
 
-# issue 16's figures only: CPU per turn with and without the turn patches, both profiles, TED before/after
+# The serving figures only: CPU per turn with and without the turn patches, both profiles, TED before/after
 bench-profiles: $(STAMP)
 	$(PY) bench/run.py --profiles-only --out $(REPORTS)
 

@@ -131,7 +131,7 @@ class ActionExtractCaseFacts(Action):
             _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
-        # The contact log (issue 15): a report becomes a dated entry whatever rule answers it.
+        # The contact log: a report becomes a dated entry whatever rule answers it (evidence never hangs on a rule).
         # A question with no contact in it, the debt list or a phishing report is no entry (common_questions.py).
         log = [] if report_guessed_after_crisis(tracker) or not_a_report(text) or not_a_contact(text) else \
             evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"), domain)
@@ -286,7 +286,8 @@ class ActionRespondThreat(Action):
         guarded = safety_guard(dispatcher, tracker)
         if guarded is not None:
             return guarded
-        # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (issue 15), then the offer.
+        # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (so the borrower sees what was logged), then
+        # the offer.
         topic = answer_special(dispatcher, tracker, "threat")
         if topic is None:
             intent = latest_intent(tracker) or "report_harassment"

@@ -1,4 +1,4 @@
-"""Embedded vs production profile, and a model with vs without TEDPolicy, side by side (issue 16).
+"""Embedded vs production profile, and a model with vs without TEDPolicy, side by side in one run.
 
     python bench/profiles.py --out reports [--models models/latest.tar.gz models/noted.tar.gz] [--smoke]
 
@@ -18,7 +18,7 @@ warm-up conversations, then:
 
 ``--turn-patches both`` runs every (profile, model) twice in the same run, first with Rasa's own code
 (``DEBT_COACH_STOCK_TURN=1``: without the patches that only make a turn cheaper, serving/patches/turn_switch.py)
-and then with them, so the two rows can be compared (issue 16).
+and then with them, so the two rows can be compared on the same machine state.
 
 Writes <out>/profiles.json and <out>/profiles.md. Exits 1 on any error or failed check.
 """

@@ -1,4 +1,5 @@
-"""CPU per turn of the Rasa process with and without the turn-cost patches, interleaved in one run (issue 16).
+"""CPU per turn of the Rasa process with and without the turn-cost patches, interleaved in one run (so machine
+noise falls on both alike).
 
     python bench/turn_ab.py [--conversations 20] [--out reports] [--model M]      (wrap it in `flock /work/.heavy.lock`)
 

@@ -115,7 +115,7 @@ class Servers:
             encoding="utf-8")
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.env.setdefault("STAFF_TOKEN", secrets.token_urlsafe(24))  # staff output needs the staff console
-        self.env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))  # signs download links (issue 15)
+        self.env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))  # signs download links; dies with the run
         self.env.setdefault("STAFF_AUDIT_LOG", str(workdir / "staff-audit.log"))  # not the repository's var/
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None

@@ -28,7 +28,8 @@ PARTNER_ORIGIN = f"http://localhost:{PARTNER_PORT}"
 REAL_IP_HEADER = "X-Real-IP"
 WECOM = {"WECOM_TOKEN": "wecomtesttoken", "WECOM_AES_KEY": "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aQ",
          "WECOM_CORP_ID": "wx5823bf96d3bd56c7", "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": "test-secret"}
-# LINE and WhatsApp (issue 17): the channels' clients point at local fakes of their APIs (channels/fakes.py).
+# LINE and WhatsApp: the channels' clients point at local fakes of their APIs (channels/fakes.py), so the tests
+# send real HTTP without reaching LINE or Meta.
 LINE = {"LINE_CHANNEL_SECRET": "line-test-channel-secret", "LINE_CHANNEL_ACCESS_TOKEN": "fake-line-token",
         "LINE_TIMEOUT": "3"}
 WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "wa-verify-token-5b1e", "WHATSAPP_APP_SECRET": "wa-test-app-secret",

@@ -234,7 +234,8 @@
     return li;
   }
 
-  // Download links of this conversation (issue 15): only the bot server's own download paths become links.
+  // Download links of this conversation: only the bot server's own download paths become links (a reply can never
+  // send the borrower to another site).
   var DOWNLOAD_PATH = /^\/webhooks\/files\/download\/[^?#]+\?[^#]*$/;
   function downloadsOf(msg) {
     var items = (msg.custom && msg.custom.downloads) || [];

@@ -52,7 +52,8 @@ def to_traditional(text: str, script: str | None) -> str:
     return converted
 
 
-# Hong Kong words for mainland terms (OpenCC s2hk changes characters, not words; issue 11): a bank statement is a
+# Hong Kong words for mainland terms (OpenCC s2hk changes characters, not words, and a Hong Kong reader must
+# recognise the document asked for): a bank statement is a
 # 月結單, an SMS a 短訊, and 户 is written 戶.
 _HONG_KONG_WORDS = {"户": "戶", "銀行流水": "銀行月結單", "流水": "月結單", "賬單": "月結單", "短信": "短訊"}
 

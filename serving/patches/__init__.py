@@ -11,7 +11,8 @@ was written against (``pinned``).
 - ``server_hardening``: a 64 KB body limit, CORS for the configured partner origins without credentials, no
   version banner on ``GET /``.
 - ``trusted_audience``: staff output only for messages from the staff console.
-- ``event_types``, ``graph_runner``: a cheaper turn (issue 16), each off with ``DEBT_COACH_STOCK_TURN=1``.
+- ``event_types``, ``graph_runner``: a cheaper turn (measured, docs/operations.md), each off with
+  ``DEBT_COACH_STOCK_TURN=1``.
 - ``strict_tracker_store``: a tracker store that cannot be read or written fails the turn (Rasa always wraps
   the store in ``FailSafeTrackerStore``, which would start an empty conversation and later append it to the
   stored one).

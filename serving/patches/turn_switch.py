@@ -1,4 +1,4 @@
-"""One switch for the code that only makes a turn cheaper (issue 16): ``DEBT_COACH_STOCK_TURN=1`` leaves Rasa's
+"""One switch for the code that only makes a turn cheaper: ``DEBT_COACH_STOCK_TURN=1`` leaves Rasa's
 own code in place, so a benchmark can run the same model with and without it side by side
 (``python bench/turn_ab.py``, ``python bench/profiles.py --turn-patches both``): the ``event_types`` and
 ``graph_runner`` patches, the quick path of ``action_response_check``, and the statements, pooled SQLite

@@ -1,4 +1,4 @@
-"""After the crisis lines the bot stays with the person (issue 11), over REST against the real servers: a doubt
+"""After the crisis lines the bot stays with the person, over REST against the real servers: a doubt
 about calling is answered with care, money only when asked and starting from a pause, no offer to draft a plan
 otherwise. The replies depend on the words, not on the intent the model gives them, so they hold for any model
 that sends a crisis message to the crisis answer (the cue net guarantees that for these messages)."""

@@ -1,4 +1,4 @@
-"""The messages a new user sent on a fresh machine (issue 10), over REST against the real servers.
+"""The messages a new user sent on a fresh machine, over REST against the real servers.
 
 The form takes an answer as an answer whatever intent the model gives it, so these hold for any reasonable model:
 short answers never end the chat, every fact in a message is kept (and never a wrong one), garbage never becomes a

@@ -132,7 +132,7 @@ def test_a_mother_whose_sons_collector_calls_her(servers: Servers) -> None:
 
 def test_a_borrower_with_nothing_left_gets_a_pause_and_a_review_never_a_lump_sum(servers: Servers) -> None:
     sender = new_sender("dibao")
-    # Asks for an extension, as the borrowers of issue 11 did, but has nothing to pay and names no date.
+    # Asks for an extension, as borrowers on 低保 do, but has nothing to pay and names no date: no extension plan.
     start = texts(servers.say(sender, "信用卡还不上了，想跟银行申请延期"))
     assert "哪家" in start
     servers.say(sender, "招商银行信用卡")

@@ -1,4 +1,4 @@
-"""Several debts (issue 14) over REST against the real servers: one plan across all lenders, an overview and one
+"""Several debts (共债) over REST against the real servers: one plan across all lenders, an overview and one
 card of drafts per lender; debts given in one message or several, added, corrected and removed in plain words;
 token mode; Traditional-Chinese users with their own rules; hotline staff.
 

@@ -1,4 +1,4 @@
-"""The turn-cost patches (issue 16) change no conversation: the same messages over REST give the same replies
+"""The turn-cost patches change no conversation: the same messages over REST give the same replies
 and the same stored events on the project's server and on one with Rasa's own code (DEBT_COACH_STOCK_TURN=1),
 with the same model and action server code."""
 

@@ -1,4 +1,4 @@
-"""The production profile survives its faults (issue 16). One stack for the session (conftest.py); the tests
+"""The production profile survives its faults. One stack for the session (conftest.py); the tests
 run in this order and the last one kills a Rasa process.
 
 Every conversation is the benchmark's whole 6-turn case (bench/serve.py): the form's questions in order, then

@@ -1,4 +1,4 @@
-"""The findings of the adversarial probe of 2026-11-28 (issue 12), each reproduced against the real servers and
+"""The findings of the adversarial probe of 2026-11-28, each reproduced against the real servers and
 shown closed. The servers are the shared ``channel_servers`` of tests/conftest.py (the action server and Rasa as
 ``make run`` starts them, with a staff token, WeCom settings, one partner origin and a declared proxy header), so
 `make http` runs tests/http and tests/security on one pair of processes. Helpers: tests/security/helpers.py."""

@@ -141,7 +141,7 @@ def test_a_place_the_borrower_names_decides_the_region_over_the_script() -> None
     assert detect_script("我在台北 銀行一直打來", None) == "tw"
 
 
-# ---------- several debts (issue 14) ----------
+# ---------- several debts (共债) ----------
 
 def _ents(text: str, *items: tuple) -> list[dict]:
     out = []

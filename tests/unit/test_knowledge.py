@@ -356,7 +356,7 @@ def test_unknown_topic_falls_back_and_unknown_intent_raises():
 
 
 
-# ---------- the question that was asked (special topics, issue 11) ----------
+# ---------- the question that was asked (special topics, answered whatever the intent) ----------
 
 SPECIAL_CASES = [
     ("收到一条短信说我已经被法院立案了，让我点链接查看传票，是真的吗", (), "court_sms"),

@@ -165,7 +165,7 @@ def test_the_pause_takes_the_time_the_borrower_asked_for():
     assert hardship_plan(6000, 0, TODAY, review_days=60).review_days == 60
 
 
-# ---------- the harmful cases of issue 11 ----------
+# ---------- plans a borrower could not keep (nothing to pay, a lump sum promised) ----------
 
 def test_a_borrower_on_dibao_with_nothing_left_gets_a_pause_not_a_lump_sum():
     f = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=90000, monthly_income=1200,
