@@ -34,6 +34,7 @@ help:
 	@echo "make channels-test — http + browser-test"
 	@echo "make run-prod  — production profile: nginx → 2 Rasa → PostgreSQL + Redis, action server ×2 (serving/prod.py)"
 	@echo "make test-prod — fault tests of the production profile (tests/prod)"
+	@echo "make fuzz   — 20 min of fuzzed requests against the real servers → reports/fuzz/ (bench/fuzz.py)"
 	@echo "make bench  — the whole benchmark suite → reports/ (about 2½ hours on 2 cores; bench/README.md)"
 	@echo "make bench-profiles — the serving figures only: turn cost with/without the patches, both profiles,"
 	@echo "              TED before/after → reports/ (about 45 minutes)"
@@ -172,6 +173,14 @@ bench: $(STAMP)
 # The serving figures only: CPU per turn with and without the turn patches, both profiles, TED before/after
 bench-profiles: $(STAMP)
 	$(PY) bench/run.py --profiles-only --out $(REPORTS)
+
+# Fuzzing against the real servers (bench/fuzz.py): 20 min of hypothesis-generated requests (REST bodies, raw HTTP
+# framing, the staff API, downloads, WeCom/LINE/WhatsApp payloads, messages with personal data), then the tracker
+# store, logs and downloads searched for personal data → reports/fuzz/fuzz.md + fuzz.json; exits 1 on any 5xx, hang,
+# unrefused request or personal data found. `make bench-smoke` runs a 60-second version.
+.PHONY: fuzz
+fuzz: $(MODEL)
+	$(PY) bench/fuzz.py --minutes 20 --out $(REPORTS)/fuzz
 
 bench-smoke: $(MODEL)
 	@tmp=$$(mktemp -d -t bench-smoke-XXXXXX); \

@@ -55,7 +55,9 @@ def plan(work: Path, out: Path, smoke: bool, serve_model: Path | None,
                         "--levels", "1", "2", "--min-conversations", "2", "--profile-conversations", "1",
                         "--warmup", "1", "--compare-conversations", "1"]),
              ("crossval", [PY, str(HERE / "crossval.py"), "--work", w, "--folds", "2", "--max-folds", "1",
-                           "--epochs", "1", "--max-per-intent", "6"])],
+                           "--epochs", "1", "--max-per-intent", "6"]),
+             # about 60 s of fuzzed requests against the real servers (bench/fuzz.py; `make fuzz` runs 20 min)
+             ("fuzz", [PY, str(HERE / "fuzz.py"), "--smoke", "--model", str(served), "--out", str(out / "fuzz")])],
         ]
     served = serve_model or work / "models" / "project_full.tar.gz"
     full = [
@@ -101,8 +103,8 @@ def main() -> int:
                         help="model for the REST benchmarks (default: the one train.py builds; smoke: "
                              "models/latest.tar.gz)")
     parser.add_argument("--profiles-only", action="store_true",
-                        help="issue 16's steps only (`make bench-profiles`): train the served model and the one "
-                             "with TEDPolicy, then turn_ab, profiles and profiles_ted; no bench.md")
+                        help="the turn-cost and profile steps only (`make bench-profiles`): train the served "
+                             "model and the one with TEDPolicy, then turn_ab, profiles and profiles_ted; no bench.md")
     args = parser.parse_args()
     quiet_environment()
     out = Path(args.out).resolve()
