@@ -97,7 +97,7 @@ def _amount_list(text: str) -> bool:
 
 # What people type for "@" and "." when they spell an address out (「lisi艾特163点com」, 「lisi#qq.com」).
 _AT = r"(?:@|#|\(at\)|\[at\]|\sat\s|艾特|爱特|愛特|圈a|小老鼠)"
-_DOT = r"(?:\.|\(dot\)|\[dot\]|\s?dot\s?|点|點)"
+_DOT = r"(?:\.|。|．|\(dot\)|\[dot\]|\s?dot\s?|点|點)"  # 。: an ideographic full stop typed as the dot
 _QQ = r"(?:(?<![A-Za-z])qq|(?<![A-Za-z])q(?=\s*[号號])|扣扣|企鹅|企鵝)"
 _WECHAT = (r"(?:微信|微訊|威信|薇信|维信|維信|(?<![A-Za-z])(?:wechat|vx|wx|v信)|(?:加我?|\+)\s*v(?![A-Za-z]))")
 _ACCOUNT_WORD = r"\s*(?:号码|號碼|账号|帳號|賬號|邮箱|郵箱|号|號|id)?\s*(?:[:：是为為]\s*)?"
@@ -108,6 +108,9 @@ _PATTERNS: List[Tuple[str, re.Pattern[str], str, _Check | None]] = [
     ("邮箱", re.compile(
         rf"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+\s*{_AT}\s*[A-Za-z0-9\-]+"
         rf"(?:\s*{_DOT}\s*[A-Za-z0-9\-]+)*\s*{_DOT}\s*[A-Za-z]{{2,}}", re.IGNORECASE), "[邮箱已隐去]", None),
+    # an address given in two parts: 「邮箱lisi655，后缀gmail.com」 — the name after the word, whatever follows
+    ("邮箱", re.compile(r"(?:邮箱|郵箱|e-?mail|电邮|電郵)\s*(?:地址|账号|帳號)?\s*(?:[:：是为為]\s*)?"
+                      r"(?P<n>[A-Za-z][A-Za-z0-9._%+\-]{2,})", re.IGNORECASE), "[邮箱已隐去]", None),
     # mainland ID: 18 digits (the last may be X) or the old 15, with a birth date inside
     ("身份证号", re.compile(rf"(?<![\dA-Za-z])(?:{_digits(17)}{_GAP}[\dXx]|{_digits(15)})(?![\dA-Za-z])"),
      "[身份证号已隐去]", lambda s: _id_date_ok(_only_digits(s))),

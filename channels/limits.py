@@ -153,7 +153,11 @@ def metadata_problem(value: Any, max_bytes: int = MAX_METADATA_BYTES,
 
     if depth(value, 1) > max_depth:
         return f"metadata 层级过深（最多 {max_depth} 层）。"
-    if len(json.dumps(value, ensure_ascii=False).encode()) > max_bytes:
+    try:
+        size = len(json.dumps(value, ensure_ascii=False).encode())
+    except UnicodeEncodeError:  # a lone surrogate (「\ud806」): not text, and the tracker store could not keep it
+        return "metadata 含有无法识别的字符。"
+    if size > max_bytes:
         return f"metadata 过大（最多 {max_bytes} 字节）。"
     return None
 

@@ -42,7 +42,9 @@ DEFAULT_SCRIPTS = ("hk", "tw")
 
 def conversation_id(prefix: str, user: str, key: str) -> str:
     """The tracker's id of a messenger user: an HMAC of the user id keyed with the channel's secret."""
-    return prefix + hmac.new(key.encode(), user.encode(), hashlib.sha256).hexdigest()[:32]
+    # surrogatepass: a platform's id with a lone surrogate (「\ud800」, fuzzed) still hashes instead of failing the call
+    digest = hmac.new(key.encode(), user.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return prefix + digest[:32]
 
 
 def is_traditional(text: str) -> bool:
