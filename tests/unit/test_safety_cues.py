@@ -42,7 +42,8 @@ def test_requests_to_deceive_are_recognised(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", [
     "我失业了 没钱还", "我确实住院了，这是住院证明", "帮我写一份协商申请", "他们骗我说要坐牢", "我老婆生病住院了",
     "催收说我伪造了收入证明 怎么办", "想申请停息挂账", "需要准备什么证明材料", "我在P2P平台借的钱", "要不要换个手机号",
-    "我可以按真实情况写吗", "上门催收合法吗",
+    "我可以按真实情况写吗", "上门催收合法吗", "你帮我写一下，就说我失业了，没有收入", "其实我每个月有三千收入",
+    "我就说我失业了 他们不信",
 ])
 def test_honest_messages_are_not_deception(text: str) -> None:
     assert deception_request(text) is None
@@ -84,7 +85,8 @@ def test_questions_about_the_bot(text: str) -> None:
     assert privacy_question(text) and not_a_report(text)
 
 
-@pytest.mark.parametrize("text", ["催收把我的信息泄露给我同事了", "他们打电话告诉我妈我欠钱", "怎么查征信"])
+@pytest.mark.parametrize("text", ["催收把我的信息泄露给我同事了", "他们打电话告诉我妈我欠钱", "怎么查征信",
+                                  "催收会不会通知家人", "银行会不会把我的信息给催收公司"])
 def test_reports_of_leaks_are_not_questions_about_the_bot(text: str) -> None:
     assert not privacy_question(text)
 
@@ -128,3 +130,30 @@ def test_gratitude(text: str) -> None:
 @pytest.mark.parametrize("text", ["多亏了你 不然我早就不想活了", "谢谢你 我先走了 再见了这个世界", "谢谢 那我该怎么还"])
 def test_gratitude_with_more_is_not_only_gratitude(text: str) -> None:
     assert not only_gratitude(text)
+
+
+def _labelled_messages() -> list[tuple[str, str]]:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in [*sorted((root / "tests/nlu/independent").glob("*.yml")), root / "tests/nlu/holdout.yml"]:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]+)\][{(][^})]*[})]", r"\1", re.sub(r"^\s*-\s*", "", line)).strip()
+                if text:
+                    found.append((block["intent"], text))
+    return found
+
+
+def test_no_message_of_the_independent_sets_is_refused() -> None:
+    """The independent sets (2,000+ messages borrowers and advisers write, none a request to deceive, none from a
+    collector) trip no refusal: reports of a collector's fakes, legality questions, a boss who ran away."""
+    messages = _labelled_messages()
+    assert len(messages) > 2000
+    refused = [(intent, text) for intent, text in messages
+               if deception_request(text) or collector_coaching(text) or untrue_hardship(text)]
+    assert not refused, refused
