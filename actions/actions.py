@@ -22,12 +22,14 @@ from actions.extraction import THREAT_BY_INTENT, extract_facts, place_named, thr
 from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from actions.plan import suggested_affordable
 from actions.steps import (
+    CORRECTABLE_FACTS,
     FACT_SLOTS,
     acknowledge_facts,
     answer_special,
     ask_region_once,
     case_facts,
     draft_plan,
+    facts_changed_this_turn,
     handle_deny,
     is_staff,
     latest_intent,
@@ -51,6 +53,7 @@ from case import vocabulary
 from zh.safety_cues import (
     act_in_progress,
     cantonese,
+    grateful,
     negated_crisis,
     not_a_report,
     only_gratitude,
@@ -361,7 +364,7 @@ class ActionCrisisSupport(Action):
         act = act_in_progress(text)
         if not act and not strong_self_harm_cue(text):
             # No cue of the person's own in the words: the classifier's reading is checked against what they say.
-            if only_gratitude(text):
+            if only_gratitude(text) or grateful(text):
                 dispatcher.utter_message(response="utter_thank")  # 「多亏了你」: thanks, never a crisis
                 return go_on
             guarded = safety_guard(dispatcher, tracker)
@@ -470,6 +473,9 @@ class _ShortReplyOrStay(Action, ABC):
         first = before_the_intent(dispatcher, tracker)
         if first is not None:
             return first
+        if facts_changed_this_turn(tracker) & CORRECTABLE_FACTS:
+            # 「不对 是明年1月15号」 read as a yes or a greeting: a changed fact is acknowledged (and redrafted)
+            return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
         dispatcher.utter_message(response=self.RESPONSE)
         return []
 

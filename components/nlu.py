@@ -35,7 +35,7 @@ from zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_ot
 from zh.evidence_cues import command as evidence_command
 from zh.normalizer import normalize
 from zh.plan_words import requested_plan_intent
-from zh.safety_cues import death_explained, self_harm_cue
+from zh.safety_cues import death_explained, grateful, self_harm_cue
 from zh.short_replies import short_reply_intent
 from zh.stop_cues import is_stop_request
 
@@ -294,6 +294,9 @@ class CrisisSafetyNet(_Stateless):
             elif intent == self.CRISIS and reports_others_wishing_death(text):
                 # 「催收叫我去死」: a collector's words to report, not the borrower's own wish
                 set_intent(message, self.HARASSMENT, "crisis_safety_net", "demoted_quote")
+            elif intent == self.CRISIS and grateful(text):
+                # 「要不是你帮我把账理清楚，我早就崩了」: thanks for help, not a crisis
+                set_intent(message, "thank", "crisis_safety_net", "demoted_thanks")
             elif intent == self.CRISIS and not cue and death_explained(text):
                 # 「贵到死」「我爸死了三年了」「游戏里跳崖了」「还没到想死的地步」: death words for something else
                 set_intent(message, best_guess(message, self.CRISIS) or self.DISTRESS, "crisis_safety_net",
