@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
@@ -543,8 +544,19 @@ def handle_deny(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseF
         return acknowledge_facts(dispatcher, tracker, facts)
     if answer_special(dispatcher, tracker):
         return []
+    text = tracker.latest_message.get("text") or ""
+    drafts = tracker.get_slot("latest_drafts")
+    if _NAMES_A_FACT.search(text) and isinstance(drafts, dict) and drafts.get("summary"):
+        # 「不对 是明年1月15号」 when 2027年1月15日 is what the plan already says: the fact is confirmed, not 「好的。」
+        say(dispatcher, tracker, replies.line("facts_confirmed", summary=drafts["summary"]))
+        return [SlotSet("pending_offer", None)]
     if tracker.get_slot("pending_offer"):
         say(dispatcher, tracker, replies.decline_offer_message())
     else:
         dispatcher.utter_message(response="utter_ok")
     return [SlotSet("pending_offer", None)]
+
+
+# A correction that names a fact: 「不对 是明年1月15号」「是两万不是三万」.
+_NAMES_A_FACT = re.compile(r"(不对|不是|错了|应该是|其实是|是)[^。？！?!]{0,8}"
+                           r"(\d|[一二两三四五六七八九十百千万]+(块|元|万|千|号|日|月|天|期))")
