@@ -366,14 +366,17 @@ def negated_crisis(text: str) -> bool:
     return bool(_NEGATED.search(_simplified(text)))
 
 
-_THANKS_FOR_HELP = re.compile(r"(多亏|幸亏|幸好有你|要不是你|要不是有你|还好有你|谢谢|感谢|多谢|救星|救了我)")
+# Thanks for help already given, said as what would have happened without it. Plain 「谢谢」 is not enough: 「谢谢你
+# 陪我聊 但我撑不下去了」 is a goodbye to take seriously.
+_THANKS_FOR_HELP = re.compile(r"(多亏|幸亏|幸好有你|要不是你|要不是有你|还好有你|你是我的救星|救了我)")
+_BUT_NOW = re.compile(r"(但是|可是|不过|还是|现在)[^。？！?!]{0,10}(撑不|不想|崩|绝望|累|活)")
 
 
 def grateful(text: str) -> bool:
-    """Thanks for help already given (「要不是你帮我把账理清楚，我早就崩了」), with no self-harm cue of the person's own:
-    thanks, never the crisis lines."""
+    """Thanks for help already given (「要不是你帮我把账理清楚，我早就崩了」), with no self-harm cue of the person's own and
+    nothing after it that says it is bad now: thanks, never the crisis lines."""
     body = _simplified(text)
-    return bool(_THANKS_FOR_HELP.search(body)) and not self_harm_cue(body)
+    return bool(_THANKS_FOR_HELP.search(body)) and not self_harm_cue(body) and not _BUT_NOW.search(body)
 
 
 def only_gratitude(text: str) -> bool:

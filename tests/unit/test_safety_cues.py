@@ -10,6 +10,7 @@ from zh.safety_cues import (
     act_in_progress,
     collector_coaching,
     deception_request,
+    grateful,
     negated_crisis,
     not_a_report,
     only_gratitude,
@@ -157,3 +158,11 @@ def test_no_message_of_the_independent_sets_is_refused() -> None:
     refused = [(intent, text) for intent, text in messages
                if deception_request(text) or collector_coaching(text) or untrue_hardship(text)]
     assert not refused, refused
+
+
+@pytest.mark.parametrize("text,thanks", [
+    ("要不是你帮我把账理清楚，我早就崩了", True), ("多亏了你，我才知道催收不能找我家人", True),
+    ("谢谢你陪我聊 但是我撑不下去了", False), ("谢谢你 我先走了", False), ("多亏你 可是现在还是不想活", False),
+])
+def test_thanks_for_help_is_not_a_goodbye(text: str, thanks: bool) -> None:
+    assert grateful(text) is thanks
