@@ -17,9 +17,10 @@ Each function reads the text in Simplified characters (Traditional and Cantonese
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from zh.crisis_cues import has_crisis_cue
-from zh.normalizer import normalize, to_simplified
+from zh.normalizer import normalize
 
 # ---------- deception ----------
 
@@ -98,8 +99,11 @@ _OTHERS_DO = re.compile(
 _DENIED = re.compile(r"(没有|没|沒|不|不是|并没有|从没|从来没|不会|唔)(我)?$")
 
 
+@lru_cache(maxsize=512)
 def _simplified(text: str) -> str:
-    return normalize(to_simplified(text or "")).lower()
+    """The text as the cues read it (NFKC, Simplified, lower case). Cached: one message is read by several cue
+    functions in one turn (the guard, the extraction, the crisis state), and normalising is the costly part."""
+    return normalize(text or "").lower()
 
 
 def _first_undenied(pattern: re.Pattern[str], body: str) -> bool:
