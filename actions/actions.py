@@ -16,11 +16,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import evidence, knowledge, replies
+from actions import evidence
 from actions.common_questions import about_debt, acknowledge_region, clarify_debt, not_a_contact
-from actions.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
-from actions.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
-from actions.plan import suggested_affordable
 from actions.steps import (
     CORRECTABLE_FACTS,
     FACT_SLOTS,
@@ -32,6 +29,7 @@ from actions.steps import (
     facts_changed_this_turn,
     handle_deny,
     is_staff,
+    latest_channel,
     latest_intent,
     latest_metadata,
     offer_plan,
@@ -49,8 +47,13 @@ from actions.steps import (
     stay_after_crisis,
     user_texts,
 )
-from case import vocabulary
-from zh.safety_cues import (
+from coach import knowledge, replies
+from coach.audience import audience_of
+from coach.case import vocabulary
+from coach.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
+from coach.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
+from coach.plan import suggested_affordable
+from coach.zh.safety_cues import (
     act_in_progress,
     cantonese,
     grateful,
@@ -65,7 +68,7 @@ logger = logging.getLogger(__name__)
 
 # While the form runs, facts are taken only from answers; any other intent interrupts the form so the rules
 # can answer it (a crisis message must never be swallowed as a form answer).
-# The form's slots: case/vocabulary.yml.
+# The form's slots: coach/case/vocabulary.yml.
 OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
 REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
@@ -80,13 +83,6 @@ def misses_after(current: Any, slot: str) -> Dict[str, int]:
         if isinstance(current, dict) else {}
     misses[slot] = misses.get(slot, 0) + 1
     return misses
-
-
-def _latest_channel(tracker: Tracker) -> str | None:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return event.get("input_channel")
-    return None
 
 
 def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
@@ -115,11 +111,10 @@ class ActionExtractCaseFacts(Action):
         message = tracker.latest_message or {}
         intent = latest_intent(tracker)
         events: List[EventType] = []
-        audience = latest_metadata(tracker).get("audience")
-        if audience == "staff" and _latest_channel(tracker) != "staff":
-            audience = "borrower"  # staff output only from the authenticated staff console (docs/security.md)
-        if audience in ("staff", "borrower") and audience != tracker.get_slot("audience"):
-            events.append(SlotSet("audience", audience))
+        if latest_metadata(tracker).get("audience") is not None:
+            audience = audience_of(latest_channel(tracker), latest_metadata(tracker))
+            if audience != tracker.get_slot("audience"):
+                events.append(SlotSet("audience", audience))
         text = message.get("text") or ""
         current = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
         default_script = latest_metadata(tracker).get("default_script")

@@ -6,7 +6,7 @@ fits, the borrower's answer to the bot's own region question, and what is not an
 - ``acknowledge_region``: 「台灣啊 台北」 — the place is noted (the extraction sets the script) and the question
   asked before it is answered again by that place's rules.
 - ``not_a_contact``: a question with no contact in it, the debt list, or a phishing report: never a log entry.
-The words are data (replies.yml, knowledge.yml); the reading of a message is in zh/debt_words.py.
+The words are data (replies.yml, knowledge.yml); the reading of a message is in coach/zh/debt_words.py.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import knowledge, replies
-from actions.extraction import bare_place
 from actions.steps import last_turn_bot_texts, localise, repeats_last_turn, say, user_texts
-from case import region_of_script
-from zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt
-from zh.evidence_cues import command
-from zh.normalizer import to_simplified
+from coach import knowledge, replies
+from coach.case import region_of_script
+from coach.extraction import bare_place
+from coach.zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt
+from coach.zh.evidence_cues import command
+from coach.zh.normalizer import to_simplified
 
 # The quick replies of the clarifying question: the three things most people with a debt come for.
 CLARIFY_OPTIONS = (("clarify_option_consequences", "/ask_consequences"),

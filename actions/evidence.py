@@ -7,7 +7,7 @@
 - ``say_log_notice``: the one line the answering action says about it (「已记入证据记录（现有 3 条…）：…」).
 - ``answer_evidence``: answers a request about the log or the letters in full (list, delete, correct,
   letters with their download links); returns the events, or None when the message is no such request.
-The logic is in case/contact_log.py, case/conduct_rules.py, actions/letters.py; the words in letters.yml.
+The logic is in coach/case/contact_log.py, coach/case/conduct_rules.py, coach/letters.py; the words in letters.yml.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import letters
 from actions.steps import latest_intent, region_of, say
-from case import conduct_rules, contact_log
-from channels import download_links
-from zh.evidence_cues import command
+from coach import download_links, letters
+from coach.case import conduct_rules, contact_log
+from coach.zh.evidence_cues import command
 
 # The slot type that applies changes of the log (components.slots.ContactLogSlot; not imported: Rasa-side code).
 LOG_SLOT_TYPE = "components.slots.ContactLogSlot"

@@ -1,7 +1,7 @@
 """A returning borrower (a new session of the same conversation) is greeted with what is pending.
 
 Rasa's own action_session_start, plus the greeting: the slots are carried over exactly as Rasa does
-(``session_config.carry_over_slots``), then actions/pending.py says what is pending, if anything.
+(``session_config.carry_over_slots``), then coach/pending.py says what is pending, if anything.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import letters
-from actions.pending import pending_lines
 from actions.steps import say
-from case import contact_log
+from coach import letters
+from coach.case import contact_log
+from coach.pending import pending_lines
 
 
 def drafted_on(events: List[Dict[str, Any]]):

@@ -14,15 +14,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import knowledge, replies
-from actions.crisis_followup import followup_kind
-from actions.drafting import layout
-from actions.extraction import names_lender, region_is_clear, threats_in
-from actions.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
-from actions.plan import make_plan
-from case import CaseFacts, classify_hardship, region_of_script, vocabulary
-from zh.normalizer import to_traditional
-from zh.safety_cues import (
+from coach import knowledge, replies
+from coach.audience import STAFF, audience_of
+from coach.case import CaseFacts, classify_hardship, region_of_script, vocabulary
+from coach.crisis_followup import followup_kind
+from coach.drafting import layout
+from coach.extraction import names_lender, region_is_clear, threats_in
+from coach.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
+from coach.plan import make_plan
+from coach.zh.normalizer import to_traditional
+from coach.zh.safety_cues import (
     collector_coaching,
     collector_side,
     deception_request,
@@ -42,7 +43,7 @@ def today() -> datetime.date:
     return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
 
 
-# The slots the actions read the case from (case/vocabulary.yml).
+# The slots the actions read the case from (coach/case/vocabulary.yml).
 FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
 
 
@@ -167,7 +168,7 @@ def _said_last_turn(tracker: Tracker, kind: str) -> bool:
 
 
 def stay_after_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
-    """Right after the crisis lines, whatever the intent (actions/crisis_followup.py says which reply). Returns the
+    """Right after the crisis lines, whatever the intent (coach/crisis_followup.py says which reply). Returns the
     events when this turn is handled here, None when the conversation goes on as usual (not after the crisis lines,
     or the person said they are safe and asked something: acknowledged here, answered by the caller).
 
@@ -200,7 +201,7 @@ def stay_after_crisis(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
 
 
 def safety_guard(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
-    """Requests the bot refuses whatever the intent (zh/safety_cues.py): coaching for the collector's side (an
+    """Requests the bot refuses whatever the intent (coach/zh/safety_cues.py): coaching for the collector's side (an
     earlier 「我是催收公司的」 counts), help to deceive the lender; and the question what the bot stores and whom it
     tells. Returns the events when the message was one of these, else None. A hardship the person says is untrue
     leaves the case, and the drafts already written, whatever else the message is; said as a correction
@@ -296,8 +297,19 @@ def latest_metadata(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
+def latest_channel(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("input_channel")
+    return None
+
+
 def is_staff(tracker: Tracker) -> bool:
-    return tracker.get_slot("audience") == "staff" or latest_metadata(tracker).get("audience") == "staff"
+    """Staff wording for this turn: the latest message decides (coach.audience); the slot keeps it for turns
+    that start without one."""
+    if latest_metadata(tracker).get("audience") is not None:
+        return audience_of(latest_channel(tracker), latest_metadata(tracker)) == STAFF
+    return tracker.get_slot("audience") == STAFF
 
 
 def violence_reported(tracker: Tracker) -> bool:
@@ -409,7 +421,7 @@ def requested_lender(tracker: Tracker, facts: CaseFacts) -> str | None:
 
 
 def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
-    """Several debts: one plan across all lenders (actions/multi_debt.py), an overview, then one card of drafts
+    """Several debts: one plan across all lenders (coach/multi_debt.py), an overview, then one card of drafts
     per lender (compact channels: the overview, and each lender's drafts when asked)."""
     known, pending = debts_of(facts), pending_of(facts)
     if len(known) < 2:

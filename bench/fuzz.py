@@ -1051,7 +1051,7 @@ class Fuzzer:
                   note="" if authorised else f"staff API, token {d['auth']}")
 
     def do_download(self, case: Case) -> None:
-        from channels import download_links
+        from coach import download_links
 
         d = case.data
         key = self.secrets["DOWNLOAD_SECRET"].encode()
@@ -1273,7 +1273,7 @@ class Fuzzer:
 
     def do_pii_conversation(self, case: Case) -> None:
         """A whole conversation up to the drafts, personal data in some of its turns; then its documents."""
-        from channels import download_links
+        from coach import download_links
 
         item: Personal = case.data["item"]
         sender = f"fzc{self.n}"

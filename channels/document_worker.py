@@ -82,8 +82,8 @@ class Job:
 
 def build(job: Job) -> Outcome:
     """In the worker: the file's bytes, or why there is none (NOTHING: nothing to put in it; NO_FONT)."""
-    from actions import exports
-    from actions.bundle import bundle
+    from coach import exports
+    from coach.bundle import bundle
 
     content = bundle(job.slots, user_texts=job.user_texts, drafted_on=job.drafted_on, today=job.today)
     if not content.sections:
@@ -108,8 +108,8 @@ def _worker_start(nice: int) -> None:
             os.nice(nice)
         except OSError:
             pass
-    import actions.bundle
-    import actions.exports  # noqa: F401
+    import coach.bundle
+    import coach.exports  # noqa: F401
 
     parent = os.getppid()
 

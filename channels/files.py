@@ -1,8 +1,8 @@
 """Downloads of a conversation's plan, drafts and letters: ``GET /webhooks/files/download/<conversation>/<name>``
-with ``?exp=…&sig=…`` (channels/download_links.py), where name is ``drafts.docx``, ``drafts.pdf`` or
+with ``?exp=…&sig=…`` (coach/download_links.py), where name is ``drafts.docx``, ``drafts.pdf`` or
 ``schedule.ics``. The link is served only for the conversation it was made for and only until it expires;
 a wrong or altered link answers 403, an expired one 410, both in Chinese. The files are built from the stored
-conversation (actions/bundle.py, actions/exports.py) when asked for and never written to disk.
+conversation (coach/bundle.py, coach/exports.py) when asked for and never written to disk.
 
 A download never holds up the conversations of the same Rasa process:
 
@@ -39,9 +39,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.pending import pending_lines
-from case import contact_log
-from channels import document_worker, download_links, history, limits
+from channels import document_worker, history, limits
+from coach import download_links
+from coach.case import contact_log
+from coach.pending import pending_lines
 
 logger = logging.getLogger(__name__)
 

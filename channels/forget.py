@@ -20,7 +20,7 @@ retention) — nothing else to configure, expire or clean up. A mark in the REST
 processes would not reach the next process; the replay records exist only for the signed channels.
 
 「删除记录」 alone (no 我的/全部/聊天…) is ambiguous: the evidence log deletes entries with 「删除第二条」
-(zh/evidence_cues.py). When the conversation has a log, the answer is about the log (``LOG_HINT``: how to
+(coach/zh/evidence_cues.py). When the conversation has a log, the answer is about the log (``LOG_HINT``: how to
 delete one entry, and how to delete everything); otherwise ``WHICH`` asks which is meant. Neither deletes.
 
 The REST channel and the widget pass their Sanic app; the messaging channels (WeCom, LINE, WhatsApp), whose
@@ -35,7 +35,7 @@ import re
 import time
 from typing import Any
 
-from zh.normalizer import normalize
+from coach.zh.normalizer import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ async def _confirm(agent: Any, conversation_id: str) -> str:
 
 async def _which(agent: Any, conversation_id: str) -> str:
     """「删除记录」: about the evidence log when the conversation has one, else the question which is meant."""
-    from case import contact_log
+    from coach.case import contact_log
 
     tracker = await agent.tracker_store.retrieve(conversation_id)
     log = tracker.get_slot("contact_log") if tracker is not None else None

@@ -12,11 +12,11 @@ from typing import Any, Dict, List
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import replies
-from case import region_of_script, vocabulary
-from zh.safety_cues import act_in_progress
+from coach import replies
+from coach.case import region_of_script, vocabulary
+from coach.zh.safety_cues import act_in_progress
 
-# The case facts, and what the staff console shows with them (case/vocabulary.yml).
+# The case facts, and what the staff console shows with them (coach/case/vocabulary.yml).
 CASE_SLOTS = vocabulary.FACT_SLOTS + vocabulary.CONSOLE_SLOTS
 MAX_HISTORY = 300
 

@@ -32,7 +32,7 @@ from rasa.core.channels.channel import UserMessage
 from channels import forget
 from channels.inbound import EMPTY_REPLY, clean
 from channels.rest import WholeMessageCollector
-from zh.normalizer import to_simplified, to_traditional
+from coach.zh.normalizer import to_simplified, to_traditional
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@
 
 Every call that reads, writes or deletes a case is written to the audit log (channels/audit.py: who, from
 where, what, which case; the console sends the staff member's name as ``X-Staff-Name``).
-- ``GET  /webhooks/staff/api/labels``        Chinese labels of lender, threat and plan kinds (case/vocabulary.yml)
+- ``GET  /webhooks/staff/api/labels``        Chinese labels of lender, threat and plan kinds (coach/case/vocabulary.yml)
 
 Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOKEN`` from the environment or
 ``token`` under ``channels.staff.StaffInput`` in credentials.yml (the environment wins). Rasa's
@@ -19,7 +19,7 @@ Messages sent here carry metadata ``audience: staff`` (staff-facing output); thi
 (``serving/patches/trusted_audience.py`` resets it for every other channel). Staff conversations have ids that
 start with ``staff-``, an id space no other channel can reach (each adds its own prefix); an id that contains
 personal data (a phone, QQ or ID number) is refused on every route, DELETE included, since it would be stored,
-written to the audit log and shown in URLs. The token is compared as bytes (channels/secrets_compare.py): a
+written to the audit log and shown in URLs. The token is compared as bytes (coach/secrets_compare.py): a
 non-ASCII token is a wrong token (401), never an error.
 """
 
@@ -36,12 +36,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from case import vocabulary
 from channels import audit, files, forget, history
 from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
-from channels.secrets_compare import equal
 from channels.web import WEB_ROOT, send_file
+from coach.audience import STAFF, STAFF_CHANNEL
+from coach.case import vocabulary
+from coach.secrets_compare import equal
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def id_refusal(conversation_id: object) -> HTTPResponse | None:
 class StaffInput(InputChannel):
     @classmethod
     def name(cls) -> str:
-        return "staff"
+        return STAFF_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -172,7 +173,7 @@ class StaffInput(InputChannel):
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(inbound.text, collector, conversation_id,
-                                                 input_channel=self.name(), metadata={"audience": "staff"}))
+                                                 input_channel=self.name(), metadata={"audience": STAFF}))
             except Exception:
                 logger.exception("staff message failed")
                 return _error(ERROR_REPLY, 500)

@@ -60,8 +60,8 @@ from channels.messenger import (
     text,
 )
 from channels.replay import MAX_CLOCK_SKEW, ReplayRecord, default_spec, event_time_ok, make_record
-from channels.secrets_compare import equal
 from channels.splitting import clip, numbered_options, pick_option, split_text
+from coach.secrets_compare import equal
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from zh.normalizer import to_traditional
+from coach.zh.normalizer import to_traditional
 
 
 def localise_response(response: Dict[str, Any], script: str | None) -> Dict[str, Any]:

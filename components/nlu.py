@@ -1,6 +1,6 @@
 """Rasa 3.6 graph components for Chinese borrowers' messages.
 
-Thin wrappers around the pure Chinese-text modules in ``zh/``:
+Thin wrappers around the pure Chinese-text modules in ``coach/zh/``:
 - ``ChineseNormalizer``: Traditional → Simplified, full-width → half-width, whitespace (``zh.normalizer``).
 - ``CleanJiebaTokenizer``: Rasa's JiebaTokenizer minus whitespace tokens.
 - ``LenderExtractor``: dictionary matching of lender names/nicknames → canonical name, trained from the
@@ -28,16 +28,16 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from case.lenders import NOT_IN_A_NAME
-from zh import numbers as cn_numbers
-from zh.bare_answers import is_bare_number
-from zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
-from zh.evidence_cues import command as evidence_command
-from zh.normalizer import normalize
-from zh.plan_words import requested_plan_intent
-from zh.safety_cues import death_explained, grateful, self_harm_cue
-from zh.short_replies import short_reply_intent
-from zh.stop_cues import is_stop_request
+from coach.case.lenders import NOT_IN_A_NAME
+from coach.zh import numbers as cn_numbers
+from coach.zh.bare_answers import is_bare_number
+from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
+from coach.zh.evidence_cues import command as evidence_command
+from coach.zh.normalizer import normalize
+from coach.zh.plan_words import requested_plan_intent
+from coach.zh.safety_cues import death_explained, grateful, self_harm_cue
+from coach.zh.short_replies import short_reply_intent
+from coach.zh.stop_cues import is_stop_request
 
 TEXT_ORIGINAL = "text_original"
 FALLBACK = "nlu_fallback"
@@ -228,7 +228,7 @@ class ChineseNumberExtractor(_Stateless, EntityExtractorMixin):
 class PlanRequestNet(_Stateless):
     """Facts that come with a plan asked for by name (「想分期，欠建行三万，逾期一个月」) are that request, not
     inform: the labelling rule (facts with no request → inform) made deterministic, because a classifier weighs
-    the many fact words against the two that ask (zh/plan_words.py). Only inform is ever changed; a question
+    the many fact words against the two that ask (coach/zh/plan_words.py). Only inform is ever changed; a question
     about a plan or a plan that already exists (「已经分期了」) stays as it is.
     """
 
@@ -247,7 +247,7 @@ class PlanRequestNet(_Stateless):
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ShortReplyNet(_Stateless):
     """Runs after DIET and the fallback: a message that is only a closed-class short reply (「恩恩」「dui」「米有」
-    「👋」, zh/short_replies.yml) gets that reply's intent. DIET has too little to go on in two characters; the
+    「👋」, coach/zh/short_replies.yml) gets that reply's intent. DIET has too little to go on in two characters; the
     list is exact. Longer messages, and everything the list lacks, keep the classifier's intent.
     """
 
@@ -339,7 +339,7 @@ class StopRequestNet(_Stateless):
 
     GOODBYE = "goodbye"
     INFORM = "inform"
-    # Intents a bare number (「8000」「两个月」) can never mean: it is a fact given (zh/bare_answers.py).
+    # Intents a bare number (「8000」「两个月」) can never mean: it is a fact given (coach/zh/bare_answers.py).
     NOT_A_NUMBER = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "express_distress"})
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -355,8 +355,9 @@ class StopRequestNet(_Stateless):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class EvidenceCommandNet(_Stateless):
-    """A request about the contact log or the letters (「我的记录」「删除第二条」「帮我写投诉信」, zh/evidence_cues.py)
-    is ask_complaint_channel, whatever the classifier says: the log and the letters are how a complaint is made,
+    """A request about the contact log or the letters (「我的记录」「删除第二条」「帮我写投诉信」,
+    coach/zh/evidence_cues.py) is ask_complaint_channel, whatever the classifier says: the log and the letters are
+    how a complaint is made,
     and that intent's rules reach action_answer_question both outside the form and during it (the form then
     continues). 「记录一下：…」 keeps a report intent (the report is answered as any report); with another
     intent it is routed the same way. Crisis and a plain wish to stop are never overridden.

@@ -25,7 +25,7 @@ from typing import Any
 
 from rasa.shared.core.slots import AnySlot
 
-from case import contact_log
+from coach.case import contact_log
 
 logger = logging.getLogger(__name__)
 

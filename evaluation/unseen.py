@@ -5,7 +5,7 @@
   (after normalisation: short replies such as 「886」 or 「嗯嗯」 coincide) are left out and counted.
 - form answers: every ``form_answers*.yml`` (replies to each form question with the value they must fill):
   the message is parsed by the trained model, then read exactly as the action server reads a reply while
-  the form waits for that fact (actions.form_reading.form_turn). It counts as completed when it is read as
+  the form waits for that fact (coach.form_reading.form_turn). It counts as completed when it is read as
   the answer and fills the asked slot with the right value ("unknown": recorded as not known) — the
   form-completion rate.
 
@@ -30,8 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.form_reading import Reading, form_turn  # noqa: E402
-from zh.normalizer import normalize  # noqa: E402
+from coach.form_reading import Reading, form_turn  # noqa: E402
+from coach.zh.normalizer import normalize  # noqa: E402
 
 SETS = ROOT / "tests" / "nlu" / "independent"
 CRISIS = "express_crisis"

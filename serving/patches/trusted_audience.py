@@ -1,10 +1,10 @@
 """Only the staff console may ask for staff output.
 
-The actions give hotline-staff wording (case summary, text addressed to an adviser about the borrower) when a
-message's metadata says ``audience: staff``. The staff channel (``channels/staff.py``) sets it after checking the
-staff token; every other channel — the project's and any of Rasa's built-in ones added to credentials.yml, or
-the HTTP API — gets ``audience: borrower`` whatever the client sent. Applied where Rasa logs every incoming
-message (``MessageProcessor.log_message``), so no channel can forget it.
+The actions give hotline-staff wording (case summary, text addressed to an adviser about the borrower) when
+``coach.audience.audience_of`` says so: only for the staff channel (``channels/staff.py``), which sets ``audience:
+staff`` after checking the adviser. Every other channel — the project's and any of Rasa's built-in ones added to
+credentials.yml, or the HTTP API — gets ``audience: borrower`` whatever the client sent. Applied where Rasa logs
+every incoming message (``MessageProcessor.log_message``), so no channel can forget it.
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ from typing import Any
 
 from rasa.core.processor import MessageProcessor
 
-STAFF_CHANNEL = "staff"
+from coach.audience import audience_of
+
 _MARK = "_debt_coach_trusted_audience"
 
 
 def trusted(message: Any) -> Any:
+    """The message with the audience coach.audience decides, where its metadata claimed another."""
     metadata = getattr(message, "metadata", None)
-    if getattr(message, "input_channel", None) != STAFF_CHANNEL and isinstance(metadata, dict) \
-            and metadata.get("audience") not in (None, "borrower"):
-        message.metadata = {**metadata, "audience": "borrower"}
+    if isinstance(metadata, dict) and metadata.get("audience") is not None:
+        decided = audience_of(getattr(message, "input_channel", None), metadata)
+        if metadata["audience"] != decided:
+            message.metadata = {**metadata, "audience": decided}
     return message
 
 

@@ -15,9 +15,9 @@ import uuid
 
 import pytest
 
-from actions import knowledge, replies
+from coach import knowledge, replies
+from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
-from zh.normalizer import to_simplified
 
 # What the bot says when it cannot place a message: never for a message about a debt.
 REFUSALS = ("帮不上忙", "没太看懂", "回答不了")

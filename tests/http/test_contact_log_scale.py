@@ -22,11 +22,11 @@ from typing import Any, Dict, Iterator
 import pytest
 from rasa.shared.core.events import SlotSet
 
-from case import contact_log
+from coach.case import contact_log
+from coach.zh.normalizer import to_simplified
 from components.slots import TYPE_NAME
 from serving.servers import MODEL, Servers, texts
 from tests.unit.rasa_loop import START, Conversation, stored_bytes
-from zh.normalizer import to_simplified
 
 LIMIT = 16 * 1024 * 1024  # the action server's request body limit (serving/action_server.py)
 FILL = "催收的人在电话里一直骂我，说要去我单位找领导，还说要告诉我所有的亲戚朋友，让我在老家抬不起头。"

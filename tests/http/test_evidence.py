@@ -17,11 +17,11 @@ import uuid
 
 import pytest
 
-from actions.schedule import add_months
-from channels import download_links
 from channels.rest import conversation_id
+from coach import download_links
+from coach.schedule import add_months
+from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
-from zh.normalizer import to_simplified
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 

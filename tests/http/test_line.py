@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from actions import knowledge
 from channels.fakes import line_body, line_event, line_signature
 from channels.line import PREFIX
 from channels.messenger import conversation_id, is_traditional
+from coach import knowledge
+from coach.zh.normalizer import to_traditional
 from tests.http.waiting import wait_until
-from zh.normalizer import to_traditional
 
 PATH = "/webhooks/line/webhook"
 DRAFT_TITLES = ("【電話協商話術】", "【書面協商申請】")

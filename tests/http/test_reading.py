@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from coach.zh.time_words import upcoming_date
 from serving.servers import Servers, texts
-from zh.time_words import upcoming_date
 
 UTC8 = datetime.timezone(datetime.timedelta(hours=8))
 

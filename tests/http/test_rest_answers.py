@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from actions import knowledge, replies
+from coach import knowledge, replies
+from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
-from zh.normalizer import to_simplified
 
 # A promise of one payment of everything (「无法一次性还清」 states a hardship, not a promise).
 LUMP_SUM = re.compile(r"前还清|(?<!无法)(?<!没办法)一次性还清|到期前一次|一次性结清|剩余[^。；]*还清")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
-from zh.normalizer import to_simplified
 
 
 def new_sender(prefix: str) -> str:

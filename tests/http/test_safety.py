@@ -1,9 +1,9 @@
 """Safe by design, over REST against the real servers: no help to deceive, no coaching of collectors, a crisis
 state that stays with the person and lets them come back, honest answers about the bot itself.
 
-The behaviour rests on the words (zh/safety_cues.py, zh/crisis_cues.py) and on the dialogue's own state, not on
-which intent a model picks: any model that sends a crisis message to the crisis answer (the cue net guarantees
-that for these messages) gives these replies."""
+The behaviour rests on the words (coach/zh/safety_cues.py, coach/zh/crisis_cues.py) and on the dialogue's own
+state, not on which intent a model picks: any model that sends a crisis message to the crisis answer (the cue
+net guarantees that for these messages) gives these replies."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
+from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
-from zh.normalizer import to_simplified
 
 SETS = Path(__file__).resolve().parents[1] / "safety"
 Replies = list[dict[str, Any]]

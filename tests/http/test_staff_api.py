@@ -77,7 +77,7 @@ def test_staff_ids_are_separate_from_borrower_ids(channel_servers, staff_token):
 
 
 def test_labels_come_from_the_case_vocabulary(channel_servers, staff_token):
-    from case import vocabulary
+    from coach.case import vocabulary
 
     status, body = call(channel_servers.base, "GET", "api/labels")
     assert status == 401

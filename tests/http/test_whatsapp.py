@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from actions import knowledge
 from channels.fakes import whatsapp_body, whatsapp_message, whatsapp_signature
 from channels.messenger import conversation_id, is_traditional
 from channels.whatsapp import PREFIX
+from coach import knowledge
+from coach.zh.normalizer import to_traditional
 from tests.http.waiting import wait_until
-from zh.normalizer import to_traditional
 
 PATH = "/webhooks/whatsapp/webhook"
 

@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from channels import download_links
+from coach import download_links
 
 # "é" as UTF-8 (what curl sends) and as one Latin-1 byte (what Python's http.client sends); a lone continuation
 # byte; and a long run of full-width characters.

@@ -7,8 +7,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions, knowledge, replies, steps
-from zh.normalizer import to_traditional
+from actions import actions, steps
+from coach import knowledge, replies
+from coach.zh.normalizer import to_traditional
 
 # Every intent a classifier may reasonably give these messages, and the action the rules then run.
 ACTION_BY_INTENT = {

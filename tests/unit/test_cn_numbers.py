@@ -1,6 +1,6 @@
 import pytest
 
-from zh.numbers import extract, parse_amount, parse_duration_days
+from coach.zh.numbers import extract, parse_amount, parse_duration_days
 
 
 @pytest.mark.parametrize(

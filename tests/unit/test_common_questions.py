@@ -1,5 +1,5 @@
 """The questions people ask most (「网贷逾期了怎么办」「会员费能退吗」「怎么查自己有没有被起诉」): the pure reading of
-a message (zh/debt_words.py, knowledge.yml ``special``, actions/extraction.py bare_place) and what the actions do
+a message (coach/zh/debt_words.py, knowledge.yml ``special``, coach/extraction.py bare_place) and what the actions do
 with it (actions/common_questions.py), without servers."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions, knowledge, replies
+from actions import actions
 from actions.common_questions import not_a_contact
-from actions.extraction import bare_place
-from zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt, reports_contact
-from zh.normalizer import to_traditional
+from coach import knowledge, replies
+from coach.extraction import bare_place
+from coach.zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt, reports_contact
+from coach.zh.normalizer import to_traditional
 
-# ---------- zh/debt_words.py ----------
+# ---------- coach/zh/debt_words.py ----------
 
 DEBT = ["网贷逾期了怎么办", "京东白条逾期怎么办", "借呗到期还不上怎么办", "花呗没钱还逾期怎么办", "会员费能退吗",
         "怎么查自己有没有被起诉", "信用卡欠了三万", "卡數還唔到點算", "借唄到期了", "網貸預期了怎麼辦", "招行打电话来",

@@ -1,14 +1,14 @@
-"""The contact log (case/contact_log.py), the rules each entry breaks (case/conduct_rules.py) and the words that
-ask for them (zh/evidence_cues.py), with a fixed "now"."""
+"""The contact log (coach/case/contact_log.py), the rules each entry breaks (coach/case/conduct_rules.py) and
+the words that ask for them (coach/zh/evidence_cues.py), with a fixed "now"."""
 
 import datetime
 
 import pytest
 import yaml
 
-from case import conduct_rules, contact_log
+from coach.case import conduct_rules, contact_log
+from coach.zh.evidence_cues import command
 from tests.unit.test_knowledge import FACTS, articles, phone_numbers
-from zh.evidence_cues import command
 
 NOW = datetime.datetime(2026, 11, 28, 16, 20, tzinfo=contact_log.LOCAL_TZ)  # a Saturday
 
@@ -167,7 +167,7 @@ def test_every_number_and_article_in_the_rules_is_in_facts():
 
 def test_deleting_the_whole_conversation_is_not_a_log_command() -> None:
     """「删除我的记录」 deletes the conversation (channels/forget.py); it is neither a list nor an entry deletion."""
-    from zh.evidence_cues import command
+    from coach.zh.evidence_cues import command
 
     for text in ("删除我的记录", "把我的聊天记录删掉", "刪除我的紀錄"):
         assert command(text) is None

@@ -1,4 +1,4 @@
-"""The contact log is stored as changes (components/slots.py, case/contact_log.py ``change``/``apply``): each
+"""The contact log is stored as changes (components/slots.py, coach/case/contact_log.py ``change``/``apply``): each
 report stores one small event, the slot's value is still the whole log, in Rasa's own tracker classes and in what
 the action server, the staff console and the downloads get. Through the real event path (tests/unit/rasa_loop.py):
 Rasa's tracker and domain, rasa_sdk's executor running the project's actions."""
@@ -13,10 +13,11 @@ from rasa.shared.core.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa.shared.core.slots import AnySlot, Slot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import evidence, letters
-from actions.bundle import bundle
-from case import contact_log
+from actions import evidence
 from channels import files
+from coach import letters
+from coach.bundle import bundle
+from coach.case import contact_log
 from components.slots import TYPE_NAME, ContactLogSlot
 from tests.unit.rasa_loop import START, Conversation, domain, domain_with_plain_slot, stored_bytes
 

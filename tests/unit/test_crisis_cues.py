@@ -1,7 +1,7 @@
 import pytest
 
-from zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
-from zh.normalizer import normalize
+from coach.zh.crisis_cues import has_crisis_cue, has_death_idiom, only_something_else_dies, reports_others_wishing_death
+from coach.zh.normalizer import normalize
 
 
 @pytest.mark.parametrize("text", ["我真的不想活了", "这样下去不如死了算了", "准备好安眠药了", "现在一个人在楼顶上",

@@ -1,11 +1,11 @@
-"""After the crisis lines the bot stays with the person (actions/crisis_followup.py, replies.yml)."""
+"""After the crisis lines the bot stays with the person (coach/crisis_followup.py, replies.yml)."""
 
 from __future__ import annotations
 
 import pytest
 
-from actions import replies
-from actions.crisis_followup import followup_kind
+from coach import replies
+from coach.crisis_followup import followup_kind
 
 
 @pytest.mark.parametrize("text,kind", [

@@ -1,4 +1,4 @@
-"""Drafts and staff packs (actions/drafting.py + actions/templates)."""
+"""Drafts and staff packs (coach/drafting.py + coach/templates)."""
 
 import datetime
 import itertools
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.drafting import (
+from coach.case import LENDER_TYPES, CaseFacts
+from coach.case.facts import StatedPayment
+from coach.drafting import (
     PLACEHOLDER_RE,
     PLACEHOLDERS,
     Drafts,
@@ -22,10 +24,8 @@ from actions.drafting import (
     plan_note,
     plan_summary,
 )
-from actions.plan import MAX_INSTALLMENT_MONTHS, ExtensionPlan, HardshipPlan, InstallmentPlan, make_plan
-from case import LENDER_TYPES, CaseFacts
-from case.facts import StatedPayment
-from zh.normalizer import to_traditional
+from coach.plan import MAX_INSTALLMENT_MONTHS, ExtensionPlan, HardshipPlan, InstallmentPlan, make_plan
+from coach.zh.normalizer import to_traditional
 
 settings.register_profile("drafts", derandomize=True, database=None, max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

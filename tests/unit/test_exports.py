@@ -1,6 +1,6 @@
-"""Files a borrower keeps (actions/exports.py, schedule.py, bundle.py): the .docx and PDF are read back, the PDF is
+"""Files a borrower keeps (coach/exports.py, schedule.py, bundle.py): the .docx and PDF are read back, the PDF is
 rendered to PNG with pdftoppm (poppler-utils) and its Chinese must come out as text; the .ics parses with the
-right dates and alarms. Download links (channels/download_links.py) and the pending list (actions/pending.py)."""
+right dates and alarms. Download links (coach/download_links.py) and the pending list (coach/pending.py)."""
 
 import datetime
 import io
@@ -11,12 +11,11 @@ import pytest
 from docx import Document
 from icalendar import Calendar
 
-from actions import exports
-from actions.bundle import bundle
-from actions.pending import pending_lines
-from actions.plan import ExtensionPlan, HardshipPlan, InstallmentPlan
-from actions.schedule import add_months, follow_up_event, plan_events
-from channels import download_links
+from coach import download_links, exports
+from coach.bundle import bundle
+from coach.pending import pending_lines
+from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan
+from coach.schedule import add_months, follow_up_event, plan_events
 
 DAY = datetime.date(2026, 11, 28)
 SLOTS = {"lender": "招商银行", "lender_type": "credit_card", "debt_amount": 32000.0, "overdue_days": 60.0,

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from actions.extraction import detect_script, extract_facts, region_is_clear
-from zh.numbers import extract
+from coach.extraction import detect_script, extract_facts, region_is_clear
+from coach.zh.numbers import extract
 
 
 def _entities(text: str, lender: str | None = None) -> list[dict[str, Any]]:
@@ -129,7 +129,7 @@ def test_expenses_and_reduced_income() -> None:
 
 
 def test_threats_in_names_each_kind_once() -> None:
-    from actions.extraction import threats_in
+    from coach.extraction import threats_in
 
     assert threats_in("催收说明天上门 还要打给我爸妈") == ["visit", "third_party"]
     assert threats_in("我真的不想活了") == []

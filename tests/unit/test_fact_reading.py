@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from actions.extraction import extract_facts
-from case import CaseFacts
-from case.facts import stated_payment_in
-from case.lenders import find_lenders
-from zh.amount_roles import amount_role
-from zh.normalizer import normalize
-from zh.numbers import extract
-from zh.time_words import upcoming_date
+from coach.case import CaseFacts
+from coach.case.facts import stated_payment_in
+from coach.case.lenders import find_lenders
+from coach.extraction import extract_facts
+from coach.zh.amount_roles import amount_role
+from coach.zh.normalizer import normalize
+from coach.zh.numbers import extract
+from coach.zh.time_words import upcoming_date
 
 DECEMBER = datetime.date(2026, 12, 6)
 DECEMBER_NOON = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))

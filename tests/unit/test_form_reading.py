@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.extraction import extract_facts, requested_months_in
-from actions.form_reading import Reading, form_turn, read_form_message
+from coach.extraction import extract_facts, requested_months_in
+from coach.form_reading import Reading, form_turn, read_form_message
+from coach.zh import numbers
+from coach.zh.normalizer import normalize
+from coach.zh.stop_cues import is_stop_request
 from components.nlu import LenderExtractor
-from zh import numbers
-from zh.normalizer import normalize
-from zh.stop_cues import is_stop_request
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_INTENTS = ["greet", "goodbye", "affirm", "deny", "thank", "bot_challenge", "report_visit_threat",

@@ -82,7 +82,7 @@ def test_downloaded_documents_are_read_as_text(tmp_path: Path) -> None:
     could not be found; the .ics folds long lines."""
     import datetime
 
-    from actions import exports
+    from coach import exports
 
     line = "联系电话 一三八 1234 5678，欠招商银行三万二"
     event = exports.Event(datetime.date(2026, 12, 20), "还款日", "电话 " + "１３８１２３４５６７８" * 6)

@@ -12,8 +12,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from coach.zh.normalizer import normalize
 from components.intent_blend import LinearIntentBlend, blend
-from zh.normalizer import normalize
 
 EXAMPLES = {
     "report_visit_threat": ["催收说明天上门", "说要来我家找我", "他们要派人去我单位", "说下周外访",

@@ -6,8 +6,8 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from coach.zh.normalizer import normalize
 from components.nlu import CrisisSafetyNet, PlanRequestNet, StopRequestNet
-from zh.normalizer import normalize
 
 
 def classified(text: str, *ranking: tuple[str, float]) -> Message:

@@ -1,4 +1,4 @@
-"""Knowledge answers (actions/knowledge.py + knowledge.yml) and the facts check for every template."""
+"""Knowledge answers (coach/knowledge.py + knowledge.yml) and the facts check for every template."""
 
 import datetime
 import functools
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import knowledge
-from actions.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_note, plan_summary
-from actions.plan import make_plan
-from case import LENDER_TYPES, REGIONS, CaseFacts
-from case.facts import StatedPayment
+from coach import knowledge
+from coach.case import LENDER_TYPES, REGIONS, CaseFacts
+from coach.case.facts import StatedPayment
+from coach.drafting import TEMPLATE_DIR, draft_borrower, draft_staff, plan_note, plan_summary
+from coach.plan import make_plan
 
 # The project's copy of the team's sourced facts (knowledge/sources.md says how it is kept up to date).
 FACTS_PATH = Path(__file__).parents[2] / "knowledge" / "sources.md"

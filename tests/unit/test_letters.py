@@ -1,4 +1,4 @@
-"""Complaint and request letters (actions/letters.py): routing by lender kind and region (facts §3, §11), the
+"""Complaint and request letters (coach/letters.py): routing by lender kind and region (facts §3, §11), the
 table of entries with the rules they break, and every number and article checked against knowledge/sources.md."""
 
 import datetime
@@ -7,8 +7,8 @@ import itertools
 import pytest
 import yaml
 
-from actions import letters
-from case import LENDER_TYPES, REGIONS, contact_log
+from coach import letters
+from coach.case import LENDER_TYPES, REGIONS, contact_log
 from tests.unit.test_knowledge import FACTS, articles, phone_numbers
 
 NOW = datetime.datetime(2026, 11, 28, 16, 20, tzinfo=contact_log.LOCAL_TZ)

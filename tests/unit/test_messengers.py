@@ -20,15 +20,15 @@ from linebot.v3.messaging import PushMessageRequest, TextMessage
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import drafting
 from actions.actions import ActionExtractCaseFacts
-from actions.plan import make_plan
-from case import CaseFacts
 from channels import line, whatsapp
 from channels.fakes import FakeLineAPI, whatsapp_body, whatsapp_message
 from channels.messenger import OrderedRuns, RecentOptions, call_with_retry, conversation_id, is_traditional
 from channels.splitting import batches, numbered_options, pick_option, split_text, utf16_len
-from zh.normalizer import to_traditional
+from coach import drafting
+from coach.case import CaseFacts
+from coach.plan import make_plan
+from coach.zh.normalizer import to_traditional
 
 TODAY = datetime.date(2026, 11, 23)
 FACTS = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=32000, overdue_days=60,

@@ -1,4 +1,4 @@
-"""One plan across several debts (actions/multi_debt.py): worked examples and properties over random cases."""
+"""One plan across several debts (coach/multi_debt.py): worked examples and properties over random cases."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actions.multi_debt import FLOOR, Debt, plan_across, pro_rata
-from actions.plan import MAX_INSTALLMENT_MONTHS, REVIEW_DAYS
+from coach.multi_debt import FLOOR, Debt, plan_across, pro_rata
+from coach.plan import MAX_INSTALLMENT_MONTHS, REVIEW_DAYS
 
 TODAY = datetime.date(2026, 11, 28)
 FOUR = [Debt("借呗", 20000, "platform"), Debt("微粒贷", 15000, "platform"), Debt("美团", 5000, "platform"),

@@ -1,4 +1,4 @@
-"""Drafts for several debts (actions/multi_drafting.py): each lender's drafts name its share, the others and the
+"""Drafts for several debts (coach/multi_drafting.py): each lender's drafts name its share, the others and the
 plan's numbers; token and pause modes promise nothing beyond what the borrower can pay; Hong Kong and Taiwan
 borrowers get no mainland rule or line."""
 
@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from actions.drafting import PLACEHOLDER_RE, PLACEHOLDERS, money
-from actions.multi_drafting import make_multi_plan, multi_layout
-from case import CaseFacts
+from coach.case import CaseFacts
+from coach.drafting import PLACEHOLDER_RE, PLACEHOLDERS, money
+from coach.multi_drafting import make_multi_plan, multi_layout
 
 TODAY = datetime.date(2026, 11, 28)
 MAINLAND_ONLY = re.compile(r"第七十条|个性化分期|(?<![\d,])(12378|12363|12321|110|12356|12368)(?![\d,])|逃废债|"

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from zh.normalizer import normalize
+from coach.zh.normalizer import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU = ROOT / "data" / "nlu"

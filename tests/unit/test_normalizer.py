@@ -1,6 +1,6 @@
 import pytest
 
-from zh.normalizer import normalize, to_halfwidth, to_traditional
+from coach.zh.normalizer import normalize, to_halfwidth, to_traditional
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_halfwidth_keeps_chinese_punctuation_without_ascii_twin() -> None:
 
 
 def test_traditional_numbers_become_parseable() -> None:
-    from zh.numbers import extract
+    from coach.zh.numbers import extract
 
     amounts, durations = extract(normalize("欠咗銀行兩萬三千蚊，逾期三個月"))
     assert [a.value for a in amounts] == [23000]

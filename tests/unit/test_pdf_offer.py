@@ -12,8 +12,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import evidence, exports
-from channels import download_links
+from actions import evidence
+from coach import download_links, exports
 
 DRAFTS = {"summary": "分 22 期，每期 1,455 元", "parts": [
     {"kind": "written_request", "title": "书面协商申请", "text": "协商还款申请\n致：招商银行信用卡中心"}]}

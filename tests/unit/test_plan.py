@@ -1,4 +1,4 @@
-"""Plan maths and case normalisation (actions/plan.py, case/facts.py), with property tests over affordability
+"""Plan maths and case normalisation (coach/plan.py, coach/case/facts.py), with property tests over affordability
 from 0 upward: every plan can be kept."""
 
 import datetime
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.plan import (
+from coach.case import HARDSHIP_REASONS, LENDER_TYPES, CaseFacts, classify_hardship, lender_type
+from coach.case.facts import StatedPayment, stated_payment_in
+from coach.plan import (
     BUDGET_DAYS,
     DEFAULT_EXTENSION_DAYS,
     MAX_INSTALLMENT_MONTHS,
@@ -25,8 +27,6 @@ from actions.plan import (
     make_plan,
     suggested_affordable,
 )
-from case import HARDSHIP_REASONS, LENDER_TYPES, CaseFacts, classify_hardship, lender_type
-from case.facts import StatedPayment, stated_payment_in
 
 TODAY = datetime.date(2026, 11, 23)
 

@@ -1,12 +1,12 @@
-"""Words that change what the bot may do whatever the classifier says (zh/safety_cues.py): requests to deceive,
+"""Words that change what the bot may do whatever the classifier says (coach/zh/safety_cues.py): requests to deceive,
 the collector's side, questions about the bot, and how a person comes back after the crisis lines."""
 
 from __future__ import annotations
 
 import pytest
 
-from zh.crisis_cues import has_crisis_cue
-from zh.safety_cues import (
+from coach.zh.crisis_cues import has_crisis_cue
+from coach.zh.safety_cues import (
     act_in_progress,
     collector_coaching,
     deception_request,

@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from channels import download_links
-from channels.secrets_compare import equal
+from coach import download_links
+from coach.secrets_compare import equal
 
 # What Sanic hands over for a header with the bytes of "é": decoded with surrogateescape.
 ESCAPED = b"\xc3\xa9".decode("utf-8", "surrogateescape").encode("latin-1", "surrogateescape").decode(

@@ -1,7 +1,7 @@
 import pytest
 
-from zh.normalizer import normalize
-from zh.short_replies import short_reply_intent
+from coach.zh.normalizer import normalize
+from coach.zh.short_replies import short_reply_intent
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -18,7 +18,7 @@ def test_short_replies_are_read_from_the_list(text: str, intent: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    # numbers are answers to the form's questions, not goodbye (zh/bare_answers.py)
+    # numbers are answers to the form's questions, not goodbye (coach/zh/bare_answers.py)
     "886", "88", "8000",
     # anything longer or mixed is the classifier's
     "不用了，谢谢", "好的 8000", "我怎么感觉你是机器人", "不是吧", "好的，那我想申请分期", "对，欠招行三万",
@@ -29,7 +29,7 @@ def test_other_messages_are_left_to_the_classifier(text: str) -> None:
 
 
 def test_no_reply_is_listed_under_two_intents() -> None:
-    from zh import short_replies
+    from coach.zh import short_replies
 
     short_replies._table.cache_clear()
     assert len(short_replies._table()) > 150

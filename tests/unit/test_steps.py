@@ -8,9 +8,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import drafting, replies, steps
-from actions.plan import make_plan
-from case import CaseFacts
+from actions import steps
+from coach import drafting, replies
+from coach.case import CaseFacts
+from coach.plan import make_plan
 
 TODAY = datetime.date(2026, 11, 23)
 FACTS = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=32000, overdue_days=60,
@@ -18,8 +19,10 @@ FACTS = CaseFacts(lender="招商银行", lender_type="credit_card", debt_amount=
 BORROWER_KINDS = ["phone_script", "written_request", "short_reply", "checklist"]
 
 
-def tracker(slots: dict | None = None, events: list | None = None, metadata: dict | None = None) -> Tracker:
-    user = {"event": "user", "text": "x", "metadata": metadata or {}, "parse_data": {"intent": {"name": "inform"}}}
+def tracker(slots: dict | None = None, events: list | None = None, metadata: dict | None = None,
+            channel: str = "rest") -> Tracker:
+    user = {"event": "user", "text": "x", "metadata": metadata or {}, "parse_data": {"intent": {"name": "inform"}},
+            "input_channel": channel}
     return Tracker("t", slots or {}, {"intent": {"name": "inform"}}, [user, *(events or [])], False, None, {}, None)
 
 
@@ -68,9 +71,16 @@ def test_draft_plan_sends_heading_parts_and_records_them(monkeypatch: pytest.Mon
 def test_acknowledge_facts_drafts_for_staff_with_enough_facts(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(steps, "today", lambda: TODAY)
     dispatcher = CollectingDispatcher()
-    steps.acknowledge_facts(dispatcher, tracker(metadata={"audience": "staff"}), FACTS)
+    steps.acknowledge_facts(dispatcher, tracker(metadata={"audience": "staff"}, channel="staff"), FACTS)
     assert dispatcher.messages[0]["text"].startswith("记下了：")
     assert sent_kinds(dispatcher)[0] == "case_summary" and sent_kinds(dispatcher)[-1] == "next_questions"
+
+
+def test_staff_metadata_from_another_channel_gets_the_borrower_drafts(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(steps, "today", lambda: TODAY)
+    dispatcher = CollectingDispatcher()
+    steps.acknowledge_facts(dispatcher, tracker(metadata={"audience": "staff"}, channel="rest"), FACTS)
+    assert dispatcher.messages and "case_summary" not in sent_kinds(dispatcher)
 
 
 def test_handle_deny_correction_plain_no_and_declined_offer(monkeypatch: pytest.MonkeyPatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import exports
+from coach import exports
 from serving import prod
 
 ROOT = Path(__file__).resolve().parents[2]

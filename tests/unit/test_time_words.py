@@ -1,10 +1,10 @@
-"""Time words in reports resolved against a fixed "now" (zh/time_words.py)."""
+"""Time words in reports resolved against a fixed "now" (coach/zh/time_words.py)."""
 
 import datetime
 
 import pytest
 
-from zh.time_words import resolve
+from coach.zh.time_words import resolve
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 # Saturday 2026-11-28, 16:20 in Beijing.

@@ -1,4 +1,4 @@
-"""The case vocabulary (case/vocabulary.yml) and the lender registry agree with the domain and the code."""
+"""The case vocabulary (coach/case/vocabulary.yml) and the lender registry agree with the domain and the code."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from actions import actions, extraction
-from case import lenders, vocabulary
-from case.facts import LENDER_TYPES, THREAT_TYPES, CaseFacts
+from actions import actions
+from coach import extraction
+from coach.case import lenders, vocabulary
+from coach.case.facts import LENDER_TYPES, THREAT_TYPES, CaseFacts
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = yaml.safe_load((ROOT / "domain" / "core.yml").read_text(encoding="utf-8"))

@@ -1,0 +1,182 @@
+"""The lender registry, data/nlu/lenders.yml, read once for the case model. Pure: no Rasa imports.
+
+The same file trains the NLU (the ``lender`` lookup table for DIET's features and the LenderExtractor, the
+synonyms for the aliases); here it gives the canonical names, the family of each by the file's stated
+convention (banks end in 银行, licensed consumer-finance companies in 消费金融, the rest are platforms) and
+the names a bank goes by without 银行 (招行, 浦发, 掌上生活), so that free text can name a bank.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+LENDERS_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lenders.yml"
+
+
+def _examples(block: str) -> list[str]:
+    return [line.strip()[2:].strip() for line in (block or "").splitlines() if line.strip().startswith("- ")]
+
+
+def family(canonical: str) -> str:
+    """"bank", "consumer_finance" or "platform", by the registry's naming convention."""
+    if canonical.endswith("银行"):
+        return "bank"
+    if canonical.endswith("消费金融"):
+        return "consumer_finance"
+    return "platform"
+
+
+def _load() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    items = yaml.safe_load(LENDERS_PATH.read_text(encoding="utf-8"))["nlu"]
+    canonical = tuple(n for item in items if item.get("lookup") == "lender" for n in _examples(item["examples"]))
+    aliases = {item["synonym"]: tuple(_examples(item["examples"])) for item in items if "synonym" in item}
+    return canonical, aliases
+
+
+CANONICAL, ALIASES = _load()
+PLATFORMS: tuple[str, ...] = tuple(n for n in CANONICAL if family(n) == "platform")
+# A bank named without 银行 in free text (招行, 邮政储蓄, 买单吧); aliases with 银行 in them need no list.
+BANK_SHORT_NAMES: tuple[str, ...] = tuple(
+    a for name in CANONICAL if family(name) == "bank" for a in ALIASES.get(name, ()) if "银行" not in a)
+
+
+def aliases_of(canonical: str) -> tuple[str, ...]:
+    """The names a lender goes by (招商银行 → 招行, 招商, CMB …); empty for a name the registry does not know."""
+    return ALIASES.get(canonical, ())
+
+
+# Words that never stand in a lender's name, for names the registry does not know: a claim (「他们有内部渠道 银行只认
+# 他们」), a question, or a request typed where a name was asked (「我想申请分期还款」). One list for the NLU's
+# bank-name pattern and for the form's answer to 「哪家机构」.
+NOT_IN_A_NAME = re.compile(
+    r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
+    r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱")
+
+
+# --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
+# The sourced list of brands (facts §13) names lenders the NLU registry lacks (网商贷, 来分期, 省呗 …) and more
+# aliases. The NLU finds the registry's names; ``find_lenders`` finds these and names the registry does not know.
+
+ENTITIES_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "lender_entities.yml"
+# Aliases too general to name one lender (信用贷 is any bank's product; 信用付 belongs to two brands; 信也 is part
+# of ordinary words), and 滴滴 (rides and drivers far more often than loans; the NLU vetoes it the same way).
+_GENERAL_ALIASES = {"信用贷", "信用付", "月付", "信也", "滴滴"}
+_KIND_TO_TYPE = {"bank": "bank_loan", "consumer_finance": "consumer_finance", "microloan": "platform",
+                 "platform": "platform"}
+
+
+def _registry_name(name: str) -> str | None:
+    if name in CANONICAL:
+        return name
+    return next((c for c, names in ALIASES.items() if name in names), None)
+
+
+def _registry_name_within(brand: str) -> str | None:
+    """The registry's lender whose longest name stands inside a brand's name (招联好期贷 → 招联消费金融)."""
+    names = [(n, c) for c in CANONICAL for n in (c, *ALIASES.get(c, ())) if len(n) >= 2 and n in brand]
+    return max(names, key=lambda nc: len(nc[0]))[1] if names else None
+
+
+def _load_brands() -> tuple[dict[str, str], dict[str, str]]:
+    """(alias or brand → canonical name, canonical name → lender type) for the brands the registry lacks."""
+    brands = yaml.safe_load(ENTITIES_PATH.read_text(encoding="utf-8")).get("brands") or []
+    counts: dict[str, int] = {}
+    for brand in brands:
+        for alias in {brand["brand"], *(brand.get("aliases") or [])}:
+            counts[str(alias)] = counts.get(str(alias), 0) + 1
+    names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for brand in brands:
+        canonical = _registry_name(brand["brand"]) or _registry_name_within(brand["brand"]) or brand["brand"]
+        if canonical not in CANONICAL:
+            kinds[canonical] = _KIND_TO_TYPE.get(str(brand.get("kind")), "other")
+        for alias in (brand["brand"], *(brand.get("aliases") or [])):
+            alias = str(alias)
+            if alias in _GENERAL_ALIASES or counts[alias] > 1 or len(alias) < 2 or _registry_name(alias):
+                continue  # the NLU already finds registry names (with its vetoes)
+            names[alias] = canonical
+    return names, kinds
+
+
+EXTRA_NAMES, EXTRA_TYPES = _load_brands()
+_EXTRA_PATTERN = re.compile("|".join(re.escape(n) for n in sorted(EXTRA_NAMES, key=len, reverse=True)),
+                            re.IGNORECASE) if EXTRA_NAMES else None
+
+_NAME = r"[A-Za-z0-9\u4e00-\u9fff]"
+# 「一个叫速借宝的app」「叫做“闪电借”」: whatever is called by a name is named.
+_CALLED = re.compile(rf"(?:名字叫|叫做|名叫|叫)[“\"「『']?(?P<name>{_NAME}{{2,10}}?)[”\"」』']?"
+                     r"(?=的|app|APP|App|平台|软件|借款|贷款|网贷|上|里|[，,。.!！?？、\s]|\d|$)")
+_QUOTED = re.compile(rf"[“\"「『'](?P<name>{_NAME}{{2,10}})[”\"」』']")
+_QUOTED_CONTEXT_BEFORE = re.compile(r"(欠|还有|另外|在|叫|个|用|下了?|借|和|跟|、)\s*$")
+_QUOTED_CONTEXT_AFTER = re.compile(r"^\s*(app|APP|App|平台|软件|上|里|借|贷|欠|\d|[一二两三四五六七八九十几])")
+# Latin names (WeLend, Welab, PrimeCredit) with an amount after them or 欠 before them.
+_LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{2,19})(?![A-Za-z0-9])")
+_LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
+                    "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
+                    "hello", "hi", "yes", "no", "sorry", "thanks"}
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|app|APP|\d|[一二两三四五六七八九十几])")
+_LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|、|叫|在)\s*$")
+# Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
+_SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
+                       r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
+                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|app|APP|平台|上|[，,。、\s]|$)")
+# Words that are no lender's name though they end like one.
+_GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
+                      r"分期|花|金融|宝|钱包|钱庄|信用卡分期|账单分期|消费贷|经营贷|装修贷|助学贷|校园贷|一个|别的|"
+                      r"其他|其它|好几|几个|两个|三个|这个|那个)$")
+_PERSONAL = re.compile(r"[我你他她们人家]|朋友|亲戚|同事|老板|公司|单位|爸|妈|老婆|老公|哥|姐|弟|妹|东西|钱了|什么")
+
+
+def _plausible(name: str) -> bool:
+    name = name.strip()
+    return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not _PERSONAL.search(name) \
+        and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name)
+
+
+def find_lenders(text: str, known: tuple[str, ...] = ()) -> list[dict]:
+    """Lenders in (normalised) text that the NLU's registry does not find: the brands of
+    knowledge/lender_entities.yml it lacks (known: ``registry`` True) and names the borrower gives that no list
+    has (「叫速借宝的app」, 「“闪电借”」, 「WeLend 5万」, 「还有个速借宝2千」: ``registry`` False, so the borrower
+    confirms them before they reach a letter). ``known``: names the case already holds that no list has (named
+again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, value, text)."""
+    found: list[dict] = []
+
+    def add(start: int, end: int, value: str, registry: bool) -> None:
+        if not any(f["start"] < end and start < f["end"] for f in found):
+            found.append({"entity": "lender", "start": start, "end": end, "value": value, "text": text[start:end],
+                          "confidence": 1.0, "registry": registry, "extractor": "find_lenders"})
+
+    for name in sorted((n for n in known if n and len(n) >= 2), key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            add(m.start(), m.end(), name, False)
+    if _EXTRA_PATTERN is not None:
+        for m in _EXTRA_PATTERN.finditer(text):
+            canonical = next((c for a, c in EXTRA_NAMES.items() if a.lower() == m.group(0).lower()), None)
+            if canonical:
+                add(m.start(), m.end(), canonical, True)
+    for m in _CALLED.finditer(text):
+        if _plausible(m.group("name")):
+            add(m.start("name"), m.end("name"), m.group("name"), False)
+    for m in _QUOTED.finditer(text):
+        if _plausible(m.group("name")) and (_QUOTED_CONTEXT_BEFORE.search(text[max(0, m.start() - 4):m.start()])
+                                            or _QUOTED_CONTEXT_AFTER.match(text[m.end():m.end() + 4])):
+            add(m.start("name"), m.end("name"), m.group("name"), False)
+    for m in _LATIN.finditer(text):
+        name = m.group("name")
+        if name.lower() in _LATIN_NOT_NAMES or re.fullmatch(r"\d+[wWkK]?", name):
+            continue
+        if _LATIN_AFTER.match(text[m.end():m.end() + 3]) or _LATIN_BEFORE.search(text[max(0, m.start() - 3):
+                                                                                          m.start()]):
+            add(m.start(), m.end(), name, False)
+    for m in _SUFFIXED.finditer(text):
+        if _plausible(m.group("name")):
+            add(m.start("name"), m.end("name"), m.group("name"), False)
+    return sorted(found, key=lambda f: f["start"])
+
+
+def extra_lender_type(canonical: str) -> str | None:
+    """The lender type of a brand from knowledge/lender_entities.yml the NLU registry lacks (网商贷 → bank_loan)."""
+    return EXTRA_TYPES.get(canonical)

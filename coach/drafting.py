@@ -1,0 +1,254 @@
+"""Turns a case and its plan into drafts: phone script, written request, short reply, checklist,
+and the staff pack for hotline staff.
+
+All user-facing wording lives in coach/templates/*.j2; this module only prepares numbers and flags.
+Placeholders for what the bot cannot know use one visible form, 【…】 (see PLACEHOLDERS).
+Pure Python, no Rasa imports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from coach import knowledge
+from coach.case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
+from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+
+# Every placeholder a draft may contain, and when. Nothing else in 【】 is allowed.
+PLACEHOLDERS = {
+    "【您的姓名】": "always (written request)",
+    "【联系电话】": "always (written request)",
+    "【卡号后四位】": "credit cards",
+    "【借款合同编号或账户尾号】": "loans and platforms",
+    "【机构名称】": "only when the lender is unknown",
+}
+PLACEHOLDER_RE = re.compile(r"【[^】]*】")
+
+# Facts the staff should try to learn, in asking order (names = CaseFacts fields).
+_CORE_FACTS = (
+    "lender", "debt_amount", "overdue_days", "monthly_income", "affordable_monthly", "hardship_reason",
+)
+OVERDUE_RISK_DAYS = 90
+CARD_FRAUD_PRINCIPAL = 50_000  # facts §2.1: 恶意透支 数额较大 starts at ¥50,000 of principal
+
+
+@dataclass(frozen=True)
+class Drafts:
+    phone_script: str
+    written_request: str
+    short_reply: str
+    checklist: str  # 准备什么 / 千万别做什么 / 违规可投诉
+
+
+@dataclass(frozen=True)
+class StaffPack:
+    case_summary: str
+    tell_borrower: str
+    drafts: Drafts
+    risk_flags: tuple[str, ...]
+    next_questions: tuple[str, ...]
+
+
+def money(value: int | None) -> str:
+    """36000 → "36,000" (whole yuan with thousands separators)."""
+    return f"{int(value):,}" if value is not None else ""
+
+
+def cn_date(value: datetime.date) -> str:
+    """2026-12-23 → "2026年12月23日"."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters["money"] = money
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+_ENV = _env()
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def _render(name: str, ctx: dict[str, Any]) -> str:
+    text = _ENV.get_template(name).render(**ctx)
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _lines(name: str, ctx: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(line.strip() for line in _render(name, ctx).splitlines() if line.strip())
+
+
+def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: str = "mainland",
+             **extra: Any) -> dict[str, Any]:
+    if isinstance(plan, InstallmentPlan):
+        kind = "installment"
+    elif isinstance(plan, ExtensionPlan):
+        kind = "extension"
+    elif isinstance(plan, HardshipPlan):
+        kind = "hardship"
+    else:  # pragma: no cover - defensive
+        raise TypeError(f"unknown plan type {type(plan).__name__}")
+    lender_kind = facts.lender_type if facts.lender_type in LENDER_TYPES else "other"
+    region = region_of_script(region)
+    affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
+    ctx: dict[str, Any] = {
+        "facts": facts,
+        "plan": plan,
+        "kind": kind,
+        "lender": facts.lender,
+        "lender_kind": lender_kind,
+        "lender_kind_label": LENDER_TYPES[lender_kind],
+        "is_card": lender_kind == "credit_card",
+        # Mainland rules (信用卡办法第七十条, 个性化分期) are cited only to mainland card holders.
+        "region": region,
+        "card_rule": lender_kind == "credit_card" and region == "mainland",
+        "is_bank": lender_kind in ("credit_card", "bank_loan"),
+        "debt": plan.total,
+        "overdue_days": facts.overdue_days,
+        "income": facts.monthly_income,
+        "affordable": affordable,
+        "reason": facts.hardship_reason,
+        "fee_waiver": facts.requested_plan == "fee_waiver",
+        "threats": facts.threat_types,
+        "threat_labels": vocabulary.THREAT_SUMMARY_NAMES,
+        "hotline": knowledge.hotlines(),  # every phone number in the drafts comes from knowledge.yml
+        "today": today or datetime.date.today(),
+        "crisis": False,
+        "violence": False,
+        "missing": missing_facts(facts),
+        # kind-specific values, neutral by default
+        "one_off": False,
+        "last_amount": None,
+        "first_payment": None,
+        "requested_outcome": None,
+        "pays_all": False,
+        "hreason": None,
+        "token": 0,
+    }
+    if isinstance(plan, InstallmentPlan):
+        ctx.update(
+            one_off=plan.is_one_off,
+            last_amount=plan.last_amount,
+            # What can be paid at once as a sign of good faith: the first instalment (never above what the
+            # borrower can afford: the plan's monthly amount is within it).
+            first_payment=plan.monthly_amount,
+            requested_outcome=plan.requested_outcome,
+        )
+    elif isinstance(plan, ExtensionPlan):
+        ctx.update(pays_all=plan.pays_all, first_payment=plan.amount_by_date)
+    else:
+        ctx.update(hreason=plan.reason, token=plan.token_monthly)
+    ctx.update(extra)
+    return ctx
+
+
+def missing_facts(facts: CaseFacts) -> list[str]:
+    """Names of the case facts still unknown, in the order staff should ask for them."""
+    missing = [name for name in _CORE_FACTS if getattr(facts, name) is None]
+    if facts.requested_plan == "extension" and facts.extension_days is None:
+        missing.append("extension_days")
+    return missing
+
+
+def plan_summary(facts: CaseFacts, plan: Plan) -> str:
+    """One line, e.g. 分 24 期，每期 1,500 元（共 36,000 元）."""
+    return _render("plan_summary.j2", _context(facts, plan, None))
+
+
+def plan_note(facts: CaseFacts, plan: Plan, region: str = "mainland") -> str:
+    """Why this plan, in plain words, for the borrower (empty when the numbers speak for themselves)."""
+    return _render("plan_note.j2", _with_summary(_context(facts, plan, None, region)))
+
+
+def _with_summary(ctx: dict[str, Any]) -> dict[str, Any]:
+    ctx["summary"] = _render("plan_summary.j2", ctx)
+    return ctx
+
+
+def _drafts(ctx: dict[str, Any]) -> Drafts:
+    return Drafts(
+        phone_script=_render("phone_script.j2", ctx),
+        written_request=_render("written_request.j2", ctx),
+        short_reply=_render("short_reply.j2", ctx),
+        checklist=_render("checklist.j2", ctx),
+    )
+
+
+def _staff_pack(ctx: dict[str, Any]) -> StaffPack:
+    flags_ctx = {**ctx, "overdue_risk_days": OVERDUE_RISK_DAYS, "card_fraud_principal": CARD_FRAUD_PRINCIPAL}
+    return StaffPack(
+        case_summary=_render("staff_summary.j2", ctx),
+        tell_borrower=_render("staff_tell.j2", ctx),
+        drafts=_drafts(ctx),  # the borrower's drafts read nothing of the staff-only flags
+        risk_flags=_lines("staff_risk_flags.j2", flags_ctx),
+        next_questions=_lines("staff_questions.j2", ctx),
+    )
+
+
+def draft_borrower(facts: CaseFacts, plan: Plan, today: datetime.date,
+                   region: str = "mainland") -> Drafts:
+    """``region``: mainland, hk or tw; Hong Kong and Taiwan borrowers get their own rules and lines."""
+    return _drafts(_with_summary(_context(facts, plan, today, region)))
+
+
+def draft_staff(facts: CaseFacts, plan: Plan, today: datetime.date, *,
+                crisis: bool = False, violence: bool = False, region: str = "mainland") -> StaffPack:
+    """Staff-facing pack. ``crisis``: the borrower expressed suicidal thoughts in this conversation;
+    ``violence``: a collector threatened violence (both raise risk flags and change what to tell first)."""
+    return _staff_pack(_with_summary(_context(facts, plan, today, region, crisis=crisis, violence=violence)))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The drafts as they are sent, in order: ``note`` (borrowers only, may be empty) says why this plan before
+    anything else; ``parts`` are (kind, body) pairs, one message each (kinds are the keys of draft_titles in
+    replies.yml); ``next_questions`` (staff only) go last, as one bulleted part."""
+
+    summary: str
+    parts: tuple[tuple[str, str], ...]
+    next_questions: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def next_questions_body(self) -> str:
+        return "\n".join(f"· {q}" for q in self.next_questions)
+
+
+def layout(facts: CaseFacts, plan: Plan, today: datetime.date, *, staff: bool = False,
+           crisis: bool = False, violence: bool = False, region: str = "mainland") -> Layout:
+    """Which drafts, in which order. Borrowers: phone script, written request, short reply, checklist.
+    Hotline staff: case summary, risk flags (when there are any), what to tell the borrower, the same four
+    drafts to hand over, then the questions to ask next. One template context for everything."""
+    ctx = _with_summary(_context(facts, plan, today, region, crisis=crisis, violence=violence))
+    parts: list[tuple[str, str]] = []
+    next_questions: tuple[str, ...] = ()
+    if staff:
+        pack = _staff_pack(ctx)
+        parts.append(("case_summary", pack.case_summary))
+        if pack.risk_flags:
+            parts.append(("risk_flags", "\n".join(f"· {f}" for f in pack.risk_flags)))
+        parts.append(("tell_borrower", pack.tell_borrower))
+        drafts, next_questions = pack.drafts, pack.next_questions
+    else:
+        drafts = _drafts(ctx)
+    parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
+              ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
+    note = "" if staff else _render("plan_note.j2", ctx)  # staff read the same in 可以这样告诉借款人
+    return Layout(summary=ctx["summary"], parts=tuple(parts), next_questions=next_questions, note=note)

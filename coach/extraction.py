@@ -1,0 +1,681 @@
+"""Turn one parsed user message into case-fact slot updates. Pure: no Rasa imports.
+
+How amounts are told apart: the NLU extractor gives each amount a role from the words around it
+(欠/一共 → debt, 收入/工资 → income, 每月能还 → affordable, 先还/现在能拿出 → partial). An amount with no
+role goes to the slot the form has just asked for; a correction (「不对，是四万」) goes to the fact the user
+gave last; otherwise an unroled amount is taken as the total owed if that is still unknown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from coach.case import classify_hardship, lender_type
+from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders
+from coach.case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
+from coach.zh.normalizer import to_simplified
+from coach.zh.numbers import parse_amount
+from coach.zh.plan_words import NAMES_PLAN, PLAN_WORDS
+from coach.zh.safety_cues import deception_request, strip_untrue, untrue_hardship
+from coach.zh.time_words import upcoming_date
+
+# Dates are read in the borrowers' time zone (mainland China, Hong Kong and Taiwan are all UTC+8).
+UTC8 = datetime.timezone(datetime.timedelta(hours=8))
+
+AMOUNT_SLOTS = ("debt_amount", "monthly_income", "affordable_monthly", "essential_expenses")
+DURATION_SLOTS = ("overdue_days", "extension_days")
+ROLE_TO_SLOT = {
+    "debt": "debt_amount", "income": "monthly_income", "affordable": "affordable_monthly",
+    "overdue": "overdue_days", "extension": "extension_days", "expenses": "essential_expenses",
+}
+# Amounts that are no case fact the form asks for: a fee, what a collector or a scammer demands, the old contractual
+# installment, what was already repaid; 「各一万六」 is read with the lenders it belongs to (_each_amounts).
+IGNORED_ROLES = {"other", "fee", "demand", "installment", "repaid", "each"}
+# Roles an amount said with a lender's name may have to be that lender's debt.
+_DEBT_ROLES = (None, "debt", "each")
+
+_CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
+_UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不得|记不清|忘了|不确定|说不准|说不好|说不清|没算过|不晓得|唔知|唔记得|"
+                      r"不太清楚|每个月都不一样|不固定|没谱|搞不清|不好说|看情况)")
+_ZERO_MONEY = re.compile(
+    r"(没有收入|没收入|没工作|零收入|没有工作|一分都?没有|拿不出|一分钱都|没钱|没有钱|失业|^没有$|^0$|^零$|冇收入|冇钱|"
+    r"一蚊都冇|冇工开|分文没有|一毛钱?都没|没得收入|没啥收入|没什么收入)"
+)
+_NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|未逾期|没算逾期|宽限期(内|里)|还没到还款日)")
+_JUST_OVERDUE = re.compile(r"(昨天|今天|前天)?刚(刚)?逾期")
+_THREAT_CUES = {
+    "visit": re.compile(
+        r"(上门|找上门|外访|去.{0,3}(单位|公司|家里|老家|村里|学校|小区)|来.{0,2}(家|单位|公司)|到.{0,2}(家|单位)来)"),
+    "lawsuit": re.compile(r"(起诉|传票|律师函|立案|坐牢|仲裁|强制执行|报警抓|抓我|判刑|列入失信)"),
+    "third_party": re.compile(
+        r"((打给|打到|打电话给|联系|找|告诉|发给|群发|骚扰).{0,4}"
+        r"(家人|家里人|爸|妈|父母|老婆|老公|妻子|丈夫|同事|领导|朋友|亲戚|紧急联系人|通讯录|单位|公司)|爆通讯录)"),
+    "harassment": re.compile(
+        r"(骂|辱骂|恐吓|威胁|半夜|凌晨|轰炸|几十个电话|P图|p图|弄死|砍死|砍人|砍你|拿刀|人身安全)"),
+}
+# Intents whose unlabelled numbers may be taken as case facts (not a fee in a question, not call counts).
+_FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
+# Intents whose words describe what happened (so threats named in them are recorded for the case summary).
+_NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
+_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇搵]|點算|乜嘢|老細|收數|話要|咁")
+# Where the borrower says they are wins over how they write (a Cantonese writer in Shenzhen has mainland rules).
+_PLACE = (
+    ("simplified", re.compile(r"(在|喺|住在|住喺|人在|身在|返咗)(深圳|广州|東莞|东莞|珠海|佛山|內地|内地|大陸|大陆|"
+                              r"国内|國內)|(唔系|唔係|不是|不在)香港")),
+    ("hk", re.compile(r"(在|喺|住在|住喺|人在)(香港|九龍|九龙|新界|港島|港岛)")),
+    ("tw", re.compile(r"(在|住在|人在)(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)")),
+)
+_TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
+
+
+def threats_in(text: str) -> list[str]:
+    """Threat kinds named in a message (visit, lawsuit, third_party, harassment), in a fixed order."""
+    return [kind for kind, cue in _THREAT_CUES.items() if cue.search(text or "")]
+
+
+# A message that only names where the borrower is (the answer to 「您在香港、台湾还是内地？」), one place or a
+# place and a city in it (「台灣啊 台北」「在台湾，台北市」).
+_PLACE_LEAD = r"(我?(在|喺|住在|住喺|人在))?"
+_PLACE_SEP = r"[\s,，、。.啊呀㗎喔囉啦嘛]*"
+_PLACE_TAIL = r"[啊呀㗎喔囉啦嘛呢]?[。.!！~～]?$"
+
+
+def _bare_place(names: str) -> re.Pattern[str]:
+    one = rf"{_PLACE_LEAD}({names})(市|縣|县|區|区)?"
+    return re.compile(rf"^{one}(?:{_PLACE_SEP}{one})*{_PLACE_TAIL}")
+
+
+_BARE_PLACE = (
+    ("simplified", _bare_place(r"内地|內地|大陆|大陸|国内|國內|深圳|广州|廣州|东莞|東莞|珠海|佛山|北京|上海")),
+    ("hk", _bare_place(r"香港|九龍|九龙|新界|港島|港岛")),
+    ("tw", _bare_place(r"台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北")),
+)
+
+
+def bare_place(raw: str) -> str | None:
+    """The script of the place a message names and nothing else (「台灣啊 台北」 → tw), or None."""
+    return next((script for script, place in _BARE_PLACE if place.match((raw or "").strip())), None)
+
+
+def region_is_clear(raw_texts: Sequence[str]) -> bool:
+    """Whether the borrower's own words settle where they are: a place they name, Simplified writing, Cantonese
+    words (Hong Kong) or Taiwanese terms. Traditional characters alone do not (a Hong Kong and a Taiwan user write
+    the same characters; 999 and Taiwan's lines differ), so the bot asks once when that matters."""
+    for raw in raw_texts:
+        if any(place.search(raw) for _, place in _PLACE) or any(p.match(raw.strip()) for _, p in _BARE_PLACE):
+            return True
+        if _CANTONESE.search(raw) or _TAIWAN.search(raw):
+            return True
+        simplified = to_simplified(raw)
+        if raw == simplified and re.search(r"[们说这还钱银贷欠时么过没让给]", raw):
+            return True
+    return False
+
+
+def place_named(raw_texts: Sequence[str]) -> str | None:
+    """The script of the last place the borrower named for themselves (「我喺深圳住㗎」 → simplified), if any: it
+    keeps deciding the rules when later messages are written in Cantonese or Traditional characters."""
+    found = None
+    for raw in raw_texts:
+        for script, place in _PLACE:
+            if place.search(raw):
+                found = script
+        for script, place in _BARE_PLACE:
+            if place.match(raw.strip()):
+                found = script
+    return found
+
+
+def detect_script(raw: str, current: str | None) -> str | None:
+    """'hk'/'tw' when the user writes Traditional Chinese, 'simplified' when they write Simplified; a place the
+    borrower names for themselves (「我喺深圳住㗎 唔系香港」) decides over the script."""
+    for script, place in _PLACE:
+        if place.search(raw):
+            return script
+    for script, place in _BARE_PLACE:
+        if place.match(raw.strip()):
+            return script
+    simplified = to_simplified(raw)
+    changed = sum(1 for a, b in zip(raw, simplified) if a != b)
+    if changed >= 1 and len(re.findall(r"[\u4e00-\u9fff]", raw)) >= 2:
+        if _CANTONESE.search(raw):
+            return "hk"
+        if _TAIWAN.search(raw):
+            return "tw"
+        return current if current in ("hk", "tw") else "tw"
+    if changed == 0 and re.search(r"[们说这还钱银贷欠时么过没让给]", raw):
+        return "simplified"
+    return None
+
+
+def _entities(entities: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
+    return [e for e in entities if e.get("entity") == kind and e.get("value") is not None]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _start(entity: Mapping[str, Any], text: str) -> int:
+    """Where an entity starts in the text (tests and hand-made entities may lack offsets)."""
+    if isinstance(entity.get("start"), int):
+        return int(entity["start"])
+    found = text.find(str(entity.get("text") or entity.get("value")))
+    return found if found >= 0 else len(text)
+
+
+@dataclass(frozen=True)
+class _Message:
+    intent: str | None
+    text: str
+    raw_text: str
+    requested_slot: str | None
+    current: Mapping[str, Any]
+    as_answer: bool
+
+    @property
+    def gives_facts(self) -> bool:
+        """Unlabelled numbers and names may be taken as facts (not a fee in a question, not call counts)."""
+        return self.as_answer or self.intent in _FACT_INTENTS
+
+
+def extract_facts(
+    *,
+    intent: str | None,
+    entities: Sequence[Mapping[str, Any]],
+    text: str,
+    raw_text: str,
+    requested_slot: str | None,
+    current: Mapping[str, Any],
+    as_answer: bool = False,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """Slot updates for one message. ``text`` is the normalised text, ``raw_text`` what the user typed.
+
+    ``as_answer``: the form is waiting for ``requested_slot`` and the message is read as the answer whatever its
+    intent (coach.form_reading decides afterwards whether it really was one). ``now``: when the message was
+    sent (dates are read against it in UTC+8; default: the current time).
+    """
+    msg = _Message(intent, text, raw_text, requested_slot, current, as_answer)
+    updates: dict[str, Any] = {}
+    script = detect_script(raw_text, current.get("script"))
+    if script and script != current.get("script"):
+        updates["script"] = script
+    entities = with_named_lenders(text, entities, _unlisted_names(current))
+    paired = _lenders_and_debts(msg, entities, updates)
+    _numbers(msg, [e for e in entities if id(e) not in paired], updates)
+    _dates(msg, updates, now)
+    _plain_answers(msg, updates)
+    _plan_request(msg, updates)
+    _threats(msg, updates)
+    if intent == "express_crisis":
+        updates["crisis_flag"] = True
+    return updates
+
+
+# --- lenders, and the debts a message pairs with them -------------------------------------------------------
+
+_SEGMENT_BREAK = re.compile(r"[，,。.;；!！?？\n、]|还有|另外|以及")
+_PAID_OFF = re.compile(r"(已经?还清|还清了|结清|还完了|已还完|不欠了|没欠了|销户了)")
+# Another debt besides the one the case has (「还有借呗2万」「另外微粒贷也欠了」), not a correction of the lender.
+_ADDING = re.compile(r"(还有|另外|此外|以及|也欠|还欠|也有|再加|加上|又借了|又欠|同时欠|好几家|几个平台)")
+
+
+def _segment_of(text: str, pos: int) -> int:
+    return len(_SEGMENT_BREAK.findall(text[:pos]))
+
+
+def _lender_value(entity: Mapping[str, Any]) -> str:
+    return str(entity["value"])
+
+
+def _span(entity: Mapping[str, Any], text: str) -> tuple[int, int]:
+    start = _start(entity, text)
+    end = entity.get("end")
+    return start, int(end) if isinstance(end, int) else start + len(str(entity.get("text") or entity.get("value")))
+
+
+def _unlisted_names(current: Mapping[str, Any]) -> tuple[str, ...]:
+    """Lender names the case holds that no list has (the borrower named them; they are found when named again)."""
+    names = [str(d.get("lender")) for d in current.get("debts") or [] if isinstance(d, Mapping)
+             and d.get("registry") is False and d.get("lender")]
+    if current.get("lender") and current.get("lender_confirmed") is False:
+        names.append(str(current["lender"]))
+    return tuple(dict.fromkeys(names))
+
+
+def with_named_lenders(text: str, entities: Sequence[Mapping[str, Any]],
+                       known: tuple[str, ...] = ()) -> list[Mapping[str, Any]]:
+    """The NLU's entities plus every lender the person names that the NLU's registry lacks (case.lenders.
+    find_lenders: the brands of knowledge/lender_entities.yml, 「叫速借宝的app」, 「WeLend」), and without the
+    numbers inside lenders' names (「360借条」 is a name, not 360 元)."""
+    out = list(entities)
+    lenders = [_span(e, text) for e in out if e.get("entity") == "lender"]
+    for found in find_lenders(text, known):
+        if not any(a < found["end"] and found["start"] < b for a, b in lenders):
+            out.append(found)
+            lenders.append((found["start"], found["end"]))
+    return [e for e in out if e.get("entity") != "amount" or not isinstance(e.get("start"), int)
+            or not any(a <= _span(e, text)[0] and _span(e, text)[1] <= b for a, b in lenders)]
+
+
+def _each_amounts(text: str, lenders: list[Mapping[str, Any]], amounts: list[Mapping[str, Any]]) \
+        -> tuple[dict[int, float], set[int]]:
+    """「借呗、微粒贷、京东金条各一万六」: an amount said with 各 (each) belongs to every lender named since the
+    amount before it. Returns (lender entity id → amount, ids of the amounts used)."""
+    given: dict[int, float] = {}
+    used: set[int] = set()
+    positions = sorted(_start(a, text) for a in amounts)
+    for amount in amounts:
+        if amount.get("role") != "each":
+            continue
+        at = _start(amount, text)
+        since = max((p for p in positions if p < at), default=-1)
+        group = [e for e in lenders if since < _start(e, text) < at]
+        if group:
+            for lender in group:
+                given[id(lender)] = _number(amount["value"]) or 0.0
+            used.add(id(amount))
+    return given, used
+
+
+def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
+    """Lender names, each paired with the amount said in the same clause (「借呗2万，微粒贷1万5」,
+    「2万是借呗的」). Returns the ids of the amount entities used, so they are not read again."""
+    text = msg.text
+    lenders = sorted(_entities(entities, "lender"), key=lambda e: _start(e, text))
+    # 「借呗 哦不对 是花呗」: a lender named after a self-correction replaces the one before it
+    lenders = [e for i, e in enumerate(lenders)
+               if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
+    amounts = [e for e in _entities(entities, "amount") if e.get("role") in _DEBT_ROLES
+               and _number(e["value"]) is not None]
+    each, paired = _each_amounts(text, lenders, amounts)
+    if not lenders:
+        pending = _pending_amount(msg, amounts)
+        if pending is not None:
+            updates.update(pending[0])
+            total = _total(pending[0]["debts"])
+            if total is not None:
+                updates["debt_amount"] = float(total)
+            return pending[1]
+        _unknown_lender_answer(msg, updates)
+        return set()
+    found: list[dict[str, Any]] = []
+    for lender in lenders:
+        name = _lender_value(lender)
+        if any(d["lender"] == name for d in found):
+            continue
+        value: float | None = each.get(id(lender))
+        if value is None:
+            segment = _segment_of(text, _start(lender, text))
+            same_clause = next((a for a in amounts if id(a) not in paired and a.get("role") != "each"
+                                and _segment_of(text, _start(a, text)) == segment), None)
+            if same_clause is not None:
+                paired.add(id(same_clause))
+                value = _number(same_clause["value"])
+        found.append({"lender": name, "amount": round(value) if value else None,
+                      "registry": lender.get("registry", True) is not False})
+    paid_off = bool(_PAID_OFF.search(text))
+    current_debts = msg.current.get("debts")
+    single = msg.current.get("lender")
+    if not current_debts and single and not paid_off and _ADDING.search(text) \
+            and any(d["lender"] != single for d in found):
+        # The case had one lender and this message adds others: the first debt joins the list, with the
+        # amount known for it, or an amount said in this message outside the new lenders' clauses
+        # (「3万，还有借呗2万」 answering the amount question about 招行).
+        amount = msg.current.get("debt_amount")
+        if amount is None or msg.requested_slot == "debt_amount":
+            lender_segments = {_segment_of(text, _start(e, text)) for e in lenders}
+            loose = next((a for a in amounts if id(a) not in paired
+                          and _segment_of(text, _start(a, text)) not in lender_segments), None)
+            if loose is not None:
+                paired.add(id(loose))
+                amount = _number(loose["value"])
+        current_debts = [{"lender": single, "amount": round(float(amount)) if amount is not None else None,
+                          "registry": msg.current.get("lender_confirmed") is not False}]
+    debts = _merge_debts(current_debts, found, remove=paid_off)
+    if len(found) == 1 and not paid_off and not current_debts:
+        # One lender, as most conversations have: the single-debt facts, exactly as before.
+        first = found[0]
+        updates["lender"] = first["lender"]
+        updates["lender_type"] = lender_type(first["lender"], text)
+        updates["lender_confirmed"] = first["registry"]
+        if first["amount"] is not None:
+            updates["debt_amount"] = float(first["amount"])
+            _note_recent(updates, msg, "debt_amount")
+        return paired
+    if len(debts) > 1 or current_debts is not None:
+        updates["debts"] = debts
+        total = _total(debts)
+        if total is not None:
+            updates["debt_amount"] = float(total)
+        primary = next((d for d in debts if d["lender"] == msg.current.get("lender")), debts[0] if debts else None)
+        if primary is None:
+            updates.update(lender=None, lender_type=None)
+        elif primary["lender"] != msg.current.get("lender"):
+            updates["lender"] = primary["lender"]
+            updates["lender_type"] = lender_type(primary["lender"], text)
+            updates["lender_confirmed"] = primary.get("registry", True)
+    elif debts:  # the case had one lender in the single-debt slots and this message names it again
+        only = debts[0]
+        updates["lender"] = only["lender"]
+        updates["lender_type"] = lender_type(only["lender"], text)
+        updates["lender_confirmed"] = only.get("registry", True)
+        if only["amount"] is not None:
+            updates["debt_amount"] = float(only["amount"])
+    return paired
+
+
+def _pending_amount(msg: _Message, amounts: list[Mapping[str, Any]]) -> tuple[dict[str, Any], set[int]] | None:
+    """A bare amount (「8000」「大概一万」) when exactly one of several debts still has no amount and the bot asked
+    for it: it is that debt's amount. Returns (updates, amount ids used) or None."""
+    debts = [dict(d) for d in msg.current.get("debts") or [] if isinstance(d, Mapping) and d.get("lender")]
+    missing = [d for d in debts if d.get("amount") is None]
+    if len(debts) < 2 or len(missing) != 1 or len(amounts) != 1 or msg.requested_slot not in (None, "debt_amount"):
+        return None
+    if _CORRECTION.search(msg.text) or not msg.gives_facts:
+        return None
+    missing[0]["amount"] = round(_number(amounts[0]["value"]) or 0) or None
+    if missing[0]["amount"] is None:
+        return None
+    return {"debts": debts}, {id(amounts[0])}
+
+
+def _merge_debts(current: Any, found: list[dict[str, Any]], remove: bool) -> list[dict[str, Any]]:
+    """The case's debt list after this message: amounts of named lenders updated, new ones added, paid ones gone."""
+    debts = [dict(d) for d in current or [] if isinstance(d, Mapping) and d.get("lender")]
+    for item in found:
+        existing = next((d for d in debts if d["lender"] == item["lender"]), None)
+        if remove:
+            if existing is not None:
+                debts.remove(existing)
+            continue
+        if existing is None:
+            debts.append({"lender": item["lender"], "amount": item["amount"], "registry": item["registry"]})
+        elif item["amount"] is not None:
+            existing["amount"] = item["amount"]
+    return debts
+
+
+def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
+    """What the listed debts add up to. Amounts not yet said are left out (the plan lists those lenders and asks
+    for their amounts), so the form does not ask for a total the borrower has in effect already given."""
+    amounts = [d["amount"] for d in debts if d.get("amount") is not None]
+    return int(sum(amounts)) if amounts else None
+
+
+_LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
+_LENDER_LEAD = re.compile(r"^(是|欠|在|我欠|欠了|借的|借了|找)+")
+_LENDER_TAIL = re.compile(r"(信用卡|贷款|借款|网贷|app|APP)+$")
+_LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
+_SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
+_SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
+
+
+def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
+    """A lender the registry does not know, typed as the answer to the lender question (「国泰世华啊」).
+
+    Only the name itself is kept (the first phrase, without particles and trailing words), and it is marked
+    unconfirmed: the form asks the borrower to confirm it before it reaches a draft.
+    """
+    if msg.requested_slot != "lender" or not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")):
+        return
+    if _UNKNOWN.search(msg.text):
+        return
+    chunks = [c for c in _LENDER_CHUNK_BREAK.split(msg.text) if c]
+    if not chunks:
+        return
+    name = _LENDER_TAIL.sub("", _LENDER_LEAD.sub("", chunks[0]))
+    if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
+            or NOT_IN_A_NAME.search(name):
+        return  # 「你好」「嗯嗯」「我想申请分期还款」 are not names; the form re-asks
+    if 2 <= len(name) <= 10 and not re.search(r"\d", name):
+        updates["lender"] = name
+        updates["lender_type"] = lender_type(name, msg.text)
+        updates["lender_confirmed"] = False
+
+
+# --- amounts and durations ------------------------------------------------------------------------------------
+
+def _recent(msg: _Message) -> list[str]:
+    """Facts given most recently, newest last (``last_fact`` slot): a correction goes to the last of its kind."""
+    return [f for f in str(msg.current.get("last_fact") or "").split(",") if f]
+
+
+def _note_recent(updates: dict[str, Any], msg: _Message, slot: str) -> None:
+    recent = [f for f in str(updates.get("last_fact", msg.current.get("last_fact")) or "").split(",") if f]
+    updates["last_fact"] = ",".join(([f for f in recent if f != slot] + [slot])[-4:])
+
+
+def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool) -> str | None:
+    """Which fact an amount or duration fills: its role when the words give one; otherwise the fact being
+    corrected, the fact the form asked for, or the natural default (the debt; the time overdue)."""
+    slots = AMOUNT_SLOTS if kind == "amount" else DURATION_SLOTS
+    if role == "partial":
+        role = "affordable"
+    by_role = ROLE_TO_SLOT.get(role) if role else None
+    if by_role and not (msg.requested_slot in slots and role not in ("debt", "income", "overdue")):
+        return by_role
+    last_of_kind = next((f for f in reversed(_recent(msg)) if f in slots), None)
+    if correction and last_of_kind and role is None:
+        return last_of_kind
+    if msg.requested_slot in slots:
+        return msg.requested_slot
+    if by_role:
+        return by_role
+    if not msg.gives_facts:
+        return None
+    if kind == "amount":
+        return "debt_amount" if msg.current.get("debt_amount") is None else None
+    if msg.intent == "request_extension" or (msg.current.get("requested_plan") == "extension"
+                                             and msg.current.get("overdue_days") is not None):
+        return "extension_days"
+    return "overdue_days" if msg.current.get("overdue_days") is None else None
+
+
+_TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|差不多|大概)\s*$")
+
+
+def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
+    """Living costs listed item by item (「房租1500，吃饭1000，差不多2500」): the total they name, else their sum."""
+    if msg.requested_slot != "essential_expenses":
+        return set()
+    items = [e for e in _entities(entities, "amount") if e.get("role") in (None, "expenses", "debt")
+             and _number(e["value"]) is not None]
+    if len(items) < 2:
+        return set()
+    total = next((e for e in items if _TOTAL_BEFORE.search(msg.text[max(0, _start(e, msg.text) - 4):
+                                                                      _start(e, msg.text)])), None)
+    updates["essential_expenses"] = _number(total["value"]) if total else float(sum(float(e["value"]) for e in items))
+    _note_recent(updates, msg, "essential_expenses")
+    return {id(e) for e in items}
+
+
+# 「三千五 不对 四千」「四万，不对不对，连利息四万六」「本金三万…一共三万七」「底薪三千，加提成平均五千」: a value
+# said after a self-correction, or introduced as the total, replaces the one said before it for the same fact.
+_REPLACES = re.compile(
+    r"不对|不是|哦不|说错|更正|改成|应该是|一共|总共|合计|加起来|加一起|连利息|加上利息|平均|税后|其实")
+
+
+def _replaces_earlier(text: str, entity: Mapping[str, Any], earlier: Mapping[str, Any] | None) -> bool:
+    if earlier is None:
+        return False
+    between = text[_start(earlier, text):_start(entity, text)]
+    return bool(_REPLACES.search(between))
+
+
+def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> None:
+    used = _expenses_answer(msg, entities, updates)
+    entities = [e for e in entities if id(e) not in used]
+    correction = bool(_CORRECTION.search(msg.text))
+    last_of: dict[str, Mapping[str, Any]] = {}
+    for kind in ("amount", "duration"):
+        for ent in _entities(entities, kind):
+            value = _number(ent["value"])
+            role = ent.get("role")
+            if value is None or role in IGNORED_ROLES:
+                continue
+            slot = _slot_for(kind, role, msg, correction)
+            if slot and (slot not in updates or _replaces_earlier(msg.text, ent, last_of.get(slot))):
+                updates[slot] = value
+                last_of[slot] = ent
+                _note_recent(updates, msg, slot)
+
+
+# --- dates: the day the borrower says they will pay -------------------------------------------------------------
+
+# Words that make a date to come the day of a payment or of the time asked for (not a contact or a due date).
+_PAY_DAY = re.compile(r"还清|还上|还完|结清|一次还|一次性还|发工资|发了工资|工资|到账|宽限|延期|推迟|推到|延到|"
+                      r"之前还|前还|再还|就还|能还|可以还|会还|那天还|拿到钱|回款|结款|奖金")
+
+
+def message_day(now: datetime.datetime | None) -> datetime.date:
+    """The day a message was sent, in UTC+8."""
+    moment = now or datetime.datetime.now(UTC8)
+    return (moment.astimezone(UTC8) if moment.tzinfo else moment).date()
+
+
+def _dates(msg: _Message, updates: dict[str, Any], now: datetime.datetime | None) -> None:
+    """「1月15号发了工资一次还清」 (said in December: next year's 15 January) and the correction 「不是12月15号 是明年
+    1月15号」: the time asked for, in days from the message day, as ``extension_days``."""
+    if "extension_days" in updates or not (msg.gives_facts or msg.intent == "deny"):
+        return
+    today = message_day(now)
+    day = upcoming_date(msg.text, today)
+    if day is None:
+        return
+    about_time = msg.requested_slot == "extension_days" or bool(_PAY_DAY.search(msg.text)) or (
+        bool(_CORRECTION.search(msg.text)) and (msg.current.get("extension_days") is not None
+                                                or "extension_days" in _recent(msg)
+                                                or msg.current.get("requested_plan") == "extension"))
+    days = (day - today).days
+    if about_time and 0 < days <= 366:
+        updates["extension_days"] = float(days)
+        _note_recent(updates, msg, "extension_days")
+
+
+# --- answers without numbers: not overdue, no income, the reason, "I don't know" ------------------------------
+
+_YES = re.compile(r"^(对|对的|是|是的|没错|嗯|嗯嗯|对啊|是啊|正确|就是|就是它|就是这家|yes|ok|好)")
+_NO = re.compile(r"(不对|不是|错了|搞错|写错|no\b)")
+
+
+def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
+    text, requested = msg.text, msg.requested_slot
+    if requested == "lender_confirmed" and "lender" not in updates:
+        if _NO.search(text) or (msg.intent == "deny" and not _YES.search(text)):
+            updates.update(lender=None, lender_type=None, lender_confirmed=None)  # ask for the name again
+        elif _YES.search(text) or msg.intent == "affirm":
+            updates["lender_confirmed"] = True
+    if requested == "overdue_days" and "overdue_days" not in updates and _NOT_OVERDUE.search(text):
+        updates["overdue_days"] = 0.0
+    elif requested == "overdue_days" and "overdue_days" not in updates and _JUST_OVERDUE.search(text):
+        updates["overdue_days"] = 2.0 if "前天" in text else 1.0
+    if requested in ("monthly_income", "affordable_monthly") and requested not in updates \
+            and _ZERO_MONEY.search(text):
+        updates[requested] = 0.0
+    # 「其实我没住院」「原因就写住院 写得像一点」: a hardship said to be untrue, or asked for as a lie, is no fact
+    told = strip_untrue(text) if untrue_hardship(text) else text
+    reason = None if deception_request(text) else classify_hardship(told)
+    if reason in (msg.current.get("untrue_claims") or []):
+        reason = None
+    if reason:
+        updates["hardship_reason"] = reason
+    elif requested == "hardship_reason" and (msg.as_answer or msg.intent in (
+            "inform", "cannot_pay", "deny", "express_distress")) and len(text) >= 2 and not _UNKNOWN.search(text):
+        updates["hardship_reason"] = "其他"
+    if requested and requested not in updates and _UNKNOWN.search(text):
+        unknown = list(msg.current.get("facts_unknown") or [])
+        if requested not in unknown:
+            updates["facts_unknown"] = [*unknown, requested]
+
+
+# --- what the borrower asks for: the kind of plan, their own number of installments ---------------------------
+
+_CN_SMALL = "[一二两三四五六七八九十]{1,3}"
+_MONTHS = re.compile(rf"分\s*(\d{{1,3}}|{_CN_SMALL})\s*(?:期|个月)|分\s*(\d{{1,2}}|{_CN_SMALL})\s*年")
+# Intents whose words may change the plan asked for by name (「改成分期 每月1500」), not questions about it.
+_PLAN_TALK_INTENTS = {"inform", "affirm", "deny", "cannot_pay", "ask_script", *PLAN_BY_INTENT}
+
+
+def requested_months_in(text: str) -> int | None:
+    """The number of monthly installments the borrower asks for: 「分12期」 → 12, 「分两年」 → 24."""
+    m = _MONTHS.search(text or "")
+    if not m:
+        return None
+    number, years = (m.group(1), False) if m.group(1) else (m.group(2), True)
+    value = int(number) if number.isdigit() else parse_amount(number)
+    if not value:
+        return None
+    months = value * 12 if years else value
+    return months if 1 <= months <= 120 else None
+
+
+def _plan_request(msg: _Message, updates: dict[str, Any]) -> None:
+    plan = PLAN_BY_INTENT.get(msg.intent or "")
+    if plan and msg.as_answer and not NAMES_PLAN[plan].search(msg.text):
+        # A reply to the form's question (「还没逾期，下周五到期」 read as request_extension): the plan changes on
+        # the borrower's words, never on the classifier's guess alone.
+        plan = None
+    if plan is None and (msg.as_answer or msg.intent in _PLAN_TALK_INTENTS):
+        plan = next((kind for kind, words in PLAN_WORDS if words.search(msg.text)), None)
+    if plan and plan != msg.current.get("requested_plan"):
+        updates["requested_plan"] = plan
+    months = requested_months_in(msg.text)
+    if months and (plan or msg.current.get("requested_plan") or "installment") == "installment":
+        updates["requested_months"] = float(months)
+        if msg.current.get("requested_plan") != "installment":
+            updates["requested_plan"] = "installment"
+
+
+def _threats(msg: _Message, updates: dict[str, Any]) -> None:
+    threats = list(msg.current.get("threat_types") or [])
+    found = [THREAT_BY_INTENT[msg.intent]] if msg.intent in THREAT_BY_INTENT else []
+    if msg.intent in _NARRATIVE_INTENTS:
+        found += threats_in(msg.text)
+    new = [t for t in dict.fromkeys(found) if t not in threats]
+    if new:
+        updates["threat_types"] = threats + new
+    _debt_threats(msg, updates, list(dict.fromkeys(found)))
+
+
+def _debt_threats(msg: _Message, updates: dict[str, Any], found: list[str]) -> None:
+    """A threat reported about one of several lenders by name (「招行说要起诉我」) is kept with that debt: the
+    plan names a lender that threatened a lawsuit first."""
+    debts = updates.get("debts", msg.current.get("debts"))
+    if not found or not isinstance(debts, list) or len(debts) < 2:
+        return
+    debts = [dict(d) for d in debts if isinstance(d, Mapping)]
+    changed = False
+    # clause by clause (「欠招行3万、借呗2万，招行说要起诉她」): a clause naming one lender and a threat; a threat
+    # report (by intent) naming one lender anywhere counts for that lender
+    clauses = re.split(r"[，,。.;；!！?？\n]", msg.text)
+    whole = [d for d in debts if names_lender(msg.text, str(d.get("lender") or ""))]
+    for clause in clauses:
+        named = [d for d in debts if names_lender(clause, str(d.get("lender") or ""))]
+        kinds = [t for t in threats_in(clause) if t in found]
+        if not kinds and len(whole) == 1 and msg.intent in THREAT_BY_INTENT:
+            kinds = found
+        if len(named) != 1 or not kinds:
+            continue
+        have = list(named[0].get("threats") or [])
+        new_kinds = [t for t in kinds if t not in have]
+        if new_kinds:
+            named[0]["threats"] = have + new_kinds
+            changed = True
+    if changed:
+        updates["debts"] = debts
+
+
+def names_lender(text: str, lender: str) -> bool:
+    """Whether ``text`` names ``lender`` (its canonical name or a registry alias)."""
+    return bool(lender) and any(alias and alias in text for alias in (lender, *aliases_of(lender)))

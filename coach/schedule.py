@@ -1,0 +1,45 @@
+"""The repayment schedule and follow-up dates of a plan, as calendar days. Pure: no Rasa.
+
+Installments: one due date a month, the first one month after the plan was drafted (the dates agreed with the
+lender replace these: each event says so). An extension: its new due date. A pause: the review date. And a
+follow-up date: ``follow_up_days`` after the written request (15 days, the bot's own suggestion; Taiwan 30, when
+the FOI takes a case, facts §11.1), when, without an answer, the follow-up letter or the complaint is next.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from coach.drafting import money
+from coach.exports import Event
+from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
+
+AGREED_DATES = "以与机构书面确认的还款日为准；本日历按方案起草日推算。"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def plan_events(plan: Plan, drafted_on: datetime.date) -> list[Event]:
+    if isinstance(plan, InstallmentPlan):
+        out = []
+        for k in range(1, plan.months + 1):
+            amount = plan.last_amount if k == plan.months else plan.monthly_amount
+            label = "一次性还款" if plan.is_one_off else f"第 {k}/{plan.months} 期还款"
+            out.append(Event(add_months(drafted_on, k), f"{label}：{money(amount)} 元（计划）", AGREED_DATES))
+        return out
+    if isinstance(plan, ExtensionPlan):
+        return [Event(plan.new_due_date, f"延期到期：还款 {money(plan.amount_by_date)} 元（计划）", AGREED_DATES)]
+    if isinstance(plan, HardshipPlan):
+        return [Event(plan.review_date, "暂缓期满：重新评估收入，与机构再协商", AGREED_DATES)]
+    return []
+
+
+def follow_up_event(sent_on: datetime.date, days: int, what: str = "书面还款申请") -> Event:
+    return Event(sent_on + datetime.timedelta(days=days),
+                 f"跟进：{what}已发出 {days} 天，如果还没有书面答复，发跟进函或按投诉途径投诉",
+                 f"{sent_on:%Y-%m-%d} 发出{what}。", reminder_days=0)

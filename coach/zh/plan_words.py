@@ -1,0 +1,39 @@
+"""The words that name a plan (分期 / 延期 / 减免), for the NLU and the action server alike. Pure.
+
+One home: the action server reads them to set the plan a borrower asks for (``coach/extraction.py``), and the
+NLU's ``PlanRequestNet`` to tell 「欠建行三万，想分期」 (a request with its facts) from facts alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# 分期 inside a lender's name (来分期, 分期乐, DOU分期) names no plan.
+PLAN_WORDS = (("installment", re.compile(r"(?<![来Uu])分期(?!乐)|个性化分期|停息挂账|分\s*\d+\s*期|"
+                                         r"分[一二两三四五六七八九十]+期")),
+              ("extension", re.compile(r"延期|宽限|缓一缓|晚点还|晚几天|推迟|往后推")))
+# The words that name each plan, for telling a form answer from a change of plan (fee waivers are asked for by
+# name only: 「减免」 in a reply does not change the plan kind).
+NAMES_PLAN = {**dict(PLAN_WORDS), "fee_waiver": re.compile(r"减免|免息|免罚息|免违约金|只还本金")}
+
+# A plan that already exists or was tried is a fact, not a request: 「已经分期了」「之前延期过」「分期中」.
+_PLAN = r"(分期|延期|减免|停息挂账|宽限)"
+_BEFORE = r"(已经|之前|以前|早就|办过|办了|做了|申请过|申请了|正在|在还)"
+_PAST_PLAN = re.compile(rf"{_BEFORE}.{{0,4}}{_PLAN}|{_PLAN}(过|中|的钱|那笔)")
+# Asking about a plan rather than for it: 「分期会影响征信吗」「是分期好还是延期好」.
+_QUESTION = re.compile(r"吗|么|嘛|呢|[?？]|好还是|还是.{0,4}好|怎么|如何|有没有用|靠谱")
+
+INTENT_BY_PLAN = {"installment": "request_installment", "extension": "request_extension",
+                  "fee_waiver": "request_fee_waiver"}
+
+
+def requested_plan_intent(text: str) -> str | None:
+    """The request intent when facts come with a plan asked for by name (「欠建行三万 想分期」), else None.
+
+    Only a plain statement: a question about a plan, or a plan that already exists, is not a request. When the
+    message names two plans, the first named wins (「分期或者延期都行」 → installment)."""
+    text = text or ""
+    if _PAST_PLAN.search(text) or _QUESTION.search(text):
+        return None
+    found = [(m.start(), kind) for kind, words in NAMES_PLAN.items() for m in [words.search(text)] if m]
+    return INTENT_BY_PLAN[min(found)[1]] if found else None
