@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import evidence
+from actions.base import NoLoops
 from actions.common_questions import about_debt, acknowledge_region, clarify_debt, not_a_contact
 from actions.steps import (
     CORRECTABLE_FACTS,
@@ -101,7 +102,7 @@ def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     return acknowledge_region(dispatcher, tracker)
 
 
-class ActionExtractCaseFacts(Action):
+class ActionExtractCaseFacts(NoLoops, Action):
     """Custom slot mapping: runs after every user message and fills the case facts."""
 
     def name(self) -> str:
@@ -141,7 +142,7 @@ class ActionExtractCaseFacts(Action):
         return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 
-class ValidateDebtProfileForm(FormValidationAction):
+class ValidateDebtProfileForm(NoLoops, FormValidationAction):
     """Decides which facts the form still needs, checks answers, and re-asks unusable ones."""
 
     def name(self) -> str:
@@ -228,7 +229,7 @@ class ValidateDebtProfileForm(FormValidationAction):
         return {"essential_expenses": float(value), "affordable_monthly": float(suggestion)}
 
 
-class ActionStartPlan(Action):
+class ActionStartPlan(NoLoops, Action):
     """Acknowledges a request (installment / extension / fee waiver / cannot pay / what to say) before the form."""
 
     def name(self) -> str:
@@ -256,7 +257,7 @@ class ActionStartPlan(Action):
         return [SlotSet("pending_offer", None)]
 
 
-class ActionDraftPlan(Action):
+class ActionDraftPlan(NoLoops, Action):
     """Computes the plan and sends the drafts: phone script, written request, short reply, checklist."""
 
     def name(self) -> str:
@@ -272,7 +273,7 @@ class ActionDraftPlan(Action):
         return events
 
 
-class ActionRespondThreat(Action):
+class ActionRespondThreat(NoLoops, Action):
     """A reported threat: acknowledge, rules for that threat, evidence, where to complain, offer a plan."""
 
     def name(self) -> str:
@@ -304,7 +305,7 @@ class ActionRespondThreat(Action):
         return offer_plan(dispatcher, tracker)
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(NoLoops, Action):
     """Legality, consequences, complaint channels, paid debt services, verifying a collector."""
 
     def name(self) -> str:
@@ -338,7 +339,7 @@ class ActionAnswerQuestion(Action):
         return []
 
 
-class ActionCrisisSupport(Action):
+class ActionCrisisSupport(NoLoops, Action):
     """Crisis help first, warmly (a running form is deactivated by the rule; the facts are kept).
 
     When the message also reads as a threat report or a question (the runner-up intent), that is answered
@@ -403,7 +404,7 @@ class ActionCrisisSupport(Action):
         return [SlotSet("crisis_flag", True), SlotSet("pending_offer", None), *paused]
 
 
-class ActionDistressSupport(Action):
+class ActionDistressSupport(NoLoops, Action):
     def name(self) -> str:
         return "action_distress_support"
 
@@ -418,7 +419,7 @@ class ActionDistressSupport(Action):
         return offer_plan(dispatcher, tracker)
 
 
-class ActionAcknowledgeFacts(Action):
+class ActionAcknowledgeFacts(NoLoops, Action):
     """Facts given outside the form: confirm what was understood, then redraft, draft or offer (steps.py)."""
 
     def name(self) -> str:
@@ -431,7 +432,7 @@ class ActionAcknowledgeFacts(Action):
         return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
 
 
-class ActionConfirmStop(Action):
+class ActionConfirmStop(NoLoops, Action):
     """A goodbye or a no while the form asks: ask before stopping. The facts stay; 「继续」 resumes the form."""
 
     def name(self) -> str:
@@ -442,7 +443,7 @@ class ActionConfirmStop(Action):
         return [SlotSet("pending_offer", "resume_form")]
 
 
-class ActionHandleDeny(Action):
+class ActionHandleDeny(NoLoops, Action):
     """「不」 outside the form: a correction of a fact (「不对，是两万」), declining the offer, or a plain no."""
 
     def name(self) -> str:
@@ -455,7 +456,7 @@ class ActionHandleDeny(Action):
         return handle_deny(dispatcher, tracker, case_facts(tracker))
 
 
-class _ShortReplyOrStay(Action, ABC):
+class _ShortReplyOrStay(NoLoops, Action, ABC):
     """A short reply (``RESPONSE``), or, right after the crisis lines, staying with the person instead: 「我一个人在
     出租屋里」 read as a greeting, or 「谢谢」, must not get the introduction or 「不客气」 and an offer to draft."""
 

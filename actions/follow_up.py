@@ -13,6 +13,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import NoLoops
 from actions.steps import say
 from coach import letters
 from coach.case import contact_log
@@ -28,7 +29,7 @@ def drafted_on(events: List[Dict[str, Any]]):
     return None
 
 
-class ActionSessionStart(Action):
+class ActionSessionStart(NoLoops, Action):
     def name(self) -> str:
         return "action_session_start"
 

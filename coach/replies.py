@@ -59,6 +59,13 @@ def repeat_message(topic: str | None = None) -> str:
     return texts.get(topic or "default", texts["default"]).format(**knowledge.hotlines())
 
 
+def loop_way_on() -> dict[str, Any]:
+    """The message that replaces a reply going out a third time in a row (coach/dialogue_rules.py)."""
+    data = _data()
+    return {"text": data["loop_way_on"],
+            "buttons": [{"title": title, "payload": title} for title in data["loop_way_on_buttons"]]}
+
+
 def draft_title(kind: str) -> str:
     return _data()["draft_titles"][kind]
 

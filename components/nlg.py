@@ -4,7 +4,9 @@ Rasa renders the domain's responses itself (greeting, form questions, the offer 
 "action server down" notice), so the action server's OpenCC conversion never sees them. This generator is
 Rasa's own template generator plus one step: when the conversation's ``script`` slot is ``hk`` or ``tw``
 (set by ``action_extract_case_facts`` from the user's writing), the text and the button titles go out in
-Traditional characters. Button payloads (``/intent``) are left alone.
+Traditional characters. Button payloads (``/intent``) are left alone. And the dialogue's rule against loops
+(coach/dialogue_rules.py, the same rule the action server applies to its actions): a response that would make
+the third identical reply in a row, such as a form question asked again and again, goes out as a way on instead.
 
 Enabled in endpoints.yml::
 
@@ -18,9 +20,12 @@ from typing import Any, Dict
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from coach import replies
+from coach.dialogue_rules import bot_turns, would_loop
 from coach.zh.normalizer import to_traditional
 
 
@@ -53,4 +58,12 @@ class ScriptAwareNLG(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response is None:
             return None
-        return localise_response(response, tracker.get_slot("script"))
+        script = tracker.get_slot("script")
+        response = localise_response(response, script)
+        if isinstance(response.get("text"), str):
+            earlier, this_turn = bot_turns(
+                ("user", None) if isinstance(e, UserUttered) else ("bot", e.text)
+                for e in tracker.events if isinstance(e, (UserUttered, BotUttered)))
+            if would_loop([*this_turn, response["text"]], earlier):
+                return localise_response(replies.loop_way_on(), script)
+        return response
