@@ -1,11 +1,12 @@
 """Who looked at which case: the staff console's audit log.
 
-One JSON line per staff API call that reads, writes or deletes a case: time (UTC), the staff member's name as
-the console sends it (``X-Staff-Name``, UTF-8 percent-encoded since HTTP headers are Latin-1, at most 64
-characters; 「未署名」 when missing: the hotline shares one token, so the name is what tells people apart), the
-client address, the action (``view``, ``message``, ``delete``) and the case id. Appended to
+One JSON line per staff API call that reads, writes, exports or deletes a case, and per account change: time
+(UTC), who did it as the server established it (channels/accounts.py: the signed-in adviser's name, login and
+role; 「运维」 for the shared operator token; never a name the client sends), the client address, the action
+(``create``, ``view``, ``message``, ``note``, ``assign``, ``status``, ``export``, ``delete``, ``sign_in``,
+``sign_out``, ``account_create``, ``account_unlock``) and the case id (or the account concerned). Appended to
 ``STAFF_AUDIT_LOG`` (default ``var/staff-audit.log``, mode 0600; several processes append whole lines to one
-file) and to the ``debt_coach.audit`` logger.
+file) and to the ``debt_coach.audit`` logger. ``recent()`` reads the newest lines back for a supervisor.
 """
 
 from __future__ import annotations
@@ -13,33 +14,27 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import time
-import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, Dict, List
 
 from channels import limits
+from channels.accounts import Actor
 
 logger = logging.getLogger("debt_coach.audit")
 ROOT = Path(__file__).resolve().parents[1]
-UNNAMED = "未署名"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+TAIL_BYTES = 512 * 1024  # how much of the end of the log recent() reads
 
 
 def log_path() -> Path:
     return Path(os.environ.get("STAFF_AUDIT_LOG") or ROOT / "var" / "staff-audit.log")
 
 
-def staff_name(request: Any) -> str:
-    raw = (getattr(request, "headers", {}) or {}).get("X-Staff-Name", "") or ""
-    name = _CONTROL.sub("", urllib.parse.unquote(raw[:512])).strip()[:64]
-    return name or UNNAMED
-
-
-def record(request: Any, action: str, conversation_id: str) -> dict[str, str]:
-    entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "staff": staff_name(request),
-             "address": limits.client_address(request), "action": action, "case": conversation_id}
+def record(request: Any, action: str, conversation_id: str, who: Actor) -> dict[str, str]:
+    """Append one line. ``who`` comes from the server's own check of the request (session or operator token)."""
+    entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "staff": who.name, "login": who.login,
+             "role": who.role, "address": limits.client_address(request), "action": action,
+             "case": conversation_id}
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     path = log_path()
     try:
@@ -53,3 +48,32 @@ def record(request: Any, action: str, conversation_id: str) -> dict[str, str]:
         logger.exception("audit log %s not writable", path)
     logger.info("staff %s %s %s", entry["staff"], action, conversation_id)
     return entry
+
+
+def recent(limit: int = 300, case: str = "", staff: str = "") -> List[Dict[str, Any]]:
+    """The newest lines, newest first (at most ``limit``; only a case's or a login's when asked). Reads the end
+    of the file only: the log grows for as long as log rotation keeps it."""
+    path = log_path()
+    try:
+        with open(path, "rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - TAIL_BYTES))
+            tail = f.read()
+    except FileNotFoundError:
+        return []
+    lines = tail.decode("utf-8", "replace").splitlines()
+    if len(tail) == TAIL_BYTES and lines:
+        lines = lines[1:]  # the first line may be cut
+    out: List[Dict[str, Any]] = []
+    for line in reversed(lines):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict) or (case and entry.get("case") != case) or \
+                (staff and entry.get("login") != staff):
+            continue
+        out.append(entry)
+        if len(out) >= limit:
+            break
+    return out

@@ -87,3 +87,14 @@ def case(tracker: DialogueStateTracker | None) -> Dict[str, Any]:
         protocol = replies.staff_crisis_panel(region_of_script(tracker.get_slot("script")),
                                               act=any(act_in_progress(text) for text in said))
     return {**facts, "crisis_protocol": protocol}
+
+
+def index_facts(tracker: DialogueStateTracker | None) -> Dict[str, Any]:
+    """What the staff console's case list searches by (channels/workspace.py): the lender (every lender of
+    several debts, joined), the caller's region and whether a crisis cue was seen."""
+    if tracker is None:
+        return {"lender": "", "region": "mainland", "crisis": False}
+    slot = lambda name: tracker.get_slot(name) if name in tracker.slots else None  # noqa: E731
+    lenders = [str(d.get("lender")) for d in slot("debts") or [] if isinstance(d, dict) and d.get("lender")]
+    lender = "、".join(dict.fromkeys(lenders)) or str(slot("lender") or "")
+    return {"lender": lender, "region": region_of_script(slot("script")), "crisis": bool(slot("crisis_flag"))}

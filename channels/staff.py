@@ -1,42 +1,61 @@
 """Hotline staff console: page and API under ``/webhooks/staff/``.
 
-- ``GET  /webhooks/staff/console``           the console page (static; asks for the token, keeps it in the tab)
-- ``GET  /webhooks/staff/api/check``         200 when the token is right
-- ``POST /webhooks/staff/api/message``       ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case
-- ``GET  /webhooks/staff/api/case/<id>``     the case (facts, threats, risk flags, latest drafts) + messages
-- ``DELETE /webhooks/staff/api/case/<id>``   deletes the case's conversation (channels/forget.py)
+Who is calling (channels/accounts.py):
+- ``POST   /webhooks/staff/api/session``        ``{"login", "password"}`` → a session token (sign-in; 401 wrong,
+                                                423 account locked, 429 too many failures from one address)
+- ``DELETE /webhooks/staff/api/session``        signs the session out
+- ``GET    /webhooks/staff/api/check``          200 with who the token stands for
+- ``GET    /webhooks/staff/api/accounts``       the colleagues (login, name, role; lock state for a supervisor)
+- ``POST   /webhooks/staff/api/accounts``       a supervisor creates an account; the operator token a supervisor
+- ``POST   /webhooks/staff/api/accounts/<login>/unlock``   a supervisor lifts a lock-out
+- ``GET    /webhooks/staff/api/audit``          the audit log, newest first (supervisors only; others get 403)
 
-Every call that reads, writes or deletes a case is written to the audit log (channels/audit.py: who, from
-where, what, which case; the console sends the staff member's name as ``X-Staff-Name``).
-- ``GET  /webhooks/staff/api/labels``        Chinese labels of lender, threat and plan kinds (coach/case/vocabulary.yml)
+The cases (channels/workspace.py):
+- ``POST   /webhooks/staff/api/cases``          a new case with a server-made id, held by whoever opened it
+- ``GET    /webhooks/staff/api/cases``          the case list; filters ``from``, ``to``, ``adviser``, ``lender``,
+                                                ``status``, ``region``, ``mine=1``
+- ``GET    /webhooks/staff/api/case/<id>``      the case (facts, threats, risk flags, latest drafts), messages,
+                                                notes, who has it; 404 for an id that names no case
+- ``PATCH  /webhooks/staff/api/case/<id>``      ``{"assignee": login}`` hands it over, ``{"status": …}``
+- ``POST   /webhooks/staff/api/case/<id>/notes`` ``{"text"}`` an adviser's note (never sent to Rasa)
+- ``POST   /webhooks/staff/api/case/<id>/export`` ``{"name": "drafts.docx"}`` → the signed download link
+- ``DELETE /webhooks/staff/api/case/<id>``      deletes the case's conversation (channels/forget.py) and notes
+- ``POST   /webhooks/staff/api/message``        ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case;
+                                                a message that starts 「坐席备注：」 or 「备注：」 is stored as a note
+- ``GET    /webhooks/staff/api/labels``         Chinese labels of lender, threat and plan kinds
 
-Every API call needs ``Authorization: Bearer <token>``. The token is ``STAFF_TOKEN`` from the environment or
-``token`` under ``channels.staff.StaffInput`` in credentials.yml (the environment wins). Rasa's
-``--auth-token`` does not cover channel blueprints, so this channel checks its own token. Without a configured
-token the API refuses everything (503); with a wrong or missing token it answers 401, in Chinese.
+Every API call needs ``Authorization: Bearer <token>``: a session token from sign-in, or the operator's shared
+token (``STAFF_TOKEN`` from the environment or ``token`` under ``channels.staff.StaffInput`` in credentials.yml;
+the environment wins), which acts as 「运维」. Rasa's ``--auth-token`` does not cover channel blueprints, so this
+channel checks its own. Missing: 401; wrong or expired: 401 with what to do, in Chinese; the operator token when
+none is configured: 503. Who did what is decided here, never taken from the request: every call that reads,
+writes, exports or deletes a case is written to the audit log (channels/audit.py) with that name.
 
 Messages sent here carry metadata ``audience: staff`` (staff-facing output); this is the only channel that may
 (``serving/patches/trusted_audience.py`` resets it for every other channel). Staff conversations have ids that
 start with ``staff-``, an id space no other channel can reach (each adds its own prefix); an id that contains
 personal data (a phone, QQ or ID number) is refused on every route, DELETE included, since it would be stored,
-written to the audit log and shown in URLs. The token is compared as bytes (coach/secrets_compare.py): a
-non-ASCII token is a wrong token (401), never an error.
+written to the audit log and shown in URLs. Tokens are compared as bytes (coach/secrets_compare.py): a non-ASCII
+token is a wrong token (401), never an error.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Tuple, TypeVar
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import audit, files, forget, history
+from channels import accounts, audit, files, forget, history, limits, workspace
+from channels.accounts import OPERATOR, OPERATOR_ACTOR, Actor, Refused
 from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
@@ -45,15 +64,26 @@ from coach.case import vocabulary
 from coach.secrets_compare import equal
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONVERSATION_ID = re.compile(r"staff-[A-Za-z0-9_-]{6,64}\Z")
-UNAUTHORIZED = ("需要员工凭证：请在请求头中提供 Authorization: Bearer <员工令牌>"
-                "（令牌由管理员通过环境变量 STAFF_TOKEN 设置）。")
+UNAUTHORIZED = ("需要员工凭证：请用自己的坐席账号登录控制台；API 客户端请在请求头中提供 "
+                "Authorization: Bearer <令牌>（运维令牌由管理员通过环境变量 STAFF_TOKEN 设置）。")
 WRONG_TOKEN = "员工令牌不正确，请向管理员确认后重新输入。"
-NOT_CONFIGURED = "员工控制台未启用：服务器没有配置员工令牌（环境变量 STAFF_TOKEN 或 credentials.yml 中的 token）。"
+NOT_CONFIGURED = "运维令牌未启用：服务器没有配置员工令牌（环境变量 STAFF_TOKEN 或 credentials.yml 中的 token）。"
+SUPERVISORS_ONLY = "只有主管可以{what}。如需查看，请联系当班主管。"
+NOT_FOUND = ("没有编号为 {id} 的个案。请检查编号是否输错，或在「个案列表」里查找；"
+             "接新来电请点「新个案」。")
+NOTE_SAVED = "已记为坐席备注（只存在个案里，没有发给助手，也不算借款人的话）。"
+EMPTY_NOTE = "备注是空的：请在「坐席备注」后写上内容。"
+NOT_YOURS = "这个个案现在由{name}负责：只有负责的坐席或主管可以{what}。"
+NO_FILE = "这个个案还没有可下载的文件：先让助手生成草稿或信件。"
+BAD_FILTER = "筛选条件不正确：日期写成 2025-01-31 这样，状态和地区从列表里选。"
+# A note typed into the message box: an annotation of the adviser's, not the borrower's words.
+NOTE_PREFIX = re.compile(r"\s*(?:坐席)?备注\s*[:：]\s*")
 # The console shows case data: nothing but its own files may run, and no other site may frame it.
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-                "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
+                "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 BAD_ID = "conversation_id 应以 staff- 开头，后面是 6–64 个字母、数字、- 或 _。"
 PERSONAL_ID = "个案编号里不能有手机号、证件号等个人信息（编号会出现在网址和存储里）。请用随机编号，例如控制台生成的。"
 ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息。请稍后再发一次。"
@@ -61,6 +91,10 @@ ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息�
 
 def _error(message: str, status: int, **headers: str) -> HTTPResponse:
     return response.json({"error": message}, status=status, headers=headers or None, ensure_ascii=False)
+
+
+def _json(body: Any, status: int = 200) -> HTTPResponse:
+    return response.json(body, status=status, ensure_ascii=False, headers={"Cache-Control": "no-store"})
 
 
 def id_refusal(conversation_id: object) -> HTTPResponse | None:
@@ -71,6 +105,55 @@ def id_refusal(conversation_id: object) -> HTTPResponse | None:
     if id_contains_personal_data(conversation_id):
         return _error(PERSONAL_ID, 400)
     return None
+
+
+def _body(request: Request) -> Dict[str, Any] | HTTPResponse:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _error("请求体不是合法的 JSON。", 400)
+    return body if isinstance(body, dict) else _error("请求体应为 JSON 对象。", 400)
+
+
+async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """SQLite and Argon2 block: run them off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+def _person(login: str | None, names: Dict[str, str]) -> Dict[str, str] | None:
+    if not login:
+        return None
+    name = accounts.OPERATOR_NAME if login == OPERATOR_ACTOR.login else names.get(login, login)
+    return {"login": login, "name": name}
+
+
+def _listed(row: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
+    """A case row as the console shows it (names, labels, the hotline's local times)."""
+    return {"conversation_id": row["id"], "created": workspace.local_text(row["created"]),
+            "updated": workspace.local_text(row["updated"]), "created_by": _person(row["created_by"], names),
+            "assignee": _person(row["assignee"], names), "status": row["status"],
+            "status_label": workspace.STATUSES.get(row["status"], row["status"]), "lender": row["lender"],
+            "region": row["region"], "region_label": workspace.REGIONS.get(row["region"], row["region"]),
+            "crisis": bool(row["crisis"])}
+
+
+def _unlinked(message: Dict[str, Any]) -> Dict[str, Any]:
+    """A bot message without its download links (the text's link lines too): an adviser gets a file through the
+    export route, so that every download is in the audit log with the adviser's name."""
+    custom = message.get("custom")
+    if not isinstance(custom, dict) or not custom.get("downloads"):
+        return message
+    items = [{k: v for k, v in d.items() if k != "url"} for d in custom["downloads"] if isinstance(d, dict)]
+    return {**message, "text": str(message.get("text") or "").split("\n")[0], "custom": {**custom, "downloads": items}}
+
+
+def _for(actor: Actor, case: Dict[str, Any], messages: list[Dict[str, Any]]) -> Tuple[Dict[str, Any], list[Any]]:
+    """The case and messages as ``actor`` may see them: the operator's API clients keep the links they always had;
+    a signed-in adviser gets names only (see ``_unlinked``)."""
+    if actor.role == OPERATOR:
+        return case, messages
+    return ({**case, "downloads": [{"name": d["name"]} for d in case.get("downloads") or []]},
+            [_unlinked(m) for m in messages])
 
 
 class StaffInput(InputChannel):
@@ -85,22 +168,84 @@ class StaffInput(InputChannel):
 
     def __init__(self, token: str = "") -> None:
         self.token = token
+        self._stores: Tuple[accounts.Accounts, workspace.CaseBoard] | None = None
+
+    def stores(self) -> Tuple[accounts.Accounts, workspace.CaseBoard]:
+        """The accounts and the case board, opened on first use (the file is STAFF_DB's at that time)."""
+        if self._stores is None:
+            db = accounts.Database(accounts.db_path())
+            self._stores = accounts.Accounts(db), workspace.CaseBoard(db)
+        return self._stores
 
     def refused(self, request: Request) -> HTTPResponse | None:
-        """None when the request carries the staff token; otherwise the refusal to send."""
+        """None when the request carries the operator's token; otherwise the refusal to send."""
         if not self.token:
             return _error(NOT_CONFIGURED, 503)
-        header = request.headers.get("Authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not given.strip():
+        given = self._bearer(request)
+        if not given:
             return _error(UNAUTHORIZED, 401, **{"WWW-Authenticate": 'Bearer realm="staff"'})
-        if not equal(given.strip(), self.token):
+        if not equal(given, self.token):
             return _error(WRONG_TOKEN, 401, **{"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
         return None
+
+    @staticmethod
+    def _bearer(request: Request) -> str:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        return given.strip() if scheme.lower() == "bearer" else ""
+
+    async def who(self, request: Request) -> Actor | HTTPResponse:
+        """The signed-in adviser (session token) or the operator (shared token); else the refusal to send."""
+        given = self._bearer(request)
+        if given and accounts.is_session_token(given):
+            actor, why, _ = await _run(self.stores()[0].session, given)
+            if actor is None:
+                return _error(why, 401, **{"WWW-Authenticate": 'Bearer realm="staff", error="invalid_token"'})
+            return actor
+        return self.refused(request) or OPERATOR_ACTOR
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("staff_console", __name__)
         pages = {"console": "console.html", "console.js": "console.js", "console.css": "console.css"}
+
+        def authed(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
+            """Runs the handler with the request's actor; refuses without one."""
+            @functools.wraps(handler)
+            async def wrapped(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+                actor = await self.who(request)
+                if isinstance(actor, HTTPResponse):
+                    return actor
+                return await handler(request, actor, *args, **kwargs)
+            return wrapped
+
+        async def known_case(request: Request, actor: Actor, conversation_id: str
+                             ) -> Tuple[Dict[str, Any] | None, Any, HTTPResponse | None]:
+            """The case's row and tracker, or the refusal: a malformed id (400) or one that names no case (404).
+            A conversation stored before the case list existed is taken into it."""
+            refusal = id_refusal(conversation_id)
+            if refusal:
+                return None, None, refusal
+            board = self.stores()[1]
+            row = await _run(board.get, conversation_id)
+            tracker = await history.load_tracker(request.app, conversation_id)
+            if row is None:
+                if tracker is None or not tracker.events:
+                    return None, None, _error(NOT_FOUND.format(id=conversation_id), 404)
+                await _run(board.open, conversation_id, None)
+                await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
+                row = await _run(board.get, conversation_id)
+            return row, tracker, None
+
+        def may_change(actor: Actor, row: Dict[str, Any]) -> bool:
+            """The adviser who has the case (or anyone while nobody has it), a supervisor, or the operator."""
+            return actor.supervisor or actor.role == OPERATOR or row["assignee"] in (None, actor.login)
+
+        async def case_body(actor: Actor, conversation_id: str, tracker: Any, row: Dict[str, Any]) -> Dict[str, Any]:
+            board = self.stores()[1]
+            names = await _run(self.stores()[0].names)
+            shown, messages = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
+                                   history.messages(tracker))
+            return {"conversation_id": conversation_id, "case": shown, "messages": messages,
+                    "notes": await _run(board.notes, conversation_id), "workspace": _listed(row, names)}
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -112,46 +257,197 @@ class StaffInput(InputChannel):
                 return _error(f"找不到 {name}", 404)
             return await send_file(WEB_ROOT, pages[name], headers=PAGE_HEADERS)
 
+        # ---------- sign-in and accounts ----------
+        @bp.route("/api/session", methods=["POST"])
+        async def sign_in(request: Request) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            store = self.stores()[0]
+            try:
+                actor, token, expires = await _run(store.sign_in, body.get("login"), body.get("password"),
+                                                   limits.client_address(request))
+            except Refused as refused:
+                if refused.status == 423:
+                    known = await _run(store.get, str(body.get("login") or "").strip().lower()[:64])
+                    if known:
+                        audit.record(request, "locked", "", known)
+                headers = {"Retry-After": str(accounts.LOCK_WINDOW)} if refused.status in (423, 429) else {}
+                return _error(refused.message, refused.status, **headers)
+            audit.record(request, "sign_in", "", actor)
+            return _json({"token": token, "expires_in": round(expires - store.clock()), "login": actor.login,
+                          "name": actor.name, "role": actor.role})
+
+        @bp.route("/api/session", methods=["DELETE"])
+        @authed
+        async def sign_out(request: Request, actor: Actor) -> HTTPResponse:
+            if actor.role != OPERATOR:
+                await _run(self.stores()[0].sign_out, self._bearer(request))
+                audit.record(request, "sign_out", "", actor)
+            return _json({"signed_out": True})
+
         @bp.route("/api/check", methods=["GET"])
-        async def check(request: Request) -> HTTPResponse:
-            return self.refused(request) or response.json({"status": "ok"})
+        @authed
+        async def check(request: Request, actor: Actor) -> HTTPResponse:
+            return _json({"status": "ok", "login": actor.login, "name": actor.name, "role": actor.role,
+                          "role_label": accounts.ROLE_NAMES[actor.role], "statuses": workspace.STATUSES,
+                          "regions": workspace.REGIONS})
 
         @bp.route("/api/labels", methods=["GET"])
-        async def labels(request: Request) -> HTTPResponse:
-            return self.refused(request) or response.json(vocabulary.labels(), ensure_ascii=False)
+        @authed
+        async def labels(request: Request, actor: Actor) -> HTTPResponse:
+            return _json(vocabulary.labels())
+
+        @bp.route("/api/accounts", methods=["GET"])
+        @authed
+        async def list_accounts(request: Request, actor: Actor) -> HTTPResponse:
+            rows = await _run(self.stores()[0].list)
+            keep = ("login", "name", "role", "active", "locked_minutes") if actor.supervisor else ("login", "name",
+                                                                                                  "role")
+            return _json({"accounts": [{k: r[k] for k in keep} for r in rows if r["active"]]})
+
+        @bp.route("/api/accounts", methods=["POST"])
+        @authed
+        async def create_account(request: Request, actor: Actor) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            try:
+                made = await _run(self.stores()[0].create, body.get("login"), body.get("name"), body.get("role"),
+                                  body.get("password"), actor)
+            except Refused as refused:
+                return _error(refused.message, refused.status)
+            audit.record(request, "account_create", made.login, actor)
+            return _json({"login": made.login, "name": made.name, "role": made.role}, 201)
+
+        @bp.route("/api/accounts/<login:str>/unlock", methods=["POST"])
+        @authed
+        async def unlock(request: Request, actor: Actor, login: str) -> HTTPResponse:
+            if not actor.supervisor:
+                return _error(SUPERVISORS_ONLY.format(what="解锁账号"), 403)
+            await _run(self.stores()[0].unlock, login)
+            audit.record(request, "account_unlock", login[:64], actor)
+            return _json({"login": login, "unlocked": True})
+
+        @bp.route("/api/audit", methods=["GET"])
+        @authed
+        async def audit_log(request: Request, actor: Actor) -> HTTPResponse:
+            if not actor.supervisor:
+                return _error(SUPERVISORS_ONLY.format(what="查看审计日志"), 403)
+            entries = await _run(audit.recent, 300, request.args.get("case", ""), request.args.get("staff", ""))
+            for entry in entries:  # the hotline's clock, as the case list shows it
+                entry["local_time"] = workspace.local_text(workspace.utc_seconds(entry.get("time")))
+            return _json({"entries": entries})
+
+        # ---------- cases ----------
+        @bp.route("/api/cases", methods=["POST"])
+        @authed
+        async def new_case(request: Request, actor: Actor) -> HTTPResponse:
+            board = self.stores()[1]
+            case_id = workspace.new_case_id(id_contains_personal_data)
+            await _run(board.open, case_id, actor)
+            audit.record(request, "create", case_id, actor)
+            return _json({"conversation_id": case_id}, 201)
+
+        @bp.route("/api/cases", methods=["GET"])
+        @authed
+        async def list_cases(request: Request, actor: Actor) -> HTTPResponse:
+            filters = {key: str(request.args.get(key) or "")[:64] for key in
+                       ("from", "to", "adviser", "lender", "status", "region", "mine")}
+            try:
+                rows = await _run(self.stores()[1].search, filters, actor.login)
+            except ValueError:
+                return _error(BAD_FILTER, 400)
+            names = await _run(self.stores()[0].names)
+            return _json({"cases": [_listed(row, names) for row in rows]})
 
         @bp.route("/api/case/<conversation_id:str>", methods=["GET"])
-        async def case(request: Request, conversation_id: str) -> HTTPResponse:
-            refusal = self.refused(request)
-            if refusal:
-                return refusal
-            refusal = id_refusal(conversation_id)
-            if refusal:
-                return refusal
-            audit.record(request, "view", conversation_id)
-            tracker = await history.load_tracker(request.app, conversation_id)
-            return response.json({"conversation_id": conversation_id,
-                                  "case": {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
-                                  "messages": history.messages(tracker)}, ensure_ascii=False)
+        @authed
+        async def case(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            audit.record(request, "view", conversation_id, actor)
+            return _json(await case_body(actor, conversation_id, tracker, row))
+
+        @bp.route("/api/case/<conversation_id:str>", methods=["PATCH"])
+        @authed
+        async def change_case(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            row, _, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            names = await _run(self.stores()[0].names)
+            if not may_change(actor, row):
+                holder = _person(row["assignee"], names) or {"name": ""}
+                return _error(NOT_YOURS.format(name=holder["name"], what="转交或改状态"), 403)
+            assignee, status = body.get("assignee"), body.get("status")
+            if assignee is not None and (not isinstance(assignee, str) or assignee not in names):
+                return _error("要转交的同事不存在：请从同事列表里选。", 400)
+            if status is not None and status not in workspace.STATUSES:
+                return _error("状态应为：" + "、".join(f"{k}（{v}）" for k, v in workspace.STATUSES.items()), 400)
+            await _run(self.stores()[1].update, conversation_id, assignee=assignee, status=status)
+            if assignee is not None:
+                audit.record(request, "assign", conversation_id, actor)
+            if status is not None:
+                audit.record(request, "status", conversation_id, actor)
+            return _json({"workspace": _listed(await _run(self.stores()[1].get, conversation_id) or row, names)})
+
+        @bp.route("/api/case/<conversation_id:str>/notes", methods=["POST"])
+        @authed
+        async def add_note(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            row, _, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            text = body.get("text")
+            inbound = clean(text if isinstance(text, str) else "")
+            if inbound.empty:
+                return _error(EMPTY_NOTE, 400)
+            note = await _run(self.stores()[1].add_note, conversation_id, actor, inbound.text)
+            audit.record(request, "note", conversation_id, actor)
+            return _json({"note": note, "notes": inbound.notes}, 201)
+
+        @bp.route("/api/case/<conversation_id:str>/export", methods=["POST"])
+        @authed
+        async def export(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            links = files.staff_extras(tracker, conversation_id)["downloads"]
+            url = next((d["url"] for d in links if d["name"] == body.get("name")), None)
+            if not url:
+                return _error(NO_FILE, 404)
+            audit.record(request, "export", conversation_id, actor)
+            return _json({"name": body.get("name"), "url": url})
 
         @bp.route("/api/case/<conversation_id:str>", methods=["DELETE"])
-        async def delete_case(request: Request, conversation_id: str) -> HTTPResponse:
-            refusal = self.refused(request)
-            if refusal:
-                return refusal
+        @authed
+        async def delete_case(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
             refusal = id_refusal(conversation_id)  # a deletion names the case too: the same check
             if refusal:
                 return refusal
-            audit.record(request, "delete", conversation_id)
+            board = self.stores()[1]
+            row = await _run(board.get, conversation_id)
+            if row is not None and not may_change(actor, row):
+                holder = _person(row["assignee"], await _run(self.stores()[0].names)) or {"name": ""}
+                return _error(NOT_YOURS.format(name=holder["name"], what="删除"), 403)
+            audit.record(request, "delete", conversation_id, actor)
             if not await forget.delete_conversation(request.app, conversation_id):
                 return _error(forget.FAILED, 500)
-            return response.json({"conversation_id": conversation_id, "deleted": True})
+            await _run(board.forget, conversation_id)
+            return _json({"conversation_id": conversation_id, "deleted": True})
 
         @bp.route("/api/message", methods=["POST"])
-        async def message(request: Request) -> HTTPResponse:
-            refusal = self.refused(request)
-            if refusal:
-                return refusal
+        @authed
+        async def message(request: Request, actor: Actor) -> HTTPResponse:
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError, RecursionError):
@@ -167,9 +463,22 @@ class StaffInput(InputChannel):
                 return _error("message 应为文字。", 400)
             inbound = clean(message)
             if inbound.empty:
-                return response.json({"conversation_id": conversation_id, "notes": [],
-                                      "replies": [{"text": EMPTY_REPLY}], "case": None}, ensure_ascii=False)
-            audit.record(request, "message", conversation_id)
+                return _json({"conversation_id": conversation_id, "notes": [],
+                              "replies": [{"text": EMPTY_REPLY}], "case": None})
+            board = self.stores()[1]
+            prefix = NOTE_PREFIX.match(inbound.text)
+            if prefix:  # the adviser's own annotation: kept on the case, never the borrower's words
+                text = inbound.text[prefix.end():].strip()
+                if not text:
+                    return _json({"conversation_id": conversation_id, "notes": [], "replies": [{"text": EMPTY_NOTE}],
+                                  "case": None})
+                await _run(board.open, conversation_id, actor)
+                note = await _run(board.add_note, conversation_id, actor, text)
+                audit.record(request, "note", conversation_id, actor)
+                return _json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
+                              "note": note, "replies": [{"text": NOTE_SAVED}], "case": None})
+            await _run(board.open, conversation_id, actor)
+            audit.record(request, "message", conversation_id, actor)
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(inbound.text, collector, conversation_id,
@@ -178,9 +487,10 @@ class StaffInput(InputChannel):
                 logger.exception("staff message failed")
                 return _error(ERROR_REPLY, 500)
             tracker = await history.load_tracker(request.app, conversation_id)
-            return response.json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
-                                  "replies": [history.bot_message(m) for m in collector.messages],
-                                  "case": {**history.case(tracker), **files.staff_extras(tracker, conversation_id)}},
-                                 ensure_ascii=False)
+            await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
+            shown, replies = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
+                                  [history.bot_message(m) for m in collector.messages])
+            return _json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
+                          "replies": replies, "case": shown})
 
         return bp

@@ -239,6 +239,7 @@ class ProdStack:
             "RATE_LIMIT_REDIS_URL": self.redis_url(2),
             **{name: self.redis_url(3) for name in REPLAY_RECORDS},
             "STAFF_AUDIT_LOG": str(self.base / "staff-audit.log"),  # who viewed which case (channels/audit.py)
+            "STAFF_DB": str(self.base / "staff.db"),  # advisers' accounts, sessions, cases (channels/accounts.py)
             "ACTION_SERVER_SANIC_WORKERS": str(self.action_workers),
             **self.extra_env,
         }

@@ -117,6 +117,7 @@ class Servers:
         self.env.setdefault("STAFF_TOKEN", secrets.token_urlsafe(24))  # staff output needs the staff console
         self.env.setdefault("DOWNLOAD_SECRET", secrets.token_urlsafe(32))  # signs download links; dies with the run
         self.env.setdefault("STAFF_AUDIT_LOG", str(workdir / "staff-audit.log"))  # not the repository's var/
+        self.env.setdefault("STAFF_DB", str(workdir / "staff.db"))  # advisers' accounts and cases, likewise
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
 

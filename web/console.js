@@ -1,15 +1,32 @@
 /*
  * Hotline staff console (served at /webhooks/staff/console). Talks to channels/staff.py's API with
- * "Authorization: Bearer <STAFF_TOKEN>"; the token is kept in sessionStorage (this tab only).
+ * "Authorization: Bearer <token>": an adviser's session token from sign-in, or the operator's shared token.
+ *
+ * Where things are kept, and why:
+ * - the adviser's session token: localStorage, so every tab of this browser uses one sign-in (an adviser with
+ *   two callers has two tabs). It is an opaque token the server can end at any time: it expires on the server
+ *   after 30 minutes without use or 12 hours, and 退出 ends it there and in every tab at once (storage event).
+ *   No cookie: the API takes the token only from the Authorization header, so no other site can make the
+ *   browser send it (no CSRF), and the page allows no script but this file (CSP), so nothing else reads it.
+ * - the operator's shared token: sessionStorage (this tab only), as before: it is not a person's.
+ * - which case a tab shows: the address (#staff-…) and this tab's sessionStorage, so each tab keeps its caller.
+ * What the adviser may do is decided by the server; the role here only hides buttons that would be refused.
  * All texts are rendered with textContent, never as HTML.
  */
 (function () {
   "use strict";
   var API = "api/";
-  var KEY_TOKEN = "debtCoach.staffToken";
-  var KEY_CASE = "debtCoach.staffCase";
+  var KEY_SESSION = "debtCoach.staffSession";   // localStorage: the adviser's session, shared by the tabs
+  var KEY_TOKEN = "debtCoach.staffToken";       // sessionStorage: the operator's token, this tab only
+  var KEY_CASE = "debtCoach.staffCase";         // sessionStorage: this tab's case
+  var KEY_FRESH = "debtCoach.staffFreshCase";   // sessionStorage: a new case nothing was said in yet
+  var CASE_RE = /^staff-[A-Za-z0-9_-]{6,64}$/;
   // Labels of the lender, threat and plan kinds: served by the staff API from case/vocabulary.yml (api/labels).
-  var LENDER_TYPES = {}, THREATS = {}, PLANS = {};
+  var LENDER_TYPES = {}, THREATS = {}, PLANS = {}, STATUSES = {}, REGIONS = {};
+  var ACTIONS = { create: "新建个案", view: "查看", message: "记录对话", note: "写备注", assign: "转交", status: "改状态",
+    "export": "导出文件", "delete": "删除个案", sign_in: "登录", sign_out: "退出", locked: "账号被锁定",
+    account_create: "创建账号", account_unlock: "解锁账号" };
+  var ROLES = { adviser: "坐席", supervisor: "主管", operator: "运维" };
   var DRAFT_RE = /^【([^】\n]{1,40})】\n/;
 
   function $(id) { return document.getElementById(id); }
@@ -21,23 +38,27 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  function storage(key, value) {
+  function store(area, key, value) {
     try {
-      if (value === undefined) return window.sessionStorage.getItem(key);
-      if (value === null) window.sessionStorage.removeItem(key); else window.sessionStorage.setItem(key, value);
+      var s = area === "local" ? window.localStorage : window.sessionStorage;
+      if (value === undefined) return s.getItem(key);
+      if (value === null) s.removeItem(key); else s.setItem(key, value);
     } catch (e) { return null; }
     return null;
   }
 
-  var token = storage(KEY_TOKEN);
+  var me = null;        // who the server says we are: {login, name, role}
   var caseId = null;
+  var colleagues = [];
+  var operatorToken = store("session", KEY_TOKEN);
   // `make run` prints the console's address as …/console#token=<token>: a fragment is never sent to the server,
   // so the token stays out of every log. It goes into this tab's storage and out of the address bar at once.
   var linked = /^#token=([^&#]+)$/.exec(location.hash || "");
   if (linked) {
-    try { token = decodeURIComponent(linked[1]); storage(KEY_TOKEN, token); } catch (e) { /* malformed: ask */ }
+    try { operatorToken = decodeURIComponent(linked[1]); store("session", KEY_TOKEN, operatorToken); } catch (e) { /* malformed: ask */ }
     history.replaceState(null, "", location.pathname + location.search);
   }
+  function token() { return operatorToken || store("local", KEY_SESSION); }
 
   function newCaseId() {
     var bytes = new Uint8Array(8), id;
@@ -50,8 +71,9 @@
 
   function api(method, path, body) {
     var headers = { "Content-Type": "application/json" };
-    if (token) headers.Authorization = "Bearer " + token;
-    return fetch(API + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+    var t = token();
+    if (t) headers.Authorization = "Bearer " + t;
+    return fetch(API + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, cache: "no-store" })
       .then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) {
           if (!res.ok) { var err = new Error(data.error || ("请求失败（" + res.status + "）")); err.status = res.status; throw err; }
@@ -59,21 +81,34 @@
         });
       });
   }
+  function signedOut(err) {
+    // 401: the session ended (expired, signed out elsewhere) or the token is wrong; 503: no operator token.
+    if (err.status !== 401 && err.status !== 503) return false;
+    if (operatorToken) { operatorToken = null; store("session", KEY_TOKEN, null); }
+    else store("local", KEY_SESSION, null);
+    showLogin(err.message);
+    return true;
+  }
 
   // ---------- views ----------
+  var VIEWS = { "case": "app", cases: "cases-view", audit: "audit-view", accounts: "accounts-view" };
   function showLogin(message) {
-    $("app").hidden = true;
-    $("top-actions").hidden = true;
-    $("case-id-box").hidden = true;
+    me = null;
+    Object.keys(VIEWS).forEach(function (v) { $(VIEWS[v]).hidden = true; });
+    ["top-actions", "case-id-box", "who", "views"].forEach(function (id) { $(id).hidden = true; });
     $("login").hidden = false;
     $("auth-error").textContent = message || "";
-    $("token").focus();
+    $("login-name").focus();
   }
-  function showApp() {
+  function show(view) {
     $("login").hidden = true;
-    $("app").hidden = false;
-    $("top-actions").hidden = false;
-    $("case-id-box").hidden = false;
+    ["top-actions", "views", "who"].forEach(function (id) { $(id).hidden = false; });
+    $("case-id-box").hidden = view !== "case";
+    Object.keys(VIEWS).forEach(function (v) { $(VIEWS[v]).hidden = v !== view; });
+    Array.prototype.forEach.call(document.querySelectorAll("#views a"), function (a) {
+      if (a.getAttribute("data-view") === view) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    });
+    $("nav-case").setAttribute("href", caseId ? "#" + caseId : "#");
   }
 
   function copyButton(label, text) {
@@ -98,7 +133,7 @@
     var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") });
     li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "坐席：" : "助手："));
     var text = msg.text || "";
-    if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（链接见右侧「待办与证据记录」）";
+    if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（文件见右侧「待办与证据记录」）";
     var m = sender === "bot" ? DRAFT_RE.exec(text) : null;
     li.appendChild(el("div", { className: "bubble" }, m ? "【" + m[1] + "】（见右侧「最新草稿」）\n" + text.slice(m[0].length, m[0].length + 120) + (text.length > m[0].length + 120 ? "…" : "") : text));
     $("log").appendChild(li);
@@ -113,6 +148,19 @@
   }
 
   var FILES = { "drafts.docx": "下载 Word 文档", "drafts.pdf": "下载 PDF", "schedule.ics": "下载还款日历（.ics）" };
+  function exportFile(name, button) {
+    // Through the API, so the download is in the audit log under the adviser's name; then the signed link.
+    var id = caseId;
+    button.disabled = true;
+    api("POST", "case/" + encodeURIComponent(id) + "/export", { name: name }).then(function (data) {
+      if (!/^\/webhooks\/files\/download\//.test(data.url)) throw new Error("链接不正确");
+      var a = el("a", { href: data.url, download: "", rel: "noopener noreferrer" });
+      document.body.appendChild(a); a.click(); document.body.removeChild(a);
+    }).catch(function (err) {
+      if (!signedOut(err)) $("announcer").textContent = "下载失败：" + err.message;
+    }).then(function () { button.disabled = false; });
+  }
+
   function renderCase(c) {
     c = c || {};
     var dl = $("facts"); dl.textContent = "";
@@ -175,9 +223,11 @@
     (c.evidence || []).forEach(function (line) { evidence.appendChild(el("li", null, line.replace(/^\d+\.\s*/, ""))); });
     var files = $("downloads"); files.textContent = "";
     (c.downloads || []).forEach(function (d) {
-      if (!/^\/webhooks\/files\/download\//.test(d.url)) return;
+      if (!FILES[d.name]) return;
       var item = el("li");
-      item.appendChild(el("a", { href: d.url, download: "", rel: "noopener noreferrer" }, FILES[d.name] || d.name));
+      var b = el("button", { type: "button", className: "link" }, FILES[d.name]);
+      b.addEventListener("click", function () { exportFile(d.name, b); });
+      item.appendChild(b);
       files.appendChild(item);
     });
 
@@ -186,51 +236,204 @@
     if (!next.childNodes.length) next.appendChild(el("li", { className: "muted" }, "暂无"));
   }
 
-  function openCase(id) {
+  function renderNotes(notes) {
+    var list = $("notes"); list.textContent = "";
+    (notes || []).forEach(function (n) {
+      var li = el("li");
+      li.appendChild(el("span", { className: "note-meta" }, n.time + " " + n.name + "："));
+      li.appendChild(el("span", null, n.text));
+      list.appendChild(li);
+    });
+    if (!list.childNodes.length) list.appendChild(el("li", { className: "muted" }, "暂无备注"));
+  }
+  function addNote(note) {
+    var list = $("notes");
+    var muted = list.querySelector(".muted");
+    if (muted) list.removeChild(muted);
+    var li = el("li");
+    li.appendChild(el("span", { className: "note-meta" }, note.time + " " + note.name + "："));
+    li.appendChild(el("span", null, note.text));
+    list.appendChild(li);
+  }
+
+  function fillSelect(select, options, chosen) {
+    select.textContent = "";
+    options.forEach(function (o) {
+      var opt = el("option", { value: o[0] }, o[1]);
+      if (o[0] === chosen) opt.selected = true;
+      select.appendChild(opt);
+    });
+  }
+  function renderWork(w) {
+    w = w || null;
+    $("holder").textContent = w ? "负责坐席：" + (w.assignee ? w.assignee.name : "暂无") +
+      (w.created_by ? "；" + w.created + " 由" + w.created_by.name + "接线" : "") : "新个案：发出第一条消息后由您负责。";
+    fillSelect($("status"), Object.keys(STATUSES).map(function (k) { return [k, STATUSES[k]]; }), w ? w.status : "open");
+    $("status").disabled = !w;
+    var others = colleagues.filter(function (c) { return c.role !== "operator" && (!w || !w.assignee || c.login !== w.assignee.login); });
+    fillSelect($("assignee"), others.map(function (c) { return [c.login, c.name + "（" + (ROLES[c.role] || c.role) + "）"]; }));
+    $("assign-form").hidden = !w || !others.length;
+    $("work-message").textContent = "";
+  }
+
+  function openCase(id, fresh) {
     caseId = id;
-    storage(KEY_CASE, id);
+    store("session", KEY_CASE, id);
+    if (fresh) store("session", KEY_FRESH, id);
     $("case-id").textContent = id;
+    $("case-error").textContent = "";
     if (location.hash !== "#" + id) history.replaceState(null, "", "#" + id);
+    show("case");
     $("log").textContent = "";
+    if (fresh) { renderCase(null); renderNotes([]); renderWork(null); return Promise.resolve(); }
     return api("GET", "case/" + encodeURIComponent(id)).then(function (data) {
       (data.messages || []).forEach(function (m) { renderMessage(m, m.sender === "user" ? "user" : "bot"); });
       renderCase(data.case);
+      renderNotes(data.notes);
+      renderWork(data.workspace);
+    }).catch(function (err) {
+      if (signedOut(err)) return;
+      if (err.status === 404 && store("session", KEY_FRESH) === id) {  // a new case, still blank: no error
+        renderCase(null); renderNotes([]); renderWork(null); return;
+      }
+      renderCase(null); renderNotes([]); renderWork(null);
+      $("case-error").textContent = err.message;
+    });
+  }
+  function newCase() { openCase(newCaseId(), true); $("input").focus(); }
+
+  // ---------- the case list ----------
+  function caseItem(c) {
+    var li = el("li", { className: "case-item" + (c.crisis ? " crisis-case" : "") });
+    var a = el("a", { href: "#" + c.conversation_id, className: "case-link" }, c.lender || "（机构未知）");
+    li.appendChild(a);
+    li.appendChild(el("span", { className: "case-meta" }, [c.status_label, c.region_label,
+      "负责：" + (c.assignee ? c.assignee.name : "暂无"), "更新 " + c.updated].join(" · ")));
+    if (c.crisis) li.appendChild(el("span", { className: "badge" }, "危机"));
+    li.appendChild(el("code", { className: "case-code" }, c.conversation_id));
+    return li;
+  }
+  function searchCases() {
+    var form = $("search-form"), q = [];
+    ["from", "to", "adviser", "lender", "status", "region"].forEach(function (k) {
+      var v = form.elements[k].value.trim();
+      if (v) q.push(k + "=" + encodeURIComponent(v));
+    });
+    if ($("f-mine").checked) q.push("mine=1");
+    $("cases-count").textContent = "正在查找…";
+    return api("GET", "cases" + (q.length ? "?" + q.join("&") : "")).then(function (data) {
+      var list = $("case-list"); list.textContent = "";
+      data.cases.forEach(function (c) { list.appendChild(caseItem(c)); });
+      $("cases-count").textContent = data.cases.length ? "找到 " + data.cases.length + " 个个案（点击打开；按住 Ctrl 点击在新标签页打开）。" : "没有符合条件的个案。";
+    }).catch(function (err) { if (!signedOut(err)) $("cases-count").textContent = "查找失败：" + err.message; });
+  }
+  function showCases() {
+    show("cases");
+    return searchCases();
+  }
+
+  // ---------- supervisors: audit log and accounts ----------
+  function showAudit() {
+    show("audit");
+    $("audit-error").textContent = "";
+    var body = $("audit-table").tBodies[0]; body.textContent = "";
+    return api("GET", "audit").then(function (data) {
+      data.entries.forEach(function (e) {
+        var tr = el("tr");
+        var when = e.local_time || (e.time || "").replace("T", " ").replace("Z", " UTC");
+        [when, e.staff + "（" + (ROLES[e.role] || e.role || "") + "）", ACTIONS[e.action] || e.action, e["case"] || "", e.address || ""]
+          .forEach(function (v) { tr.appendChild(el("td", null, v)); });
+        body.appendChild(tr);
+      });
+      if (!data.entries.length) $("audit-error").textContent = "日志里还没有记录。";
+    }).catch(function (err) { if (!signedOut(err)) $("audit-error").textContent = err.message; });
+  }
+  function showAccounts() {
+    show("accounts");
+    return loadColleagues().then(function () {
+      var list = $("account-list"); list.textContent = "";
+      colleagues.forEach(function (a) {
+        var li = el("li");
+        li.appendChild(el("span", null, a.name + "（" + a.login + "，" + (ROLES[a.role] || a.role) + "）"));
+        if (a.locked_minutes) {
+          li.appendChild(el("span", { className: "badge" }, "已锁定，约 " + a.locked_minutes + " 分钟后自动解锁"));
+          var b = el("button", { type: "button", className: "small" }, "解锁");
+          b.addEventListener("click", function () {
+            api("POST", "accounts/" + encodeURIComponent(a.login) + "/unlock").then(showAccounts)
+              .catch(function (err) { if (!signedOut(err)) $("account-message").textContent = err.message; });
+          });
+          li.appendChild(b);
+        }
+        list.appendChild(li);
+      });
+    });
+  }
+  function loadColleagues() {
+    return api("GET", "accounts").then(function (data) {
+      colleagues = data.accounts || [];
+      var pick = $("f-adviser"), chosen = pick.value;
+      fillSelect(pick, [["", "全部"]].concat(colleagues.map(function (c) { return [c.login, c.name]; })), chosen);
     });
   }
 
+  // ---------- routing: the address says what a tab shows ----------
+  function route() {
+    if (!me) return;
+    var h = (location.hash || "").slice(1);
+    if (h === "cases") return showCases();
+    if (h === "audit") return showAudit();
+    if (h === "accounts") return showAccounts();
+    if (CASE_RE.test(h)) { if (h !== caseId || $("app").hidden) return openCase(h); return; }
+    if (caseId) return openCase(caseId, store("session", KEY_FRESH) === caseId);
+    var kept = store("session", KEY_CASE);
+    if (kept && CASE_RE.test(kept)) return openCase(kept, store("session", KEY_FRESH) === kept);
+    return newCase();
+  }
+
   function start() {
-    return api("GET", "check").then(function () {
-      return api("GET", "labels");
-    }).then(function (labels) {
+    if (!token()) { showLogin("需要员工凭证：请用自己的坐席账号登录。"); return Promise.resolve(); }
+    return api("GET", "check").then(function (who) {
+      me = who;
+      STATUSES = who.statuses || {}; REGIONS = who.regions || {};
+      $("who").textContent = who.name + " · " + (who.role_label || ROLES[who.role] || who.role);
+      $("nav-audit").hidden = who.role !== "supervisor";
+      $("nav-accounts").hidden = who.role !== "supervisor" && who.role !== "operator";
+      fillSelect($("f-status"), [["", "全部"]].concat(Object.keys(STATUSES).map(function (k) { return [k, STATUSES[k]]; })));
+      fillSelect($("f-region"), [["", "全部"]].concat(Object.keys(REGIONS).map(function (k) { return [k, REGIONS[k]]; })));
+      $("a-role").disabled = who.role === "operator";  // the operator's token makes supervisors only
+      if (who.role === "operator") $("a-role").value = "supervisor";
+      return Promise.all([api("GET", "labels"), loadColleagues()]);
+    }).then(function (got) {
+      if (!got) return;
+      var labels = got[0];
       LENDER_TYPES = labels.lender_kinds || {};
       THREATS = labels.threat_kinds || {};
       PLANS = labels.plan_kinds || {};
-      showApp();
-      var fromHash = (location.hash || "").slice(1);
-      var id = /^staff-[A-Za-z0-9_-]{6,64}$/.test(fromHash) ? fromHash : storage(KEY_CASE) || newCaseId();
-      return openCase(id).then(function () { $("input").focus(); });
+      return Promise.resolve(route()).then(function () { if (!$("app").hidden) $("input").focus(); });
     }).catch(function (err) {
-      if (err.status === 401 || err.status === 503) {
-        if (err.status === 401 && token) { token = null; storage(KEY_TOKEN, null); }
-        showLogin(err.message);
-      } else {
-        showLogin("无法连接服务器：" + err.message);
-      }
+      if (!signedOut(err)) showLogin("无法连接服务器：" + err.message);
     });
   }
 
   function send(text) {
     text = (text || "").trim();
     if (!text) return;
+    var id = caseId;
     renderMessage({ text: text }, "user");
     $("typing").hidden = false;
     $("send").disabled = true;
-    api("POST", "message", { conversation_id: caseId, message: text }).then(function (data) {
+    api("POST", "message", { conversation_id: id, message: text }).then(function (data) {
+      if (id !== caseId) return;
       (data.notes || []).forEach(function (n) { renderMessage({ text: n, notice: true }, "bot"); });
-      (data.replies || []).forEach(function (r) { renderMessage(r, "bot"); });
+      (data.replies || []).forEach(function (r) { renderMessage(data.note ? { text: r.text, notice: true } : r, "bot"); });
+      if (data.note) addNote(data.note);
       if (data.case) renderCase(data.case);
+      if (store("session", KEY_FRESH) === id) {  // registered now: show who has it
+        store("session", KEY_FRESH, null);
+        api("GET", "case/" + encodeURIComponent(id)).then(function (d) { if (id === caseId) renderWork(d.workspace); }).catch(function () {});
+      }
     }).catch(function (err) {
-      if (err.status === 401 || err.status === 503) { showLogin(err.message); return; }
+      if (signedOut(err)) return;
       renderMessage({ text: "发送失败：" + err.message, notice: true }, "bot");
     }).then(function () {
       $("typing").hidden = true;
@@ -238,10 +441,22 @@
     });
   }
 
+  $("signin-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var login = $("login-name").value.trim(), password = $("password").value;
+    $("password").value = "";
+    $("auth-error").textContent = "";  // each answer is read afresh (the same words twice would look like no answer)
+    operatorToken = null; store("session", KEY_TOKEN, null);
+    api("POST", "session", { login: login, password: password }).then(function (data) {
+      store("local", KEY_SESSION, data.token);
+      $("auth-error").textContent = "";
+      return start();
+    }).catch(function (err) { showLogin(err.message); $("login-name").value = login; $("password").focus(); });
+  });
   $("login-form").addEventListener("submit", function (e) {
     e.preventDefault();
-    token = $("token").value.trim();
-    storage(KEY_TOKEN, token);
+    operatorToken = $("token").value.trim();
+    store("session", KEY_TOKEN, operatorToken);
     $("token").value = "";
     start();
   });
@@ -252,10 +467,78 @@
   $("input").addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("composer").requestSubmit(); }
   });
-  $("new-case").addEventListener("click", function () { openCase(newCaseId()); $("input").focus(); });
+  $("note-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = $("note-input").value.trim(), id = caseId;
+    if (!text) return;
+    api("POST", "case/" + encodeURIComponent(id) + "/notes", { text: text }).then(function (data) {
+      $("note-input").value = "";
+      if (id === caseId) addNote(data.note);
+      $("announcer").textContent = "备注已保存";
+    }).catch(function (err) {
+      if (signedOut(err)) return;
+      if (err.status === 404 && store("session", KEY_FRESH) === id) {
+        $("work-message").textContent = "新个案还没有记录：先在左侧记下借款人的情况，再写备注。";
+      } else $("work-message").textContent = "备注没有保存：" + err.message;
+    });
+  });
+  $("assign-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var to = $("assignee").value, id = caseId;
+    if (!to) return;
+    api("PATCH", "case/" + encodeURIComponent(id), { assignee: to }).then(function (data) {
+      if (id !== caseId) return;
+      renderWork(data.workspace);
+      $("work-message").textContent = "已转交给" + data.workspace.assignee.name + "。";
+    }).catch(function (err) { if (!signedOut(err)) $("work-message").textContent = err.message; });
+  });
+  $("status").addEventListener("change", function () {
+    var id = caseId, status = $("status").value;
+    api("PATCH", "case/" + encodeURIComponent(id), { status: status }).then(function (data) {
+      if (id !== caseId) return;
+      renderWork(data.workspace);
+      $("work-message").textContent = "状态已改为「" + data.workspace.status_label + "」。";
+    }).catch(function (err) { if (!signedOut(err)) $("work-message").textContent = err.message; });
+  });
+  $("search-form").addEventListener("submit", function (e) { e.preventDefault(); searchCases(); });
+  $("f-mine").addEventListener("change", searchCases);
+  $("open-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = $("open-id").value.trim();
+    $("open-error").textContent = "";
+    if (!CASE_RE.test(id)) { $("open-error").textContent = "编号应以 staff- 开头，例如 staff-3fa94c0b12d7e685。"; return; }
+    api("GET", "case/" + encodeURIComponent(id)).then(function () {
+      location.hash = "#" + id;
+    }).catch(function (err) { if (!signedOut(err)) $("open-error").textContent = err.message; });
+  });
+  $("account-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = { login: $("a-login").value.trim(), name: $("a-name").value.trim(), role: $("a-role").value,
+      password: $("a-password").value };
+    api("POST", "accounts", body).then(function (made) {
+      $("account-form").reset();
+      if (me && me.role === "operator") $("a-role").value = "supervisor";
+      $("account-message").textContent = "已创建：" + made.name + "（" + made.login + "，" + (ROLES[made.role] || made.role) + "）。请把初始密码当面告诉本人。";
+      return showAccounts();
+    }).catch(function (err) { if (!signedOut(err)) $("account-message").textContent = err.message; });
+  });
+  $("new-case").addEventListener("click", newCase);
   $("logout").addEventListener("click", function () {
-    token = null; storage(KEY_TOKEN, null); storage(KEY_CASE, null); history.replaceState(null, "", location.pathname);
-    showLogin("已退出。");
+    var wasOperator = !!operatorToken;
+    var done = function () {
+      if (wasOperator) { operatorToken = null; store("session", KEY_TOKEN, null); } else store("local", KEY_SESSION, null);
+      store("session", KEY_CASE, null); caseId = null;
+      history.replaceState(null, "", location.pathname);
+      showLogin("已退出。");
+    };
+    (wasOperator ? Promise.resolve() : api("DELETE", "session")).then(done, done);
+  });
+  window.addEventListener("hashchange", route);
+  // Signed out or in from another tab: follow it (the session is one for the whole browser).
+  window.addEventListener("storage", function (e) {
+    if (e.key !== KEY_SESSION || operatorToken) return;
+    if (!e.newValue) showLogin("已在另一个标签页退出。");
+    else if (!me) start();
   });
   start();
 })();

@@ -40,14 +40,18 @@ def test_the_confirmation_names_its_words_and_they_confirm() -> None:
 
 
 def test_audit_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name is the one the server established (channels/accounts.py), never the X-Staff-Name a client sends."""
+    from channels.accounts import OPERATOR_ACTOR, Actor
+
     monkeypatch.setenv("STAFF_AUDIT_LOG", str(tmp_path / "audit.log"))
-    name = "%E7%8E%8B%0A%E5%B0%8F%E6%98%8E"  # 王\n小明, percent-encoded as the header must be
-    request = SimpleNamespace(headers={"X-Staff-Name": name}, remote_addr="10.0.0.7")
-    audit.record(request, "view", "staff-case001")
-    audit.record(SimpleNamespace(headers={}, remote_addr=""), "delete", "staff-case002")
+    request = SimpleNamespace(headers={"X-Staff-Name": "%E5%86%92%E5%90%8D"}, remote_addr="10.0.0.7")  # 冒名
+    audit.record(request, "view", "staff-case001", Actor("wang.xm", "王小明", "adviser"))
+    audit.record(SimpleNamespace(headers={}, remote_addr=""), "delete", "staff-case002", OPERATOR_ACTOR)
     lines = [json.loads(line) for line in (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()]
-    assert [(e["staff"], e["action"], e["case"], e["address"]) for e in lines] == [
-        ("王小明", "view", "staff-case001", "10.0.0.7"), ("未署名", "delete", "staff-case002", "")]
+    assert [(e["staff"], e["login"], e["action"], e["case"], e["address"]) for e in lines] == [
+        ("王小明", "wang.xm", "view", "staff-case001", "10.0.0.7"), ("运维", "operator", "delete", "staff-case002", "")]
+    assert [e["case"] for e in audit.recent()] == ["staff-case002", "staff-case001"]  # newest first
+    assert [e["staff"] for e in audit.recent(staff="wang.xm")] == ["王小明"]
     assert (tmp_path / "audit.log").stat().st_mode & 0o777 == 0o600
 
 

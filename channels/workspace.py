@@ -1,0 +1,174 @@
+"""The hotline's cases as a workspace: which cases exist, who has each, its status, and the advisers' notes.
+
+The conversation itself stays in Rasa's tracker store; this index (tables ``cases`` and ``notes`` in the staff
+console's SQLite file, channels/accounts.py) adds what the tracker does not know: who opened the case and who has
+it now, the status an adviser set, and a copy of what the list searches by (lender, region, crisis cue), updated
+after every turn. Notes are the adviser's own words about the case: stored here, never sent to Rasa as the
+borrower's words. Deleting a case deletes its row and its notes.
+
+Dates are the hotline's calendar days (UTC+8: mainland China, Hong Kong and Taiwan share it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+from typing import Any, Callable, Dict, List, Mapping, Tuple
+
+from channels.accounts import ROLES, Actor, Database
+
+HOTLINE_TZ = datetime.timezone(datetime.timedelta(hours=8))
+STATUSES = {"open": "跟进中", "waiting": "待回访", "closed": "已结案"}
+REGIONS = {"mainland": "内地", "hk": "香港", "tw": "台湾"}
+MAX_NOTE = 2000
+MAX_LISTED = 200
+
+
+def day_bounds(day: str, tz: datetime.tzinfo = HOTLINE_TZ) -> Tuple[float, float]:
+    """A calendar day ``YYYY-MM-DD`` of the hotline → [start, end) in Unix seconds. ValueError if malformed."""
+    start = datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(), tzinfo=tz)
+    return start.timestamp(), (start + datetime.timedelta(days=1)).timestamp()
+
+
+def local_text(seconds: float | None, tz: datetime.tzinfo = HOTLINE_TZ) -> str:
+    if not seconds:
+        return ""
+    return datetime.datetime.fromtimestamp(seconds, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def utc_seconds(stamp: object) -> float | None:
+    """``2025-01-31T08:00:00Z`` (the audit log's times) → Unix seconds, or None."""
+    try:
+        return datetime.datetime.strptime(str(stamp), "%Y-%m-%dT%H:%M:%SZ").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+    except ValueError:
+        return None
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_clause(filters: Mapping[str, str], me: str) -> Tuple[str, List[Any]]:
+    """The WHERE clause and parameters for the case list's filters (all optional, combined with AND):
+    ``from``/``to`` (days: the case was worked on in that period), ``adviser`` (has it or opened it),
+    ``lender`` (part of the name), ``status``, ``region``, ``mine`` ("1": cases I have). ValueError for a
+    malformed day, status or region: the caller says which."""
+    where, args = ["1 = 1"], []
+    if filters.get("from"):
+        where.append("updated >= ?")
+        args.append(day_bounds(filters["from"])[0])
+    if filters.get("to"):
+        where.append("created < ?")
+        args.append(day_bounds(filters["to"])[1])
+    if filters.get("adviser"):
+        where.append("(assignee = ? OR created_by = ?)")
+        args += [filters["adviser"], filters["adviser"]]
+    if filters.get("lender"):
+        where.append("lender LIKE ? ESCAPE '\\'")
+        args.append(_like(filters["lender"].strip()[:40]))
+    if filters.get("status"):
+        if filters["status"] not in STATUSES:
+            raise ValueError("status")
+        where.append("status = ?")
+        args.append(filters["status"])
+    if filters.get("region"):
+        if filters["region"] not in REGIONS:
+            raise ValueError("region")
+        where.append("region = ?")
+        args.append(filters["region"])
+    if filters.get("mine") in ("1", "true"):
+        where.append("assignee = ?")
+        args.append(me)
+    return " AND ".join(where), args
+
+
+def new_case_id(is_personal: Callable[[str], bool]) -> str:
+    """A random ``staff-`` + 16 hex id that no personal-data check refuses (8 digits in a row may read as a
+    phone or QQ number)."""
+    while True:
+        case_id = "staff-" + secrets.token_hex(8)
+        if not is_personal(case_id):
+            return case_id
+
+
+class CaseBoard:
+    """The case index and notes. Blocking (SQLite): call from a thread in async code."""
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS cases (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL,"
+        " created_by TEXT, assignee TEXT, status TEXT NOT NULL DEFAULT 'open', lender TEXT NOT NULL DEFAULT '',"
+        " region TEXT NOT NULL DEFAULT 'mainland', crisis INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS cases_updated ON cases (updated)",
+        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL,"
+        " time REAL NOT NULL, author TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS notes_case ON notes (case_id, id)",
+    )
+
+    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self.clock = clock
+        with db.write() as con:
+            for statement in self.SCHEMA:
+                con.execute(statement)
+
+    def open(self, case_id: str, by: Actor | None) -> bool:
+        """Register a case (opened by ``by``, who then has it; the operator's token opens cases nobody has yet).
+        False when it was already registered."""
+        now = self.clock()
+        login = by.login if by else None
+        holder = by.login if by and by.role in ROLES else None
+        with self.db.write() as con:
+            return con.execute("INSERT OR IGNORE INTO cases (id, created, updated, created_by, assignee)"
+                               " VALUES (?, ?, ?, ?, ?)", (case_id, now, now, login, holder)).rowcount == 1
+
+    def exists(self, case_id: str) -> bool:
+        with self.db.read() as con:
+            return con.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is not None
+
+    def touch(self, case_id: str, by: Actor, summary: Mapping[str, Any]) -> None:
+        """After a turn: the case is registered (the API may name a new id) and its searchable facts updated."""
+        self.open(case_id, by)
+        with self.db.write() as con:
+            con.execute("UPDATE cases SET updated = ?, lender = ?, region = ?, crisis = ? WHERE id = ?",
+                        (self.clock(), str(summary.get("lender") or ""), str(summary.get("region") or "mainland"),
+                         1 if summary.get("crisis") else 0, case_id))
+
+    def get(self, case_id: str) -> Dict[str, Any] | None:
+        with self.db.read() as con:
+            row = con.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return dict(row) if row else None
+
+    def search(self, filters: Mapping[str, str], me: str) -> List[Dict[str, Any]]:
+        where, args = search_clause(filters, me)
+        with self.db.read() as con:
+            rows = con.execute(f"SELECT * FROM cases WHERE {where} ORDER BY updated DESC LIMIT {MAX_LISTED}", args)
+            return [dict(row) for row in rows]
+
+    def update(self, case_id: str, *, assignee: str | None = None, status: str | None = None) -> None:
+        with self.db.write() as con:
+            if assignee is not None:
+                con.execute("UPDATE cases SET assignee = ?, updated = ? WHERE id = ?",
+                            (assignee, self.clock(), case_id))
+            if status is not None:
+                con.execute("UPDATE cases SET status = ?, updated = ? WHERE id = ?", (status, self.clock(), case_id))
+
+    def add_note(self, case_id: str, by: Actor, text: str) -> Dict[str, Any]:
+        now = self.clock()
+        with self.db.write() as con:
+            con.execute("INSERT INTO notes (case_id, time, author, name, text) VALUES (?, ?, ?, ?, ?)",
+                        (case_id, now, by.login, by.name, text[:MAX_NOTE]))
+            con.execute("UPDATE cases SET updated = ? WHERE id = ?", (now, case_id))
+        return {"time": local_text(now), "author": by.login, "name": by.name, "text": text[:MAX_NOTE]}
+
+    def notes(self, case_id: str) -> List[Dict[str, Any]]:
+        with self.db.read() as con:
+            rows = con.execute("SELECT time, author, name, text FROM notes WHERE case_id = ? ORDER BY id",
+                               (case_id,))
+            return [{**dict(row), "time": local_text(row["time"])} for row in rows]
+
+    def forget(self, case_id: str) -> None:
+        with self.db.write() as con:
+            con.execute("DELETE FROM notes WHERE case_id = ?", (case_id,))
+            con.execute("DELETE FROM cases WHERE id = ?", (case_id,))
