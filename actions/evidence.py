@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.steps import latest_intent, region_of, say
-from coach import download_links, letters
+from coach import download_links, knowledge, letters
 from coach.case import conduct_rules, contact_log
 from coach.zh.evidence_cues import command
 
@@ -174,8 +174,15 @@ def _letters(dispatcher: CollectingDispatcher, tracker: Tracker, request: str) -
     if request in ("complaint", "police") and not log:
         say(dispatcher, tracker, line("complaint_needs_entries"))
         return []
+    region = region_of(tracker)
+    if request in letters.COURT_SET and region != "mainland":
+        # the drafts follow the mainland's procedure: what applies there instead (facts §7, §11.1, §12.16)
+        say(dispatcher, tracker, line("court_mainland_only"))
+        say(dispatcher, tracker, knowledge.special_answer("court_lawsuit", region) or "")
+        return []
     made = letters.letters_for(request, _case(tracker), log, today, request_date=_request_date(tracker))
-    say(dispatcher, tracker, line("letters_intro", count=len(log)) if request in ("complaint", "police", "all")
+    say(dispatcher, tracker, line(f"court_intro_{request}") if request in letters.COURT_SET
+        else line("letters_intro", count=len(log)) if request in ("complaint", "police", "all")
         else line("small_intro"))
     for letter in made:
         say(dispatcher, tracker, f"【{letter.title}】\n{letter.text}",

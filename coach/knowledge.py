@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import yaml
 
 from coach.case import LENDER_TYPES, lender_type, region_of_script
+from coach.zh import court_words
 from coach.zh.debt_words import mentions_debt
 from coach.zh.normalizer import to_simplified
 
@@ -100,9 +101,11 @@ def special_topics() -> tuple[str, ...]:
 
 
 def special_topic(text: str, earlier: Sequence[str] = ()) -> str | None:
-    """The question asked, whatever intent the classifier gave: court SMS, a phishing link already opened,
-    interest caps, a family member's liability, the workplace, which debt first, defamation, legal help, or a
-    question about something else entirely (knowledge.yml ``special``; the first topic that holds wins).
+    """The question asked, whatever intent the classifier gave: court SMS, a phishing link already opened, the
+    court stage (a payment order, lawsuit papers, mediation, a freeze, enforcement, whether papers are real),
+    interest caps, a family member's liability, the workplace, which debt first, defamation, legal help, Taiwan's
+    and Hong Kong's debt relief, or a question about something else entirely (knowledge.yml ``special``; the
+    first topic that holds wins). A topic's ``court`` names a stage read by coach/zh/court_words.py.
 
     ``earlier``: the user's earlier messages (oldest first); a topic's ``context`` may be met by one of them.
     """
@@ -110,7 +113,10 @@ def special_topic(text: str, earlier: Sequence[str] = ()) -> str | None:
     if not body.strip():
         return None
     before = [to_simplified(t or "") for t in earlier]
+    court = court_words.stage(body)
     for topic, spec in load()["special"].items():
+        if spec.get("court") and spec["court"] != court:
+            continue
         if any(not _pattern(p).search(body) for p in spec.get("all") or ()):
             continue
         if spec.get("any") and not any(_pattern(p).search(body) for p in spec["any"]):

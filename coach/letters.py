@@ -8,6 +8,9 @@
   (coach/case/conduct_rules.py), what the borrower asks for, and what they attach.
 - Beside the negotiation drafts: a holding letter, a request to confirm an agreement in writing, a request to
   stop contacting third parties, and a follow-up when an offer was refused or not answered.
+- At the court stage (mainland only): a written objection to a payment order (支付令异议书, facts §12.1) and the
+  points of a written answer to a lawsuit (答辩状, facts §12.2), filled from the case (lender, amount) with 【】
+  for what the bot does not know (court, case number, dates), and the notes to check before handing them in.
 
 Wording lives in templates/letters/*.j2; routes, attachments and titles in letters.yml; phone numbers come from
 knowledge.yml's hotlines or letters.yml, each checked against knowledge/sources.md by tests/unit/test_letters.py.
@@ -28,8 +31,11 @@ from coach.case import conduct_rules, contact_log, lenders
 from coach.drafting import _BLANK_LINES, _ENV
 
 LETTERS_PATH = Path(__file__).with_name("letters.yml")
-KINDS = ("complaint", "police", "spam", "holding", "confirm_writing", "stop_third_party", "follow_up")
+KINDS = ("complaint", "police", "spam", "holding", "confirm_writing", "stop_third_party", "follow_up", "objection",
+         "defence")
 SMALL_SET = ("holding", "confirm_writing", "stop_third_party", "follow_up")
+# Court papers follow the mainland's procedure; Hong Kong and Taiwan courts work differently.
+COURT_SET = ("objection", "defence")
 DANGER = {"threat", "refuse_leave"}
 CALL_ABUSE = {"night", "frequent", "insult", "threat"}
 
@@ -216,9 +222,29 @@ def small_letter(kind: str, case: Case, log: Sequence[Mapping[str, Any]], today:
     return Letter(kind, _title(kind), _render(kind, ctx))
 
 
+def court_notes(kind: str) -> list[str]:
+    """What to check before handing a court draft in (letters.yml ``court_notes``), numbers from the hotlines."""
+    return [note["text"].format(**knowledge.hotlines()) for note in load()["court_notes"][kind]]
+
+
+def court_letter(kind: str, case: Case, today: datetime.date) -> Letter:
+    """A court draft (COURT_SET) for a mainland case: the lender and amount from the case, 【】 for the rest. Only
+    the debt itself is disputed there, and only where the borrower has grounds (the draft says so)."""
+    if kind not in COURT_SET:
+        raise ValueError(f"unknown court draft {kind!r}")
+    if case.region != "mainland":
+        raise ValueError("court drafts follow the mainland's procedure")
+    ctx = _context(case, today, title=_title(kind), notes=court_notes(kind),
+                   fee_note=load()["court_fee_note"]["text"])
+    return Letter(kind, _title(kind), _render(kind, ctx))
+
+
 def letters_for(request: str, case: Case, log: Sequence[Mapping[str, Any]], today: datetime.date,
                 request_date: datetime.date | None = None) -> list[Letter]:
-    """The letters a request names: "complaint" / "police" (the complaint set), one of SMALL_SET, or "all"."""
+    """The letters a request names: "complaint" / "police" (the complaint set), one of SMALL_SET, one of
+    COURT_SET (mainland only), or "all" (the complaint set and SMALL_SET)."""
+    if request in COURT_SET:
+        return [court_letter(request, case, today)]
     if request in ("complaint", "police"):
         return complaint_letters(case, log, today)
     if request == "all":

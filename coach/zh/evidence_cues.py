@@ -2,8 +2,8 @@
 
 The intents are fixed (knowledge/intents.md) and none of them means "show my log" or "delete entry 2", so these
 requests are read from their words: 「我的记录」「删除第二条」「第三条时间不对，是前天晚上」「记录一下：…」
-「帮我写投诉信」「暂缓催收的信」. The NLU pipeline routes an explicit request to one intent
-(components.nlu.EvidenceCommandNet) and the action server reads the request itself from here.
+「帮我写投诉信」「暂缓催收的信」「帮我写支付令异议书」「答辩状怎么写」. The NLU pipeline routes an explicit
+request to one intent (components.nlu.EvidenceCommandNet) and the action server reads the request itself from here.
 Texts are normalised (Simplified) before they reach this module.
 """
 
@@ -26,7 +26,14 @@ _ADD = re.compile(r"^\s*(请|帮我|麻烦)?\s*(记录|记下|记一下|登记|�
 # 信 as a letter, not 信用卡 / 短信 / 信息 / 征信.
 _L = r"(?<![短征])(?:信|函)(?![用息誉托号])"
 # Letters: the complaint (routed by lender and region) and the small set beside the negotiation drafts.
+# The court drafts: a written objection to a payment order (not an objection to a credit report, 征信异议) and the
+# points of a written answer to a lawsuit (「帮我写异议书」「答辩状怎么写」).
+_NOT_COURT = r"^(?!.*(征信|信用报告|信用记录))"
 _LETTERS = (
+    ("objection", re.compile(_NOT_COURT + r".*(异议书|支付[令领另].{0,10}异议|异议.{0,6}支付[令领另]|"
+                             r"(写|起草|拟|弄|做).{0,6}异议|异议.{0,4}(怎么写|咋写|如何写|怎么提|模板|范本|格式))")),
+    ("defence", re.compile(r"答辩状|答辩书|答辩(意见|要点|提纲|材料)|(写|起草|拟|准备).{0,6}答辩|"
+                           r"答辩.{0,4}(怎么写|咋写|如何写|模板|范本|格式)")),
     ("police", re.compile(r"报警材料|报案材料|报警用的|报警的材料")),
     ("complaint", re.compile(r"投诉L|投诉材料|投诉书|举报L|举报材料|申诉L|写.{0,4}投诉|投訴材料".replace("L", _L))),
     ("holding", re.compile(r"暂缓.{0,6}L|缓一缓的L|先别催.{0,4}L".replace("L", _L))),

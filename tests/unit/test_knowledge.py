@@ -150,6 +150,46 @@ def test_statement_has_source_and_confidence(sid):
         assert _section_exists(major, minor or None), f"{sid}: §{major}.{minor} not in knowledge/sources.md"
 
 
+def section_text(major, minor):
+    """The body of facts §major.minor (up to the next heading of the same or a higher level)."""
+    heading = re.search(rf"^### {major}\.{minor}\b.*$", FACTS, re.M)
+    if heading is None:  # §0.n and §6.n are numbered items of a list
+        body = FACTS.split(f"\n## {major}.", 1)[1].split("\n## ", 1)[0]
+        item = re.search(rf"^{minor}\. (.*?)(?=^\d+\. |\Z)", body, re.M | re.S)
+        assert item, f"§{major}.{minor}"
+        return item.group(1)
+    rest = FACTS[heading.end():]
+    end = re.search(r"^#{2,3} ", rest, re.M)
+    return rest[:end.start()] if end else rest
+
+
+# Amounts, days, years, percentages, clock times (NT$1,000, HK$10,000, 15, 2025, 48%, 8:30); phone numbers are
+# checked above.
+NUMBER = re.compile(r"(?:NT|HK)\$[\d,]+|\d+(?:[,.:]\d+)*%?")
+LATER_SECTIONS = [sid for sid, s in sorted(STATEMENTS.items()) if re.search(r"§1[23]\.\d", s["source"])]
+
+
+@pytest.mark.parametrize("sid", LATER_SECTIONS)
+def test_every_number_of_a_section_12_or_13_statement_is_in_the_sections_it_cites(sid):
+    """Facts §12–§13 (the court stage, Taiwan's and Hong Kong's debt relief) are full of days, amounts and rates:
+    each one a statement says is written in a section it cites, so a wrong 15 or 48% cannot slip in."""
+    s = STATEMENTS[sid]
+    cited = "\n".join(section_text(a, b) for a, b in SECTION.findall(s["source"]) if b)
+    text = s["text"]
+    for number in phone_numbers(text):
+        assert number in cited or number in FACTS, (sid, number)
+        text = text.replace(number, " ")
+    for number in NUMBER.findall(text):
+        whole = rf"(?<![\d,.:$]){re.escape(number)}(?![\d,:])"
+        assert re.search(whole, cited), f"{sid}: {number} is not in {s['source']}"
+
+
+def test_the_section_number_check_can_fail():
+    assert "NT$1,000" in section_text(12, 15) and "NT$2,000" not in section_text(12, 15)
+    assert NUMBER.findall("費用 NT$1,000；15 日；48%；上午 8:30") == ["NT$1,000", "15", "48%", "8:30"]
+    assert len(LATER_SECTIONS) >= 40
+
+
 @pytest.mark.parametrize("sid", sorted(STATEMENTS))
 def test_hedges(sid):
     s = STATEMENTS[sid]
