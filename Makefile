@@ -35,6 +35,7 @@ help:
 	@echo "make run-prod  — production profile: nginx → 2 Rasa → PostgreSQL + Redis, action server ×2 (serving/prod.py)"
 	@echo "make test-prod — fault tests of the production profile (tests/prod)"
 	@echo "make fuzz   — 20 min of fuzzed requests against the real servers → reports/fuzz/ (bench/fuzz.py)"
+	@echo "make simulate [N=5000] — simulated borrower conversations against the real servers → reports/simulate.md"
 	@echo "make bench  — the whole benchmark suite → reports/ (about 2½ hours on 2 cores; bench/README.md)"
 	@echo "make bench-profiles — the serving figures only: turn cost with/without the patches, both profiles,"
 	@echo "              TED before/after → reports/ (about 45 minutes)"
@@ -181,6 +182,14 @@ bench-profiles: $(STAMP)
 .PHONY: fuzz
 fuzz: $(MODEL)
 	$(PY) bench/fuzz.py --minutes 20 --out $(REPORTS)/fuzz
+
+# Simulated borrower conversations against the real servers (sim/, docs/simulator.md): N conversations from the
+# grammar in sim/grammar.yml, each fact checked after every turn → reports/simulate.md + .json; exits 1 on any
+# invariant violation. `make test` plays a fixed 300 (tests/http/test_simulated_conversations.py).
+N ?= 5000
+.PHONY: simulate
+simulate: $(MODEL)
+	$(PY) -m sim.run --n $(N) --seed 2026 --workers 4 --out $(REPORTS)/simulate.json
 
 bench-smoke: $(MODEL)
 	@tmp=$$(mktemp -d -t bench-smoke-XXXXXX); \

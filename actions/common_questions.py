@@ -5,7 +5,8 @@ fits, the borrower's answer to the bot's own region question, and what is not an
   message about a debt).
 - ``acknowledge_region``: 「台灣啊 台北」 — the place is noted (the extraction sets the script) and the question
   asked before it is answered again by that place's rules.
-- ``not_a_contact``: a question with no contact in it, the debt list, or a phishing report: never a log entry.
+- ``not_a_contact``: a question with no contact in it, the debt list, a phishing report, or a court's papers
+  (coach/zh/court_words.py): never a log entry.
 The words are data (replies.yml, knowledge.yml); the reading of a message is in coach/zh/debt_words.py.
 """
 
@@ -14,14 +15,31 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.steps import last_turn_bot_texts, localise, repeats_last_turn, say, user_texts
-from coach import knowledge, replies
-from coach.case import region_of_script
+from actions.steps import (
+    last_turn_bot_texts,
+    localise,
+    offer_plan,
+    region_of,
+    repeats_last_turn,
+    say,
+    say_answer,
+    say_answer_once,
+    user_texts,
+)
+from coach import knowledge, money_help, replies, true_rate
+from coach.case import brands, region_of_script
 from coach.extraction import bare_place
-from coach.zh.debt_words import asks_what_to_do, asks_without_contact, mentions_debt
+from coach.zh import court_words
+from coach.zh.debt_words import (
+    asks_what_to_do,
+    asks_without_contact,
+    mentions_debt,
+    reports_contact,
+    tells_of_no_collector,
+)
 from coach.zh.evidence_cues import command
 from coach.zh.normalizer import to_simplified
 
@@ -104,9 +122,71 @@ def acknowledge_region(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
 def not_a_contact(text: str) -> bool:
     """Never an entry of the evidence log, whatever the classifier says: a question that tells of no contact by a
     collector (「我现在欠了哪些」「会员费能退吗」), the debt list, or a phishing link opened (「我已经点了 还填了
-    身份证」). 「记录一下：…」 is always recorded."""
-    found = command(to_simplified(text or ""))
-    if found is not None and found.op == "add":
-        return False
-    return knowledge.asks_debt_list(text) or asks_without_contact(text) or \
-        knowledge.special_topic(text) == "phishing_clicked"
+    身份证」), or a court's papers (「法院寄来传票」). 「记录一下：…」 is always recorded, and a request about the
+    log or a letter (「我的记录呢」「答辩状怎么写」) is left to evidence.log_events."""
+    if command(to_simplified(text or "")) is not None:
+        return False  # a request about the log or the letters (「答辩状怎么写」): evidence.log_events reads it
+    return knowledge.asks_debt_list(text) or asks_without_contact(text) or tells_of_no_collector(text) or \
+        knowledge.special_topic(text) == "phishing_clicked" or from_the_court(text)
+
+
+# Court stages told of papers or acts of a court, not of a collector (「法院寄来传票 下周开庭」).
+_COURT_NOT_COLLECTOR = frozenset({"payment_order", "lawsuit", "preservation", "enforcement", "check_sued"})
+
+
+def from_the_court(text: str) -> bool:
+    """「法院寄来传票 下周开庭」「收到支付令了」: the court's papers or acts, which are no collector's contact; a
+    collector who claims a case (「催收说已经立案了」) or sends "court papers" by chat is still an entry."""
+    return court_words.stage(text) in _COURT_NOT_COLLECTOR and not reports_contact(text)
+
+
+def answer_money_and_rates(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """Answered whatever the intent (the classifier reads 「借1万分12期每期980」 as a request for instalments and
+    「借呗是哪家公司放的贷」 as facts): a loan's terms → the true annual rate with its working; a question about who
+    lends behind a brand or where to complain about it → the brand's lender; income and costs listed → what is left
+    to offer (noted as the case's figures); a question about official help → the help. None for any other message."""
+    text = _raw_text(tracker)
+    region = region_of(tracker)
+    rate = true_rate.answer_message(text, region)
+    if rate is not None:
+        say_answer_once(dispatcher, tracker, "question", rate)
+        return []
+    brand = brands.brand_question(text)
+    if brand is not None:
+        say_answer_once(dispatcher, tracker, "question", brands.answer(brand))
+        return []
+    budget = money_help.budget_answer(text, region, several_debts=bool(tracker.get_slot("debts")))
+    if budget is not None:
+        reply, read = budget
+        say_answer_once(dispatcher, tracker, "question", reply)
+        noted: List[EventType] = [SlotSet("monthly_income", float(read.total_income)),
+                                  SlotSet("essential_expenses", float(read.total_costs)),
+                                  SlotSet("affordable_monthly", float(read.left))]
+        return noted + offer_plan(dispatcher, tracker)
+    if money_help.asks_for_help(text):
+        say_answer_once(dispatcher, tracker, "question",
+                        money_help.help_answer(money_help.circumstances(text), region) or "")
+        return []
+    return None
+
+
+def money_help_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A hardship named in passing (「我失业了，网贷还不上了」): the official help that fits, once a conversation,
+    after the answer to what was asked."""
+    topics = money_help.circumstances(_raw_text(tracker))
+    if not topics:
+        return
+    heading = localise(money_help.heading(region_of(tracker)), tracker)
+    if any(heading in (e.get("text") or "") for e in tracker.events if e.get("event") == "bot"):
+        return
+    pointers = money_help.help_answer(topics, region_of(tracker))
+    if pointers:
+        say_answer(dispatcher, tracker, "question", pointers)
+
+
+def brand_note(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After the complaint answer, when the case's lender is a brand (借呗, 分期乐 …): who probably lends behind it
+    and the complaint route that follows."""
+    brand = brands.find_brand(tracker.get_slot("lender") or "")
+    if brand is not None and region_of(tracker) == "mainland":
+        say(dispatcher, tracker, brands.answer(brand))

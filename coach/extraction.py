@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.case import classify_hardship, lender_type
-from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders
+from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, list_item_names
 from coach.case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from coach.zh.normalizer import to_simplified
+from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
 from coach.zh.plan_words import NAMES_PLAN, PLAN_WORDS
 from coach.zh.safety_cues import deception_request, strip_untrue, untrue_hardship
@@ -35,7 +36,7 @@ ROLE_TO_SLOT = {
 }
 # Amounts that are no case fact the form asks for: a fee, what a collector or a scammer demands, the old contractual
 # installment, what was already repaid; 「各一万六」 is read with the lenders it belongs to (_each_amounts).
-IGNORED_ROLES = {"other", "fee", "demand", "installment", "repaid", "each"}
+IGNORED_ROLES = {"other", "fee", "demand", "installment", "repaid", "each", "lump"}
 # Roles an amount said with a lender's name may have to be that lender's debt.
 _DEBT_ROLES = (None, "debt", "each")
 
@@ -62,7 +63,10 @@ _THREAT_CUES = {
 _FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
 # Intents whose words describe what happened (so threats named in them are recorded for the case summary).
 _NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
-_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇搵]|點算|乜嘢|老細|收數|話要|咁")
+_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇搵㗎喎嘞咩囉嗰乜]|點算|點解|邊度|老細|收數|話要|咁")
+# Characters written only in Simplified (their Traditional forms differ): one of them and no Traditional form
+# means the person writes Simplified. Characters both scripts share (欠, 借, 月) say nothing.
+_SIMPLIFIED_ONLY = re.compile(r"[们说这还钱银贷时么过没让给个为们对样会爱里吗亿万块发岁钟]")
 # Where the borrower says they are wins over how they write (a Cantonese writer in Shenzhen has mainland rules).
 _PLACE = (
     ("simplified", re.compile(r"(在|喺|住在|住喺|人在|身在|返咗)(深圳|广州|東莞|东莞|珠海|佛山|內地|内地|大陸|大陆|"
@@ -148,9 +152,9 @@ def detect_script(raw: str, current: str | None) -> str | None:
         if _TAIWAN.search(raw):
             return "tw"
         return current if current in ("hk", "tw") else "tw"
-    if changed == 0 and re.search(r"[们说这还钱银贷欠时么过没让给]", raw):
+    if changed == 0 and _SIMPLIFIED_ONLY.search(raw):
         return "simplified"
-    return None
+    return None  # 「欠花旗嘅呀」: characters both scripts share (Cantonese is written in either): unchanged
 
 
 def _entities(entities: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
@@ -264,6 +268,11 @@ def with_named_lenders(text: str, entities: Sequence[Mapping[str, Any]],
         if not any(a < found["end"] and found["start"] < b for a, b in lenders):
             out.append(found)
             lenders.append((found["start"], found["end"]))
+    if lenders and len(_entities(out, "amount")) >= 2:
+        # beside named lenders, an item of the list with an amount and a name no list has (「裕融2万6」)
+        for found in list_item_names(text, lenders):
+            out.append(found)
+            lenders.append((found["start"], found["end"]))
     return [e for e in out if e.get("entity") != "amount" or not isinstance(e.get("start"), int)
             or not any(a <= _span(e, text)[0] and _span(e, text)[1] <= b for a, b in lenders)]
 
@@ -315,6 +324,8 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
         if any(d["lender"] == name for d in found):
             continue
         value: float | None = each.get(id(lender))
+        if value is None:  # the amount right after the name first: lists run on without commas
+            value = _amount_right_after(text, lender, amounts, paired)
         if value is None:
             segment = _segment_of(text, _start(lender, text))
             same_clause = next((a for a in amounts if id(a) not in paired and a.get("role") != "each"
@@ -327,8 +338,8 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     paid_off = bool(_PAID_OFF.search(text))
     current_debts = msg.current.get("debts")
     single = msg.current.get("lender")
-    if not current_debts and single and not paid_off and _ADDING.search(text) \
-            and any(d["lender"] != single for d in found):
+    if not current_debts and single and not paid_off and any(d["lender"] != single for d in found) and (
+            _ADDING.search(text) or _another_debt(msg, found, single)):
         # The case had one lender and this message adds others: the first debt joins the list, with the
         # amount known for it, or an amount said in this message outside the new lenders' clauses
         # (「3万，还有借呗2万」 answering the amount question about 招行).
@@ -375,6 +386,41 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     return paired
 
 
+# What may stand between a lender's name and what is owed there (「农行那边还有十五万」「花旗那边40000」「中国信托的卡
+# 21000」「速借宝」的平台那边还有1.8w」): no other words, so the amount is that lender's even across 还有.
+_GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的|卡|信用卡)?\s*(那边|那遍|那里|这边|那儿)?\s*"
+                  r"(还有|还欠|也有|也欠|欠了?|欠咗|有|是|[：:])?\s*$")
+_BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")
+
+
+def _amount_right_after(text: str, lender: Mapping[str, Any], amounts: list[Mapping[str, Any]],
+                        paired: set[int]) -> float | None:
+    """The amount right after a lender's name with nothing but 「那边」「的卡」「还有」 between: an amount entity,
+    or a bare number the number reader left alone because no unit followed it (「玉山67000」)."""
+    end = _span(lender, text)[1]
+    for amount in sorted(amounts, key=lambda a: _start(a, text)):
+        start = _start(amount, text)
+        if start >= end and id(amount) not in paired and amount.get("role") != "each" and _GAP.match(text[end:start]):
+            paired.add(id(amount))
+            return _number(amount["value"])
+    for m in _BARE_NUMBER.finditer(text, end):
+        if not _GAP.match(text[end:m.start()]):
+            break
+        after = text[m.end():m.end() + 2]
+        if re.match(r"\s*(期|个|天|号|月|年|%|岁|次|笔|家)", after) or re.match(r"[\d.]", after[:1]):
+            break
+        value = parse_amount(m.group(0))
+        return float(value) if value is not None and value >= 100 else None
+    return None
+
+
+def _another_debt(msg: _Message, found: list[dict[str, Any]], single: str) -> bool:
+    """「台北富邦的 47000」 when the case holds 中国信托 and what is owed there: another debt with its own amount,
+    not a correction of the lender (a correction says so: 「不是中信 是富邦」)."""
+    return msg.current.get("debt_amount") is not None and not _CORRECTION.search(msg.text) \
+        and any(d["lender"] != single and d["amount"] is not None for d in found)
+
+
 def _pending_amount(msg: _Message, amounts: list[Mapping[str, Any]]) -> tuple[dict[str, Any], set[int]] | None:
     """A bare amount (「8000」「大概一万」) when exactly one of several debts still has no amount and the bot asked
     for it: it is that debt's amount. Returns (updates, amount ids used) or None."""
@@ -417,6 +463,8 @@ _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\
 _LENDER_LEAD = re.compile(r"^(是|欠|在|我欠|欠了|借的|借了|找)+")
 _LENDER_TAIL = re.compile(r"(信用卡|贷款|借款|网贷|app|APP)+$")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
+# An answer about a fee or a demand (「还收了我2k手续费」) names no lender, whatever its first words.
+_NOT_ABOUT_A_NAME = re.compile(r"手续费|服务费|会员费|收了我|扣了我|让我交|要我交")
 _SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
 _SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
 
@@ -429,12 +477,19 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
     """
     if msg.requested_slot != "lender" or not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")):
         return
-    if _UNKNOWN.search(msg.text):
+    if _UNKNOWN.search(msg.text) or _NOT_ABOUT_A_NAME.search(msg.text):
         return
     chunks = [c for c in _LENDER_CHUNK_BREAK.split(msg.text) if c]
     if not chunks:
         return
     name = _LENDER_TAIL.sub("", _LENDER_LEAD.sub("", chunks[0]))
+    amounts, _ = extract_numbers(name)
+    if amounts:
+        # 「一攻九万六千元」 (一共, mistyped): an amount is no part of a name; a name that is only what comes
+        # before the amount and starts like a numeral is the typo, not a lender
+        name = name[:amounts[0].start]
+        if re.match(r"[一二两三四五六七八九十几]", name):
+            return
     if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
             or NOT_IN_A_NAME.search(name):
         return  # 「你好」「嗯嗯」「我想申请分期还款」 are not names; the form re-asks
@@ -456,16 +511,31 @@ def _note_recent(updates: dict[str, Any], msg: _Message, slot: str) -> None:
     updates["last_fact"] = ",".join(([f for f in recent if f != slot] + [slot])[-4:])
 
 
-def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool) -> str | None:
+def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, value: float = 0.0) -> str | None:
     """Which fact an amount or duration fills: its role when the words give one; otherwise the fact being
     corrected, the fact the form asked for, or the natural default (the debt; the time overdue)."""
     slots = AMOUNT_SLOTS if kind == "amount" else DURATION_SLOTS
     if role == "partial":
+        # 「月底可以先还2000」 is a one-off sum, not what they can pay each month: it answers the monthly
+        # question only when that is what the form just asked and nothing was said before
+        if msg.requested_slot != "affordable_monthly" or msg.current.get("affordable_monthly") is not None:
+            return None
         role = "affordable"
     by_role = ROLE_TO_SLOT.get(role) if role else None
-    if by_role and not (msg.requested_slot in slots and role not in ("debt", "income", "overdue")):
+    # 「我一个月只能挤出两千三」 answering the debt question is still what they can pay a month
+    said_monthly = role == "affordable" and bool(_MONTHLY.search(msg.text))
+    if by_role and (said_monthly or not (msg.requested_slot in slots and role not in ("debt", "income", "overdue"))):
         return by_role
     last_of_kind = next((f for f in reversed(_recent(msg)) if f in slots), None)
+    if correction and role is None and kind == "amount" and value > 0:
+        # 「更正一下 是45000」 naming no fact: the known amount nearest in size (45,000 corrects the debt of
+        # 67,000, not the 1,500 a month)
+        known = {s: _number(msg.current.get(s)) for s in slots}
+        sizes = {s: abs(math.log(value / v)) for s, v in known.items() if v and v > 0}
+        if sizes:
+            nearest = min(sizes, key=lambda s: sizes[s])
+            if sizes[nearest] <= math.log(4):
+                return nearest
     if correction and last_of_kind and role is None:
         return last_of_kind
     if msg.requested_slot in slots:
@@ -482,6 +552,7 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool) -> s
     return "overdue_days" if msg.current.get("overdue_days") is None else None
 
 
+_MONTHLY = re.compile(r"每个?月|一个月|每期|月供")
 _TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|差不多|大概)\s*$")
 
 
@@ -524,7 +595,7 @@ def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict
             role = ent.get("role")
             if value is None or role in IGNORED_ROLES:
                 continue
-            slot = _slot_for(kind, role, msg, correction)
+            slot = _slot_for(kind, role, msg, correction, value)
             if slot and (slot not in updates or _replaces_earlier(msg.text, ent, last_of.get(slot))):
                 updates[slot] = value
                 last_of[slot] = ent

@@ -43,6 +43,10 @@ BANK_SHORT_NAMES: tuple[str, ...] = tuple(
     a for name in CANONICAL if family(name) == "bank" for a in ALIASES.get(name, ()) if "银行" not in a)
 
 
+# Every name the NLU's registry knows (its own extractor finds them, with their canonical names).
+_REGISTRY_NAMES = frozenset(CANONICAL) | frozenset(a for names in ALIASES.values() for a in names)
+
+
 def aliases_of(canonical: str) -> tuple[str, ...]:
     """The names a lender goes by (招商银行 → 招行, 招商, CMB …); empty for a name the registry does not know."""
     return ALIASES.get(canonical, ())
@@ -118,11 +122,22 @@ _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
 _LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|app|APP|\d|[一二两三四五六七八九十几])")
-_LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|、|叫|在)\s*$")
+_LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                        r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|app|APP|平台|上|[，,。、\s]|$)")
+# The same names as an item of a list, with its amount right after (「龙卡欠92000 光大一万九 金豆分期八万五」,
+# 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
+# amount right after makes it a lender.
+_NAME_CHAR = r"(?:(?![一二两三四五六七八九十百千万元块左右欠的那边])[\u4e00-\u9fff])"
+_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系]))"
+                     rf"(?P<name>(?:[0-9]{{1,4}}{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,5}}?)"
+                     r"(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
+                     r"(?=\s*(?:那边|那里|的)?\s*(?:欠了?|借了?)?\s*(?:差不多|大概|大约|约|将近|快)?\s*"
+                     r"(?:\d|[一二两三四五六七八九十]))")
+# Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
+_LIST_LEAD = re.compile(r"^(分别是|主要是|就是|还有个?|有个?|是|系|欠了?)")
 # Words that are no lender's name though they end like one.
 _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
                       r"分期|花|金融|宝|钱包|钱庄|信用卡分期|账单分期|消费贷|经营贷|装修贷|助学贷|校园贷|一个|别的|"
@@ -171,12 +186,40 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
         if _LATIN_AFTER.match(text[m.end():m.end() + 3]) or _LATIN_BEFORE.search(text[max(0, m.start() - 3):
                                                                                           m.start()]):
             add(m.start(), m.end(), name, False)
-    for m in _SUFFIXED.finditer(text):
-        if _plausible(m.group("name")):
-            add(m.start("name"), m.end("name"), m.group("name"), False)
+    for pattern in (_SUFFIXED, _LISTED):
+        for m in pattern.finditer(text):
+            lead = _LIST_LEAD.match(m.group("name"))
+            start = m.start("name") + (lead.end() if lead else 0)
+            name = text[start:m.end("name")]
+            if _plausible(name) and name not in _REGISTRY_NAMES:
+                add(start, m.end("name"), name, False)
     return sorted(found, key=lambda f: f["start"])
 
 
 def extra_lender_type(canonical: str) -> str | None:
     """The lender type of a brand from knowledge/lender_entities.yml the NLU registry lacks (网商贷 → bank_loan)."""
     return EXTRA_TYPES.get(canonical)
+
+
+# An item of a list of debts with no lender's ending (「裕融2万6 花旗十一万五」): read only beside a lender the
+# registry knows, and only where an amount follows at once.
+_LIST_ITEM = re.compile(r"(?:^|(?<=[\s，,；;。、元块右]))"
+                        rf"(?P<name>{_NAME_CHAR}{{2,4}}?)"
+                        r"(?=\s*(?:那边|那里|的卡|的)?\s*(?:欠了?)?\s*(?:\d|[一二两三四五六七八九十]))")
+_NOT_A_LIST_NAME = re.compile(
+    r"分别|一共|总共|合计|加起来|每个?月|月收入|收入|工资|本金|利息|大概|差不多|还有|另外|主要|其中|欠款|借款|"
+    r"月底|月尾|年底|今天|明天|下个?月|上个?月|这个?月|每期|逾期|已经|现在|目前|最多|只能|能还|房租|生活|我|你|他|她")
+
+
+def list_item_names(text: str, taken: list[tuple[int, int]]) -> list[dict]:
+    """Names in a list of debts that have no lender's ending and no list knows, not overlapping ``taken``
+    (the lenders already found); kept unconfirmed (``registry`` False) like any name no list has."""
+    found: list[dict] = []
+    for m in _LIST_ITEM.finditer(text):
+        start, end, name = m.start("name"), m.end("name"), m.group("name")
+        if any(a < end and start < b for a, b in taken) or _NOT_A_LIST_NAME.search(name) \
+                or not _plausible(name) or name in _REGISTRY_NAMES:
+            continue
+        found.append({"entity": "lender", "start": start, "end": end, "value": name, "text": name,
+                      "confidence": 1.0, "registry": False, "extractor": "list_item_names"})
+    return found

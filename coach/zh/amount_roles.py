@@ -8,7 +8,8 @@ each month gives a plan they cannot keep. Each amount gets one role:
 - ``affordable``: what the borrower can pay a month; ``partial``: a sum they offer now or once (先还/一次性);
 - ``income``: what they earn; ``expenses``: living costs; ``installment``: the old contractual installment
   (月供/原来每期/之前分期每月); ``demand``: what a collector or a scammer demands (让我交/要我还/必须先还/叫我转);
-  ``fee``: a fee (手续费/服务费 …); ``repaid``: what was already paid (已经还了/还了…了).
+  ``fee``: a fee (手续费/服务费 …); ``repaid``: what was already paid (已经还了/还了…了); ``lump``: a sum on a
+  day to come (「发工资那天能还五千」), not a monthly amount.
 
 No role (None) when the words do not settle it: the form then uses the amount only for the fact it has just
 asked for, and never guesses it into what the borrower can pay.
@@ -34,21 +35,34 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("each", re.compile(r"各(?:自|家)?(?:欠|借)?了?|每家(?:都|各)?(?:欠|借)?了?|都是(?=\s*$)")),
 )
 _DEMAND = re.compile(
-    r"(让|叫|要|逼|催|喊|要求)我?(?:们)?(?:再|先|马上|立刻|立即|今天|明天|尽快|必须|赶紧|一次性)?(?:交|还|转|付|打|给|充|存|汇|凑)"
-    r"|必须(?:先|马上|今天)?(?:还|交|转|付)|(?:他们|催收|对方|客服|那边)(?:说)?(?:要|让)?(?:交|转|付)"
+    r"(让|叫|(?<![主需想只还])要|逼|催|喊|要求)(?:我|他|她|借款人|当事人)(?:们)?[^，,。；;]{0,6}?"
+    r"(?:交|还|转|付|打|给|充|存|汇|凑|拿)"
+    r"|(让|叫|(?<![主需想只还])要|逼|催|喊|要求)(?:们)?(?:再|先|马上|立刻|立即|今天|今日|明天|尽快|必须|赶紧|一次性)?"
+    r"(?:交|还|转|付|打|给|充|存|汇|凑)"
+    r"|(?:说|称)(?:要|只要|先)?(?:交|转|付)|必须(?:先|马上|今天)?(?:还|交|转|付)|(?:他们|催收|收数|对方|客服|那边)(?:说)?(?:要|让)?(?:交|转|付)"
     r"|(?:交|付)(?:个|一笔)?(?:保证金|解冻费|验证金|激活费|刷流水)")
-_FEE = re.compile(r"收费|收我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金|解冻费|保证金|工本费|违约金|罚息")
-_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|生活费|必要支出|日常支出|(?:房贷|车贷)(?:月供|每月|每个月)?")
+# A pay day or a day to come before the amount (「1月10号才发工资 那天能还五千」「月底能先还一千」).
+_PAY_DAY_BEFORE = re.compile(r"(发工资|发了工资|领薪水|领工资|出粮|发薪|到时候|那天|那时候|月底|月尾|下个月|下月|年底|"
+                             r"\d{1,2}号|\d{1,2}日)[^，,。；;]{0,8}(能|可以|就|再)?(先)?(还|缴|交|付|给|拿出)[^，,。；;]{0,3}$")
+# 「一共要还十二万」: what is owed, said with 要; not a demand, and not what they can pay.
+_OWED_THEN_PAY = re.compile(r"(一共|一攻|总共|合计|总计|全部|本息)[^，,。；;]{0,3}还\s*$")
+_OWED_BEFORE = re.compile(r"(一共|一攻|总共|共|合计|总计|本息|全部|剩下|还剩|我)\s*$")
+_FEE = re.compile(r"收费|收我|收了我|扣了我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金|解冻费|"
+                  r"保证金|工本费|违约金|罚息")
+_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|(?<!美团)生活费|必要支出|日常支出|(?:房贷|车贷)(?:月供|每月|每个月)?")
 _INSTALLMENT = re.compile(
-    r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|每个?月还?|分期每个?月)|月供|"
+    r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|一期|每个?月还?|分期每个?月)|月供|"
     r"(?:之前|原来|以前)分期")
-_REPAID = re.compile(r"已经?还了?|还了(?=\s*$)|已还|还过|之前还了|还进去|已经还进去|还了大概|还了差不多")
+_REPAID = re.compile(r"已经?还咗|以经还|已经?还了?|还了(?=\s*$)|已还|还过|之前还了|还进去|已经还进去|还了大概|"
+                     r"还了差不多")
 # 「能接受月供2000」「希望月供降到1500」: a proposed monthly amount, not the old one.
 _PROPOSED_INSTALLMENT = re.compile(r"(能|可以|希望|想|改成|接受|降到|减到|只能|最多)[^，,。；;]{0,4}月供|"
                                    r"月供[^，,。；;]{0,3}(能|可以|希望|想|接受|降到|减到|改成|最多|只能)")
 _ADDING = re.compile(r"(还有|另外|再加|加上|又借了|又欠)")
 _PER_MONTH = re.compile(r"每个?月|一个月")
-_INCOME_WORDS = re.compile(r"收入|工资|月薪|挣|赚|退休金|补贴|低保|到手|薪水")
+_INCOME_WORDS = re.compile(r"收入|工资|月薪|挣|赚|退休金|补贴|低保|到手|薪水|人工|出粮|底薪")
+# What the borrower says they can pay, as a verb (a per-month word alone says nothing about whose money it is).
+_PAY_VERBS = re.compile(r"能还|还得起|拿得出|拿出|能拿|最多|只能|承受|付得起|能付|还个|顶多|最多能")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")
 _AFTER_DEBT = re.compile(r"^\s*的?(债|欠款|贷款|网贷|信用卡)")
 _AFTER_INCOME = re.compile(r"^\s*(的工资|工资|收入)")
@@ -70,9 +84,10 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     before = clause_before(text, start)
     near = before[-6:]
     after = clause_after(text, end)
-    if _FEE.search(near):
-        return "fee"
-    if _DEMAND.search(before):
+    if _FEE.search(near) or _FEE.match(after.lstrip()):
+        return "fee"  # 「收了我两千三百块手续费」
+    demand = _DEMAND.search(before)
+    if demand and not (demand.group(0).startswith("要") and _OWED_BEFORE.search(before[:demand.start()])):
         return "demand"
     if _EXPENSES.search(near):
         return "expenses"
@@ -86,8 +101,17 @@ def amount_role(text: str, start: int, end: int) -> str | None:
             if m.end() > best[0] or (m.end() == best[0] and cue_role in ("income", "partial", "each")):
                 best = (m.end(), cue_role)
     role = best[1]
+    if role in ("affordable", "partial", "income", None) \
+            and _PAY_DAY_BEFORE.search(text[max(0, start - 20):start]) \
+            and not _PER_MONTH.search(before):
+        role = "lump"  # 「12月29号发工资 到时候能先还3000」: a sum on that day, not what they can pay each month
+    if role == "affordable" and _OWED_THEN_PAY.search(before):
+        role = "debt"  # 「一共要还十二万」: the whole debt
     if role in ("debt", "affordable", "partial") and _PER_MONTH.search(before):
-        role = "income" if _INCOME_WORDS.search(before) else "affordable"
+        # 「我份人工一个月四千」 is income; 「工资五千 一个月最多还一千」 what they can pay
+        income = [m.end() for m in _INCOME_WORDS.finditer(before)]
+        pay = [m.end() for m in _PAY_VERBS.finditer(before)]
+        role = "income" if income and (not pay or income[-1] > pay[-1]) else "affordable"
     if role is None and _ADDING.search(before):
         role = "debt"  # 「还有来分期4000」: another debt, not a monthly amount
     if role is None and _AFTER_DEBT.match(after):

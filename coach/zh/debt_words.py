@@ -44,10 +44,17 @@ _CONTACT = re.compile(
     r"打嚟|打俾|搵(我|上门)|闹我|嚟(我|屋企)"
 )
 
-# A question: a question word or mark. 「吧」 only at the end (「你们是催收公司的吧」).
+# A question: a question word or mark. 「吧」 only at the end (「你们是催收公司的吧」). Cantonese: 可唔可以, 会唔会 …
 _QUESTION = re.compile(
     r"[?？]|吗|么|嘛|呢|怎么|怎样|咋|如何|哪|什么|啥|多少|几(家|个|笔|天|次|号)|是不是|能不能|可不可以|会不会|有没有|"
-    r"要不要|该不该|用不用|算不算|行不行|可以吗|点算|点样|边度|乜|吧[。!！\s]*$"
+    r"要不要|该不该|用不用|算不算|行不行|可以吗|点算|点样|边度|乜|咩|点解|可唔可以|会唔会|系唔系|使唔使|得唔得|"
+    r"有冇|吧[。!！\s]*$"
+)
+# Who or what a contact report is about: a collector, a call or a message, a visit, a threat. A message with none
+# of these (「间公司执笠 我俾人炒咗」 lost a job; 「还收了我2k手续费」 a fee) tells of no contact.
+_COLLECTOR = re.compile(
+    r"催收|收数|催款|催债|讨债|要债|追债|外访|电话|短信|信息|微信|消息|上门|通讯录|律师函|他们|他|她|对方|那边|佢|"
+    r"有人|骂|威胁|恐吓|半夜|凌晨|p图|照片|骚扰|爆|轰炸|狂打|找|弄死|打死|砍|杀|call|打[一二两三四五六七八九十几\d]"
 )
 
 
@@ -85,8 +92,9 @@ def reports_contact(text: str) -> bool:
 
 
 # 「逾期了会上门吗」「会不会打电话给我家人」: what might happen, asked about, is no contact that happened.
-_WHAT_IF = re.compile(r"(会不会|会|能不能|能|可不可以|可以|敢|是不是要|要不要)(被|来|给|对|去)?[^，。,.!?？！]{0,3}"
-                      r"(上门|来家|到家|打(电话|给|到)|找|骂|爆|联系|告诉|通知|起诉|堵|骚扰|威胁)")
+_WHAT_IF = re.compile(r"(会不会|会唔会|会|能不能|能|可不可以|可唔可以|可以|敢|是不是要|要不要)(被|来|给|对|去)?"
+                      r"[^，。,.!?？！]{0,3}"
+                      r"(上门|来家|到家|打(电话|给|到)|打俾|找|搵|骂|爆|联系|告诉|通知|起诉|堵|骚扰|威胁)")
 
 
 def asks_without_contact(text: str) -> bool:
@@ -96,3 +104,10 @@ def asks_without_contact(text: str) -> bool:
     if not _QUESTION.search(body):
         return False
     return not reports_contact(_WHAT_IF.sub("", body))
+
+
+def tells_of_no_collector(text: str) -> bool:
+    """Whether the message names no collector, call, message, visit or threat at all: whatever the classifier
+    says, it reports no contact."""
+    body = _simplified(text)
+    return not reports_contact(body) and not _COLLECTOR.search(body)

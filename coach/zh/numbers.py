@@ -21,7 +21,8 @@ import cn2an
 from coach.zh.amount_roles import amount_role
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-_NUM = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
+# Arabic numerals also with thousands separators (「100,000元」「3,400」): the groups are one number.
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"
 # A numeral with optional magnitude units, e.g. 3.2w, 1万5, 2万3千, 三万二, 5k, 八千多, 十几万.
 _AMOUNT_CORE = (
     rf"(?:{_NUM}(?:[几多来])?\s*(?:[万wW千kK百])"
@@ -37,9 +38,14 @@ _NOT_MONEY_AFTER = re.compile(
 _HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
 _MONEY_CONTEXT = re.compile(
     r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|到手|最多|顶多|不超过|不到|至少|大概|大约|差不多|一共|总共|合计|房租|租金|吃饭|伙食|生活费|房贷|车贷|开销|开支|花销|花费|话费|学费|水电|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩|"
+    # a number given as a correction (「更正一下 是45000」「应该是112000」)
+    r"应该是|改成|改为|其实是|更正|纠正|说错|写错|"
     # a number right after a lender's name is what is owed there (「京东白条8000」「招行信用卡30000」)
     r"白条|金条|银行|信用卡|贷|呗|网贷|平台|消费金融|消金|分期乐|借钱|转|让我|要我|叫我|各|每家)"
 )
+
+# 「台北富邦的 47000」「招行：30000」: a number of four digits or more right after a name and 的 or a colon.
+_NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(的|[：:])\s*$")
 
 _DURATION_RE = re.compile(
     rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"
@@ -54,7 +60,8 @@ _UNIT_DAYS = {
     "月": 30, "个月": 30, "天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7, "年": 365,
 }
 
-_OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|欠了|断供|过了|超了|晚了|已经|停了|没交|断了)")
+_OVERDUE_CUE = re.compile(r"(逾期|拖了|拖欠|没还|欠了|断供|过了|超了|晚了|已经|停了|没交|断了|"
+                          r"过咗|过期|冇还|未还|断咗)")
 _EXTENSION_CUE = re.compile(r"(宽限|延期|延后|延长|缓|推迟|推后|往后|再给|多给|晚点|等|给我|再要|需要|后再还|后还)")
 # A duration right after these words is about something else (工资拖了两个月, 住院半个月, 失业半年).
 _OTHER_DURATION_CUE = re.compile(
@@ -100,6 +107,7 @@ def _numeral_to_float(numeral: str) -> float | None:
 def parse_amount(text: str) -> int | None:
     """Parse one money expression: 三万二 → 32000, 3.5w → 35000, 一万五千块 → 15000, 八千多 → 8000."""
     core = re.sub(rf"{_MONEY_SUFFIX}$", "", text.strip()).strip()
+    core = re.sub(r"(?<=\d),(?=\d{3})", "", core)  # 100,000 → 100000
     core = core.replace("w", "万").replace("W", "万").replace("k", "千").replace("K", "千")
     core = re.sub(r"[多来]", "", core)
     core = re.sub(r"^(\d+(?:\.\d+)?)千$", lambda m: str(float(m.group(1)) * 1000), core)
@@ -156,7 +164,8 @@ def _duration_role(text: str, start: int, end: int) -> str | None:
     ovd = [m.end() for m in _OVERDUE_CUE.finditer(before)]
     if ext or ovd:
         return "extension" if max(ext, default=-1) > max(ovd, default=-1) else "overdue"
-    if re.match(r"^\s*(了|没还|没有还|都没|还没|没交)", after) or re.match(r"^\s*的?逾期", after):
+    if re.match(r"^\s*(?:多|几|左右|来)?\s*(了|没还|没有还|都没|还没|没交|未还|冇还)", after) \
+            or re.match(r"^\s*的?逾期", after):
         return "overdue"
     if re.match(r"^\s*(再还|后再还|后还|以后还|时间)", after):
         return "extension"
@@ -233,7 +242,9 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
         if value is None or value <= 0 or value > MAX_AMOUNT:
             continue
         bare_answer = _strip_hedges(raw) == _strip_hedges(whole_message)
-        context = _MONEY_CONTEXT.search(_clause_before(text, start, 8))
+        context = _MONEY_CONTEXT.search(_clause_before(text, start, 8)) or (
+            value >= 1000 and not re.fullmatch(r"(19|20)\d\d", raw)
+            and _NAMED_BEFORE.search(_clause_before(text, start, 8)))
         if not has_unit and not bare_answer and (not context or value < 100):
             continue
         if value < 10:

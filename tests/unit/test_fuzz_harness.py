@@ -26,8 +26,10 @@ def test_every_kind_comes_up_in_its_share() -> None:
     shares = Counter(c.kind for c in drawn)
     for kind, times in Counter(fuzz.KINDS).items():
         assert shares[kind] >= 0.4 * 200 * times / len(fuzz.KINDS), shares
+    # every kind of personal data within 400 cases (the draws depend on hypothesis's state in the whole run)
+    kinds = {c.data["item"].kind for c in fuzz.cases(11, 400) if c.kind == "pii"}
+    assert {"mobile dodge", "e-mail dodge", "QQ", "WeChat", "ID card", "bank card"} <= kinds
     personal = [c.data["item"] for c in drawn if c.kind == "pii"]
-    assert {"mobile dodge", "e-mail dodge", "QQ", "WeChat", "ID card", "bank card"} <= {p.kind for p in personal}
     for item in personal:  # the ground truth is in the text as typed, read as the search reads it
         assert fuzz.core_view(item.core) in fuzz.ascii_view(item.text), item
 

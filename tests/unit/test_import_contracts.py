@@ -14,7 +14,7 @@ import pytest
 from coach.audience import audience_of
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("actions", "bench", "channels", "coach", "components", "evaluation", "serving")
+PACKAGES = ("actions", "bench", "channels", "coach", "components", "evaluation", "serving", "sim")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -1,0 +1,172 @@
+"""What the conversation simulator (sim/, docs/simulator.md) found the reading of a message got wrong, one test
+per cause: amounts with thousands separators, roles said in Cantonese or with the verb after the amount, a
+one-off sum that is not a monthly amount, names in a list that no registry knows, a typo that looked like a
+name, and script detection from characters both scripts share."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from coach.case.lenders import find_lenders
+from coach.extraction import detect_script, extract_facts
+from coach.zh.normalizer import normalize
+from coach.zh.numbers import extract
+
+NOON = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def _amounts(text: str) -> list[tuple[int, str | None]]:
+    return [(s.value, s.role) for s in extract(normalize(text))[0]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("有这几笔 微信微粒贷 100,000元，还有光大欠103000块", [(100000, None), (103000, "debt")]),
+    ("每個月最多隻能繳3,400元", [(3400, "affordable")]),
+    ("月收入15,500元左右", [(15500, "income")]),
+    ("一个月顶多拿出2,800元来还", [(2800, "affordable")]),
+    ("欠1,000,000", [(1000000, "debt")]),
+    ("不對 每個月只能還1,000元", [(1000, "affordable")]),
+])
+def test_thousands_separators_keep_the_number_whole(text: str, expected: list) -> None:
+    assert _amounts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [
+    ("我份人工一個月四千塊喎", 4000, "income"),
+    ("我份人工一個月1.5w", 15000, "income"),
+    ("工资一个月5000能还1000", 1000, "affordable"),
+    ("捷信一共要还十二万两千元", 122000, "debt"),
+    ("收數話要我今日還1萬2", 12000, "demand"),
+    ("催收要求他先还一万二", 12000, "demand"),
+    ("催收要我三天內拿兩萬五千元出來", 25000, "demand"),
+    ("本来一期4600", 4600, "installment"),
+    ("还收了我两千三百块手续费", 2300, "fee"),
+    ("下个月发工资可以先还9000", 9000, "lump"),
+])
+def test_roles_said_in_other_words(text: str, value: int, role: str) -> None:
+    assert (value, role) in _amounts(text)
+
+
+def _facts(text: str, *, requested: str | None = None, **current: Any) -> dict[str, Any]:
+    text = normalize(text)
+    entities = []
+    for s in extract(text)[0]:
+        entities.append({"entity": "amount", "value": s.value, "start": s.start, "end": s.end, "text": s.text,
+                         **({"role": s.role} if s.role else {})})
+    return extract_facts(intent="inform", entities=entities, text=text, raw_text=text, requested_slot=requested,
+                         current=current, as_answer=requested is not None, now=NOON)
+
+
+def test_a_one_off_sum_never_replaces_what_they_can_pay_a_month() -> None:
+    assert "affordable_monthly" not in _facts("下个月发工资可以先还9000", affordable_monthly=3800.0)
+    assert "affordable_monthly" not in _facts("月尾可以先還2000", requested="debt_amount")
+    # asked for the monthly amount with nothing known yet, 「现在能还2000」 is the answer
+    assert _facts("现在能还2000", requested="affordable_monthly")["affordable_monthly"] == 2000
+
+
+def test_the_fee_before_and_the_monthly_amount_after_in_one_message() -> None:
+    out = _facts("还收了我两千三百块手续费 然后 一个月顶多拿出四千六来还")
+    assert out["affordable_monthly"] == 4600
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("龙卡欠92000块 光大一万九千元 金豆分期八万五千元", "金豆分期"),
+    ("玉山67000，快易花欠96,000元", "快易花"),
+])
+def test_a_name_no_list_knows_in_a_list_of_debts_is_kept(text: str, name: str) -> None:
+    assert [(f["value"], f["registry"]) for f in find_lenders(normalize(text))] == [(name, False)]
+
+
+def test_names_the_registry_knows_are_left_to_the_nlu() -> None:
+    assert find_lenders(normalize("借呗2万，微粒贷8000")) == []
+
+
+def test_a_typo_before_an_amount_is_no_lender() -> None:
+    out = _facts("一攻九萬六千元", requested="lender")
+    assert "lender" not in out
+
+
+@pytest.mark.parametrize(("text", "current", "script"), [
+    ("欠花旗嘅呀", "hk", None),
+    ("我欠HSBC5.2w㗎", "hk", None),
+    ("欠款是11.2w", "tw", None),
+    ("欠招行三万", None, "simplified"),
+    ("我欠了5萬", None, "tw"),
+])
+def test_characters_both_scripts_share_leave_the_script_as_it_was(text: str, current: str | None,
+                                                                 script: str | None) -> None:
+    assert detect_script(text, current) == script
+
+
+def test_a_fee_typed_where_the_lender_was_asked_is_no_lender() -> None:
+    assert "lender" not in _facts("还收了我2k手续费", requested="lender")
+
+
+@pytest.mark.parametrize(("text", "contact"), [
+    ("間公司執笠 我俾人炒咗", False),  # lost a job: no collector in it
+    ("收數公司可唔可以打俾我屋企人", False),  # a question in Cantonese
+    ("还收了我2k手续费", False),
+    ("天天被轰炸", True),
+    ("一天打几十个电话", True),
+    ("半夜还在打", True),
+    ("说要弄死我", True),
+    ("催收天天打電話 我快崩潰了", True),
+])
+def test_only_a_report_of_a_contact_can_be_logged(text: str, contact: bool) -> None:
+    from actions.common_questions import not_a_contact
+
+    assert not_a_contact(text) is not contact
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("有一年多沒還了", 365), ("過咗期四十多天咯", 40), ("過咗期一個半月嘅", 45)])
+def test_how_long_overdue_said_after_the_duration_or_in_cantonese(text: str, days: int) -> None:
+    assert [(s.value, s.role) for s in extract(normalize(text))[1]] == [(days, "overdue")]
+
+
+def test_another_lender_with_its_own_amount_is_another_debt() -> None:
+    text = normalize("台北富邦的 47000")
+    start = text.index("台北富邦")
+    amount = extract(text)[0][0]
+    entities = [{"entity": "lender", "value": "富邦银行", "start": start, "end": start + 4, "text": "台北富邦"},
+                {"entity": "amount", "value": amount.value, "start": amount.start, "end": amount.end,
+                 "text": amount.text}]
+    out = extract_facts(intent="inform", entities=entities, text=text, raw_text=text, requested_slot=None,
+                        current={"lender": "中国信托银行", "debt_amount": 79000.0}, now=NOON)
+    assert [(d["lender"], d["amount"]) for d in out["debts"]] == [("中国信托银行", 79000), ("富邦银行", 47000)]
+    assert out["debt_amount"] == 126000
+
+
+def test_a_year_or_a_number_after_a_pronoun_is_no_amount() -> None:
+    assert extract("今年2026")[0] == [] and extract("去年的2025")[0] == []
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [
+    ("12月29號發工資 到時候能先還3000塊", 3000, "lump"),
+    ("我1月10號才發工資 那天能還五千", 5000, "lump"),
+    ("1月30號領薪水 那天可以先繳五千塊", 5000, "lump"),
+    ("借款人说月底能先还一千", 1000, "lump"),
+    ("1月15号发了工资一次还清6000", 6000, "debt"),
+    ("之前以經還咗18000", 18000, "repaid"),
+    ("有人打电话说交2万4就能停催", 24000, "demand"),
+    ("主要係渣打信用卡 欠咗十五萬", 150000, "debt"),
+    ("他们还让我再交2000", 2000, "demand"),
+])
+def test_sums_on_a_day_to_come_and_other_roles(text: str, value: int, role: str) -> None:
+    assert (value, role) in _amounts(text)
+
+
+def test_a_monthly_amount_answering_the_debt_question_is_still_monthly() -> None:
+    out = _facts("我一个月只能挤出两千三", requested="debt_amount")
+    assert out.get("affordable_monthly") == 2300 and "debt_amount" not in out
+
+
+@pytest.mark.parametrize(("text", "slot"), [
+    ("更正一下 是45000", "debt_amount"), ("说错了，应该是1200", "affordable_monthly")])
+def test_a_correction_naming_no_fact_corrects_the_amount_nearest_in_size(text: str, slot: str) -> None:
+    out = _facts(text, debt_amount=67000.0, affordable_monthly=1500.0)
+    other = ({"debt_amount", "affordable_monthly"} - {slot}).pop()
+    assert slot in out and other not in out
