@@ -16,9 +16,18 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import evidence
+from actions import evidence, rehearsal
 from actions.base import NoLoops
-from actions.common_questions import about_debt, acknowledge_region, clarify_debt, not_a_contact
+from actions.common_questions import (
+    about_debt,
+    acknowledge_region,
+    answer_money_and_rates,
+    brand_note,
+    clarify_debt,
+    money_help_once,
+    not_a_contact,
+)
+from actions.short_turns import drafts_on_request
 from actions.steps import (
     CORRECTABLE_FACTS,
     FACT_SLOTS,
@@ -54,6 +63,7 @@ from coach.case import vocabulary
 from coach.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
 from coach.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from coach.plan import suggested_affordable
+from coach.turn_shape import short_turns
 from coach.zh.safety_cues import (
     act_in_progress,
     cantonese,
@@ -89,16 +99,26 @@ def misses_after(current: Any, slot: str) -> Dict[str, int]:
 def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """What comes before the intent's own answer in the actions a plain message can reach: right after the
     crisis lines, staying with the person; then the evidence log and letter requests (「我的记录」「删除第二条」
-    「帮我写投诉信」); then the borrower's answer to where they are (「台灣啊 台北」). None when none applies."""
+    「帮我写投诉信」); then the borrower's answer to where they are (「台灣啊 台北」). None when none applies.
+    A practice call with a simulated collector (actions/rehearsal.py) comes right after the refusals."""
     stayed = stay_after_crisis(dispatcher, tracker)
     if stayed is not None:
         return stayed
     guarded = safety_guard(dispatcher, tracker)
     if guarded is not None:
         return guarded
+    rehearsed = rehearsal.turn(dispatcher, tracker)  # a practice call: the message is the reply to the collector
+    if rehearsed is not None:
+        return rehearsed
     answered = evidence.answer_evidence(dispatcher, tracker)
     if answered is not None:
         return answered
+    shown = drafts_on_request(dispatcher, tracker)  # 「看电话协商话术」「全部」 after a plan
+    if shown is not None:
+        return shown
+    money = answer_money_and_rates(dispatcher, tracker)  # loan terms, a brand's lender, a budget, official help
+    if money is not None:
+        return money
     return acknowledge_region(dispatcher, tracker)
 
 
@@ -123,6 +143,8 @@ class ActionExtractCaseFacts(NoLoops, Action):
             # LINE (tw) and WhatsApp (hk) users: the channel's region until their own writing decides.
             current["script"] = default_script
             events.append(SlotSet("script", default_script))
+        if rehearsal.active(tracker):
+            return events  # a reply to the simulated collector: no fact of the case, no contact-log entry
         reading_args = dict(intent=intent, entities=message.get("entities") or [], text=text,
                             raw_text=message.get("text_original") or text, current=current)
         if tracker.active_loop_name:
@@ -177,6 +199,8 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
         filled_now = set(tracker.slots_to_validate())
         guarded = safety_guard(dispatcher, tracker)
         events = await super().run(dispatcher, tracker, domain)
+        if guarded is None and rehearsal.asked_for(tracker):
+            say(dispatcher, tracker, rehearsal.not_in_form_line())  # the practice call comes after the plan
         if guarded is not None:
             # 「两个月 原因就写住院 你帮我写得像一点」: the true facts are kept, the lie is refused
             return [*events, *(e for e in guarded if e.get("name") != "pending_offer")]
@@ -243,6 +267,16 @@ class ActionStartPlan(NoLoops, Action):
         guarded = safety_guard(dispatcher, tracker)
         if guarded is not None:  # a request to deceive is refused, and no form starts on it
             return [*guarded, FollowupAction("action_listen")]
+        money = answer_money_and_rates(dispatcher, tracker)
+        if money is not None:  # 「借1万分12期每期980」 read as a request: the rate, and no form
+            return [*money, FollowupAction("action_listen")]
+        rehearsed = rehearsal.turn(dispatcher, tracker)  # 「我想练习怎么跟催收说」, or a reply in a practice call
+        if rehearsed is not None:
+            followed = any(e.get("event") == "followup" for e in rehearsed)
+            return rehearsed if followed else [*rehearsed, FollowupAction("action_listen")]
+        shown = drafts_on_request(dispatcher, tracker)  # 「看电话协商话术」 after a plan: that draft, no new form
+        if shown is not None:
+            return [*shown, FollowupAction("action_listen")]
         topic = answer_special(dispatcher, tracker)
         if topic is not None:
             # A question that only looked like a request for a plan (「没钱请律师」「那我能怎么帮他」): answered,
@@ -254,6 +288,7 @@ class ActionStartPlan(NoLoops, Action):
         intent = latest_intent(tracker)
         text = replies.start_plan_message(intent or "", staff=is_staff(tracker))
         say(dispatcher, tracker, text)
+        money_help_once(dispatcher, tracker)  # 「我失业了，网贷还不上了」: 失业保险金 and 12333 before the form asks
         return [SlotSet("pending_offer", None)]
 
 
@@ -270,6 +305,9 @@ class ActionDraftPlan(NoLoops, Action):
         events = draft_plan(dispatcher, tracker, case_facts(tracker))
         if events:
             evidence.downloads(dispatcher, tracker)
+            # the staff console types 「练一下」 instead; messaging apps get the offer once the drafts are read
+            if not is_staff(tracker) and not short_turns(latest_channel(tracker)):
+                say(dispatcher, tracker, rehearsal.offer_line(), buttons=rehearsal.offer_buttons(tracker))
         return events
 
 
@@ -285,6 +323,9 @@ class ActionRespondThreat(NoLoops, Action):
         guarded = safety_guard(dispatcher, tracker)
         if guarded is not None:
             return guarded
+        rehearsed = rehearsal.turn(dispatcher, tracker)  # 「你们找我家人是违规的」 said to the simulated collector
+        if rehearsed is not None:
+            return rehearsed
         # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (so the borrower sees what was logged), then
         # the offer.
         topic = answer_special(dispatcher, tracker, "threat")
@@ -335,7 +376,9 @@ class ActionAnswerQuestion(NoLoops, Action):
         default = knowledge.load()["answers"][intent]["default"]
         if intent == "ask_complaint_channel" and topic == default and tracker.get_slot("lender_type"):
             topic = knowledge.complaint_topic(tracker.get_slot("lender_type"))  # the case already names the lender
-        say_answer_once(dispatcher, tracker, "question", knowledge.answer(intent, topic, region_of(tracker)))
+        if say_answer_once(dispatcher, tracker, "question", knowledge.answer(intent, topic, region_of(tracker))) \
+                and intent == "ask_complaint_channel":
+            brand_note(dispatcher, tracker)  # the case's lender is a brand: who lends behind it, where to complain
         return []
 
 
@@ -353,6 +396,10 @@ class ActionCrisisSupport(NoLoops, Action):
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        ended = rehearsal.end_for_crisis(tracker)  # crisis help wins: a practice call running ends here
+        return [*ended, *await self.support(dispatcher, tracker)]
+
+    async def support(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         region = region_of(tracker)
         paused = [SlotSet("crisis_resume", "form")] if tracker.active_loop_name else []
@@ -416,6 +463,7 @@ class ActionDistressSupport(NoLoops, Action):
         if topic is not None:  # a question asked in worried words (「加速包的钱可以要回来吗」): its answer
             return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         say(dispatcher, tracker, replies.distress_message(region_of(tracker)))
+        money_help_once(dispatcher, tracker)
         return offer_plan(dispatcher, tracker)
 
 

@@ -22,6 +22,7 @@ from coach.drafting import layout
 from coach.extraction import names_lender, region_is_clear, threats_in
 from coach.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
 from coach.plan import make_plan
+from coach.turn_shape import short_turns
 from coach.zh.normalizer import to_traditional
 from coach.zh.safety_cues import (
     collector_coaching,
@@ -488,6 +489,12 @@ def debts_list(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFa
     return True
 
 
+def draft_buttons(tracker: Tracker, kinds: List[str]) -> List[Dict[str, Any]]:
+    """One button per draft (「看电话协商话术」): its words ask for that draft (coach/turn_shape.py)."""
+    labels = [localise(replies.line("short_turn_button", title=replies.draft_title(kind)), tracker) for kind in kinds]
+    return [{"title": label, "payload": label} for label in labels]
+
+
 def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:
     """Work out the plan and send the drafts as drafting lays them out; keep them in ``latest_drafts``."""
     if facts.several_debts:
@@ -503,12 +510,17 @@ def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFa
     if drafts.note:
         say(dispatcher, tracker, drafts.note)
     say(dispatcher, tracker, replies.line("plan_heading", summary=drafts.summary))
-    for kind, body in drafts.parts:
-        say_draft(dispatcher, tracker, kind, body)
-    if drafts.next_questions:
-        say_draft(dispatcher, tracker, "next_questions", drafts.next_questions_body)
+    if short_turns(latest_channel(tracker)) and not staff:
+        # a messaging app: the plan and the next step now, each draft on request (actions/short_turns.py)
+        say(dispatcher, tracker, replies.line("short_turn_next"),
+            buttons=draft_buttons(tracker, [kind for kind, _ in drafts.parts]))
     else:
-        say(dispatcher, tracker, replies.after_draft_note())
+        for kind, body in drafts.parts:
+            say_draft(dispatcher, tracker, kind, body)
+        if drafts.next_questions:
+            say_draft(dispatcher, tracker, "next_questions", drafts.next_questions_body)
+        else:
+            say(dispatcher, tracker, replies.after_draft_note())
     record = {"summary": drafts.summary,
               "parts": [{"kind": k, "title": replies.draft_title(k), "text": b} for k, b in drafts.parts],
               "next_questions": list(drafts.next_questions)}

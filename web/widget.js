@@ -229,6 +229,14 @@
     if (info && info.kind === "lender_drafts" && info.sections) renderLenderCard(li, info);
     else if (draft) renderDraft(li, draft);
     else if (files.length) renderDownloads(li, msg, files);
+    else if (sender === "bot" && msg.custom && msg.custom.collector) {
+      // a practice call: the simulated collector's line in its own bubble, so it is never read as the coach's
+      li.classList.add("collector");
+      var said = el("div", { className: "bubble collector", "aria-label": "模拟催收" }, msg.text || "");
+      said.style.background = "#fdecea";  // CSSOM, not a style attribute: allowed under the pages' CSP
+      said.style.borderColor = "#f5c2bd";
+      li.appendChild(said);
+    }
     else li.appendChild(el("div", { className: "bubble" }, msg.text || ""));
     log.appendChild(li);
     return li;

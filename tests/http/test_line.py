@@ -94,31 +94,34 @@ def test_simplified_writer_on_line_gets_simplified_and_mainland_rules(line):
     assert line.slot(user, "script") == "simplified"
 
 
-def test_plan_conversation_drafts_are_split_across_reply_and_push(line, fake_line, channel_servers):
+def test_a_plan_is_its_summary_then_each_draft_on_request(line, fake_line, channel_servers):
+    """On a phone the plan comes first, with the next step and a quick reply per draft; each draft is the one
+    REST gets in its whole pack; long turns are split across the reply and pushes in fives."""
     user, rest_user = new_user(), "line-compare-" + uuid.uuid4().hex
     for message in ["想申請分期", "欠招行信用卡三萬二", "逾期兩個月", "失業了，沒有收入"]:
         line.say(user, message)
         channel_servers.say(rest_user, message)
     before = len(fake_line.sent_to(user))
     texts = line.say(user, "每月能還一千五")
-    calls = fake_line.sent_to(user)[before:]
     joined = "\n".join(texts)
-    assert all(title in joined for title in DRAFT_TITLES)
     assert "每期 1,455 元" in joined and is_traditional(joined)
-    # The bot's messages (plan, four drafts, closing line, download links): the first five with the reply token,
-    # the rest pushed in fives; each whole and in the bot's order (the same conversation over REST gives the same
-    # texts).
-    rest = len(texts) - 5
-    assert rest >= 1
-    assert [(c["kind"], len(c["messages"])) for c in calls] == \
-        [("reply", 5)] + [("push", min(5, rest - i)) for i in range(0, rest, 5)]
-    same = [r["text"] for r in channel_servers.say(rest_user, "每月能還一千五")]
+    assert not any(title in joined for title in DRAFT_TITLES)  # no pack of drafts on a phone
+    quick = [item["action"] for c in fake_line.sent_to(user)[before:] for m in c["messages"]
+             for item in (m.get("quickReply") or {}).get("items", [])]
+    assert [q["data"] for q in quick][:2] == ["看電話協商話術", "看書面協商申請"]
+    pack = [r["text"] for r in channel_servers.say(rest_user, "每月能還一千五")]
 
-    def without_links(items: list[str]) -> list[str]:  # download links are signed for each conversation
-        return [t for t in items if "/webhooks/files/download/" not in t]
+    phone = line.say(user, None, kind="postback", postback=quick[0]["data"])
+    assert [t for t in phone if t.startswith("【")] == [t for t in pack if t.startswith("【電話協商話術】")]
+    assert "書面協商申請" in phone[-1]  # what else there is
 
-    assert without_links(texts) == without_links(same) and len(texts) == len(same)
-    assert all(len(t.encode("utf-16-le")) // 2 <= 5000 for t in texts)
+    before = len(fake_line.sent_to(user))
+    rest = line.say(user, "全部")
+    calls = fake_line.sent_to(user)[before:]
+    assert [t for t in rest if t.startswith("【")] == [t for t in pack if t.startswith("【")]
+    assert calls[0]["kind"] == "reply" and all(c["kind"] == "push" for c in calls[1:])
+    assert all(len(c["messages"]) <= 5 for c in calls) and sum(len(c["messages"]) for c in calls) == len(rest)
+    assert all(len(t.encode("utf-16-le")) // 2 <= 5000 for t in rest)
 
 
 def test_bad_or_missing_signature_is_refused_and_never_reaches_rasa(line, channel_servers, messenger_settings):

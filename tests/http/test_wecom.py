@@ -132,14 +132,30 @@ def test_long_drafts_go_through_the_message_api_in_pieces(channel_servers, crypt
     user = "zhaoliu"
     for text in ["想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入"]:
         say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user, text)
-    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "每月能还一千五")
+    say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user, "每月能还一千五")
+    before = len(fake_wecom.messages_to(user))
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "全部")
     assert request(channel_servers.base, "POST", query, body)[0] == 200
-    wait_until(lambda: any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)))
+    wait_until(lambda: any("【电话协商话术】" in m for m in fake_wecom.messages_to(user)[before:]))
+    wait_until(lambda: any("【书面协商申请】" in m for m in fake_wecom.messages_to(user)[before:]))
     sent = fake_wecom.messages_to(user)
-    assert any("【电话协商话术】" in m for m in sent) and any("【书面协商申请】" in m for m in sent)
     assert all(len(m.encode()) <= 2048 for m in sent)
-    assert any("每期 1,455 元" in m for m in sent)
     assert fake_wecom.token_requests >= 1
+
+
+def test_a_plan_in_wecom_is_its_summary_and_the_next_step(channel_servers, crypto, wecom_settings, fake_wecom):
+    user = "qianba"
+    for text in ["想申请分期", "欠招行信用卡三万二", "逾期两个月", "失业了，没收入"]:
+        say_and_wait(channel_servers, crypto, wecom_settings, fake_wecom, user, text)
+    before = len(fake_wecom.messages_to(user))
+    query, body = text_message(crypto, wecom_settings["WECOM_CORP_ID"], user, "每月能还一千五")
+    status, reply = request(channel_servers.base, "POST", query, body)
+    assert status == 200
+    wait_until(lambda: any("下一步" in m for m in fake_wecom.messages_to(user)[before:])
+               or (reply and "下一步" in decrypt_reply(crypto, reply).content))
+    time.sleep(1.5)
+    sent = "\n".join(fake_wecom.messages_to(user)[before:]) + (decrypt_reply(crypto, reply).content if reply else "")
+    assert "每期 1,455 元" in sent and "看电话协商话术" in sent and "【电话协商话术】" not in sent
 
 
 def test_several_debts_overview_first_then_one_lenders_drafts_on_request(channel_servers, crypto, wecom_settings,

@@ -112,10 +112,16 @@ def test_numbered_list_answered_by_its_number_then_the_drafts(wa):
     assert asked and "欠" in body_text(asked[-1])  # the form asks for the lender first
     for message in ["欠招行信用卡三萬二", "逾期兩個月", "失業了，沒有收入"]:
         wa.say(user, message)
-    drafts = wa.say(user, "每月能還一千五")
+    plan = wa.say(user, "每月能還一千五")
+    texts = [body_text(m) for m in plan]
+    assert any("每期 1,455 元" in t for t in texts) and not any("【電話協商話術】" in t for t in texts)
+    assert any("1. 看電話協商話術" in t for t in texts)  # four drafts: a numbered list, answered by its number
+    drafts = wa.say(user, "1")
     texts = [body_text(m) for m in drafts]
-    assert any("【電話協商話術】" in t for t in texts) and any("每期 1,455 元" in t for t in texts)
-    assert all(len(t) <= 4096 for t in texts)
+    assert any(t.startswith("【電話協商話術】") for t in texts) and not any("【書面協商申請】" in t for t in texts)
+    drafts = wa.say(user, "全部")
+    texts = [body_text(m) for m in drafts]
+    assert any(t.startswith("【書面協商申請】") for t in texts) and all(len(t) <= 4096 for t in texts)
     assert all(m["type"] == "text" or len(m["interactive"]["action"]["buttons"]) <= 3 for m in drafts)
 
 

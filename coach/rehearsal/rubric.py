@@ -1,0 +1,596 @@
+"""The rubric of a practice call: what one reply of the borrower to the simulated collector does, good or bad.
+
+Pure functions over the reply's words (Simplified, half-width, a few Cantonese and Taiwanese words put in their
+Mandarin form) and the case's numbers; no Rasa. Each item is written down with an example in
+docs/rehearsal-rubric.md; the item ids are fixed (a labelled test set uses them). Amounts are read by
+coach/zh/numbers.py, so 「一千五」「1.5k」「两千」 are numbers like 1500.
+
+A reply is read together with the collector's line it answers, when there is one: 「行，就五千」 or a bare
+「好吧」 after 「每月至少五千」 agrees to five thousand a month; 「一万我拿不出」 after 「先还一万」 counters a
+lump sum; six digits after 「验证码念给我」 give the code away; 「好，卡号发我」 after 「转到我个人账户」 accepts
+a personal account.
+
+The scenario trees (coach/rehearsal/*.yml) branch on these readings, and the feedback is worded from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from coach.zh import numbers
+from coach.zh.amount_roles import amount_role
+from coach.zh.normalizer import to_halfwidth, to_simplified
+
+GOOD = ("identity_checked", "hardship_stated", "offer_concrete", "lump_sum_countered", "written_confirmation",
+        "official_account_only", "violation_named")
+# Mistakes in the order the feedback names them: what can be stolen first, then a promise made to end the
+# pressure (often with an amount above the means in it), then an amount above the means.
+MISTAKES = ("secret_given", "personal_account_accepted", "promise_under_pressure", "offer_above_means",
+            "abusive")
+ITEMS = GOOD + MISTAKES
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An amount the borrower offers in the reply: ``monthly`` per month (or per installment), else at once."""
+
+    amount: int
+    monthly: bool
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What the collector's line asks for: an amount (per month when ``monthly``, else at once), a number of
+    installments, a one-off sum (the whole debt, a down payment, the minimum payment, 「先还X」), a code, a payment
+    to someone's own account."""
+
+    amount: int | None = None
+    monthly: bool = False
+    periods: int | None = None
+    lump: bool = False
+    code: bool = False
+    personal: bool = False
+    borrow: bool = False
+
+
+def _field(case: Any, name: str) -> Any:
+    if case is None:
+        return None
+    if isinstance(case, dict):
+        return case.get(name)
+    return getattr(case, name, None)
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+# Cantonese and Taiwanese words in their Mandarin form, so that one set of cues reads all three (applied after
+# the conversion to Simplified). Longer words first.
+_REGIONAL = (
+    ("咩公司", "什么公司"), ("叫咩名", "叫什么名"), ("咩名", "什么名"), ("边位", "哪位"), ("边间", "哪家"),
+    ("边个", "谁"), ("边度", "哪里"), ("打嚟", "打来"), ("嚟", "来"), ("send", "发"), ("下个礼拜", "下周"),
+    ("礼拜", "周"), ("过数", "转账"), ("点称呼", "怎么称呼"), ("谂办法", "想办法"), ("谂", "想"),
+    ("点可能", "怎么可能"),
+    ("一次过", "一次性"), ("还晒", "还清"), ("俾", "给"), ("畀", "给"), ("冇", "没有"), ("咗", "了"),
+    ("而家", "现在"), ("听日", "明天"), ("今日", "今天"), ("搞掂", "搞定"), ("入数", "转账"), ("户口", "账户"),
+    ("收声", "闭嘴"), ("痴线", "神经病"), ("唔", "不"), ("嘅", "的"), ("佢", "他"), ("哋", "们"), ("帐", "账"),
+    ("缴", "还"), ("清偿", "还清"), ("蚊", "元"),
+)
+# 「千五」「千二」: a thousand and five hundred (the leading 一 left out).
+_BARE_THOUSAND = re.compile(r"(?<![\d一二两三四五六七八九十百零.])千(?=[一二两三四五六七八九](?![十百千万]))")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# What a maximum sounds like is not a refusal: 「不能再多了」「再多没有」「是我的极限」.
+_CEILING = re.compile(r"(不能再多了?|再多(就)?(没有|没了|拿不出)|多了(就)?没有|是我的极限|极限了)")
+# Asking whether an amount will do is not refusing it: 「先还一千行不行」.
+_ASKING = re.compile(r"(行不行|可不可以|能不能|可以不可以|好不好|成不成)")
+# A number straight after 「一个月」 is read apart from it: 「1k一个月」「千五一个月」.
+_BEFORE_A_MONTH = re.compile(r"(?<=[\dkw一二两三四五六七八九十百千万])(?=一个?月)")
+
+
+def plain(text: str) -> str:
+    """The reply as the detectors read it: Simplified, half-width, lower case for the Latin letters, regional
+    words in their Mandarin form, thousands separators dropped."""
+    body = to_simplified(to_halfwidth(text or "")).strip().lower()
+    for regional, mandarin in _REGIONAL:
+        body = body.replace(regional, mandarin)
+    body = _DIGIT_COMMA.sub("", body)
+    body = _CEILING.sub("封顶", _ASKING.sub("可以吗", body))
+    return _BEFORE_A_MONTH.sub(" ", _BARE_THOUSAND.sub("一千", body))
+
+
+# A clause: up to punctuation, or a space between Chinese words (chat replies often use spaces for commas).
+_CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])")
+# A word that says no to an amount: 「首付9600我没有」「一次性拿不出来」「两千太多了」.
+_REFUSAL = re.compile(
+    r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
+    r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|没有|也没|不会(去)?(借|还|付|转|给)|不借|借不到|不现实)")
+_NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
+_QUESTION_ONLY = re.compile(
+    r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
+
+
+def _clauses(body: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in _CLAUSE.finditer(body + "。"):
+        out.append((start, body[start:m.start()]))
+        start = m.end()
+    return [(s, c) for s, c in out if c.strip()]
+
+
+def _clause_span(body: str, index: int) -> tuple[int, str]:
+    for start, clause in _clauses(body):
+        if start <= index < start + len(clause) or (start <= index <= start + len(clause) and clause):
+            return start, clause
+    return 0, body
+
+
+# --- identity_checked ------------------------------------------------------------------------------------------
+_IDENTITY = re.compile(
+    r"(怎么称呼|贵姓|你叫(什么|啥|咩)|您叫什么|(你|您)的?(全名|名字|姓名)|叫什么名|工号|公号|员工号|员工编号|工牌|编号是|"
+    r"(哪|什么|哪个|哪一)(家|个|间)?(公司|机构|单位|部门|平台|银行)|你是谁|您是谁|你是哪位|您是哪位|哪位|"
+    r"(受|被)[^，。]{0,6}委托|委托(你们)?的?是(哪|谁)|(哪|什么)(里|边)打来|身份|证件|营业执照|"
+    r"(怎么|如何|拿什么)证明(你|您)|(你|您)们?(是)?哪(家|个|里)的|(你|您)们?(是|系)?谁|(公司|单位|机构|你们)叫(什么|啥)|"
+    r"(干|做)(什么|啥|嘛)的|委托书|授权书|工作证|员工证|(你|您)是(不是)?(真的)?(银行|平台|公司|催收|律师|法务|客服)|"
+    r"什么来头|什么人|哪里的|报(个|一下)?(你的)?(名字|姓名|工号)|怎么知道(你|您)是)")
+
+# --- hardship_stated -------------------------------------------------------------------------------------------
+_HARDSHIP = re.compile(
+    r"(失业|没工作|丢了工作|工作没了|工没了|被裁|裁员|资遣|被辞|辞退|降薪|减薪|工资(降|少|没发|拖|被拖|只有|就|发不出)|"
+    r"收入(少|降|下降|减少|只有|不稳定|没了|断了|很低)|没(有)?收入|没开工|开不了工|打零工|生病|病了|病倒|住院|手术|看病|"
+    r"医药费|化疗|车祸|受伤|家里(出事|有人|有病人|变故)|生意(亏|赔|失败|不好|黄了|垮了)|亏本|亏了|赔了|倒闭|破产|"
+    r"店(关|倒|黄)|关门了|离婚|(老人|父母|爸|妈|孩子|老婆|老公)[^，。]{0,8}(病|住院|手术)|养(孩子|家|老人)|"
+    r"(实在|真的|确实)(是)?(还不上|拿不出|没钱|困难|没办法)|困难|手头紧|周转不开|"
+    # saying plainly that the money is not there is the hardship, told briefly
+    r"手头[^，。]{0,2}紧|手紧|停工|待业|无业|找不到工作|下岗|还不出|付不出|给不出|没有?工开|周转不(到|过来|开|了)|还不过来|"
+    r"刷爆|负担不起|(都|全)借(了|遍|过)|借不到|疫情|家里出(了)?事|身体不好|怀孕|坐月子|被骗|工作不稳定|一个人(养|带)|单亲|上有老下有小|负债|"
+    r"欠了(很多|好多|好几)|好几个平台|残疾|癌|治病|欠薪|拖欠工资|没活|没单|生意冷清|赚不到钱|收入不够|不够花|吃不起|"
+    r"吃饭都|交不起|穷|揭不开锅|入不敷出|撑不住|没(有)?能力|哪有钱|哪来的钱|"
+    r"拿不出|还不起|还不上|还不了|付不起|没钱|没有钱|没前|一点钱都没|没(有)?(那么|这么|那|这)多钱|无力(偿还|还款)|"
+    r"[\d一二两三四五六七八九十百千万wk]+(块|元)?(我)?(也|都)?(真的?)?没有)")
+_HARDSHIP_MAX_CHARS = 120  # briefly: a hardship told in a page is a speech, not a sentence on the phone
+
+# --- offers ----------------------------------------------------------------------------------------------------
+_PERIODS = re.compile(
+    r"(?<![第每这本上下前后头])(分)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(期|个月(?=还|分|慢慢))")
+_MONTHLY_WORDS = re.compile(r"每个?月|一个月|每期|一期|月供|按月|月还|每月|一月")
+_NOT_OFFERED_ROLES = {"debt", "income", "expenses", "fee", "repaid"}
+_QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(要|说|让|叫|要求)|总共|一共|欠(了|款)?|"
+                      r"要还|还要|还欠|还剩|显示|看到|如果|要是|假如|万一|之前|以前|原来|上个月|去年|本来")
+# What the person has, not what they offer: 「卡里就剩300了」.
+_HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|手里|手上|余额|存款)[^，。]{0,3}$")
+# Money the reply tells of without offering it (pay, rent, fees, what was spent or borrowed).
+_OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|"
+                          r"利息|罚息|违约金|降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保)")
+_REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
+# Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
+_OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
+                        r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
+_PAY_VERB = re.compile(r"(还|给|付|转|交|拿出|凑|打)")
+# Not agreeing to the figure, only hearing it: 「好的，我知道了」「我考虑一下」.
+_HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到)")
+_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千))")
+_AGREE = re.compile(
+    r"^(那|哦|噢|嗯|恩|额)?\s*(好好|好的|好吧|好啦|好嘞|好|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成|同意|答应|"
+    r"就这样|就按|按你说的|听你的)")
+_PAY_NOW = re.compile(r"(现在|马上|这就|立刻|今天)(就)?(转|还|付|打)(?!不)")
+_AGREE_WITH_NUMBER = re.compile(r"(可以|没问题|就这样|就按|行|好|成|得|同意)")
+_FULL_REPAYMENT = re.compile(
+    r"((一次性|全部|全额|都)[^，。]{0,3}(还清|结清|还上|还完|给你|还你|付清)|(一次性|一口气|一次)(还|给|付|转)|全额还|还全款|"
+    r"(都|全)还(了|上|清|掉)|"
+    r"(马上|明天|今天|今晚|下周|月底|下个?月|这周|周末)[^，。]{0,4}(还清|结清|全还|全部还|全部给))")
+_DEBT_QUOTE = re.compile(r"欠")
+_LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d")  # a phone or card number, not an amount
+_HOTLINES = {110, 120, 1998, 12315, 12321, 12345, 12363, 12378, 96110}
+
+
+def _regional_number(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else numbers.parse_amount(raw)
+
+
+def _amounts(body: str, debt: int | None, bare: bool = True) -> list[numbers.Span]:
+    """The money amounts, and (``bare``) plain three-to-six-digit numbers that numbers.py leaves out for lack
+    of a money word around them (「300可以」「一个月800吧」) when they can be a payment (not above the debt)."""
+    found, _ = numbers.extract(body)
+    if bare:
+        taken = [(s.start, s.end) for s in found]
+        for m in _BARE_NUMBER.finditer(body):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            value = int(m.group(1))
+            if _LONG_DIGITS.search(body) or value in _HOTLINES:
+                continue
+            if value >= 100 and (debt is None or value <= debt):
+                found.append(numbers.Span(m.start(), m.end(), m.group(1), value,
+                                          amount_role(body, m.start(), m.end())))
+        found.sort(key=lambda s: s.start)
+    return found
+
+
+def _refused_after(body: str, span_end: int, next_start: int) -> bool:
+    """Whether the words after an amount (up to the next amount, within its clause) refuse it: 「6000我拿不出」."""
+    clause_start, clause = _clause_span(body, span_end - 1)
+    end = min(next_start, clause_start + len(clause))
+    return bool(_REFUSAL.search(body[span_end:end]))
+
+
+def _periods_in(body: str) -> list[tuple[int, int]]:
+    """(position, number of installments) said in the reply: 「分12期」「6期就6期」."""
+    out = []
+    for m in _PERIODS.finditer(body):
+        value = _regional_number(m.group(2))
+        if value and 1 < value <= 120 and (m.group(1) or "期" in m.group(3)):
+            out.append((m.start(), value))
+    return out
+
+
+def offers_in(text: str, case: Any = None, collector_line: str | None = None) -> list[Offer]:
+    """The amounts the reply offers: what the borrower says they will pay, not a sum they quote, refuse or owe.
+    「分24期」 with the debt known offers the debt over 24 months."""
+    body = plain(text)
+    debt = _number(_field(case, "debt"))
+    demand = read_collector(collector_line, case) if collector_line else Demand()
+    secretish = demand.code or bool(_SECRET_WORD.search(body))
+    amounts = _amounts(body, debt, bare=not secretish)
+    periods = _periods_in(body)
+    offers: list[Offer] = []
+    for i, span in enumerate(amounts):
+        if span.role in _NOT_OFFERED_ROLES or span.value in _HOTLINES:
+            continue
+        if secretish and span.text.isdigit():
+            continue  # digits read out after a request for a code are the code
+        clause_start, clause = _clause_span(body, span.start)
+        before = body[clause_start:span.start]
+        next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(body)
+        if _refused_after(body, span.end, next_start) or _REFUSAL.search(before[-3:]):
+            continue
+        if _QUOTING.search(before) or _QUESTION_ONLY.match(body[clause_start:]) or \
+                body[span.end:span.end + 3].startswith(("的话", "的时候")):
+            continue
+        after = body[span.end:clause_start + len(clause)]
+        window = before[-6:] + span.text + after[:4]
+        if _OTHER_MONEY.search(window) and not _REPAY.search(window):
+            continue  # 「工资才3000」「医药费花了三万」: money of the story, not a payment offered
+        if not _OFFER_CUE.search(clause) and len(body) > 10:
+            continue
+        if _HAVE.search(before) and not _PAY_VERB.search(before[-4:] + after):
+            continue
+        if body[clause_start + len(clause):clause_start + len(clause) + 1] == "?" and \
+                not re.search(r"(可以|行|好|能|吧)", clause):
+            continue
+        if debt and span.value >= debt * 0.95 and (periods or _PERIODS.search(clause)):
+            continue  # 「三万二分24期」: the whole debt, spread; the periods say the monthly amount
+        monthly = bool(_MONTHLY_WORDS.search(clause)) or (span.role == "affordable" and not demand.lump) or \
+            (demand.monthly and span.value == demand.amount)
+        offers.append(Offer(span.value, monthly))
+    for position, count in periods:
+        rest = body[position:]
+        clause_start, clause = _clause_span(body, position)
+        if _REFUSAL.search(body[position:clause_start + len(clause)]) and \
+                not re.search(r"(要|想|分)\s*\S{0,3}期\S*$", clause):
+            continue
+        if re.match(r"分?\s*\S{1,3}期\s*(我)?(也)?(还不起|还不上|太|不行|做不到|拿不出)", rest):
+            continue
+        offers.append(Offer(-(-debt // count), True) if debt else Offer(0, True))
+    return offers
+
+
+def _agrees(body: str, demand: Demand, offers: list[Offer]) -> bool:
+    """Whether the reply accepts the collector's figure: an agreeing word, no refusal, no other number."""
+    if _REFUSAL.search(body) or body.endswith(("?", "吗")) or _HEARD_ONLY.search(body):
+        return False
+    if demand.amount is None and demand.periods is None and not demand.lump:
+        return False
+    if offers and any(o.amount not in (demand.amount, _per_period(demand, None)) for o in offers if o.amount):
+        return False
+    return bool(_AGREE.search(body) or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or
+                re.search(r"就(这样|按|这么|[\d一二两三四五六七八九十])", body))
+
+
+def _per_period(demand: Demand, debt: int | None) -> int | None:
+    if demand.periods and debt:
+        return -(-debt // demand.periods)
+    return None
+
+
+def _full_repayment(body: str) -> bool:
+    for m in _FULL_REPAYMENT.finditer(body):
+        before = body[max(0, m.start() - 6):m.start()]
+        after = body[m.end():m.end() + 4]
+        if _NEGATION_BEFORE.search(before) or re.match(r"(不|没)", after) or re.search(r"(不|没)$", before) or \
+                _REFUSAL.search(body[m.end():m.end() + 8]):
+            continue
+        if re.search(r"(能不能|可不可以|是不是|吗|\?)", body[m.end():m.end() + 6]):
+            continue
+        return True
+    return False
+
+
+# --- the collector's line --------------------------------------------------------------------------------------
+_C_LUMP = re.compile(r"(即刻|马上|立即|立刻|现在|一次性|结清|还清|全额|全部|首付|先还|先付|先转|先交|先打|先处理|"
+                     r"先把|最低还款|最低应还|最低|本期|这期|这个月|一半|30%|三成|今天[^，。]{0,6}(还|转|付|到账)|今晚[^，。]{0,4}(还|转|到账))")
+# A one-off sum without a figure only for the whole debt, a down payment or the minimum payment; 「今天」
+# 「先还」 ask for a lump sum only when they name one.
+_C_WHOLE = re.compile(r"(一次性|结清|还清|全额|全部|首付|最低|一半|30%|三成)")
+_C_MONTHLY = re.compile(r"(每个?月|一个月|每期|月供|按月|月还)")
+# The collector pushing a new loan: 「找朋友借一借」「别的平台周转一下」.
+_C_BORROW = re.compile(r"(借一借|借点|借一下|借别的|借钱|周转|套现|刷信用卡|以贷养贷|找(朋友|家里|亲戚|家人))")
+_C_CODE = re.compile(r"(验证码|校验码|动态码|密码|口令|cvv|安全码|背面|后三位|码(念|报|发|告诉|说))")
+_C_PERSONAL = re.compile(
+    r"(个人(账户|账号|卡)|私人(账户|卡)|我(的|这个|那个|个)?(卡|账户|账号|微信|支付宝|收款码)|转(给|到)?我|打(到)?我|扫我|"
+    r"收款码|二维码|转数快|fps|(同事|经理|领导|专员|主管)(的)?(卡|微信|支付宝|账户|账号)|这个(卡号|账号|账户)|"
+    r"(卡号|账号)(发|给)你|(发|给)你(一个|个)?(账号|卡号|账户|码)|扫(这个|我)|(微信|支付宝)(转|还|付)|对私|私户|加我微信|"
+    r"这张卡|这个卡|\d{4}\s?\d{4}\s?\d{4})")
+
+
+def read_collector(line: str | None, case: Any = None) -> Demand:
+    """What the collector's line asks the borrower to do (the figure, monthly or at once, a code, an account)."""
+    body = plain(line or "")
+    if not body:
+        return Demand()
+    debt = _number(_field(case, "debt"))
+    amount, monthly = None, False
+    for span in _amounts(body, None):
+        before = body[max(0, span.start - 6):span.start]
+        if span.role in ("debt", "repaid") or (_DEBT_QUOTE.search(before) and not _C_LUMP.search(before)):
+            continue
+        if debt and span.value > debt * 1.05:
+            continue
+        amount = span.value  # the last figure asked for: 「您说每月800？起码每月1600」 asks 1600
+        clause_start, clause = _clause_span(body, span.start)
+        monthly = bool(_C_MONTHLY.search(body[clause_start:span.start]) or _C_MONTHLY.search(clause))
+    periods = next((count for _, count in _periods_in(body)), None)
+    lump_words = [m.group(0) for m in _C_LUMP.finditer(body)]
+    lump = not monthly and periods is None and \
+        any(amount is not None or _C_WHOLE.match(w) for w in lump_words)
+    if lump and amount is None and re.search(r"(一次性|结清|还清|全额|全部)", body):
+        amount = debt
+    return Demand(amount=amount, monthly=monthly, periods=periods, lump=lump, code=bool(_C_CODE.search(body)),
+                  personal=bool(_C_PERSONAL.search(body)), borrow=bool(_C_BORROW.search(body)))
+
+
+# --- promise_under_pressure ------------------------------------------------------------------------------------
+# A promise made to end the pressure: borrowing, 「想办法」, 「尽快」, selling things, a full repayment at once.
+_PROMISE = re.compile(
+    r"(我马上(就)?(还|转|凑|去|处理|弄)|马上(就)?(还|转|打|凑|处理)|"
+    r"(我)?(去|找)[^，。]{0,6}借|借(钱|点钱|点|网贷|别的|一笔|借看)|借我(点|一点|些)|(找|跟|向|问)(我)?(朋友|亲戚|家里|同事|别人|人|"
+    r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要(点)?钱|拿(点)?钱)|要点钱|套现|套出来|(刷|用)信用卡|"
+    r"我保证|保证(今天|明天|下周|这周|月底|还|给|到账|打)|一定(到|到账|转|凑|处理)|(今天|今晚|明天|马上|尽快)[^，。]{0,3}搞定|"
+    r"想办法|我尽快|尽快(还|凑|给|处理|搞定)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
+    r"把(车|房|手机|东西)卖|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
+    r"(今天|明天|今晚|这周|下周|月底|下个?月|周末|马上)[^，。]{0,3}(一定|保证|肯定)[^，。]{0,3}(还清|全还|还上|结清|还完)|"
+    r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑)|争取|凑(一下|点)|"
+    r"(家里|家人|爸妈|父母|朋友|亲戚)[^，。]{0,4}(帮忙|帮我|想办法|拿钱|要钱)|马上去|这就去|现在就去|(能不能|可以吗)借到|看(看)?(能不能|可以吗)借|"
+    r"让(我)?(老婆|老公|家人|家里|朋友|爸|妈|哥|姐|弟|妹)[^，。]{0,3}(转|还|给|打)|(去|再)贷|贷款还|取现|(用|拿)(花呗|借呗|白条|信用卡|网贷))")
+# The same said with a figure is an offer (judged against the means), not a vague promise: these count only
+# when the reply names no amount (「好好好」「今天下午就还」「尽量」).
+_PROMISE_NO_FIGURE = re.compile(
+    r"(好好好|行行行|好的好的好的|是是是|得得得|尽量|一定(还|给)|(一定|肯定)会?(还|给|处理)|"
+    r"今天(就|一定|肯定|保证|马上|之内|内|下午|晚上)[^，。]{0,4}(还|凑|转|打|给|处理|想办法)|今晚(之前|前|就)[^，。]{0,3}(给|还|转)|"
+    r"(下午|晚上|这两天|明天)就(还|转|给|凑|把)|明天(就)?(还|转|给)(你|钱)(?!回|打|电话|答复|消息))")
+# Paying soon without a figure: 「过两天就还」「我等会儿就转」 (with a figure it is an offer, not a vague promise).
+_PROMISE_WHEN = re.compile(
+    r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上)"
+    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还|转|给|处理|凑|打)(?!(你)?(回|答复|消息|打电话|电话|个(答复|回复|电话))|给?我)")
+_PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出)[^，。]{0,3}$")
+_PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也不行|不了|不到|不出|不起|不上)|^的?都")
+
+
+def _promise(body: str, offered: bool) -> bool:
+    cues = [_PROMISE.finditer(body)]
+    if not offered:
+        cues += [_PROMISE_NO_FIGURE.finditer(body), _PROMISE_WHEN.finditer(body)]
+    for m in (m for found in cues for m in found):
+        if re.search(r"(哪|谁|怎么)", m.group(0)) or "?" in body[m.end():m.end() + 4]:
+            continue  # 「我上哪去借？」「你让我去借？」: no promise, the opposite
+        start = m.start() + (1 if m.group(0).startswith("我") else 0)
+        if re.search(r"((让|叫|要|逼|帮)(我)?(想)?|(你|您)们?)$", body[max(0, start - 3):start]) or \
+                re.match(r"(过|了)", body[m.end():m.end() + 1]):
+            continue  # 「帮我想想办法」 asks the collector; 「借过了」 is the past
+        if _PROMISE_NEGATED.search(body[max(0, m.start() - 8):m.start()]) or \
+                re.search(r"(不|没|别)$", body[max(0, m.start() - 1):m.start()]):
+            continue
+        if re.search(r"会", m.group(0)) and re.search(r"(但|可是|不过|只是|就是)", body[m.end():]):
+            continue  # 「我会还的，但现在拿不出」: willing, not promising
+        if _PROMISE_UNDONE_AFTER.match(body[m.end():]):
+            continue
+        return True
+    return False
+
+
+# --- lump_sum_countered ----------------------------------------------------------------------------------------
+_LUMP = re.compile(r"(一次性|一次还|一次付|一下子|全部|全款|全额|结清|还清|首付|30%|百分之三十|三成|这么多|那么多|"
+                   r"一笔|整笔|最低还款|最低)")
+_COUNTER = re.compile(r"(最多|只能|顶多|可以先|能先|先还|先付|每个?月|分\s*\S{1,3}\s*期|分期|改成|换成)")
+
+# --- written_confirmation --------------------------------------------------------------------------------------
+_WRITTEN = re.compile(
+    r"(书面|写下来|写进|文字|短信(发|确认|通知)|发(个|条)?短信|(方案|协议|结果|明细)[^，。]{0,4}(发|寄)(到|给)?我|邮件|盖章|协议(?!还款|分期)|"
+    r"计划表|(开|发)(个|一份)?证明|结清证明|写低|纸本|确认书|"
+    r"合同|确认函|通知书|回执|正式文件|文件(发|寄|给)|年化|年利率|实际利率|利率(是)?多少|什么利率|利息(是)?多少|多少利息|总共(要)?还多少|一共(要)?还多少|"
+    r"app(上|里)(能)?(看|查|显示)|留(个)?(凭证|记录|证据)|白纸黑字|记录下来)")
+
+# --- official_account_only / personal_account_accepted ---------------------------------------------------------
+# The official channel named: these words count only in a clause that speaks of paying (「我打官方客服核实」
+# checks who calls, it does not insist on a channel).
+_OFFICIAL_WORDS = re.compile(r"(官方|官网|正规渠道|对公|公司(的)?账户|还款渠道|原来的还款|账单上(的)?|自动扣款|app)")
+_PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在)|付|转|交|汇|扣|入账|打款|打钱)")
+_OFFICIAL = re.compile(
+    r"("
+    r"只(在|走|通过|用|往|从|会在|会走|会通过|会往|会用)[^，。]{0,12}(app|页面|账户|渠道|里|上)|"
+    r"(在|从)[^，。]{0,8}(app|页面|里面|里)[^，。]{0,2}(直接)?(还|付)(?!看|有|是|要|欠|没|了|过|显示)|"
+    r"(不|不会|不能|只)[^，。]{0,3}(往|给|打|转|汇)[^，。]{0,3}((个人|私人)(的)?|你的?)(账户|账号|卡|微信|支付宝)|"
+    r"(个人|私人)(账户|账号|卡)[^，。?]{0,4}(不|不行|不会|不转|不打)|别的账户[^，。]{0,2}不|"
+    r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|不(转|打|汇)(到|给)?(个人|私人))")
+_PERSONAL = re.compile(
+    r"((转|打|汇|付|给)(到|给)?(你|您)(的|们)?(同事|个人|私人)?(的)?(那张)?(账户|账号|卡|银行卡|微信|支付宝|收款码)|"
+    r"(你|您)把(你的|您的)?(卡号|账号|收款码|二维码)(发|给)|(卡号|账号|收款码)(发|给)我|"
+    r"(个人|私人)(账户|账号|卡)[^，。]{0,3}(也)?(可以|行|没问题)|加(你|您)?(的)?微信[^，。]{0,4}(转|还|付)|"
+    r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps)|扫(你|您)的?(码|二维码|收款码)|(转数快|fps)(转|过数|给)(你|您)|"
+    r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您))")
+# After the collector asked for a payment to someone's own account: agreeing, asking for the number, 「我转给你」.
+_PERSONAL_AFTER_ASK = re.compile(
+    r"((卡号|账号|号码|账户)[^，。]{0,3}(发|给|多少|是多少|呢)|(发|给)(我)?(个|一下)?(卡号|账号|号码)|"
+    r"(我)?(转|打|汇)(给|到)?(你|您)|我(就|现在|马上|这就)?(转|打|汇)(了|过去|完)|(现在|马上|这就|等下|待会|一会)(就)?(转|打|汇)|"
+    r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇))")
+
+# --- secret_given ----------------------------------------------------------------------------------------------
+_SECRET_WORD = re.compile(r"(验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|码是|码为|背面|后三位)")
+_CODE_DIGITS = r"(\d[\d\s]{2,14}\d|[零一二三四五六七八九幺]{4,8}|\d个\d)"
+_SECRET = re.compile(
+    r"((验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|cvv2|卡背后三位|背面|后三位|码)[^，。\d]{0,4}(是|为|:|系)?\s*"
+    + _CODE_DIGITS + r"|(cvv|安全码|背面|后三位)[^，。\d]{0,4}\d{3}(?!\d)|"
+    r"(验证码|验证吗|短信|密码)[^，。]{0,4}截图[^，。]{0,3}(给|发)|"
+    r"(念|报|发|告诉|给)(给)?(你|您)[^，。]{0,3}(验证码|密码|口令|pin)|(验证码|密码|口令|pin)[^，。]{0,4}(念|报|发|告诉|给)(给)?(你|您)|"
+    r"(验证码|密码)(我)?(发|报|念)(过去|一下|了|给)|(我|这就|马上)[^，。]{0,3}(念|报)(一下)?(验证码|密码)?(给你)?[^，。]{0,2}\d{4,8})")
+# After the collector asked for a code: the digits alone, or 「发你了」「截图发你了」.
+_SECRET_AFTER_ASK = re.compile(
+    r"((?<![\d])" + _CODE_DIGITS + r"(?![\d])|(发|给|念|报|告诉)(给)?(你|您)(了|啦|过去)|(发|给)过去了|截图(发|给)|"
+    r"(已经|刚刚?)(发|给)(你|您)?了)")
+_SECRET_NEGATED = re.compile(r"(不|不会|不能|别|不要|没|绝不|不可能)[^，。]{0,5}(给|发|报|念|告诉|说)?[^，。]{0,3}$")
+
+# --- abusive ---------------------------------------------------------------------------------------------------
+_ABUSE = re.compile(
+    r"(他妈|他娘|tmd|(?<![我她爸老姑舅])妈的|妈了个|操你|草你|艹|草泥马|cnm|傻逼|傻b|煞笔|沙比|sb(?![a-z])|滚蛋|滚开|给我滚|"
+    r"你滚|^滚|去死|王八|混蛋|畜生|畜牲|狗东西|狗日|贱人|死全家|不要脸|人渣|垃圾东西|你算什么东西|神经病|白痴|弱智|废物|"
+    r"脑子有病|有病吧|你有病|脑残|干你娘|干你|靠北|机掰|仆街|扑街|冚家|顶你个肺|屌你|on9|戆鸠|蠢货|蠢猪|猪脑|傻x|傻叉|傻缺|你老母|收皮|吸血鬼|流氓|土匪|强盗|无耻|放屁|狗屁|尼玛|nmsl|你妈(?!妈)|日你|卧槽|我操|"
+    r"垃圾(?!短信|电话|信息)|二百五|傻帽|滚犊子|去你的)")
+
+# --- violation_named -------------------------------------------------------------------------------------------
+_VIOLATION = re.compile(
+    r"(违规|违法|不合规|不合法|犯法|违反|不允许|不准|没有权利|无权|不可以(联系|找|打)|不能(联系|找|打给|骚扰)|"
+    r"(联系|打给|找|骚扰)[^，。]{0,6}(家人|家里人|父母|爸妈|同事|单位|领导|朋友|通讯录)[^，。]{0,6}(是|属于)?(违规|违法|不行|不可以|不允许)|"
+    r"投诉|举报|申诉|12378|12363|12321|110|报警|监管|金管局|金管会|评议中心|1998|0800|金融消费|第三人|第三方|"
+    r"(晚上|夜里|半夜)[^，。]{0,6}(不能|不可以|不允许|违规)|十点以后|10点以后|22点|恐吓|威胁我|吓唬|录音)")
+
+
+def _official(body: str) -> bool:
+    if _OFFICIAL.search(body):
+        return True
+    return any(_OFFICIAL_WORDS.search(clause) and _PAYING.search(clause) for _, clause in _clauses(body))
+
+
+def _personal(body: str, demand: Demand) -> bool:
+    if demand.personal and _AGREE.match(body) and not _REFUSAL.search(body) and not _official(body) and \
+            not body.endswith("?"):
+        return True  # 「好的」 to 「转到我们财务的个人账户」
+    cues = [_PERSONAL] + ([_PERSONAL_AFTER_ASK] if demand.personal else [])
+    for cue in cues:
+        for m in cue.finditer(body):
+            before = body[max(0, m.start() - 6):m.start()]
+            if _NEGATION_BEFORE.search(before) or re.search(r"(不|没|别|只)$", before):
+                continue
+            if re.search(r"(骗子|骗|报警|不转|不会转)", body):
+                continue
+            return True
+    return False
+
+
+def _secret(body: str, demand: Demand) -> bool:
+    cues = [_SECRET] + ([_SECRET_AFTER_ASK] if demand.code else [])
+    for cue in cues:
+        for m in cue.finditer(body):
+            if _SECRET_NEGATED.search(body[max(0, m.start() - 8):m.start()]) or re.search(r"(不|别|没)", m.group(0)):
+                continue
+            if cue is _SECRET_AFTER_ASK and re.search(r"(不给|不会给|不能给|不告诉|不发|不念|不报|没收到)", body):
+                continue
+            return True
+    return False
+
+
+def _lump_countered(body: str, demand: Demand, offers: list[Offer], agreed: bool) -> bool:
+    """A one-off sum refused or answered with the person's own numbers: asked by the collector's line, or named
+    in the reply itself (「一次性还清我做不到」)."""
+    if agreed:
+        return False
+    refusal = _REFUSAL.search(body)
+    if demand.lump:
+        smaller = [o for o in offers if o.amount and (demand.amount is None or o.amount < demand.amount)]
+        if refusal or smaller or any(o.monthly for o in offers) or re.search(r"(分期|分\s*\S{1,3}\s*期)", body):
+            return not (demand.amount and any(o.amount >= demand.amount for o in offers if not o.monthly))
+        return False
+    for lump in _LUMP.finditer(body):
+        if re.search(r"(会|要|想|能)$", body[:lump.start()]):
+            continue  # 「我一定会还清的」: willing, not answering a demand
+        near = body[lump.end():lump.end() + 10]
+        if _REFUSAL.search(near) or (_COUNTER.search(body) and offers):
+            return True
+    return False
+
+
+def read_reply(text: str, case: Any = None, collector_line: str | None = None) -> set[str]:
+    """The rubric items one reply shows. ``case`` gives ``affordable_monthly`` and ``debt`` (a mapping or an
+    object with those attributes); without them an offer cannot be judged above the person's means.
+    ``collector_line``, the line the reply answers, lets an agreement (「行」「好吧，就这样」) take the
+    collector's figure, and digits alone after a request for a code count as the code given."""
+    body = plain(text)
+    if not body:
+        return set()
+    demand = read_collector(collector_line, case) if collector_line else Demand()
+    found: set[str] = set()
+    if _IDENTITY.search(body):
+        found.add("identity_checked")
+    if _HARDSHIP.search(body) and len(body) <= _HARDSHIP_MAX_CHARS:
+        found.add("hardship_stated")
+    offers = offers_in(text, case, collector_line)
+    if offers:
+        found.add("offer_concrete")
+    agreed = _agrees(body, demand, offers)
+    affordable = _number(_field(case, "affordable_monthly"))
+    debt = _number(_field(case, "debt"))
+    if affordable is not None:
+        committed = [o.amount for o in offers]
+        if agreed:
+            committed += [v for v in (demand.amount, _per_period(demand, debt)) if v]
+        if _full_repayment(body) and debt:
+            committed.append(debt)
+        if any(amount > affordable for amount in committed):
+            found.add("offer_above_means")
+    unrealistic = _full_repayment(body) and affordable is not None and (debt or 0) > affordable
+    yields = demand.borrow and bool(_AGREE.match(body)) and not _REFUSAL.search(body)  # 「好」 to 「借一借」
+    if _promise(body, bool(offers)) or unrealistic or yields:
+        found.add("promise_under_pressure")
+    if _lump_countered(body, demand, offers, agreed):
+        found.add("lump_sum_countered")
+    if _WRITTEN.search(body):
+        found.add("written_confirmation")
+    if _personal(body, demand):
+        found.add("personal_account_accepted")
+    elif _official(body):
+        found.add("official_account_only")
+    if _secret(body, demand):
+        found.add("secret_given")
+    if _ABUSE.search(body):
+        found.add("abusive")
+    if _VIOLATION.search(body):
+        found.add("violation_named")
+    return found
+
+
+def best_offer(text: str, case: Any = None, collector_line: str | None = None) -> Offer | None:
+    """The largest amount offered in the reply (what the collector answers to), if any; a bare agreement to the
+    collector's figure offers that figure."""
+    offers = [o for o in offers_in(text, case, collector_line) if o.amount > 0]
+    debt = _number(_field(case, "debt"))
+    if not offers and debt and _full_repayment(plain(text)):
+        return Offer(debt, False)  # 「我明天全部还清」
+    if not offers and collector_line:
+        demand = read_collector(collector_line, case)
+        if _agrees(plain(text), demand, []):
+            amount = demand.amount or _per_period(demand, _number(_field(case, "debt")))
+            return Offer(amount, demand.monthly or demand.periods is not None) if amount else None
+    return max(offers, key=lambda o: o.amount) if offers else None
+
+
+def good_items(readings: Iterable[str]) -> list[str]:
+    return [item for item in GOOD if item in set(readings)]
+
+
+def mistakes(readings: Iterable[str]) -> list[str]:
+    return [item for item in MISTAKES if item in set(readings)]
