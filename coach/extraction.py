@@ -17,7 +17,8 @@ from typing import Any
 
 from coach.case import classify_hardship, lender_type
 from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, list_item_names
-from coach.case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
+from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
+from coach.zh.debt_kind_words import debt_kind
 from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
@@ -40,7 +41,7 @@ IGNORED_ROLES = {"other", "fee", "demand", "installment", "repaid", "each", "lum
 # Roles an amount said with a lender's name may have to be that lender's debt.
 _DEBT_ROLES = (None, "debt", "each")
 
-_CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正)")
+_CORRECTION = re.compile(r"(不对|不是|错了|说错|改成|改为|应该是|其实是|更正|写错|纠正|唔系|讲错|应该系|唔啱)")
 _UNKNOWN = re.compile(r"(不知道|不清楚|不记得|记不得|记不清|忘了|不确定|说不准|说不好|说不清|没算过|不晓得|唔知|唔记得|"
                       r"不太清楚|每个月都不一样|不固定|没谱|搞不清|不好说|看情况|跳过)")
 _ZERO_MONEY = re.compile(
@@ -221,9 +222,21 @@ def extract_facts(
     _plain_answers(msg, updates)
     _plan_request(msg, updates)
     _threats(msg, updates)
+    _debt_kind(msg, updates)
     if intent == "express_crisis":
         updates["crisis_flag"] = True
     return updates
+
+
+def _debt_kind(msg: _Message, updates: dict[str, Any]) -> None:
+    """The kind of debt the words name (房贷, 车贷, 714高炮: coach/zh/debt_kind_words.py) goes to lender_type over
+    the lender's family; a kind said before stays when the lender is named later (「是工行的」 after 「房贷断供了」)."""
+    kind = debt_kind(msg.text)
+    current = msg.current.get("lender_type")
+    if kind is not None:
+        updates["lender_type"] = kind
+    elif current in DEBT_KINDS and updates.get("lender_type") is not None:
+        updates["lender_type"] = current
 
 
 # --- lenders, and the debts a message pairs with them -------------------------------------------------------
@@ -268,7 +281,7 @@ def with_named_lenders(text: str, entities: Sequence[Mapping[str, Any]],
         if not any(a < found["end"] and found["start"] < b for a, b in lenders):
             out.append(found)
             lenders.append((found["start"], found["end"]))
-    if lenders and len(_entities(out, "amount")) >= 2:
+    if lenders and (len(_entities(out, "amount")) >= 2 or "各" in text):
         # beside named lenders, an item of the list with an amount and a name no list has (「裕融2万6」)
         for found in list_item_names(text, lenders):
             out.append(found)
@@ -388,7 +401,7 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
 
 # What may stand between a lender's name and what is owed there (「农行那边还有十五万」「花旗那边40000」「中国信托的卡
 # 21000」「速借宝」的平台那边还有1.8w」): no other words, so the amount is that lender's even across 还有.
-_GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的|卡|信用卡)?\s*(那边|那遍|那里|这边|那儿)?\s*"
+_GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的|卡|信用卡|借条)?\s*(那边|那遍|那里|这边|那儿)?\s*"
                   r"(还有|还欠|也有|也欠|欠了?|欠咗|有|是|[：:])?\s*$")
 _BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")
 

@@ -121,8 +121,8 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{2,19})(?![A-Z
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|app|APP|\d|[一二两三四五六七八九十几])")
-_LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|、|叫|在|是|系)\s*$")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|app|APP|\d|[一二两三四五六七八九十几])")
+_LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
@@ -131,8 +131,8 @@ _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再�
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.
 _NAME_CHAR = r"(?:(?![一二两三四五六七八九十百千万元块左右欠的那边])[\u4e00-\u9fff])"
-_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系]))"
-                     rf"(?P<name>(?:[0-9]{{1,4}}{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,5}}?)"
+_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同\dwk一二两三四五六七八九十百千万]))"
+                     rf"(?P<name>(?:(?<![\d.,wk])[0-9]{{1,4}}{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,5}}?)"
                      r"(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                      r"(?=\s*(?:那边|那里|的)?\s*(?:欠了?|借了?)?\s*(?:差不多|大概|大约|约|将近|快)?\s*"
                      r"(?:\d|[一二两三四五六七八九十]))")
@@ -203,9 +203,10 @@ def extra_lender_type(canonical: str) -> str | None:
 
 # An item of a list of debts with no lender's ending (「裕融2万6 花旗十一万五」): read only beside a lender the
 # registry knows, and only where an amount follows at once.
-_LIST_ITEM = re.compile(r"(?:^|(?<=[\s，,；;。、元块右]))"
+_LIST_ITEM = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同\dwk一二两三四五六七八九十百千万]))"
                         rf"(?P<name>{_NAME_CHAR}{{2,4}}?)"
-                        r"(?=\s*(?:那边|那里|的卡|的)?\s*(?:欠了?)?\s*(?:\d|[一二两三四五六七八九十]))")
+                        r"(?=\s*[，,]?\s*(?:那边|那遍|那里|的卡|的)?\s*(?:各)?\s*(?:欠了?)?\s*"
+                        r"(?:\d|[一二两三四五六七八九十]))")
 _NOT_A_LIST_NAME = re.compile(
     r"分别|一共|总共|合计|加起来|每个?月|月收入|收入|工资|本金|利息|大概|差不多|还有|另外|主要|其中|欠款|借款|"
     r"月底|月尾|年底|今天|明天|下个?月|上个?月|这个?月|每期|逾期|已经|现在|目前|最多|只能|能还|房租|生活|我|你|他|她")

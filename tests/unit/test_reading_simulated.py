@@ -170,3 +170,38 @@ def test_a_correction_naming_no_fact_corrects_the_amount_nearest_in_size(text: s
     out = _facts(text, debt_amount=67000.0, affordable_monthly=1500.0)
     other = ({"debt_amount", "affordable_monthly"} - {slot}).pop()
     assert slot in out and other not in out
+
+
+def _lenders_named(text: str, known: list[tuple[str, str]]) -> list[str]:
+    from coach.extraction import with_named_lenders
+
+    text = normalize(text)
+    entities: list[dict[str, Any]] = []
+    for surface, canonical in known:
+        i = text.index(surface)
+        entities.append({"entity": "lender", "value": canonical, "start": i, "end": i + len(surface), "text": surface})
+    for s in extract(text)[0]:
+        entities.append({"entity": "amount", "value": s.value, "start": s.start, "end": s.end, "text": s.text})
+    return [e["value"] for e in with_named_lenders(text, entities) if e["entity"] == "lender"]
+
+
+@pytest.mark.parametrize(("text", "known", "unknown"), [
+    ("中國信託的卡和裕融各欠25,000元", [("中国信托", "中国信托银行")], "裕融"),
+    ("玉山跟裕融各十一萬二", [("玉山", "玉山银行")], "裕融"),
+    ("還有臺北富邦、裕融，各九萬一千元", [("台北富邦", "富邦银行")], "裕融"),
+    ("分别是 蚂蚁花呗 149000 米花花欠123000块", [("蚂蚁花呗", "花呗")], "米花花"),
+    ("渣打同WeLend各欠2.4萬", [("渣打", "渣打银行")], "WeLend"),
+    ("分别是：交通银行信用卡 两万三 小鹿钱包 99000块", [("交通银行", "交通银行")], "小鹿钱包"),
+])
+def test_a_name_no_list_knows_beside_named_lenders(text: str, known: list, unknown: str) -> None:
+    assert unknown in _lenders_named(text, known)
+
+
+def test_no_name_is_made_of_the_words_around_amounts() -> None:
+    assert _lenders_named("借呗2万 每个月能还1500 工资5000", [("借呗", "借呗")]) == ["借呗"]
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("唔係 係146000嘅", "debt_amount", 146000), ("講錯咗 應該係十三萬五咯", "debt_amount", 135000)])
+def test_corrections_in_cantonese(text: str, slot: str, value: int) -> None:
+    assert _facts(text, debt_amount=150000.0, affordable_monthly=2000.0)[slot] == value
