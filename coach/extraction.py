@@ -17,8 +17,7 @@ from typing import Any
 
 from coach.case import classify_hardship, lender_type
 from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, list_item_names
-from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
-from coach.zh.debt_kind_words import debt_kind
+from coach.case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
 from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
@@ -222,21 +221,9 @@ def extract_facts(
     _plain_answers(msg, updates)
     _plan_request(msg, updates)
     _threats(msg, updates)
-    _debt_kind(msg, updates)
     if intent == "express_crisis":
         updates["crisis_flag"] = True
     return updates
-
-
-def _debt_kind(msg: _Message, updates: dict[str, Any]) -> None:
-    """The kind of debt the words name (房贷, 车贷, 714高炮: coach/zh/debt_kind_words.py) goes to lender_type over
-    the lender's family; a kind said before stays when the lender is named later (「是工行的」 after 「房贷断供了」)."""
-    kind = debt_kind(msg.text)
-    current = msg.current.get("lender_type")
-    if kind is not None:
-        updates["lender_type"] = kind
-    elif current in DEBT_KINDS and updates.get("lender_type") is not None:
-        updates["lender_type"] = current
 
 
 # --- lenders, and the debts a message pairs with them -------------------------------------------------------
