@@ -514,6 +514,9 @@ class _ShortReplyOrStay(NoLoops, Action, ABC):
     def name(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        return _turn_ends(await self._reply(dispatcher, tracker))
+
+    async def _reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         first = before_the_intent(dispatcher, tracker)
         if first is not None:
             return first
@@ -522,6 +525,15 @@ class _ShortReplyOrStay(NoLoops, Action, ABC):
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
         dispatcher.utter_message(response=self.RESPONSE)
         return []
+
+
+def _turn_ends(events: List[EventType]) -> List[EventType]:
+    """A short reply ends the turn. Its rules hold only while no offer is pending (「是花旗」 read as a yes names a
+    lender, and the offer to draft it sets ``pending_offer``): without this the rule no longer matches after the
+    action, nothing predicts listening, and Rasa's fallback says 「抱歉，这一步我没处理好」."""
+    if any(e.get("event") == "followup" for e in events):
+        return events
+    return [*events, FollowupAction("action_listen")]
 
 
 class ActionGreet(_ShortReplyOrStay):

@@ -175,3 +175,13 @@ def test_a_correction_names_the_lender_it_changes(servers: Servers) -> None:
     body = texts(servers.say(sender, "借呗其实是一万五"))
     assert debts(servers, sender) == [("借呗", 15000), ("微粒贷", 8000)]
     assert "借呗 15,000 元" in body
+
+
+@pytest.mark.parametrize("first", ["是花旗", "嗯 招行的", "你好 我欠借呗两万"])
+def test_a_lender_said_with_a_yes_or_a_hello_is_noted_and_the_turn_ends(servers: Servers, first: str) -> None:
+    """A short reply's rule holds only while no offer is pending; naming a lender in it makes the offer, and the
+    turn must still end with the offer, never Rasa's fallback 「抱歉，这一步我没处理好」."""
+    sender = sender_id()
+    body = texts(servers.say(sender, first))
+    assert "没处理好" not in body and "要现在开始吗" in body
+    assert "没处理好" not in texts(servers.say(sender, "好"))
