@@ -45,6 +45,7 @@ BANK_SHORT_NAMES: tuple[str, ...] = tuple(
 
 # Every name the NLU's registry knows (its own extractor finds them, with their canonical names).
 _REGISTRY_NAMES = frozenset(CANONICAL) | frozenset(a for names in ALIASES.values() for a in names)
+_REGISTRY_LOWER = frozenset(n.lower() for n in _REGISTRY_NAMES)
 
 
 def aliases_of(canonical: str) -> tuple[str, ...]:
@@ -111,8 +112,28 @@ _EXTRA_PATTERN = re.compile("|".join(re.escape(n) for n in sorted(EXTRA_NAMES, k
 
 _NAME = r"[A-Za-z0-9\u4e00-\u9fff]"
 # 「一个叫速借宝的app」「叫做“闪电借”」: whatever is called by a name is named.
-_CALLED = re.compile(rf"(?:名字叫|叫做|名叫|叫)[“\"「『']?(?P<name>{_NAME}{{2,10}}?)[”\"」』']?"
-                     r"(?=的|app|APP|App|平台|软件|借款|贷款|网贷|上|里|[，,。.!！?？、\s]|\d|$)")
+_CALLED_LEAD = re.compile(r"(?:名字叫|叫做|名叫|叫)[“\"「『']?")
+_CALLED_END = re.compile(r"[”\"」』']?(?=的|app|APP|App|平台|软件|借款|贷款|网贷|上|里|[，,。.!！?？、\s]|\d|$)")
+
+
+def _called_names(text: str) -> list[tuple[int, int]]:
+    """Spans of 「一个叫X的app」 names: the shortest plausible name that ends where a name can end, so digits and
+    lender words inside a name stay in it (「叫2345贷款王的app」 is 2345贷款王, not 2345)."""
+    spans = []
+    for lead in _CALLED_LEAD.finditer(text):
+        start = lead.end()
+        for end in range(start + 2, min(len(text), start + 10) + 1):
+            name = text[start:end]
+            if not re.fullmatch(f"{_NAME}+", name):
+                break
+            if name[-1].isdigit() and text[end:end + 1].isdigit():
+                continue  # the middle of a number
+            if _CALLED_END.match(text, end) and _plausible(name) and not re.fullmatch(r"[\d.]+", name):
+                spans.append((start, end))
+                break
+    return spans
+
+
 _QUOTED = re.compile(rf"[“\"「『'](?P<name>{_NAME}{{2,10}})[”\"」』']")
 _QUOTED_CONTEXT_BEFORE = re.compile(r"(欠|还有|另外|在|叫|个|用|下了?|借|和|跟|、)\s*$")
 _QUOTED_CONTEXT_AFTER = re.compile(r"^\s*(app|APP|App|平台|软件|上|里|借|贷|欠|\d|[一二两三四五六七八九十几])")
@@ -121,7 +142,7 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{2,19})(?![A-Z
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|app|APP|\d|[一二两三四五六七八九十几])")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|\d|[一二两三四五六七八九十几])")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
@@ -131,7 +152,7 @@ _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再�
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.
 _NAME_CHAR = r"(?:(?![一二两三四五六七八九十百千万元块左右欠的那边])[\u4e00-\u9fff])"
-_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同\dwk一二两三四五六七八九十百千万]))"
+_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同下过笔家些\dwk一二两三四五六七八九十百千万]))"
                      rf"(?P<name>(?:(?<![\d.,wk])[0-9]{{1,4}}{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,5}}?)"
                      r"(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                      r"(?=\s*(?:那边|那里|的)?\s*(?:欠了?|借了?)?\s*(?:差不多|大概|大约|约|将近|快)?\s*"
@@ -145,9 +166,15 @@ _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车�
 _PERSONAL = re.compile(r"[我你他她们人家]|朋友|亲戚|同事|老板|公司|单位|爸|妈|老婆|老公|哥|姐|弟|妹|东西|钱了|什么")
 
 
+# A name ending like a lender's may hold 你/我 (你我贷): the pronoun check is for names that do not.
+_LENDER_ENDING = re.compile(r"..(借条|钱包|分期|贷|宝|花)$")
+
+
 def _plausible(name: str) -> bool:
     name = name.strip()
-    return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not _PERSONAL.search(name) \
+    personal = _PERSONAL.search(_LENDER_ENDING.sub("", name) if _LENDER_ENDING.match(name) and
+                                not re.match(r"^[我你他她]的", name) else name)
+    return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
         and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name)
 
 
@@ -172,9 +199,8 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             canonical = next((c for a, c in EXTRA_NAMES.items() if a.lower() == m.group(0).lower()), None)
             if canonical:
                 add(m.start(), m.end(), canonical, True)
-    for m in _CALLED.finditer(text):
-        if _plausible(m.group("name")):
-            add(m.start("name"), m.end("name"), m.group("name"), False)
+    for start, end in _called_names(text):
+        add(start, end, text[start:end], False)
     for m in _QUOTED.finditer(text):
         if _plausible(m.group("name")) and (_QUOTED_CONTEXT_BEFORE.search(text[max(0, m.start() - 4):m.start()])
                                             or _QUOTED_CONTEXT_AFTER.match(text[m.end():m.end() + 4])):
@@ -183,6 +209,8 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
         name = m.group("name")
         if name.lower() in _LATIN_NOT_NAMES or re.fullmatch(r"\d+[wWkK]?", name):
             continue
+        if name.lower() in _REGISTRY_LOWER:
+            continue  # the registry's own Latin names (HSBC, CMB) are the NLU's to find
         if _LATIN_AFTER.match(text[m.end():m.end() + 3]) or _LATIN_BEFORE.search(text[max(0, m.start() - 3):
                                                                                           m.start()]):
             add(m.start(), m.end(), name, False)

@@ -205,3 +205,13 @@ def test_no_name_is_made_of_the_words_around_amounts() -> None:
     ("唔係 係146000嘅", "debt_amount", 146000), ("講錯咗 應該係十三萬五咯", "debt_amount", 135000)])
 def test_corrections_in_cantonese(text: str, slot: str, value: int) -> None:
     assert _facts(text, debt_amount=150000.0, affordable_monthly=2000.0)[slot] == value
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("一个叫2345贷款王的app", "2345贷款王"),
+    ("有这几笔 你我贷84,000元", "你我贷"),
+    ("我算了下 快易花欠7.2w，臺新銀行欠7萬5", "快易花"),
+    ("PrimeCredit同HSBC各欠十二萬六左右", "PrimeCredit"),
+])
+def test_names_with_digits_pronouns_or_a_lead_in(text: str, name: str) -> None:
+    assert [f["value"] for f in find_lenders(normalize(text))] == [name]
