@@ -17,8 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from coach import knowledge
-from coach.case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
-from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
+from coach.case import LENDER_TYPES, CaseFacts, lender_type, region_of_script, vocabulary
+from coach.plan import ExtensionPlan, HardshipPlan, IllegalLoanPlan, InstallmentPlan, Plan, SecuredPlan
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -85,7 +85,14 @@ _ENV = _env()
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
+# A mortgage, a car loan or an illegal loan has drafts of its own (templates/kinds/): the card's and the
+# platform's wording (分期, 60 期, 个性化分期) does not fit them.
+_KIND_DIR = "kinds"
+
+
 def _render(name: str, ctx: dict[str, Any]) -> str:
+    if ctx.get("kind") in ("secured", "illegal") and (TEMPLATE_DIR / _KIND_DIR / name).exists():
+        name = f"{_KIND_DIR}/{name}"
     text = _ENV.get_template(name).render(**ctx)
     text = "\n".join(line.rstrip() for line in text.splitlines())
     return _BLANK_LINES.sub("\n\n", text).strip()
@@ -103,9 +110,15 @@ def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: 
         kind = "extension"
     elif isinstance(plan, HardshipPlan):
         kind = "hardship"
+    elif isinstance(plan, SecuredPlan):
+        kind = "secured"  # a mortgage or a car loan: templates/kinds/
+    elif isinstance(plan, IllegalLoanPlan):
+        kind = "illegal"  # a likely illegal loan: templates/kinds/, no repayment plan for the add-ons
     else:  # pragma: no cover - defensive
         raise TypeError(f"unknown plan type {type(plan).__name__}")
     lender_kind = facts.lender_type if facts.lender_type in LENDER_TYPES else "other"
+    if facts.debt_kind and facts.lender:  # a mortgage at 工商银行: the lender's family still says 贵行
+        lender_kind = lender_type(facts.lender, "贷款")
     region = region_of_script(region)
     affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
     ctx: dict[str, Any] = {
@@ -114,7 +127,7 @@ def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: 
         "kind": kind,
         "lender": facts.lender,
         "lender_kind": lender_kind,
-        "lender_kind_label": LENDER_TYPES[lender_kind],
+        "lender_kind_label": vocabulary.DEBT_KINDS.get(facts.debt_kind or "") or LENDER_TYPES[lender_kind],
         "is_card": lender_kind == "credit_card",
         # Mainland rules (信用卡办法第七十条, 个性化分期) are cited only to mainland card holders.
         "region": region,
@@ -141,6 +154,11 @@ def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: 
         "pays_all": False,
         "hreason": None,
         "token": 0,
+        "debt_kind": facts.debt_kind,
+        "debt_kind_label": vocabulary.DEBT_KINDS.get(facts.debt_kind or "", ""),
+        "monthly_offer": None,
+        "received": None,
+        "added": None,
     }
     if isinstance(plan, InstallmentPlan):
         ctx.update(
@@ -153,8 +171,13 @@ def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: 
         )
     elif isinstance(plan, ExtensionPlan):
         ctx.update(pays_all=plan.pays_all, first_payment=plan.amount_by_date)
-    else:
+    elif isinstance(plan, HardshipPlan):
         ctx.update(hreason=plan.reason, token=plan.token_monthly)
+    elif isinstance(plan, SecuredPlan):
+        ctx.update(debt_kind=plan.debt_kind, debt_kind_label=vocabulary.DEBT_KINDS[plan.debt_kind],
+                   monthly_offer=plan.monthly_offer, first_payment=plan.monthly_offer)
+    else:
+        ctx.update(received=plan.received, added=plan.added)
     ctx.update(extra)
     return ctx
 
@@ -248,7 +271,8 @@ def layout(facts: CaseFacts, plan: Plan, today: datetime.date, *, staff: bool = 
         drafts, next_questions = pack.drafts, pack.next_questions
     else:
         drafts = _drafts(ctx)
-    parts += [("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
-              ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)]
+    parts += [(kind, body) for kind, body in (
+        ("phone_script", drafts.phone_script), ("written_request", drafts.written_request),
+        ("short_reply", drafts.short_reply), ("checklist", drafts.checklist)) if body]  # none to an illegal lender
     note = "" if staff else _render("plan_note.j2", ctx)  # staff read the same in 可以这样告诉借款人
     return Layout(summary=ctx["summary"], parts=tuple(parts), next_questions=next_questions, note=note)

@@ -17,7 +17,8 @@ from typing import Any
 
 from coach.case import classify_hardship, lender_type
 from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, list_item_names
-from coach.case.vocabulary import PLAN_BY_INTENT, THREAT_BY_INTENT
+from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
+from coach.zh.debt_kind_words import case_kind, debt_kind, role_for_kind
 from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
@@ -215,15 +216,47 @@ def extract_facts(
     if script and script != current.get("script"):
         updates["script"] = script
     entities = with_named_lenders(text, entities, _unlisted_names(current))
+    entities = _kind_roles(text, entities)
     paired = _lenders_and_debts(msg, entities, updates)
     _numbers(msg, [e for e in entities if id(e) not in paired], updates)
     _dates(msg, updates, now)
     _plain_answers(msg, updates)
     _plan_request(msg, updates)
     _threats(msg, updates)
+    _debt_kind(msg, updates)
     if intent == "express_crisis":
         updates["crisis_flag"] = True
     return updates
+
+
+def _kind_roles(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Amounts read for the kind of debt (「房贷120万」 is the debt; 「714高炮」 is a name; 「到手700」 is what reached
+    the borrower, no case slot): coach/zh/debt_kind_words.role_for_kind."""
+    kind = debt_kind(text)
+    if kind is None:
+        return list(entities)
+    out: list[Mapping[str, Any]] = []
+    for ent in entities:
+        if ent.get("entity") == "amount" and isinstance(ent.get("start"), int) and isinstance(ent.get("end"), int):
+            role = role_for_kind(kind, text, int(ent["start"]), int(ent["end"]), ent.get("role"))
+            if role == "name":
+                continue
+            if role != ent.get("role"):
+                ent = {**ent, "role": "other" if role == "received" else role}
+        out.append(ent)
+    return out
+
+
+def _debt_kind(msg: _Message, updates: dict[str, Any]) -> None:
+    """The kind of debt the case is about (房贷断供, 车贷逾期, 714高炮: coach/zh/debt_kind_words.py) goes to
+    lender_type over the lender's family; a kind said before stays when the lender is named later (「是工行的」 after
+    「房贷断供了」)."""
+    current = msg.current.get("lender_type")
+    kind = case_kind(msg.text, updates.get("lender_type"), current)
+    if kind is not None:
+        updates["lender_type"] = kind
+    elif current in DEBT_KINDS and updates.get("lender_type") is not None:
+        updates["lender_type"] = current
 
 
 # --- lenders, and the debts a message pairs with them -------------------------------------------------------

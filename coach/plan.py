@@ -18,6 +18,18 @@ A plan is only worth drafting if the borrower can keep it: a broken promise cost
   No lump sum, no amount above what the borrower said.
 
 Fees and interest during any plan are unknown: the drafts ask for the annual rate and total cost in writing.
+
+The kind of debt comes first (``CaseFacts.debt_kind``):
+
+- **secured** (a mortgage, a car loan, a car finance lease): no installment maths and never the 60-month rule of
+  credit cards: the loan already has its own term and the home or the car secures it. The plan is to ask the
+  lender early to adjust the repayment schedule, offering what the borrower said they can pay each month
+  (``monthly_offer``, maybe unknown); the drafts add what facts §12.7–§12.10 say (公积金, selling with the
+  bank's agreement, what a lender may and may not do with a car).
+- **illegal** (714高炮, 砍头息, 套路贷): no repayment plan at all for what the lender added; what actually
+  reached the borrower (``received``) is the most that may still have to be repaid (facts §12.12), and the
+  drafts say to keep the evidence and report threats to 110.
+- a private loan and every other kind: the plans above.
 """
 
 from __future__ import annotations
@@ -90,7 +102,31 @@ class HardshipPlan:
     monthly_at_max_term: int  # what 60 months would cost each month (said plainly in the drafts)
 
 
-Plan = InstallmentPlan | ExtensionPlan | HardshipPlan
+@dataclass(frozen=True)
+class SecuredPlan:
+    """A mortgage or a car loan: ask the lender to adjust the schedule; the borrower offers what they can pay."""
+
+    debt_kind: str  # "mortgage" | "car_loan" | "car_lease"
+    total: int
+    monthly_offer: int | None  # what the borrower said they can pay each month (None: not known yet)
+
+
+@dataclass(frozen=True)
+class IllegalLoanPlan:
+    """A likely illegal loan: no plan to pay what was added; the money received is what may be owed at most."""
+
+    total: int  # what the lender demands, as the borrower said it
+    received: int | None  # what actually reached the borrower (None: not said)
+
+    @property
+    def added(self) -> int | None:
+        """What the lender demands beyond the money that reached the borrower (None when that is not known)."""
+        return max(self.total - self.received, 0) if self.received is not None else None
+
+
+SECURED_KINDS = ("mortgage", "car_loan", "car_lease")
+
+Plan = InstallmentPlan | ExtensionPlan | HardshipPlan | SecuredPlan | IllegalLoanPlan
 
 
 def _check_debt(debt_amount: int | None) -> int:
@@ -188,9 +224,17 @@ def suggested_affordable(monthly_income: int | None, essential_expenses: int | N
 
 
 def make_plan(facts: CaseFacts, today: datetime.date) -> Plan:
-    """choose_plan + the matching maths; always a plan for a known debt (ValueError when the debt is unknown)."""
+    """choose_plan + the matching maths; always a plan for a known debt (ValueError when the debt is unknown).
+    A secured or an illegal debt gets its own plan, whatever choose_plan would say."""
     if facts.debt_amount is None:
         raise ValueError("debt_amount is unknown")
+    if facts.debt_kind in SECURED_KINDS:
+        return SecuredPlan(str(facts.debt_kind), _check_debt(facts.debt_amount),
+                           _positive(facts.affordable_monthly) or None)
+    if facts.debt_kind == "illegal":
+        total = _check_debt(facts.debt_amount)
+        received = facts.loan_received if facts.loan_received and facts.loan_received <= total else None
+        return IllegalLoanPlan(total, received)
     kind = choose_plan(facts)
     if kind == "extension":
         stated = facts.stated_payment

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Literal, Mapping
 
 from coach.case import vocabulary
 from coach.case.lenders import BANK_SHORT_NAMES, PLATFORMS, extra_lender_type
+from coach.zh.debt_kind_words import received_amount
 from coach.zh.normalizer import to_halfwidth, to_simplified
 from coach.zh.numbers import find_amounts, parse_duration_days
 from coach.zh.time_words import upcoming_date
@@ -23,6 +24,9 @@ from coach.zh.time_words import upcoming_date
 # The kinds and their labels live in coach/case/vocabulary.yml, the lenders in data/nlu/lenders.yml.
 HARDSHIP_REASONS = vocabulary.HARDSHIP_REASONS
 LENDER_TYPES = vocabulary.LENDER_KINDS
+# What the debt is, whoever lends (房贷, 车贷, 714高炮 …): also held by the lender_type slot and field, since the kind
+# decides the plan over the lender's family (coach/zh/debt_kind_words.py reads it from the borrower's words).
+DEBT_KINDS = vocabulary.DEBT_KINDS
 THREAT_TYPES = vocabulary.THREAT_KINDS
 # Where the borrower is: mainland rules, or the brief Hong Kong / Taiwan notes (facts §7).
 REGIONS = ("mainland", "hk", "tw")
@@ -314,6 +318,13 @@ class CaseFacts:
     stated_payment: StatedPayment | None = None  # what they said they can pay by a date (the only ground for
     #                                              an extension; see stated_payment_in)
     debts: tuple[DebtFact, ...] = ()  # several lenders (共债); empty for a single-debt case
+    loan_received: int | None = None  # what actually reached the borrower (「到手700」), read from their messages
+
+    @property
+    def debt_kind(self) -> str | None:
+        """The kind of debt (a DEBT_KINDS key: mortgage, car_loan, car_lease, private, illegal), or None for an
+        ordinary card, bank, consumer-finance or platform debt (the lender's family then decides)."""
+        return self.lender_type if self.lender_type in DEBT_KINDS else None
 
     @property
     def several_debts(self) -> bool:
@@ -339,7 +350,7 @@ class CaseFacts:
             lender = None  # a name the registry does not know, not yet confirmed: never put into a letter
         ltype = _to_text(slots.get("lender_type"))
         ltype = _LENDER_TYPE_BY_LABEL.get(ltype, ltype) if ltype else None
-        if ltype not in LENDER_TYPES:
+        if ltype not in LENDER_TYPES and ltype not in DEBT_KINDS:
             ltype = lender_type(lender) if lender else None
         reason = _to_text(slots.get("hardship_reason"))
         if reason is not None and reason not in HARDSHIP_REASONS:
@@ -366,4 +377,13 @@ class CaseFacts:
             requested_months=months if months and months > 0 else None,
             stated_payment=stated,
             debts=_debts(slots.get("debts")),
+            loan_received=_received(messages) if ltype == "illegal" else None,
         )
+
+
+def _received(messages: Iterable[str]) -> int | None:
+    """What the borrower said actually reached them (the last message that says it)."""
+    found = None
+    for text in messages:
+        found = received_amount(text) or found
+    return found

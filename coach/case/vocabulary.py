@@ -16,6 +16,7 @@ THREAT_SUMMARY_NAMES: dict[str, str] = {k: v.get("summary", v["label"]) for k, v
 THREAT_BY_INTENT: dict[str, str] = {v["intent"]: k for k, v in _DATA["threat_kinds"].items()}
 
 LENDER_KINDS: dict[str, str] = dict(_DATA["lender_kinds"])
+DEBT_KINDS: dict[str, str] = dict(_DATA["debt_kinds"])  # also held by slot lender_type
 
 PLAN_LABELS: dict[str, str] = {k: v["label"] for k, v in _DATA["plan_kinds"].items()}
 PLAN_BY_INTENT: dict[str, str] = {v["intent"]: k for k, v in _DATA["plan_kinds"].items()}
@@ -36,4 +37,5 @@ FORM_OPTIONAL_SLOTS: frozenset[str] = frozenset(_DATA["form"]["optional"])
 
 def labels() -> dict[str, dict[str, str]]:
     """The Chinese labels the staff console shows, by kind (served by the staff API)."""
-    return {"lender_kinds": dict(LENDER_KINDS), "threat_kinds": dict(THREAT_LABELS), "plan_kinds": dict(PLAN_LABELS)}
+    return {"lender_kinds": dict(LENDER_KINDS), "threat_kinds": dict(THREAT_LABELS), "plan_kinds": dict(PLAN_LABELS),
+            "debt_kinds": dict(DEBT_KINDS)}
