@@ -215,3 +215,27 @@ def test_corrections_in_cantonese(text: str, slot: str, value: int) -> None:
 ])
 def test_names_with_digits_pronouns_or_a_lead_in(text: str, name: str) -> None:
     assert [f["value"] for f in find_lenders(normalize(text))] == [name]
+
+
+@pytest.mark.parametrize(("text", "known", "debts", "expected"), [
+    ("唔啱 中銀係46000啦", [("中银", "中国银行")],
+     [("中国银行", 25000, True), ("汇丰银行", 40000, True)], [("中国银行", 46000), ("汇丰银行", 40000)]),
+    ("裕融說錯了 是58000", [],
+     [("裕融", 39000, False), ("花旗银行", 89000, True)], [("裕融", 58000), ("花旗银行", 89000)]),
+])
+def test_a_correction_that_names_its_lender_changes_that_debt(text: str, known: list, debts: list,
+                                                             expected: list) -> None:
+    from coach.extraction import extract_facts as extract_all
+
+    norm = normalize(text)
+    entities: list[dict[str, Any]] = []
+    for surface, canonical in known:
+        i = norm.index(surface)
+        entities.append({"entity": "lender", "value": canonical, "start": i, "end": i + len(surface), "text": surface})
+    for s in extract(norm)[0]:
+        entities.append({"entity": "amount", "value": s.value, "start": s.start, "end": s.end, "text": s.text})
+    current = {"debts": [{"lender": n, "amount": a, "registry": r} for n, a, r in debts], "lender": debts[0][0],
+               "debt_amount": float(sum(a for _, a, _ in debts))}
+    out = extract_all(intent="deny", entities=entities, text=norm, raw_text=norm, requested_slot=None,
+                      current=current, now=NOON)
+    assert [(d["lender"], d["amount"]) for d in out["debts"]] == expected
