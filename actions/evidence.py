@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.steps import latest_intent, region_of, say
 from coach import download_links, knowledge, letters
 from coach.case import conduct_rules, contact_log
+from coach.extraction import names_lender
 from coach.zh.evidence_cues import command
 
 # The slot type that applies changes of the log (components.slots.ContactLogSlot; not imported: Rasa-side code).
@@ -82,6 +83,11 @@ def log_events(tracker: Tracker, lender: str | None, domain: Mapping[str, Any] |
         notice = {"op": found.op, "letter": found.letter}
     elif (found and found.op == "add") or latest_intent(tracker) in REPORT_INTENTS:
         words = found.rest if found and found.op == "add" else text
+        # several debts: the entry is about the lender the message names (「借呗的催收…」), not the case's first one
+        names = [str(d["lender"]) for d in tracker.get_slot("debts") or []
+                 if isinstance(d, Mapping) and d.get("lender")]
+        named = [n for n in names if names_lender(words, n)]
+        lender = named[0] if len(named) == 1 else lender
         log, entry = contact_log.add(log, contact_log.Report(words, now, lender))
         notice, changed = {"op": "added", "id": entry["id"]}, True
     delta = contact_log.change(before, log) if changed else None
@@ -180,7 +186,12 @@ def _letters(dispatcher: CollectingDispatcher, tracker: Tracker, request: str) -
         say(dispatcher, tracker, line("court_mainland_only"))
         say(dispatcher, tracker, knowledge.special_answer("court_lawsuit", region) or "")
         return []
-    made = letters.letters_for(request, _case(tracker), log, today, request_date=_request_date(tracker))
+    # each lender's letters from the entries about it (「借呗的催收…」 → the complaint goes to 借呗)
+    amounts = {str(d.get("lender")): int(d["amount"]) for d in tracker.get_slot("debts") or []
+               if isinstance(d, dict) and d.get("lender") and d.get("amount")}
+    parts = [(_case(tracker), log)] if request in letters.COURT_SET else letters.by_lender(_case(tracker), log, amounts)
+    made = [letter for case, entries in parts
+            for letter in letters.letters_for(request, case, entries, today, request_date=_request_date(tracker))]
     say(dispatcher, tracker, line(f"court_intro_{request}") if request in letters.COURT_SET
         else line("letters_intro", count=len(log)) if request in ("complaint", "police", "all")
         else line("small_intro"))

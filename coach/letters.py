@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from coach import knowledge
-from coach.case import conduct_rules, contact_log, lenders
+from coach.case import conduct_rules, contact_log, lender_type, lenders
 from coach.drafting import _BLANK_LINES, _ENV
 
 LETTERS_PATH = Path(__file__).with_name("letters.yml")
@@ -251,3 +251,25 @@ def letters_for(request: str, case: Case, log: Sequence[Mapping[str, Any]], toda
         return [*complaint_letters(case, log, today),
                 *(small_letter(k, case, log, today, request_date) for k in SMALL_SET)]
     return [small_letter(request, case, log, today, request_date)]
+
+
+def by_lender(case: Case, log: Sequence[Mapping[str, Any]],
+              amounts: Mapping[str, int] | None = None) -> list[tuple[Case, list[Mapping[str, Any]]]]:
+    """The log split by the lender each entry is about, each part with the case addressed to that lender: a
+    complaint about 借呗's collectors goes to 借呗, not to the case's first lender. Entries that name no lender stay
+    with the case's lender; no entries: the case as it is. ``amounts``: each lender's debt (several debts)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in contact_log.ordered(log):
+        groups.setdefault(str(entry.get("lender") or case.lender or ""), []).append(entry)
+    if not groups or list(groups) == [case.lender or ""]:
+        return [(case, list(contact_log.ordered(log)))]
+    out = []
+    for name, entries in groups.items():
+        if not name or name == case.lender:
+            out.append((case, entries))
+            continue
+        other = Case(lender=name, lender_kind=lender_type(name), lender_confirmed=None,
+                     debt=(amounts or {}).get(name), overdue_days=case.overdue_days, region=case.region,
+                     plan_summary=case.plan_summary, reason=case.reason)
+        out.append((other, entries))
+    return out

@@ -204,3 +204,22 @@ def plan_across(debts: list[Debt], affordable: int | None, today: datetime.date,
     amounts, exact = pro_rata([d.amount for d in debts], budget, floor)
     shares = tuple(Share(d, a, e) for d, a, e in zip(debts, amounts, exact))
     return MultiPlan("pro_rata", shares, budget, floor, 0, None, priority)
+
+
+def plan_with_agreed(debts: list[Debt], affordable: int | None, agreed: dict[str, int], today: datetime.date,
+                     floor: int = FLOOR) -> MultiPlan:
+    """The plan when some lenders have agreed a monthly amount: each agreed amount is fixed for its lender, and
+    what is left of ``affordable`` is split pro rata across the others (as plan_across). Nothing agreed: the
+    plan across all debts, unchanged."""
+    fixed = {d.lender: min(int(agreed[d.lender]), d.amount) for d in debts if d.lender in agreed}
+    if not fixed or affordable is None:
+        return plan_across(debts, affordable, today, floor)
+    open_debts = [d for d in debts if d.lender not in fixed]
+    left = max(int(affordable) - sum(fixed.values()), 0)
+    rest = plan_across(open_debts, left, today, floor) if open_debts else None
+    by_lender = {s.debt.lender: s for s in rest.shares} if rest else {}
+    shares = tuple(Share(d, fixed[d.lender], float(fixed[d.lender])) if d.lender in fixed else by_lender[d.lender]
+                   for d in debts)
+    mode: Mode = rest.mode if rest and rest.mode != "pro_rata" else "pro_rata"
+    return MultiPlan(mode, shares, int(affordable), floor, rest.review_days if rest else 0,
+                     rest.review_date if rest else None, rest.priority if rest else ())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Mapping
 
-from coach import letters
+from coach import letters, outcomes
 from coach.case import contact_log, region_of_script
 from coach.drafting import cn_date
 
@@ -22,6 +22,8 @@ def pending_lines(slots: Mapping[str, Any], drafted_on: datetime.date | None, to
     drafts = slots.get("latest_drafts")
     if isinstance(drafts, dict) and drafts.get("summary") and drafted_on:
         out.append(say["pending_plan"].format(date=cn_date(drafted_on), summary=drafts["summary"]))
+    # what each lender answered last (「上次招商银行说分 12 期…，您考虑得怎么样？」)
+    out += outcomes.pending_lines(outcomes.statuses_of(slots.get("debts"), drafts, slots.get("lender")))
     sent = slots.get("latest_letters")
     if isinstance(sent, dict) and sent.get("letters"):
         titles = "、".join(dict.fromkeys(str(x.get("title")) for x in sent["letters"]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from typing import Any, Mapping
 
 from coach.drafting import money
 from coach.exports import Event
@@ -43,3 +44,38 @@ def follow_up_event(sent_on: datetime.date, days: int, what: str = "书面还款
     return Event(sent_on + datetime.timedelta(days=days),
                  f"跟进：{what}已发出 {days} 天，如果还没有书面答复，发跟进函或按投诉途径投诉",
                  f"{sent_on:%Y-%m-%d} 发出{what}。", reminder_days=0)
+
+
+def agreed_events(statuses: Mapping[str, Any]) -> list[Event]:
+    """The payments agreed with each lender (coach/outcomes.py statuses: agreed or agreed in writing), from the day
+    of the agreement: a first payment, if any, one month later, then one installment a month."""
+    out: list[Event] = []
+    for lender, status in statuses.items():
+        if not isinstance(status, Mapping) or status.get("status") not in ("agreed", "agreed_in_writing"):
+            continue
+        terms = status.get("terms") or {}
+        try:
+            since = datetime.date.fromisoformat(str(status.get("since")))
+            down, months = int(terms.get("down") or 0), int(terms.get("months") or 0)
+            monthly, last = int(terms.get("monthly") or 0), int(terms.get("last") or 0)
+        except (TypeError, ValueError):
+            continue
+        how = "已书面确认" if status["status"] == "agreed_in_writing" else "已口头同意，待书面确认"
+        first = 1
+        if down:
+            out.append(Event(add_months(since, 1), f"{lender}：先还 {money(down)} 元（{how}）", AGREED_DATES))
+            first = 2
+        for k in range(1, months + 1):
+            amount = last if k == months and last else monthly
+            out.append(Event(add_months(since, first + k - 1),
+                             f"{lender}：第 {k}/{months} 期还款 {money(amount)} 元（{how}）", AGREED_DATES))
+    return out
+
+
+def with_agreements(planned: list[Event], statuses: Mapping[str, Any], several: bool) -> list[Event]:
+    """The plan's dates, with what the lenders agreed: one debt — the agreed payments replace the plan's; several —
+    each agreed lender's payments are added (the overview already counts them in the split)."""
+    agreed = agreed_events(statuses)
+    if not agreed:
+        return planned
+    return [*planned, *agreed] if several else agreed
