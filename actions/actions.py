@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import evidence, rehearsal
+from actions import evidence, outcomes, rehearsal
 from actions.base import NoLoops
 from actions.common_questions import (
     about_debt,
@@ -32,6 +32,7 @@ from actions.steps import (
     CORRECTABLE_FACTS,
     FACT_SLOTS,
     acknowledge_facts,
+    adviser_script,
     answer_special,
     ask_region_once,
     case_facts,
@@ -113,6 +114,9 @@ def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     answered = evidence.answer_evidence(dispatcher, tracker)
     if answered is not None:
         return answered
+    reported = outcomes.answer_outcome(dispatcher, tracker)  # 「他们说最多分12期」「同意了」 after a plan
+    if reported is not None:
+        return reported
     shown = drafts_on_request(dispatcher, tracker)  # 「看电话协商话术」「全部」 after a plan
     if shown is not None:
         return shown
@@ -152,15 +156,21 @@ class ActionExtractCaseFacts(NoLoops, Action):
             _, updates = form_turn(requested_slot=tracker.get_slot("requested_slot"), **reading_args)
         else:
             updates = extract_facts(requested_slot=None, **reading_args)
+        if outcomes.keeps_facts(tracker):  # a lender's answer (「他们说每月至少还2000」) is no fact of the case
+            updates = {k: v for k, v in updates.items() if k == "script"}
         # The contact log: a report becomes a dated entry whatever rule answers it (evidence never hangs on a rule).
         # A question with no contact in it, the debt list or a phishing report is no entry (common_questions.py).
-        log = [] if report_guessed_after_crisis(tracker) or not_a_report(text) or not_a_contact(text) else \
+        log = [] if report_guessed_after_crisis(tracker) or not_a_report(text) or not_a_contact(text) \
+            or outcomes.keeps_facts(tracker) else \
             evidence.log_events(tracker, updates.get("lender") or tracker.get_slot("lender"), domain)
         place = place_named(user_texts(tracker)[:-1])
         if place and place_named([reading_args["raw_text"]]) is None and updates.get("script") not in (None,
                                                                                                    place):
             # a place named earlier (「我喺深圳住㗎」) keeps deciding the rules, whatever script later messages use
             updates["script"] = place
+        fixed = adviser_script(tracker)  # the region the adviser set for the case wins over any reading
+        if fixed and (updates.get("script") or current.get("script")) != fixed:
+            updates["script"] = fixed
         return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 
@@ -274,6 +284,9 @@ class ActionStartPlan(NoLoops, Action):
         if rehearsed is not None:
             followed = any(e.get("event") == "followup" for e in rehearsed)
             return rehearsed if followed else [*rehearsed, FollowupAction("action_listen")]
+        reported = outcomes.answer_outcome(dispatcher, tracker)  # 「同意分12期」 read as a request: no new form
+        if reported is not None:
+            return [*reported, FollowupAction("action_listen")]
         shown = drafts_on_request(dispatcher, tracker)  # 「看电话协商话术」 after a plan: that draft, no new form
         if shown is not None:
             return [*shown, FollowupAction("action_listen")]
@@ -326,6 +339,9 @@ class ActionRespondThreat(NoLoops, Action):
         rehearsed = rehearsal.turn(dispatcher, tracker)  # 「你们找我家人是违规的」 said to the simulated collector
         if rehearsed is not None:
             return rehearsed
+        reported = outcomes.answer_outcome(dispatcher, tracker)  # 「他们说要先还30%」 read as a threat: the answer
+        if reported is not None:
+            return reported
         # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (so the borrower sees what was logged), then
         # the offer.
         topic = answer_special(dispatcher, tracker, "threat")

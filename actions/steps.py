@@ -112,10 +112,12 @@ def say_answer_once(dispatcher: CollectingDispatcher, tracker: Tracker, kind: st
 
 
 # Special topics after which the bot does not offer to draft a plan (not the borrower's own debt, or nothing to
-# negotiate about).
-NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked", "debt_list"}
+# negotiate about: an illegal loan, 714高炮, gets no offer of a 协商方案).
+NO_OFFER_AFTER = {"family_not_liable", "family_reply", "family_help", "off_topic", "phishing_clicked", "debt_list",
+                  "illegal_loan"}
 # Special topics after which even a question gets the offer to draft: for an overdue debt, the plan is the answer.
-OFFER_AFTER_QUESTION = {"overdue_what_now", "overdue_card", "overdue_consequences"}
+OFFER_AFTER_QUESTION = {"overdue_what_now", "overdue_card", "overdue_consequences", "mortgage_arrears",
+                        "mortgage_auction", "car_loan"}
 
 
 def ask_region_once(dispatcher: CollectingDispatcher, tracker: Tracker, crisis: bool = False) -> None:
@@ -311,6 +313,14 @@ def is_staff(tracker: Tracker) -> bool:
     if latest_metadata(tracker).get("audience") is not None:
         return audience_of(latest_channel(tracker), latest_metadata(tracker)) == STAFF
     return tracker.get_slot("audience") == STAFF
+
+
+def adviser_script(tracker: Tracker) -> str | None:
+    """The caller's region an adviser set in the staff console (its script, sent with each staff turn): it decides
+    the rules whatever script the adviser types in (a Taiwan caller's case typed in Simplified). Read from staff
+    turns only: every other channel's metadata is the client's word."""
+    script = latest_metadata(tracker).get("script")
+    return script if script in ("simplified", "hk", "tw") and is_staff(tracker) else None
 
 
 def violence_reported(tracker: Tracker) -> bool:

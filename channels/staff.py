@@ -18,7 +18,11 @@ The cases (channels/workspace.py):
                                                 notes, who has it; 404 for an id that names no case
 - ``PATCH  /webhooks/staff/api/case/<id>``      ``{"assignee": login}`` hands it over, ``{"status": …}``
 - ``POST   /webhooks/staff/api/case/<id>/notes`` ``{"text"}`` an adviser's note (never sent to Rasa)
-- ``POST   /webhooks/staff/api/case/<id>/export`` ``{"name": "drafts.docx"}`` → the signed download link
+- ``POST   /webhooks/staff/api/case/<id>/export`` ``{"name": "drafts.docx"}`` → the signed download link;
+                                                ``staff-pack.docx`` or ``letter.docx`` + ``kind``: the file itself
+- ``PATCH  /webhooks/staff/api/case/<id>/facts`` ``{"slot", "value"}`` corrects a fact (a slot event, audited)
+- ``PUT    /webhooks/staff/api/case/<id>/region`` ``{"script": "simplified"|"hk"|"tw"}`` the caller's region
+- ``POST   /webhooks/staff/api/case/<id>/redraft`` rewrites drafts made before a correction
 - ``DELETE /webhooks/staff/api/case/<id>``      deletes the case's conversation (channels/forget.py) and notes
 - ``POST   /webhooks/staff/api/message``        ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case;
                                                 a message that starts 「坐席备注：」 or 「备注：」 is stored as a note
@@ -50,6 +54,8 @@ import re
 from typing import Any, Awaitable, Callable, Dict, Tuple, TypeVar
 
 from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.server import update_conversation_with_events
+from rasa.shared.core.events import SlotSet, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -59,9 +65,12 @@ from channels.accounts import OPERATOR, OPERATOR_ACTOR, Actor, Refused
 from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
+from coach import exports
 from coach.audience import STAFF, STAFF_CHANNEL
-from coach.case import vocabulary
+from coach.bundle import bundle
+from coach.case import contact_log, vocabulary
 from coach.secrets_compare import equal
+from coach.zh.normalizer import to_traditional
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,6 +96,18 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 
 BAD_ID = "conversation_id 应以 staff- 开头，后面是 6–64 个字母、数字、- 或 _。"
 PERSONAL_ID = "个案编号里不能有手机号、证件号等个人信息（编号会出现在网址和存储里）。请用随机编号，例如控制台生成的。"
 ERROR_REPLY = "抱歉，系统刚才出了点问题，没能处理这条消息。请稍后再发一次。"
+BAD_FACT = "不能这样改：{why}"
+NOT_YOURS_EDIT = "改案情、重写草稿或设地区"
+NO_DRAFTS = "这个个案还没有草稿：案情问完后助手会自动生成。"
+NO_LETTER = "这个个案里没有这封信：请刷新后再试。"
+# What the redraft command says to Rasa: a bare intent (as a quick-reply button sends it), marked in the metadata
+# as the console's command, so no one reads it as the borrower's words (channels/history.py leaves it out).
+REDRAFT = "/inform"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STAFF_PACK = "staff-pack.docx"
+LETTER = "letter.docx"
+MAX_MONEY = 1e9  # yuan: no borrower owes more; a typo of many digits is refused, not drafted on
+MAX_DAYS = 36500
 
 
 def _error(message: str, status: int, **headers: str) -> HTTPResponse:
@@ -134,7 +155,7 @@ def _listed(row: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
             "assignee": _person(row["assignee"], names), "status": row["status"],
             "status_label": workspace.STATUSES.get(row["status"], row["status"]), "lender": row["lender"],
             "region": row["region"], "region_label": workspace.REGIONS.get(row["region"], row["region"]),
-            "crisis": bool(row["crisis"])}
+            "region_set": bool(row.get("region_set")), "crisis": bool(row["crisis"])}
 
 
 def _unlinked(message: Dict[str, Any]) -> Dict[str, Any]:
@@ -154,6 +175,62 @@ def _for(actor: Actor, case: Dict[str, Any], messages: list[Dict[str, Any]]) -> 
         return case, messages
     return ({**case, "downloads": [{"name": d["name"]} for d in case.get("downloads") or []]},
             [_unlinked(m) for m in messages])
+
+
+def fact_value(slot: str, value: Any) -> Any:
+    """An adviser's corrected fact as the slot holds it; ValueError (with the Chinese reason) when it cannot be.
+    ``None`` clears the fact (the borrower does not know it)."""
+    if value is None or value == "":
+        return None
+    if slot in history.MONEY_SLOTS or slot in ("overdue_days", "extension_days", "requested_months"):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError("请填数字")
+        try:
+            number = float(str(value).replace(",", "").replace("，", "").strip())
+        except ValueError:
+            raise ValueError("请填数字，例如 53000") from None
+        ceiling = MAX_MONEY if slot in history.MONEY_SLOTS else MAX_DAYS if slot != "requested_months" else 360
+        if not 0 <= number <= ceiling or number != number:
+            raise ValueError(f"数字应在 0 到 {ceiling:,.0f} 之间")
+        return round(number) if slot != "overdue_days" or number == int(number) else number
+    if slot == "threat_types":
+        kinds = value if isinstance(value, list) else [value]
+        if not all(k in vocabulary.THREAT_KINDS for k in kinds):
+            raise ValueError("催收方式从列表里选")
+        return [k for k in vocabulary.THREAT_KINDS if k in kinds]
+    if slot == "hardship_reason":
+        if value not in vocabulary.HARDSHIP_REASONS:
+            raise ValueError("困难原因从列表里选")
+        return value
+    if slot == "requested_plan":
+        if value not in vocabulary.PLAN_LABELS:
+            raise ValueError("申请方案从列表里选")
+        return value
+    if slot == "lender":
+        inbound = clean(value if isinstance(value, str) else "")
+        if inbound.empty or len(inbound.text) > 40 or inbound.notes:
+            raise ValueError("机构名写 1–40 个字，不要写电话或证件号")
+        return inbound.text
+    raise ValueError("这一项不能在这里改")
+
+
+def letters_of(case: Dict[str, Any]) -> list[Dict[str, Any]]:
+    sent = case.get("latest_letters")
+    return [x for x in (sent.get("letters") if isinstance(sent, dict) else []) or [] if isinstance(x, dict)]
+
+
+def staff_pack_bytes(slots: Dict[str, Any], texts: Tuple[str, ...]) -> bytes | None:
+    """The staff pack: the case summary, risk flags, what to tell the borrower and the questions to ask, with the
+    drafts; a separate file from the borrower's."""
+    content = bundle(slots, user_texts=texts, drafted_on=None, today=contact_log.local_time(None).date(), staff=True)
+    return exports.docx_bytes(content) if content.sections else None
+
+
+def letter_bytes(letter: Dict[str, Any], script: str | None) -> bytes:
+    title, text = str(letter.get("title") or "信件"), str(letter.get("text") or "")
+    return exports.docx_bytes(exports.Bundle(to_traditional(title, script), contact_log.local_time(None).date(),
+                                             (exports.Section(to_traditional(title, script),
+                                                              to_traditional(text, script)),)))
 
 
 class StaffInput(InputChannel):
@@ -243,9 +320,52 @@ class StaffInput(InputChannel):
             board = self.stores()[1]
             names = await _run(self.stores()[0].names)
             shown, messages = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
-                                   history.messages(tracker))
+                                   history.messages(tracker, staff=True))
             return {"conversation_id": conversation_id, "case": shown, "messages": messages,
                     "notes": await _run(board.notes, conversation_id), "workspace": _listed(row, names)}
+
+        async def run_turn(request: Request, actor: Actor, conversation_id: str, text: str, extra: Dict[str, Any]
+                           ) -> Tuple[Any, list[Any], Dict[str, Any]] | HTTPResponse:
+            """One turn of Rasa for the case: staff wording, and the region an adviser set (it decides the rules
+            whatever script the note is typed in: actions read ``script`` from staff metadata only)."""
+            board = self.stores()[1]
+            metadata: Dict[str, Any] = {"audience": STAFF, **extra}
+            script = await _run(board.adviser_script, conversation_id)
+            if script:
+                metadata["script"] = script
+            collector = WholeMessageCollector()
+            try:
+                await on_new_message(UserMessage(text, collector, conversation_id, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:
+                logger.exception("staff message failed")
+                return _error(ERROR_REPLY, 500)
+            tracker = await history.load_tracker(request.app, conversation_id)
+            await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
+            shown, replies = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
+                                  [history.bot_message(m) for m in collector.messages])
+            return tracker, replies, shown
+
+        async def append_slots(request: Request, conversation_id: str, events: list[SlotSet]) -> Any:
+            """Slot events appended to the conversation as Rasa's ``POST /conversations/<id>/tracker/events``
+            does (same lock, same function), in this process: no API token to hold, no loopback port to find.
+            They change facts; they are not something the borrower said."""
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(conversation_id):
+                tracker = await update_conversation_with_events(conversation_id, agent.processor, agent.domain,
+                                                                list(events))
+                await agent.tracker_store.save(tracker)
+            return tracker
+
+        async def changeable(request: Request, actor: Actor, conversation_id: str
+                             ) -> Tuple[Dict[str, Any] | None, Any, HTTPResponse | None]:
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return None, None, refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if not may_change(actor, row):
+                holder = _person(row["assignee"], await _run(self.stores()[0].names)) or {"name": ""}
+                return None, None, _error(NOT_YOURS.format(name=holder["name"], what=NOT_YOURS_EDIT), 403)
+            return row, tracker, None
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -291,7 +411,8 @@ class StaffInput(InputChannel):
         async def check(request: Request, actor: Actor) -> HTTPResponse:
             return _json({"status": "ok", "login": actor.login, "name": actor.name, "role": actor.role,
                           "role_label": accounts.ROLE_NAMES[actor.role], "statuses": workspace.STATUSES,
-                          "regions": workspace.REGIONS})
+                          "regions": workspace.REGIONS, "fact_labels": history.FACT_LABELS,
+                          "hardship_reasons": list(vocabulary.HARDSHIP_REASONS), "scripts": history.SCRIPT_REGIONS})
 
         @bp.route("/api/labels", methods=["GET"])
         @authed
@@ -412,6 +533,32 @@ class StaffInput(InputChannel):
             audit.record(request, "note", conversation_id, actor)
             return _json({"note": note, "notes": inbound.notes}, 201)
 
+        async def export_here(request: Request, actor: Actor, conversation_id: str, tracker: Any, name: str,
+                              kind: Any) -> HTTPResponse:
+            """The staff pack, or one letter, as a Word file in the response (never a link a borrower could be
+            given: the staff pack holds the risk flags and the case summary)."""
+            if tracker is None:
+                return _error(NO_FILE, 404)
+            slots = {slot.name: slot.value for slot in tracker.slots.values()}
+            if name == STAFF_PACK:
+                texts = tuple(e.text or "" for e in tracker.events
+                              if isinstance(e, UserUttered) and not history.is_command(e))
+                body = await _run(staff_pack_bytes, slots, texts)
+                filename, detail = "staff-pack.docx", "坐席材料"
+            else:
+                letter = next((x for x in letters_of(slots) if x.get("kind") == kind), None)
+                if letter is None:
+                    return _error(NO_LETTER, 404)
+                body = await _run(letter_bytes, letter, slots.get("script"))
+                filename = f"letter-{re.sub(r'[^A-Za-z0-9_-]', '', str(kind))[:40]}.docx"
+                detail = str(letter.get("title") or kind)
+            if not body:
+                return _error(NO_FILE, 404)
+            audit.record(request, "export", conversation_id, actor, detail=detail)
+            return response.raw(body, content_type=DOCX, headers={
+                "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff"})
+
         @bp.route("/api/case/<conversation_id:str>/export", methods=["POST"])
         @authed
         async def export(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
@@ -421,12 +568,93 @@ class StaffInput(InputChannel):
             row, tracker, refusal = await known_case(request, actor, conversation_id)
             if refusal or row is None:
                 return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            name = body.get("name")
+            if name in (STAFF_PACK, LETTER):  # built here and sent to the signed-in console only: no link
+                return await export_here(request, actor, conversation_id, tracker, name, body.get("kind"))
             links = files.staff_extras(tracker, conversation_id)["downloads"]
-            url = next((d["url"] for d in links if d["name"] == body.get("name")), None)
+            url = next((d["url"] for d in links if d["name"] == name), None)
             if not url:
                 return _error(NO_FILE, 404)
             audit.record(request, "export", conversation_id, actor)
             return _json({"name": body.get("name"), "url": url})
+
+        @bp.route("/api/case/<conversation_id:str>/facts", methods=["PATCH"])
+        @authed
+        async def edit_fact(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """``{"slot": "debt_amount", "value": 53000}``: the adviser corrects a fact. It goes into the
+            conversation as a slot change (with who and what in its metadata), never as the borrower's words; the
+            drafts written before it are then out of date until redrafted."""
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            row, tracker, refusal = await changeable(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            slot = body.get("slot")
+            if not isinstance(slot, str) or slot not in history.FACT_LABELS:
+                return _error(BAD_FACT.format(why="能改的是：" + "、".join(history.FACT_LABELS.values())), 400)
+            try:
+                value = fact_value(slot, body.get("value"))
+            except ValueError as why:
+                return _error(BAD_FACT.format(why=why), 400)
+            before = tracker.get_slot(slot) if tracker is not None and slot in tracker.slots else None
+            if value == before:
+                return _json(await case_body(actor, conversation_id, tracker, row))
+            edit = {"slot": slot, "label": history.FACT_LABELS[slot], "before": history.shown(slot, before),
+                    "after": history.shown(slot, value), "login": actor.login, "name": actor.name}
+            events = [SlotSet(slot, value, metadata={history.EDIT: edit})]
+            if slot == "lender":  # the adviser's name for it stands: the bot does not ask to confirm it again
+                events.append(SlotSet("lender_confirmed", True))
+            tracker = await append_slots(request, conversation_id, events)
+            await _run(self.stores()[1].touch, conversation_id, actor, history.index_facts(tracker))
+            audit.record(request, "edit", conversation_id, actor,
+                         detail=f"{edit['label']}：{edit['before']} → {edit['after']}")
+            return _json(await case_body(actor, conversation_id, tracker,
+                                         await _run(self.stores()[1].get, conversation_id) or row))
+
+        @bp.route("/api/case/<conversation_id:str>/region", methods=["PUT"])
+        @authed
+        async def set_region(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """``{"script": "tw"}``: the caller is in Taiwan (``hk`` Hong Kong, ``simplified`` the mainland), whatever
+            script the adviser types in. Kept on the case and sent with every later turn; the slot is set now."""
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            script = body.get("script")
+            if script not in history.SCRIPT_REGIONS:
+                return _error(BAD_FACT.format(why="地区应为 simplified（内地）、hk（香港）或 tw（台湾）"), 400)
+            row, tracker, refusal = await changeable(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            board = self.stores()[1]
+            before = tracker.get_slot("script") if tracker is not None and "script" in tracker.slots else None
+            await _run(board.set_region, conversation_id, script)
+            if before != script:
+                edit = {"slot": "script", "label": "地区", "before": history.shown("script", before),
+                        "after": history.shown("script", script), "login": actor.login, "name": actor.name}
+                tracker = await append_slots(request, conversation_id,
+                                             [SlotSet("script", script, metadata={history.EDIT: edit})])
+                audit.record(request, "region", conversation_id, actor,
+                             detail=f"地区：{edit['before']} → {edit['after']}")
+            return _json(await case_body(actor, conversation_id, tracker,
+                                         await _run(board.get, conversation_id) or row))
+
+        @bp.route("/api/case/<conversation_id:str>/redraft", methods=["POST"])
+        @authed
+        async def redraft(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """Rewrites the drafts from the facts as they stand now: a bare ``/inform`` turn marked as the
+            console's command (the bot redrafts when the facts changed after its drafts: actions/steps.py)."""
+            row, tracker, refusal = await changeable(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if tracker is None or not tracker.get_slot("latest_drafts"):
+                return _error(NO_DRAFTS, 409)
+            audit.record(request, "redraft", conversation_id, actor)
+            turn = await run_turn(request, actor, conversation_id, REDRAFT, {history.COMMAND: "redraft"})
+            if isinstance(turn, HTTPResponse):
+                return turn
+            tracker, replies, shown = turn
+            return _json({"conversation_id": conversation_id, "replies": replies, "case": shown})
 
         @bp.route("/api/case/<conversation_id:str>", methods=["DELETE"])
         @authed
@@ -479,18 +707,12 @@ class StaffInput(InputChannel):
                               "note": note, "replies": [{"text": NOTE_SAVED}], "case": None})
             await _run(board.open, conversation_id, actor)
             audit.record(request, "message", conversation_id, actor)
-            collector = WholeMessageCollector()
-            try:
-                await on_new_message(UserMessage(inbound.text, collector, conversation_id,
-                                                 input_channel=self.name(), metadata={"audience": STAFF}))
-            except Exception:
-                logger.exception("staff message failed")
-                return _error(ERROR_REPLY, 500)
-            tracker = await history.load_tracker(request.app, conversation_id)
-            await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
-            shown, replies = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
-                                  [history.bot_message(m) for m in collector.messages])
+            turn = await run_turn(request, actor, conversation_id, inbound.text, {})
+            if isinstance(turn, HTTPResponse):
+                return turn
+            tracker, replies, shown = turn
+            said = history.readings(tracker)
             return _json({"conversation_id": conversation_id, "text": inbound.text, "notes": inbound.notes,
-                          "replies": replies, "case": shown})
+                          "replies": replies, "case": shown, "reading": said[-1] if said else None})
 
         return bp

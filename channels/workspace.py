@@ -105,6 +105,9 @@ class CaseBoard:
         " time REAL NOT NULL, author TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS notes_case ON notes (case_id, id)",
     )
+    # Added later: the region an adviser set for the case (its script: simplified, hk, tw), which then decides
+    # the rules whatever script the notes are typed in. A file made before it gets the column on opening.
+    COLUMNS = {"region_set": "TEXT"}
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
@@ -112,6 +115,10 @@ class CaseBoard:
         with db.write() as con:
             for statement in self.SCHEMA:
                 con.execute(statement)
+            have = {row[1] for row in con.execute("PRAGMA table_info(cases)")}
+            for column, kind in self.COLUMNS.items():
+                if column not in have:
+                    con.execute(f"ALTER TABLE cases ADD COLUMN {column} {kind}")
 
     def open(self, case_id: str, by: Actor | None) -> bool:
         """Register a case (opened by ``by``, who then has it; the operator's token opens cases nobody has yet).
@@ -131,7 +138,8 @@ class CaseBoard:
         """After a turn: the case is registered (the API may name a new id) and its searchable facts updated."""
         self.open(case_id, by)
         with self.db.write() as con:
-            con.execute("UPDATE cases SET updated = ?, lender = ?, region = ?, crisis = ? WHERE id = ?",
+            con.execute("UPDATE cases SET updated = ?, lender = ?, region = COALESCE(region_set, ?), crisis = ?"
+                        " WHERE id = ?",
                         (self.clock(), str(summary.get("lender") or ""), str(summary.get("region") or "mainland"),
                          1 if summary.get("crisis") else 0, case_id))
 
@@ -153,6 +161,20 @@ class CaseBoard:
                             (assignee, self.clock(), case_id))
             if status is not None:
                 con.execute("UPDATE cases SET status = ?, updated = ? WHERE id = ?", (status, self.clock(), case_id))
+
+    def set_region(self, case_id: str, script: str) -> None:
+        """The caller's region as the adviser set it (a script: simplified, hk, tw); the list shows its region."""
+        region = "mainland" if script == "simplified" else script
+        with self.db.write() as con:
+            con.execute("UPDATE cases SET region_set = ?, region = ?, updated = ? WHERE id = ?",
+                        (region, region, self.clock(), case_id))
+
+    def adviser_script(self, case_id: str) -> str | None:
+        """The script of the region an adviser set for the case, or None when the bot's reading stands."""
+        with self.db.read() as con:
+            row = con.execute("SELECT region_set FROM cases WHERE id = ?", (case_id,)).fetchone()
+        region = row[0] if row else None
+        return {"mainland": "simplified", "hk": "hk", "tw": "tw"}.get(region or "")
 
     def add_note(self, case_id: str, by: Actor, text: str) -> Dict[str, Any]:
         now = self.clock()

@@ -23,8 +23,13 @@
   var CASE_RE = /^staff-[A-Za-z0-9_-]{6,64}$/;
   // Labels of the lender, threat and plan kinds: served by the staff API from case/vocabulary.yml (api/labels).
   var LENDER_TYPES = {}, THREATS = {}, PLANS = {}, STATUSES = {}, REGIONS = {};
+  // What an adviser may correct in place (slot → label), the reasons to choose from, the regions (script → label).
+  var FACT_LABELS = {}, HARDSHIPS = [], SCRIPTS = {};
+  var MONEY = { debt_amount: 1, monthly_income: 1, essential_expenses: 1, affordable_monthly: 1 };
+  var current = null;   // the case as last rendered (the editors start from its values)
+  var work = null;      // who has the case, its status and region (the workspace row)
   var ACTIONS = { create: "新建个案", view: "查看", message: "记录对话", note: "写备注", assign: "转交", status: "改状态",
-    "export": "导出文件", "delete": "删除个案", sign_in: "登录", sign_out: "退出", locked: "账号被锁定",
+    "export": "导出文件", "delete": "删除个案", edit: "改案情", region: "设地区", redraft: "重写草稿", sign_in: "登录", sign_out: "退出", locked: "账号被锁定",
     account_create: "创建账号", account_unlock: "解锁账号" };
   var ROLES = { adviser: "坐席", supervisor: "主管", operator: "运维" };
   var DRAFT_RE = /^【([^】\n]{1,40})】\n/;
@@ -135,16 +140,166 @@
     var text = msg.text || "";
     if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（文件见右侧「待办与证据记录」）";
     var m = sender === "bot" ? DRAFT_RE.exec(text) : null;
-    li.appendChild(el("div", { className: "bubble" }, m ? "【" + m[1] + "】（见右侧「最新草稿」）\n" + text.slice(m[0].length, m[0].length + 120) + (text.length > m[0].length + 120 ? "…" : "") : text));
+    var where = msg.custom && msg.custom.draft && /^letter_/.test(msg.custom.draft.kind || "") ? "信件" : "最新草稿";
+    li.appendChild(el("div", { className: "bubble" }, m ? "【" + m[1] + "】（见右侧「" + where + "」）\n" + text.slice(m[0].length, m[0].length + 120) + (text.length > m[0].length + 120 ? "…" : "") : text));
+    if (sender === "user" && msg.reading) showReading(li, text, msg.reading);
     $("log").appendChild(li);
     $("log").scrollTop = $("log").scrollHeight;
+    return li;
+  }
+
+  // Under each note: the words the facts were read from (marked), the facts taken, and what could not be placed.
+  function showReading(li, text, reading) {
+    var bubble = li.querySelector(".bubble");
+    var marks = (reading.marks || []).filter(function (mk) { return mk.end <= text.length; });
+    if (bubble && marks.length) {
+      bubble.textContent = "";
+      var at = 0;
+      marks.forEach(function (mk) {
+        if (mk.start < at) return;
+        if (mk.start > at) bubble.appendChild(document.createTextNode(text.slice(at, mk.start)));
+        // the label is in the title (the list below the note says the same for screen readers): the note's
+        // words stay one text, as they were written
+        bubble.appendChild(el("mark", { title: "读作：" + mk.label }, text.slice(mk.start, mk.end)));
+        at = mk.end;
+      });
+      if (at < text.length) bubble.appendChild(document.createTextNode(text.slice(at)));
+    }
+    var old = li.querySelector(".reading");
+    if (old) li.removeChild(old);
+    var box = el("div", { className: "reading" });
+    var facts = (reading.facts || []).filter(function (f) { return f.slot !== "lender_type"; });
+    box.appendChild(el("p", { className: "read-facts" }, facts.length ? "读到：" + facts.map(function (f) { return f.label + " " + f.shown; }).join("；") : "这句没有读到案情。"));
+    if ((reading.unread || []).length) {
+      box.appendChild(el("p", { className: "read-missed" }, "没读出：" + reading.unread.map(function (u) { return "「" + u + "」"; }).join("") + "。如有案情，请在右侧「案情要点」里点「改」补上。"));
+    }
+    li.appendChild(box);
   }
 
   function money(v) { return Math.round(v).toLocaleString("zh-CN") + " 元"; }
-  function fact(dl, label, value) {
+  function fact(dl, label, value, slot) {
+    var unknown = value === null || value === undefined || value === "";
     dl.appendChild(el("dt", null, label));
-    dl.appendChild(el("dd", value === null || value === undefined || value === "" ? { className: "unknown" } : null,
-      value === null || value === undefined || value === "" ? "未知" : value));
+    var dd = el("dd", unknown ? { className: "unknown" } : null);
+    var edit = slot && current && current.edits ? current.edits[slot] : null;
+    if (edit) {  // corrected by an adviser: the change stays visible
+      dd.appendChild(el("del", { className: "was" }, edit.before));
+      dd.appendChild(document.createTextNode(" → "));
+    }
+    dd.appendChild(el("span", { className: "value" }, unknown ? "未知" : value));
+    if (edit) dd.appendChild(el("span", { className: "edited-by" }, "（" + edit.name + "改）"));
+    if (slot && FACT_LABELS[slot]) {
+      // named by its text (改 + the fact, the fact for screen readers only), not aria-label: the fact's name is
+      // no label of a field
+      var b = el("button", { type: "button", className: "edit small" }, "改");
+      b.appendChild(el("span", { className: "sr-only" }, "「" + label + "」"));
+      b.addEventListener("click", function () { openEditor(dd, slot); });
+      dd.appendChild(b);
+    }
+    dl.appendChild(dd);
+  }
+
+  // ---------- correcting a fact in place ----------
+  function editorField(slot, value) {
+    var field;
+    if (slot === "hardship_reason") {
+      field = el("select");
+      fillSelect(field, [["", "未知"]].concat(HARDSHIPS.map(function (h) { return [h, h]; })), value || "");
+    } else if (slot === "requested_plan") {
+      field = el("select");
+      fillSelect(field, [["", "未明确"]].concat(Object.keys(PLANS).map(function (k) { return [k, PLANS[k]]; })), value || "");
+    } else if (slot === "threat_types") {
+      field = el("fieldset", { className: "threat-pick" });
+      field.appendChild(el("legend", { className: "sr-only" }, "催收方式"));
+      Object.keys(THREATS).forEach(function (k) {
+        var label = el("label");
+        var box = el("input", { type: "checkbox", value: k });
+        if ((value || []).indexOf(k) >= 0) box.checked = true;
+        label.appendChild(box); label.appendChild(document.createTextNode(THREATS[k]));
+        field.appendChild(label);
+      });
+    } else {
+      field = el("input", { type: "text", autocomplete: "off", spellcheck: "false" });
+      if (!(slot in MONEY) && slot !== "lender") field.setAttribute("inputmode", "numeric");
+      else if (slot in MONEY) field.setAttribute("inputmode", "decimal");
+      field.value = value === null || value === undefined ? "" : (typeof value === "number" ? String(Math.round(value * 100) / 100) : value);
+    }
+    field.className = (field.className ? field.className + " " : "") + "edit-field";
+    return field;
+  }
+  function fieldValue(slot, field) {
+    if (slot === "threat_types") {
+      return Array.prototype.filter.call(field.querySelectorAll("input"), function (i) { return i.checked; }).map(function (i) { return i.value; });
+    }
+    return field.value.trim() === "" ? null : field.value.trim();
+  }
+  function openEditor(dd, slot) {
+    var id = caseId, label = FACT_LABELS[slot];
+    var form = el("form", { className: "fact-editor", "aria-label": "改「" + label + "」" });
+    var field = editorField(slot, current ? current[slot] : null);
+    if (field.tagName !== "FIELDSET") field.setAttribute("aria-label", label + (slot in MONEY ? "（元）" : ""));
+    form.appendChild(field);
+    if (slot in MONEY) form.appendChild(el("span", { className: "unit" }, "元"));
+    var save = el("button", { type: "submit", className: "small" }, "保存");
+    var cancel = el("button", { type: "button", className: "small secondary" }, "取消");
+    var error = el("p", { className: "error", role: "status" });
+    form.appendChild(save); form.appendChild(cancel); form.appendChild(error);
+    dd.textContent = ""; dd.className = ""; dd.appendChild(form);
+    cancel.addEventListener("click", function () { renderCase(current); });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      save.disabled = true;
+      api("PATCH", "case/" + encodeURIComponent(id) + "/facts", { slot: slot, value: fieldValue(slot, field) }).then(function (data) {
+        if (id !== caseId) return;
+        var edit = data.case && data.case.edits ? data.case.edits[slot] : null;
+        $("announcer").textContent = edit ? "已改：" + edit.label + " " + edit.before + " → " + edit.after : "没有改动";
+        if (edit) renderMessage({ text: edit.name + " 改了 " + edit.label + "：" + edit.before + " → " + edit.after, notice: true }, "bot");
+        renderCase(data.case);
+        if (data.workspace) renderWork(data.workspace, data.case);
+      }).catch(function (err) {
+        if (signedOut(err)) return;
+        save.disabled = false;
+        error.textContent = err.message;
+      });
+    });
+    if (field.focus) (field.querySelector && field.querySelector("input") || field).focus();
+  }
+
+  function redraft(button) {
+    var id = caseId;
+    button.disabled = true;
+    $("typing").hidden = false;
+    api("POST", "case/" + encodeURIComponent(id) + "/redraft").then(function (data) {
+      if (id !== caseId) return;
+      (data.replies || []).forEach(function (r) { renderMessage(r, "bot"); });
+      if (data.case) renderCase(data.case);
+      $("announcer").textContent = "草稿已按新情况重写";
+    }).catch(function (err) {
+      if (signedOut(err)) return;
+      button.disabled = false;
+      $("stale-error").textContent = "没能重写：" + err.message;
+    }).then(function () { $("typing").hidden = true; });
+  }
+
+  // A file for the adviser only (the staff pack) or one letter: sent in the answer itself, never as a link.
+  function downloadHere(body, button) {
+    var id = caseId, t = token();
+    button.disabled = true;
+    fetch(API + "case/" + encodeURIComponent(id) + "/export", { method: "POST", cache: "no-store",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + t }, body: JSON.stringify(body) })
+      .then(function (res) {
+        if (!res.ok) return res.json().catch(function () { return {}; }).then(function (d) { var e = new Error(d.error || ("请求失败（" + res.status + "）")); e.status = res.status; throw e; });
+        var name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") || "");
+        return res.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var a = el("a", { href: url, download: name ? name[1] : "file.docx" });
+          document.body.appendChild(a); a.click(); document.body.removeChild(a);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+          $("announcer").textContent = "已下载";
+        });
+      }).catch(function (err) {
+        if (!signedOut(err)) $("announcer").textContent = "下载失败：" + err.message;
+      }).then(function () { button.disabled = false; });
   }
 
   var FILES = { "drafts.docx": "下载 Word 文档", "drafts.pdf": "下载 PDF", "schedule.ics": "下载还款日历（.ics）" };
@@ -163,6 +318,7 @@
 
   function renderCase(c) {
     c = c || {};
+    current = c;
     var dl = $("facts"); dl.textContent = "";
     var debts = (c.debts || []).filter(function (d) { return d && d.lender; });
     if (debts.length > 1) {  // several debts: the list, each lender with its amount
@@ -171,18 +327,19 @@
       }).join("；"));
       fact(dl, "合计", c.debt_amount != null ? money(c.debt_amount) : null);
     } else {
-      fact(dl, "机构", c.lender ? c.lender + (LENDER_TYPES[c.lender_type] ? "（" + LENDER_TYPES[c.lender_type] + "）" : "") : null);
-      fact(dl, "欠款金额", c.debt_amount != null ? money(c.debt_amount) : null);
+      fact(dl, "机构", c.lender ? c.lender + (LENDER_TYPES[c.lender_type] ? "（" + LENDER_TYPES[c.lender_type] + "）" : "") : null, "lender");
+      fact(dl, "欠款金额", c.debt_amount != null ? money(c.debt_amount) : null, "debt_amount");
     }
-    fact(dl, "逾期", c.overdue_days != null ? Math.round(c.overdue_days) + " 天" : null);
-    fact(dl, "月收入", c.monthly_income != null ? money(c.monthly_income) : null);
-    fact(dl, "每月可还", c.affordable_monthly != null ? money(c.affordable_monthly) : null);
-    fact(dl, "困难原因", c.hardship_reason);
-    fact(dl, "申请方案", PLANS[c.requested_plan] || c.requested_plan);
+    fact(dl, "逾期", c.overdue_days != null ? Math.round(c.overdue_days) + " 天" : null, "overdue_days");
+    fact(dl, "月收入", c.monthly_income != null ? money(c.monthly_income) : null, "monthly_income");
+    fact(dl, "每月可还", c.affordable_monthly != null ? money(c.affordable_monthly) : null, "affordable_monthly");
+    fact(dl, "困难原因", c.hardship_reason, "hardship_reason");
+    fact(dl, "申请方案", PLANS[c.requested_plan] || c.requested_plan, "requested_plan");
+    fact(dl, "催收方式", (c.threat_types || []).map(function (t) { return THREATS[t] || t; }).join("、") || null, "threat_types");
 
     var threats = $("threats"); threats.textContent = "";
     (c.threat_types || []).forEach(function (t) { threats.appendChild(el("li", null, THREATS[t] || t)); });
-    if (!threats.childNodes.length) threats.appendChild(el("li", { className: "muted" }, "暂未提到"));
+    if (!threats.childNodes.length) threats.appendChild(el("li", { className: "muted" }, "暂未提到（可在「案情要点」里改）"));
 
     var drafts = c.latest_drafts || null;
     var risks = $("risks"); risks.textContent = "";
@@ -204,12 +361,21 @@
     if (!risks.childNodes.length) risks.appendChild(el("li", { className: "muted" }, "暂无"));
 
     $("plan").textContent = drafts && drafts.summary ? "方案：" + drafts.summary : "还没有草稿：案情问完后自动生成。";
+    var state = c.drafts_state || {}, stale = !!(drafts && state.stale);
+    var banner = $("stale"); banner.hidden = !stale;
+    $("stale-error").textContent = "";
+    if (stale) {
+      $("stale-text").textContent = "这些草稿写于改动之前（" + (state.changes || []).map(function (e) {
+        return e.label + "：" + e.before + " → " + e.after; }).join("；") + "），已过时。";
+      $("redraft").disabled = false;
+    }
     var box = $("drafts"); box.textContent = "";
     (drafts && drafts.parts || []).forEach(function (p) {
       if (p.kind === "risk_flags") return;
-      var card = el("article", { className: "draft", "data-kind": p.kind, "aria-label": p.title });
+      var card = el("article", { className: "draft" + (stale ? " stale" : ""), "data-kind": p.kind, "aria-label": p.title + (stale ? "（已过时）" : "") });
       var head = el("div", { className: "draft-head" });
       head.appendChild(el("h4", null, p.title));
+      if (stale) head.appendChild(el("span", { className: "badge" }, "已过时"));
       head.appendChild(copyButton(p.title, p.text));
       card.appendChild(head);
       card.appendChild(el("div", { className: "draft-body", tabindex: "0" }, p.text));
@@ -225,11 +391,35 @@
     (c.downloads || []).forEach(function (d) {
       if (!FILES[d.name]) return;
       var item = el("li");
-      var b = el("button", { type: "button", className: "link" }, FILES[d.name]);
+      var b = el("button", { type: "button", className: "link" }, FILES[d.name] + (d.name === "schedule.ics" ? "" : "（给借款人）"));
       b.addEventListener("click", function () { exportFile(d.name, b); });
       item.appendChild(b);
       files.appendChild(item);
     });
+    if (drafts) {
+      var packItem = el("li");
+      var pack = el("button", { type: "button", className: "link", id: "staff-pack" }, "下载坐席材料（内部用，含个案摘要和风险提示）");
+      pack.addEventListener("click", function () { downloadHere({ name: "staff-pack.docx" }, pack); });
+      packItem.appendChild(pack);
+      files.appendChild(packItem);
+    }
+
+    var letters = $("letters"); letters.textContent = "";
+    var sent = c.latest_letters && c.latest_letters.letters || [];
+    sent.forEach(function (l) {
+      var card = el("article", { className: "draft letter", "data-kind": "letter_" + l.kind, "aria-label": l.title });
+      var head = el("div", { className: "draft-head" });
+      head.appendChild(el("h4", null, l.title));
+      head.appendChild(copyButton(l.title, l.text));
+      var dl = el("button", { type: "button", className: "copy", "aria-label": "下载「" + l.title + "」（Word）" }, "下载");
+      dl.addEventListener("click", function () { downloadHere({ name: "letter.docx", kind: l.kind }, dl); });
+      head.appendChild(dl);
+      card.appendChild(head);
+      card.appendChild(el("div", { className: "draft-body", tabindex: "0" }, l.text));
+      letters.appendChild(card);
+    });
+    $("letters-section").hidden = !sent.length;
+    if ($("region").options.length) regionView();
 
     var next = $("next"); next.textContent = "";
     (drafts && drafts.next_questions || []).forEach(function (q) { next.appendChild(el("li", null, q)); });
@@ -264,8 +454,21 @@
       select.appendChild(opt);
     });
   }
-  function renderWork(w) {
+  // The caller's region: the adviser's choice (kept on the case) beside the bot's own reading of the notes.
+  function regionView() {
+    var w = work, c = current || {};
+    var script = w && w.region_set ? c.script || { mainland: "simplified", hk: "hk", tw: "tw" }[w.region] : "";
+    fillSelect($("region"), [["", "未设定（按助手判断）"]].concat(Object.keys(SCRIPTS).map(function (k) { return [k, SCRIPTS[k]]; })), script);
+    $("region").disabled = !w;
+    var guess = c.suggested_script;
+    $("region-hint").textContent = (guess ? "助手判断：" + (SCRIPTS[guess] || guess) + "（按所写的字和提到的地点）。" : "助手还没有判断。") +
+      (script ? "已由坐席设定，按" + (SCRIPTS[script] || "") + "的规则回答。" : "来电人在台湾或香港、而您用简体记录时，请在这里设定。");
+  }
+  function renderWork(w, c) {
     w = w || null;
+    if (c) current = c;
+    work = w;
+    regionView();
     $("holder").textContent = w ? "负责坐席：" + (w.assignee ? w.assignee.name : "暂无") +
       (w.created_by ? "；" + w.created + " 由" + w.created_by.name + "接线" : "") : "新个案：发出第一条消息后由您负责。";
     fillSelect($("status"), Object.keys(STATUSES).map(function (k) { return [k, STATUSES[k]]; }), w ? w.status : "open");
@@ -290,7 +493,7 @@
       (data.messages || []).forEach(function (m) { renderMessage(m, m.sender === "user" ? "user" : "bot"); });
       renderCase(data.case);
       renderNotes(data.notes);
-      renderWork(data.workspace);
+      renderWork(data.workspace, data.case);
     }).catch(function (err) {
       if (signedOut(err)) return;
       if (err.status === 404 && store("session", KEY_FRESH) === id) {  // a new case, still blank: no error
@@ -341,7 +544,7 @@
       data.entries.forEach(function (e) {
         var tr = el("tr");
         var when = e.local_time || (e.time || "").replace("T", " ").replace("Z", " UTC");
-        [when, e.staff + "（" + (ROLES[e.role] || e.role || "") + "）", ACTIONS[e.action] || e.action, e["case"] || "", e.address || ""]
+        [when, e.staff + "（" + (ROLES[e.role] || e.role || "") + "）", (ACTIONS[e.action] || e.action) + (e.detail ? "：" + e.detail : ""), e["case"] || "", e.address || ""]
           .forEach(function (v) { tr.appendChild(el("td", null, v)); });
         body.appendChild(tr);
       });
@@ -395,6 +598,7 @@
     return api("GET", "check").then(function (who) {
       me = who;
       STATUSES = who.statuses || {}; REGIONS = who.regions || {};
+      FACT_LABELS = who.fact_labels || {}; HARDSHIPS = who.hardship_reasons || []; SCRIPTS = who.scripts || {};
       $("who").textContent = who.name + " · " + (who.role_label || ROLES[who.role] || who.role);
       $("nav-audit").hidden = who.role !== "supervisor";
       $("nav-accounts").hidden = who.role !== "supervisor" && who.role !== "operator";
@@ -419,18 +623,19 @@
     text = (text || "").trim();
     if (!text) return;
     var id = caseId;
-    renderMessage({ text: text }, "user");
+    var mine = renderMessage({ text: text }, "user");
     $("typing").hidden = false;
     $("send").disabled = true;
     api("POST", "message", { conversation_id: id, message: text }).then(function (data) {
       if (id !== caseId) return;
+      if (data.reading) showReading(mine, data.text || text, data.reading);
       (data.notes || []).forEach(function (n) { renderMessage({ text: n, notice: true }, "bot"); });
       (data.replies || []).forEach(function (r) { renderMessage(data.note ? { text: r.text, notice: true } : r, "bot"); });
       if (data.note) addNote(data.note);
       if (data.case) renderCase(data.case);
       if (store("session", KEY_FRESH) === id) {  // registered now: show who has it
         store("session", KEY_FRESH, null);
-        api("GET", "case/" + encodeURIComponent(id)).then(function (d) { if (id === caseId) renderWork(d.workspace); }).catch(function () {});
+        api("GET", "case/" + encodeURIComponent(id)).then(function (d) { if (id === caseId) renderWork(d.workspace, d.case); }).catch(function () {});
       }
     }).catch(function (err) {
       if (signedOut(err)) return;
@@ -500,6 +705,19 @@
       $("work-message").textContent = "状态已改为「" + data.workspace.status_label + "」。";
     }).catch(function (err) { if (!signedOut(err)) $("work-message").textContent = err.message; });
   });
+  $("region").addEventListener("change", function () {
+    var id = caseId, script = $("region").value;
+    if (!script) return;
+    api("PUT", "case/" + encodeURIComponent(id) + "/region", { script: script }).then(function (data) {
+      if (id !== caseId) return;
+      var edit = data.case && data.case.edits ? data.case.edits.script : null;
+      if (edit) renderMessage({ text: edit.name + " 改了 地区：" + edit.before + " → " + edit.after, notice: true }, "bot");
+      renderCase(data.case);
+      renderWork(data.workspace, data.case);
+      $("work-message").textContent = "地区已设为" + (SCRIPTS[script] || script) + "：之后的回答按这里的规则。";
+    }).catch(function (err) { if (!signedOut(err)) $("work-message").textContent = err.message; });
+  });
+  $("redraft").addEventListener("click", function () { redraft($("redraft")); });
   $("search-form").addEventListener("submit", function (e) { e.preventDefault(); searchCases(); });
   $("f-mine").addEventListener("change", searchCases);
   $("open-form").addEventListener("submit", function (e) {
