@@ -239,3 +239,16 @@ def test_a_correction_that_names_its_lender_changes_that_debt(text: str, known: 
     out = extract_all(intent="deny", entities=entities, text=norm, raw_text=norm, requested_slot=None,
                       current=current, now=NOON)
     assert [(d["lender"], d["amount"]) for d in out["debts"]] == expected
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("催收说这周要上门 还打给她弟弟", ["visit", "third_party"]),
+    ("晚上11点还打电话 还打给他女儿", ["third_party", "harassment"]),
+    ("打去佢公司 仲話要上門", ["visit", "third_party"]),
+    ("我晚上10点下班", []),
+])
+def test_hotline_notes_name_every_way_of_collecting(text: str, kinds: list[str]) -> None:
+    from coach.extraction import threats_in
+    from coach.zh.normalizer import to_simplified
+
+    assert sorted(threats_in(to_simplified(text))) == sorted(kinds)
