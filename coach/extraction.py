@@ -588,7 +588,7 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, valu
     return "overdue_days" if msg.current.get("overdue_days") is None else None
 
 
-_MONTHLY = re.compile(r"每个?月|一个月|每期|月供")
+_MONTHLY = re.compile(r"每个?月|一个月|每期|月供|月还款|月还")
 _TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|差不多|大概)\s*$")
 
 

@@ -44,17 +44,19 @@ _DEMAND = re.compile(
 # A pay day or a day to come before the amount (「1月10号才发工资 那天能还五千」「月底能先还一千」).
 _PAY_DAY_BEFORE = re.compile(r"(发工资|发了工资|领薪水|领工资|出粮|发薪|到时候|那天|那时候|月底|月尾|下个月|下月|年底|"
                              r"\d{1,2}号|\d{1,2}日)[^，,。；;]{0,8}(能|可以|就|再)?(先)?(还|缴|交|付|给|拿出)[^，,。；;]{0,3}$")
+# 「美团生活费」 is a loan product's name, not living costs.
+_LENDER_NAMED_SO = re.compile(r"美团生活费[^，,。；;]{0,4}$")
 # 「一共要还十二万」: what is owed, said with 要; not a demand, and not what they can pay.
 _OWED_THEN_PAY = re.compile(r"(一共|一攻|总共|合计|总计|全部|本息)[^，,。；;]{0,3}还\s*$")
 _OWED_BEFORE = re.compile(r"(一共|一攻|总共|共|合计|总计|本息|全部|剩下|还剩|我)\s*$")
-_FEE = re.compile(r"收费|收我|收了我|扣了我|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|佣金|解冻费|"
-                  r"保证金|工本费|违约金|罚息")
+_FEE = re.compile(r"收费|收我|收了我|扣了我|逾期费|滞纳金|罚金|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|"
+                  r"佣金|解冻费|保证金|工本费|违约金|罚息")
 _EXPENSES = re.compile(r"开销|开支|花销|花费|房租|(?<!美团)生活费|必要支出|日常支出|(?:房贷|车贷)(?:月供|每月|每个月)?")
 _INSTALLMENT = re.compile(
     r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|一期|每个?月还?|分期每个?月)|月供|"
     r"(?:之前|原来|以前)分期")
-_REPAID = re.compile(r"已经?还咗|以经还|已经?还了?|还了(?=\s*$)|已还|还过|之前还了|还进去|已经还进去|还了大概|"
-                     r"还了差不多")
+_REPAID = re.compile(r"已经?还咗|以经还|已经?缴了|以经缴|已缴|已经交了|已经?还了?|还了(?=\s*$)|已还|还过|"
+                     r"之前还了|还进去|已经还进去|还了大概|还了差不多")
 # 「能接受月供2000」「希望月供降到1500」: a proposed monthly amount, not the old one.
 _PROPOSED_INSTALLMENT = re.compile(r"(能|可以|希望|想|改成|接受|降到|减到|只能|最多)[^，,。；;]{0,4}月供|"
                                    r"月供[^，,。；;]{0,3}(能|可以|希望|想|接受|降到|减到|改成|最多|只能)")
@@ -89,7 +91,7 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     demand = _DEMAND.search(before)
     if demand and not (demand.group(0).startswith("要") and _OWED_BEFORE.search(before[:demand.start()])):
         return "demand"
-    if _EXPENSES.search(near):
+    if _EXPENSES.search(near) and not _LENDER_NAMED_SO.search(before):
         return "expenses"
     if _INSTALLMENT.search(before) and not _PROPOSED_INSTALLMENT.search(before):
         return "installment"
@@ -111,6 +113,8 @@ def amount_role(text: str, start: int, end: int) -> str | None:
         # 「我份人工一个月四千」 is income; 「工资五千 一个月最多还一千」 what they can pay
         income = [m.end() for m in _INCOME_WORDS.finditer(before)]
         pay = [m.end() for m in _PAY_VERBS.finditer(before)]
+        if before.rstrip().endswith("还"):
+            pay.append(len(before))  # 「收入少了一半 一个月还1900」: said as what they pay
         role = "income" if income and (not pay or income[-1] > pay[-1]) else "affordable"
     if role is None and _ADDING.search(before):
         role = "debt"  # 「还有来分期4000」: another debt, not a monthly amount

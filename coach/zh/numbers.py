@@ -158,6 +158,8 @@ def _amount_role(text: str, start: int, end: int) -> str | None:
 def _duration_role(text: str, start: int, end: int) -> str | None:
     before = _clause_before(text, start, 8)
     after = _clause_after(text, end, 6)
+    if re.match(r"^\s*(?:多|几|左右|来)?\s*(没还|没有还|都没还|还没还|没交|未还|冇还)", after):
+        return "overdue"  # 「钱都拿去看病了 有半年没还了」: what follows says it
     if _OTHER_DURATION_CUE.search(before) and not re.search(r"(逾期|宽限|延期|没还)", before):
         return "other"
     ext = [m.end() for m in _EXTENSION_CUE.finditer(before)]

@@ -252,3 +252,26 @@ def test_hotline_notes_name_every_way_of_collecting(text: str, kinds: list[str])
     from coach.zh.normalizer import to_simplified
 
     assert sorted(threats_in(to_simplified(text))) == sorted(kinds)
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [
+    ("疫情后收入少了一半 那个 一个月还1900的话我能做到", 1900, "affordable"),
+    ("现在一个月就挣12500 就是说 每月还300块还行 再多就不行了", 300, "affordable"),
+    ("之前已經繳了兩萬塊", 20000, "repaid"),
+    ("光逾期费就两千二了", 2200, "fee"),
+])
+def test_roles_from_a_run_with_another_seed(text: str, value: int, role: str) -> None:
+    assert (value, role) in _amounts(text)
+
+
+def test_a_product_named_like_living_costs_is_no_expense() -> None:
+    assert (36000, None) in _amounts("我算了下 美团生活费那边三万六 中信那边六万四")
+
+
+def test_overdue_said_after_the_duration_wins_over_the_story_before_it() -> None:
+    durations = extract(normalize("钱都拿去看病了 就是说 有半年没还了"))[1]
+    assert [(s.value, s.role) for s in durations] == [(180, "overdue")]
+
+
+def test_what_they_can_pay_answering_the_income_question_stays_monthly() -> None:
+    assert _facts("月还款能承受3700块", requested="monthly_income").get("affordable_monthly") == 3700
