@@ -72,6 +72,7 @@ from coach.zh.safety_cues import (
     negated_crisis,
     not_a_report,
     only_gratitude,
+    self_harm_cue,
     strong_self_harm_cue,
     weak_cue_about_debt,
 )
@@ -412,6 +413,15 @@ class ActionCrisisSupport(NoLoops, Action):
         return "action_crisis_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if rehearsal.active(tracker) and not self_harm_cue(text) and not rehearsal.crisis_in(text):
+            # In a practice call the classifier read a crisis in words with no cue of one (「好好好我今天想办法」
+            # said to the collector): a check-in with the crisis line, then the practice goes on. Any cue of
+            # self-harm ends the practice and gets the crisis help below.
+            say(dispatcher, tracker, replies.crisis_followup("rehearsal_check", region_of(tracker)))
+            practised = rehearsal.turn(dispatcher, tracker)
+            if practised is not None:
+                return practised
         ended = rehearsal.end_for_crisis(tracker)  # crisis help wins: a practice call running ends here
         return [*ended, *await self.support(dispatcher, tracker)]
 

@@ -121,7 +121,7 @@ def main() -> int:
                    "模型 `models/latest.tar.gz`），"
                    "不是手写的。每段对话都是新的会话。", ""]
             for title, audience, metadata, messages in CONVERSATIONS:
-                sender = f"example-{uuid.uuid4().hex[:8]}"
+                sender = f"example-{uuid.uuid4().hex}"  # a long opaque id: short hex runs can look like a phone number
                 turns = [(m, servers.say(sender, m, metadata=metadata)) for m in messages]
                 doc += render(title, audience, turns)
         finally:

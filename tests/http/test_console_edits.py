@@ -55,7 +55,11 @@ def test_a_note_shows_what_was_read_and_what_was_not(channel_servers, team):  # 
     assert taken.get("debt_amount") == "20,000 元" and "上门催收" in taken.get("threat_types", "")
     marked = {body["text"][m["start"]:m["end"]] for m in read["marks"]}
     assert "借呗" in marked and any("上门" in m for m in marked)
-    assert "还打给她弟弟" in read["unread"]  # nothing read from it: the adviser sees it and can add the fact
+    # a call to her brother is a third party contacted: read, marked, and nothing left unread
+    assert "联系家人、同事等第三方" in taken.get("threat_types", "") and "还打给她弟弟" not in read["unread"]
+    assert any("弟弟" in m for m in marked)
+    other = say(base, team.li_token, new_case(base, team.li_token), "借款人欠借呗两万，他说家里的狗也被吓到了")
+    assert other["reading"]["unread"]  # a clause nothing was read from is shown as such
     status, shown = call(base, "GET", f"api/case/{case}", token=team.li_token)
     assert status == 200
     user = [m for m in shown["messages"] if m["sender"] == "user"]

@@ -60,6 +60,17 @@ def test_the_crisis_action_ends_a_running_practice() -> None:
     assert state(c) is None
 
 
+def test_a_crisis_reading_with_no_word_of_one_checks_in_and_the_practice_goes_on() -> None:
+    """The classifier may read 「好好好我今天想办法」, said to the collector, as a crisis: with no cue of self-harm in
+    the words, the person gets a check-in with the crisis line and the practice goes on."""
+    c = drafted()
+    c.say("练一下", "out_of_scope", "action_answer_question")
+    _, said = c.say("好好好我今天想办法", "express_crisis", "action_crisis_support")
+    assert "12356" in said and "还好吗" in said and "压力下答应" in said and state(c)["active"]
+    _, said = c.say("我想死了算了", "express_crisis", "action_crisis_support")
+    assert state(c) is None and "12356" in said and "【催收】" not in said
+
+
 def test_without_an_amount_the_practice_waits_for_the_case() -> None:
     c = Conversation("rehearsal-empty")
     _, said = c.say("练一下", "out_of_scope", "action_answer_question")
