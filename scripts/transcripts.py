@@ -57,7 +57,7 @@ CONVERSATIONS: list[tuple[str, str, dict | None, list[str]]] = [
         "我该怎么回复催收",
         "那我能怎么帮他",
     ]),
-    ("三次催收记录在案，生成投诉材料（证据记录，issue 15）", "borrower", None, [
+    ("三次催收记录在案，生成投诉材料（证据记录）", "borrower", None, [
         "我欠招商银行信用卡三万二",
         "昨晚十一点多催收打电话骂我是老赖",
         "记录一下：前天下午三点他们打电话给我妈，说我欠钱不还",
@@ -113,6 +113,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         servers = Servers(Path(tmp))
+        # a script types faster than anyone: the rate limits (tested elsewhere) would refuse the longer examples
+        servers.env.update(RATE_LIMIT_PER_ADDRESS="0", RATE_LIMIT_PER_CONVERSATION="0")
         servers.start_actions()
         servers.start_rasa()
         try:

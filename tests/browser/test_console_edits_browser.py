@@ -23,12 +23,14 @@ def test_an_edit_in_place_marks_the_drafts_out_of_date(new_page, channel_servers
         page = new_page(width, height)
         sign_in(page, base, team["li"])
         expect(page.locator("#app")).to_be_visible()
-        staff_say(page, "借款人欠招商银行信用卡35000，逾期两个月，每个月能还1500，催收说这周要上门 还打给她弟弟")
+        staff_say(page, "借款人欠招商银行信用卡35000，逾期两个月，每个月能还1500，催收说这周要上门 还打给她弟弟，"
+                        "家里的狗也被吓到了")
         note = page.locator(".msg.user").last
         expect(note.locator("mark").first).to_contain_text("招商银行")
         expect(note.locator("mark").first).to_have_attribute("title", "读作：机构")
         expect(note.locator(".read-facts")).to_contain_text("欠款金额 35,000 元")
-        expect(note.locator(".read-missed")).to_contain_text("「还打给她弟弟」")
+        expect(note.locator(".read-missed")).to_contain_text("家里的狗也被吓到了")  # nothing read from it
+        expect(note.locator(".read-missed")).not_to_contain_text("弟弟")  # a third party contacted: read
         expect(page.locator(".draft")).not_to_have_count(0)
         expect(page.locator("#stale")).to_be_hidden()
 
