@@ -278,13 +278,13 @@ class ActionStartPlan(NoLoops, Action):
         guarded = safety_guard(dispatcher, tracker)
         if guarded is not None:  # a request to deceive is refused, and no form starts on it
             return [*guarded, FollowupAction("action_listen")]
-        money = answer_money_and_rates(dispatcher, tracker)
-        if money is not None:  # 「借1万分12期每期980」 read as a request: the rate, and no form
-            return [*money, FollowupAction("action_listen")]
         rehearsed = rehearsal.turn(dispatcher, tracker)  # 「我想练习怎么跟催收说」, or a reply in a practice call
         if rehearsed is not None:
             followed = any(e.get("event") == "followup" for e in rehearsed)
             return rehearsed if followed else [*rehearsed, FollowupAction("action_listen")]
+        money = answer_money_and_rates(dispatcher, tracker)
+        if money is not None:  # 「借1万分12期每期980」 read as a request: the rate, and no form
+            return [*money, FollowupAction("action_listen")]
         reported = outcomes.answer_outcome(dispatcher, tracker)  # 「同意分12期」 read as a request: no new form
         if reported is not None:
             return [*reported, FollowupAction("action_listen")]

@@ -92,9 +92,16 @@ def _first(pattern: re.Pattern[str], text: str, taken: list[tuple[int, int]]) ->
                                                              for a, b in taken)), None)
 
 
+# An offer or a wish, said in the first person: the terms the person proposes, not the ones a lender set.
+_AN_OFFER = re.compile(r"(我)?(可以|能|想|希望|申请|最多|只能|打算)[^，,。；;]{0,4}(每个?月|一个月|每期)?"
+                       r"[^，,。；;]{0,2}还|(我)?(想|希望|申请|要)(分|申请)\s*\d*\s*期")
+
+
 def read_loan_terms(raw: str) -> LoanTerms | None:
     """The loan terms a message gives, or None when it does not give periods and an instalment (or total)."""
     text = _text(raw)
+    if _AN_OFFER.search(text):
+        return None  # 「我可以每月还一千五 分22期」: what the person offers to pay, not a loan's terms
     taken: list[tuple[int, int]] = []
     fees: list[Fee] = []
     for pattern in (_FEE_AFTER, _FEE_BEFORE):

@@ -218,3 +218,11 @@ def test_reads_a_seven_day_loan() -> None:
 ])
 def test_not_loan_terms(text: str) -> None:
     assert read_loan_terms(text) is None
+
+
+@pytest.mark.parametrize("text", ["今天还不了五千 我可以每月还一千五 分22期", "我想分24期 每月还1000"])
+def test_an_offer_of_the_persons_own_is_no_loan_terms(text: str) -> None:
+    """What the person offers (in a practice call, or to a lender) is not a loan whose rate is asked for."""
+    from coach.zh.loan_terms import read_loan_terms
+
+    assert read_loan_terms(text) is None
