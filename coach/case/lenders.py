@@ -113,7 +113,7 @@ _EXTRA_PATTERN = re.compile("|".join(re.escape(n) for n in sorted(EXTRA_NAMES, k
 _NAME = r"[A-Za-z0-9\u4e00-\u9fff]"
 # 「一个叫速借宝的app」「叫做“闪电借”」: whatever is called by a name is named.
 _CALLED_LEAD = re.compile(r"(?:名字叫|叫做|名叫|叫)[“\"「『']?")
-_CALLED_END = re.compile(r"[”\"」』']?(?=的|app|APP|App|平台|软件|借款|贷款|网贷|上|里|[，,。.!！?？、\s]|\d|$)")
+_CALLED_END = re.compile(r"[”\"」』']?(?=的|嘅|app|APP|App|平台|软件|借款|贷款|网贷|上|里|[，,。.!！?？、\s]|\d|$)")
 
 
 def _called_names(text: str) -> list[tuple[int, int]]:
@@ -152,13 +152,13 @@ _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再�
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.
 _NAME_CHAR = r"(?:(?![一二两三四五六七八九十百千万元块左右欠的那边])[\u4e00-\u9fff])"
-_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同下过笔家些\dwk一二两三四五六七八九十百千万]))"
+_LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在下过笔家些\dwk一二两三四五六七八九十百千万]))"
                      rf"(?P<name>(?:(?<![\d.,wk])[0-9]{{1,4}}{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,5}}?)"
                      r"(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                      r"(?=\s*(?:那边|那里|的)?\s*(?:欠了?|借了?)?\s*(?:差不多|大概|大约|约|将近|快)?\s*"
                      r"(?:\d|[一二两三四五六七八九十]))")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
-_LIST_LEAD = re.compile(r"^(分别是|主要是|就是|还有个?|有个?|是|系|欠了?)")
+_LIST_LEAD = re.compile(r"^(分别是|主要是|就是|还有个?|有个?|是|系|欠了?|[我他她]们?在|[我他她]们?欠了?)")
 # Words that are no lender's name though they end like one.
 _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
                       r"分期|花|金融|宝|钱包|钱庄|信用卡分期|账单分期|消费贷|经营贷|装修贷|助学贷|校园贷|一个|别的|"

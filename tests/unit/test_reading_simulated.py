@@ -275,3 +275,12 @@ def test_overdue_said_after_the_duration_wins_over_the_story_before_it() -> None
 
 def test_what_they_can_pay_answering_the_income_question_stays_monthly() -> None:
     assert _facts("月还款能承受3700块", requested="monthly_income").get("affordable_monthly") == 3700
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("他在快易花欠了四万三千元", "快易花"),
+    ("网贷加信用卡：闪电借 5.8万 工行 十二万九左右", "闪电借"),
+    ("我欠一間叫PrimeCredit嘅財務公司112000", "PrimeCredit"),
+])
+def test_names_after_a_colon_a_pronoun_or_before_cantonese_ge(text: str, name: str) -> None:
+    assert [f["value"] for f in find_lenders(normalize(text))] == [name]
