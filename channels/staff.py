@@ -296,8 +296,9 @@ class StaffInput(InputChannel):
 
         async def known_case(request: Request, actor: Actor, conversation_id: str
                              ) -> Tuple[Dict[str, Any] | None, Any, HTTPResponse | None]:
-            """The case's row and tracker, or the refusal: a malformed id (400) or one that names no case (404).
-            A conversation stored before the case list existed is taken into it."""
+            """The case's row and tracker, or the refusal: a malformed id (400) or one that names no case (404);
+            the row is never None without a refusal. A conversation stored before the case list existed is taken
+            into it."""
             refusal = id_refusal(conversation_id)
             if refusal:
                 return None, None, refusal
@@ -310,6 +311,8 @@ class StaffInput(InputChannel):
                 await _run(board.open, conversation_id, None)
                 await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
                 row = await _run(board.get, conversation_id)
+            if row is None:
+                return None, None, _error(NOT_FOUND.format(id=conversation_id), 404)
             return row, tracker, None
 
         def may_change(actor: Actor, row: Dict[str, Any]) -> bool:
@@ -361,7 +364,7 @@ class StaffInput(InputChannel):
                              ) -> Tuple[Dict[str, Any] | None, Any, HTTPResponse | None]:
             row, tracker, refusal = await known_case(request, actor, conversation_id)
             if refusal or row is None:
-                return None, None, refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+                return None, None, refusal
             if not may_change(actor, row):
                 holder = _person(row["assignee"], await _run(self.stores()[0].names)) or {"name": ""}
                 return None, None, _error(NOT_YOURS.format(name=holder["name"], what=NOT_YOURS_EDIT), 403)
@@ -486,8 +489,8 @@ class StaffInput(InputChannel):
         @authed
         async def case(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
             row, tracker, refusal = await known_case(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if refusal:
+                return refusal
             audit.record(request, "view", conversation_id, actor)
             return _json(await case_body(actor, conversation_id, tracker, row))
 
@@ -498,8 +501,8 @@ class StaffInput(InputChannel):
             if isinstance(body, HTTPResponse):
                 return body
             row, _, refusal = await known_case(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if refusal:
+                return refusal
             names = await _run(self.stores()[0].names)
             if not may_change(actor, row):
                 holder = _person(row["assignee"], names) or {"name": ""}
@@ -522,9 +525,9 @@ class StaffInput(InputChannel):
             body = _body(request)
             if isinstance(body, HTTPResponse):
                 return body
-            row, _, refusal = await known_case(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            _row, _, refusal = await known_case(request, actor, conversation_id)
+            if refusal:
+                return refusal
             text = body.get("text")
             inbound = clean(text if isinstance(text, str) else "")
             if inbound.empty:
@@ -565,9 +568,9 @@ class StaffInput(InputChannel):
             body = _body(request)
             if isinstance(body, HTTPResponse):
                 return body
-            row, tracker, refusal = await known_case(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            _row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal:
+                return refusal
             name = body.get("name")
             if name in (STAFF_PACK, LETTER):  # built here and sent to the signed-in console only: no link
                 return await export_here(request, actor, conversation_id, tracker, name, body.get("kind"))
@@ -588,8 +591,8 @@ class StaffInput(InputChannel):
             if isinstance(body, HTTPResponse):
                 return body
             row, tracker, refusal = await changeable(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if refusal:
+                return refusal
             slot = body.get("slot")
             if not isinstance(slot, str) or slot not in history.FACT_LABELS:
                 return _error(BAD_FACT.format(why="能改的是：" + "、".join(history.FACT_LABELS.values())), 400)
@@ -624,8 +627,8 @@ class StaffInput(InputChannel):
             if script not in history.SCRIPT_REGIONS:
                 return _error(BAD_FACT.format(why="地区应为 simplified（内地）、hk（香港）或 tw（台湾）"), 400)
             row, tracker, refusal = await changeable(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if refusal:
+                return refusal
             board = self.stores()[1]
             before = tracker.get_slot("script") if tracker is not None and "script" in tracker.slots else None
             await _run(board.set_region, conversation_id, script)
@@ -644,9 +647,9 @@ class StaffInput(InputChannel):
         async def redraft(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
             """Rewrites the drafts from the facts as they stand now: a bare ``/inform`` turn marked as the
             console's command (the bot redrafts when the facts changed after its drafts: actions/steps.py)."""
-            row, tracker, refusal = await changeable(request, actor, conversation_id)
-            if refusal or row is None:
-                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            _row, tracker, refusal = await changeable(request, actor, conversation_id)
+            if refusal:
+                return refusal
             if tracker is None or not tracker.get_slot("latest_drafts"):
                 return _error(NO_DRAFTS, 409)
             audit.record(request, "redraft", conversation_id, actor)
