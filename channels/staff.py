@@ -13,7 +13,7 @@ Who is calling (channels/accounts.py):
 The cases (channels/workspace.py):
 - ``POST   /webhooks/staff/api/cases``          a new case with a server-made id, held by whoever opened it
 - ``GET    /webhooks/staff/api/cases``          the case list; filters ``from``, ``to``, ``adviser``, ``lender``,
-                                                ``status``, ``region``, ``mine=1``
+                                                ``status``, ``region``, ``callback`` (due by a day), ``mine=1``
 - ``GET    /webhooks/staff/api/case/<id>``      the case (facts, threats, risk flags, latest drafts), messages,
                                                 notes, who has it; 404 for an id that names no case
 - ``PATCH  /webhooks/staff/api/case/<id>``      ``{"assignee": login}`` hands it over, ``{"status": …}``
@@ -23,6 +23,11 @@ The cases (channels/workspace.py):
 - ``PATCH  /webhooks/staff/api/case/<id>/facts`` ``{"slot", "value"}`` corrects a fact (a slot event, audited)
 - ``PUT    /webhooks/staff/api/case/<id>/region`` ``{"script": "simplified"|"hk"|"tw"}`` the caller's region
 - ``POST   /webhooks/staff/api/case/<id>/redraft`` rewrites drafts made before a correction
+- ``GET    /webhooks/staff/api/case/<id>/checklist`` what is still unknown, in the order an adviser asks
+                                                (coach/live_call.py)
+- ``POST   /webhooks/staff/api/case/<id>/suggest`` ``{"said": "…"}`` what the collector said → lines to relay
+- ``POST   /webhooks/staff/api/case/<id>/wrapup`` ``{"agreed", "next_step", "callback_date", "call_seconds"}`` the
+                                                call's summary, saved to the case (the holder, a supervisor)
 - ``DELETE /webhooks/staff/api/case/<id>``      deletes the case's conversation (channels/forget.py) and notes
 - ``POST   /webhooks/staff/api/message``        ``{"conversation_id": "staff-…", "message": "…"}`` → replies + case;
                                                 a message that starts 「坐席备注：」 or 「备注：」 is stored as a note
@@ -46,6 +51,7 @@ token is a wrong token (401), never an error.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import json
 import logging
@@ -65,7 +71,7 @@ from channels.accounts import OPERATOR, OPERATOR_ACTOR, Actor, Refused
 from channels.inbound import EMPTY_REPLY, clean, id_contains_personal_data
 from channels.rest import WholeMessageCollector
 from channels.web import WEB_ROOT, send_file
-from coach import exports
+from coach import exports, live_call
 from coach.audience import STAFF, STAFF_CHANNEL
 from coach.bundle import bundle
 from coach.case import contact_log, vocabulary
@@ -108,6 +114,20 @@ STAFF_PACK = "staff-pack.docx"
 LETTER = "letter.docx"
 MAX_MONEY = 1e9  # yuan: no borrower owes more; a typo of many digits is refused, not drafted on
 MAX_DAYS = 36500
+# The live-call help (coach/live_call.py): what the collector said, and the wrap-up's fields.
+MAX_SAID = live_call.MAX_SAID
+MAX_WRAP_TEXT = 1000
+MAX_CALL_SECONDS = 86400
+CALLBACK_AHEAD_DAYS = 366
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+EMPTY_SAID = "请写下催收说了什么，例如「今天必须还」。"
+LONG_SAID = "太长了：只写催收说的那一两句话（{n} 个字以内）。"
+NO_MARKUP = "{what}里不能有网页标签（尖括号 < > 包着的代码），请只写文字。"
+EMPTY_WRAPUP = "小结是空的：请至少写上「已商定」或「下一步」。"
+LONG_WRAP = "「{what}」太长了：请写在 {n} 个字以内。"
+BAD_CALLBACK = "回访日期应写成 2026-12-31 这样的日期，从今天起一年以内。"
+BAD_SECONDS = "通话时长应为 0 到 86400 秒之间的整数。"
+NOT_YOURS_WRAPUP = "保存通话小结"
 
 
 def _error(message: str, status: int, **headers: str) -> HTTPResponse:
@@ -155,7 +175,8 @@ def _listed(row: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
             "assignee": _person(row["assignee"], names), "status": row["status"],
             "status_label": workspace.STATUSES.get(row["status"], row["status"]), "lender": row["lender"],
             "region": row["region"], "region_label": workspace.REGIONS.get(row["region"], row["region"]),
-            "region_set": bool(row.get("region_set")), "crisis": bool(row["crisis"])}
+            "region_set": bool(row.get("region_set")), "crisis": bool(row["crisis"]),
+            "callback": row.get("callback") or None}
 
 
 def _unlinked(message: Dict[str, Any]) -> Dict[str, Any]:
@@ -212,6 +233,46 @@ def fact_value(slot: str, value: Any) -> Any:
             raise ValueError("机构名写 1–40 个字，不要写电话或证件号")
         return inbound.text
     raise ValueError("这一项不能在这里改")
+
+
+def shown_case(tracker: Any, conversation_id: str) -> Dict[str, Any]:
+    """The case as the console shows it: its facts (channels/history.py), files, and each lender's status in the
+    outcome loop (coach/live_call.py ``statuses``)."""
+    case = {**history.case(tracker), **files.staff_extras(tracker, conversation_id)}
+    return {**case, "outcomes": live_call.statuses(case)}
+
+
+def all_slots(tracker: Any) -> Dict[str, Any]:
+    return {slot.name: slot.value for slot in tracker.slots.values()} if tracker is not None else {}
+
+
+def wrap_text(value: Any, what: str) -> str:
+    """One text field of a wrap-up, cleaned as notes are (personal numbers hidden); ValueError with the reason."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"「{what}」应为文字。")
+    if len(value) > MAX_WRAP_TEXT:
+        raise ValueError(LONG_WRAP.format(what=what, n=MAX_WRAP_TEXT))
+    if MARKUP.search(value):
+        raise ValueError(NO_MARKUP.format(what=f"「{what}」"))
+    inbound = clean(value)
+    return "" if inbound.empty else inbound.text
+
+
+def callback_day(value: Any, today: datetime.date) -> datetime.date | None:
+    """The callback date (YYYY-MM-DD, today to a year ahead), None when not given; ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(BAD_CALLBACK)
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        raise ValueError(BAD_CALLBACK) from None
+    if not today <= day <= today + datetime.timedelta(days=CALLBACK_AHEAD_DAYS):
+        raise ValueError(BAD_CALLBACK)
+    return day
 
 
 def letters_of(case: Dict[str, Any]) -> list[Dict[str, Any]]:
@@ -322,10 +383,10 @@ class StaffInput(InputChannel):
         async def case_body(actor: Actor, conversation_id: str, tracker: Any, row: Dict[str, Any]) -> Dict[str, Any]:
             board = self.stores()[1]
             names = await _run(self.stores()[0].names)
-            shown, messages = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
-                                   history.messages(tracker, staff=True))
+            shown, messages = _for(actor, shown_case(tracker, conversation_id), history.messages(tracker, staff=True))
             return {"conversation_id": conversation_id, "case": shown, "messages": messages,
-                    "notes": await _run(board.notes, conversation_id), "workspace": _listed(row, names)}
+                    "notes": await _run(board.notes, conversation_id), "workspace": _listed(row, names),
+                    "wrapups": await _run(board.wrapups, conversation_id)}
 
         async def run_turn(request: Request, actor: Actor, conversation_id: str, text: str, extra: Dict[str, Any]
                            ) -> Tuple[Any, list[Any], Dict[str, Any]] | HTTPResponse:
@@ -345,7 +406,7 @@ class StaffInput(InputChannel):
                 return _error(ERROR_REPLY, 500)
             tracker = await history.load_tracker(request.app, conversation_id)
             await _run(board.touch, conversation_id, actor, history.index_facts(tracker))
-            shown, replies = _for(actor, {**history.case(tracker), **files.staff_extras(tracker, conversation_id)},
+            shown, replies = _for(actor, shown_case(tracker, conversation_id),
                                   [history.bot_message(m) for m in collector.messages])
             return tracker, replies, shown
 
@@ -477,7 +538,7 @@ class StaffInput(InputChannel):
         @authed
         async def list_cases(request: Request, actor: Actor) -> HTTPResponse:
             filters = {key: str(request.args.get(key) or "")[:64] for key in
-                       ("from", "to", "adviser", "lender", "status", "region", "mine")}
+                       ("from", "to", "adviser", "lender", "status", "region", "callback", "mine")}
             try:
                 rows = await _run(self.stores()[1].search, filters, actor.login)
             except ValueError:
@@ -658,6 +719,95 @@ class StaffInput(InputChannel):
                 return turn
             tracker, replies, shown = turn
             return _json({"conversation_id": conversation_id, "replies": replies, "case": shown})
+
+        # ---------- live-call help (coach/live_call.py) ----------
+        @bp.route("/api/case/<conversation_id:str>/checklist", methods=["GET"])
+        @authed
+        async def checklist(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """What is still unknown about the case, in the order an adviser asks; read like the case itself."""
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            items = live_call.checklist(all_slots(tracker), row.get("region_set"))
+            audit.record(request, "checklist", conversation_id, actor)
+            return _json({"conversation_id": conversation_id, "checklist": [i.as_dict() for i in items],
+                          "open": sum(1 for i in items if not i.done)})
+
+        @bp.route("/api/case/<conversation_id:str>/suggest", methods=["POST"])
+        @authed
+        async def suggest(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """``{"said": "今天必须还"}``: what the collector said → the lines to relay, with why, in the rules and
+            script of the case's region. Nothing is stored: the words are the collector's, not the case's facts."""
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            said = body.get("said")
+            if not isinstance(said, str) or not said.strip():
+                return _error(EMPTY_SAID, 400)
+            if len(said) > MAX_SAID:
+                return _error(LONG_SAID.format(n=MAX_SAID), 400)
+            if MARKUP.search(said):
+                return _error(NO_MARKUP.format(what="催收的话"), 400)
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            slots = all_slots(tracker)
+            script = await _run(self.stores()[1].adviser_script, conversation_id) or slots.get("script")
+            affordable = slots.get("affordable_monthly")
+            found = live_call.suggestions(clean(said).text, script,
+                                          affordable=affordable if isinstance(affordable, (int, float)) else None,
+                                          lender_kind=slots.get("lender_type"))
+            audit.record(request, "suggest", conversation_id, actor,
+                         detail="、".join(s.kind for s in found) or "none")
+            known = slots.get("threat_types")
+            return _json({"conversation_id": conversation_id, "region": history.shown("script", script or "simplified"),
+                          "relay": live_call.load()["relay"], "suggestions": [s.as_dict() for s in found],
+                          "new_threats": live_call.new_threats(found, known if isinstance(known, list) else None)})
+
+        @bp.route("/api/case/<conversation_id:str>/wrapup", methods=["POST"])
+        @authed
+        async def wrapup(request: Request, actor: Actor, conversation_id: str) -> HTTPResponse:
+            """``{"agreed", "next_step", "callback_date", "call_seconds"}``: the call's summary, saved with the case
+            (by whoever may change it, as for the facts)."""
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            today = contact_log.local_time(None).date()
+            try:
+                agreed = wrap_text(body.get("agreed"), "已商定")
+                next_step = wrap_text(body.get("next_step"), "下一步")
+                callback = callback_day(body.get("callback_date"), today)
+            except ValueError as why:
+                return _error(str(why), 400)
+            seconds = body.get("call_seconds")
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)
+                                        or not 0 <= seconds <= MAX_CALL_SECONDS):
+                return _error(BAD_SECONDS, 400)
+            if not agreed and not next_step:
+                return _error(EMPTY_WRAPUP, 400)
+            row, tracker, refusal = await known_case(request, actor, conversation_id)
+            if refusal or row is None:
+                return refusal or _error(NOT_FOUND.format(id=conversation_id), 404)
+            if not may_change(actor, row):
+                holder = _person(row["assignee"], await _run(self.stores()[0].names)) or {"name": ""}
+                return _error(NOT_YOURS.format(name=holder["name"], what=NOT_YOURS_WRAPUP), 403)
+            slots = all_slots(tracker)
+            summary = live_call.wrap_up(slots, live_call.statuses(slots), agreed, next_step, callback,
+                                        call_seconds=seconds, adviser=actor.name, today=today,
+                                        region_set=row.get("region_set"))
+            board = self.stores()[1]
+            saved = await _run(board.add_wrapup, conversation_id, actor, agreed=agreed, next_step=next_step,
+                               callback=callback.isoformat() if callback else None, call_seconds=seconds,
+                               summary=summary)
+            after = await _run(board.get, conversation_id) or row
+            detail = [f"回访 {callback.isoformat()}"] if callback else []
+            if after["status"] != row["status"]:
+                detail.append("状态：" + workspace.STATUSES.get(after["status"], after["status"]))
+            audit.record(request, "wrapup", conversation_id, actor, detail="；".join(detail))
+            names = await _run(self.stores()[0].names)
+            return _json({"conversation_id": conversation_id, "wrapup": saved,
+                          "wrapups": await _run(board.wrapups, conversation_id),
+                          "workspace": _listed(after, names)}, 201)
 
         @bp.route("/api/case/<conversation_id:str>", methods=["DELETE"])
         @authed

@@ -4,7 +4,9 @@ The conversation itself stays in Rasa's tracker store; this index (tables ``case
 console's SQLite file, channels/accounts.py) adds what the tracker does not know: who opened the case and who has
 it now, the status an adviser set, and a copy of what the list searches by (lender, region, crisis cue), updated
 after every turn. Notes are the adviser's own words about the case: stored here, never sent to Rasa as the
-borrower's words. Deleting a case deletes its row and its notes.
+borrower's words. A call's wrap-up (table ``wrapups``: what was agreed, the next step, the callback date, the call's
+length and the summary text) is kept here too, and the case row holds the latest callback date (``callback``), which
+the list shows and searches. Deleting a case deletes its row, its notes and its wrap-ups.
 
 Dates are the hotline's calendar days (UTC+8: mainland China, Hong Kong and Taiwan share it).
 """
@@ -23,6 +25,7 @@ STATUSES = {"open": "跟进中", "waiting": "待回访", "closed": "已结案"}
 REGIONS = {"mainland": "内地", "hk": "香港", "tw": "台湾"}
 MAX_NOTE = 2000
 MAX_LISTED = 200
+MAX_WRAPUPS = 50  # the newest a case shows
 
 
 def day_bounds(day: str, tz: datetime.tzinfo = HOTLINE_TZ) -> Tuple[float, float]:
@@ -53,8 +56,8 @@ def _like(text: str) -> str:
 def search_clause(filters: Mapping[str, str], me: str) -> Tuple[str, List[Any]]:
     """The WHERE clause and parameters for the case list's filters (all optional, combined with AND):
     ``from``/``to`` (days: the case was worked on in that period), ``adviser`` (has it or opened it),
-    ``lender`` (part of the name), ``status``, ``region``, ``mine`` ("1": cases I have). ValueError for a
-    malformed day, status or region: the caller says which."""
+    ``lender`` (part of the name), ``status``, ``region``, ``callback`` (a day: a callback is due by then),
+    ``mine`` ("1": cases I have). ValueError for a malformed day, status or region: the caller says which."""
     where, args = ["1 = 1"], []
     if filters.get("from"):
         where.append("updated >= ?")
@@ -78,6 +81,10 @@ def search_clause(filters: Mapping[str, str], me: str) -> Tuple[str, List[Any]]:
             raise ValueError("region")
         where.append("region = ?")
         args.append(filters["region"])
+    if filters.get("callback"):  # a callback due by that day (today's and the overdue ones)
+        datetime.date.fromisoformat(filters["callback"])
+        where.append("callback IS NOT NULL AND callback <= ?")
+        args.append(filters["callback"])
     if filters.get("mine") in ("1", "true"):
         where.append("assignee = ?")
         args.append(me)
@@ -104,10 +111,15 @@ class CaseBoard:
         "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL,"
         " time REAL NOT NULL, author TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS notes_case ON notes (case_id, id)",
+        "CREATE TABLE IF NOT EXISTS wrapups (id INTEGER PRIMARY KEY AUTOINCREMENT, case_id TEXT NOT NULL,"
+        " time REAL NOT NULL, author TEXT NOT NULL, name TEXT NOT NULL, agreed TEXT NOT NULL, next_step TEXT NOT NULL,"
+        " callback TEXT, call_seconds INTEGER, summary TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS wrapups_case ON wrapups (case_id, id)",
     )
     # Added later: the region an adviser set for the case (its script: simplified, hk, tw), which then decides
     # the rules whatever script the notes are typed in. A file made before it gets the column on opening.
-    COLUMNS = {"region_set": "TEXT"}
+    # And the callback date of the latest wrap-up (YYYY-MM-DD; the list shows and searches it).
+    COLUMNS = {"region_set": "TEXT", "callback": "TEXT"}
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
@@ -190,7 +202,30 @@ class CaseBoard:
                                (case_id,))
             return [{**dict(row), "time": local_text(row["time"])} for row in rows]
 
+    def add_wrapup(self, case_id: str, by: Actor, *, agreed: str, next_step: str, callback: str | None,
+                   call_seconds: int | None, summary: str) -> Dict[str, Any]:
+        """A call's wrap-up. The case takes its callback date, and a case still 跟进中 with a callback becomes
+        待回访 (the list's status says a call is owed)."""
+        now = self.clock()
+        with self.db.write() as con:
+            con.execute("INSERT INTO wrapups (case_id, time, author, name, agreed, next_step, callback, call_seconds,"
+                        " summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (case_id, now, by.login, by.name, agreed, next_step, callback, call_seconds, summary))
+            con.execute("UPDATE cases SET updated = ?, callback = ? WHERE id = ?", (now, callback, case_id))
+            if callback:
+                con.execute("UPDATE cases SET status = 'waiting' WHERE id = ? AND status = 'open'", (case_id,))
+        return {"time": local_text(now), "author": by.login, "name": by.name, "agreed": agreed,
+                "next_step": next_step, "callback": callback, "call_seconds": call_seconds, "summary": summary}
+
+    def wrapups(self, case_id: str) -> List[Dict[str, Any]]:
+        """The case's wrap-ups, oldest first (the newest ``MAX_WRAPUPS``)."""
+        with self.db.read() as con:
+            rows = con.execute("SELECT time, author, name, agreed, next_step, callback, call_seconds, summary"
+                               " FROM wrapups WHERE case_id = ? ORDER BY id DESC LIMIT ?", (case_id, MAX_WRAPUPS))
+            return [{**dict(row), "time": local_text(row["time"])} for row in reversed(list(rows))]
+
     def forget(self, case_id: str) -> None:
         with self.db.write() as con:
+            con.execute("DELETE FROM wrapups WHERE case_id = ?", (case_id,))
             con.execute("DELETE FROM notes WHERE case_id = ?", (case_id,))
             con.execute("DELETE FROM cases WHERE id = ?", (case_id,))

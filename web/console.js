@@ -30,7 +30,11 @@
   var work = null;      // who has the case, its status and region (the workspace row)
   var ACTIONS = { create: "新建个案", view: "查看", message: "记录对话", note: "写备注", assign: "转交", status: "改状态",
     "export": "导出文件", "delete": "删除个案", edit: "改案情", region: "设地区", redraft: "重写草稿", sign_in: "登录", sign_out: "退出", locked: "账号被锁定",
-    account_create: "创建账号", account_unlock: "解锁账号" };
+    account_create: "创建账号", account_unlock: "解锁账号", checklist: "看通话清单", suggest: "查催收应对",
+    wrapup: "保存通话小结" };
+  // What starts a practice call with a simulated collector (coach/rehearsal/texts.yml button_start): the same words
+  // the bot's own button sends.
+  var REHEARSE = "模拟练习一次";
   var ROLES = { adviser: "坐席", supervisor: "主管", operator: "运维" };
   var DRAFT_RE = /^【([^】\n]{1,40})】\n/;
 
@@ -135,8 +139,11 @@
   }
 
   function renderMessage(msg, sender) {
-    var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") });
-    li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "坐席：" : "助手："));
+    // A line of the simulated collector in a practice call: marked, so no one takes it for the bot's advice.
+    var collector = sender === "bot" && msg.custom && msg.custom.collector;
+    var li = el("li", { className: "msg " + sender + (msg.notice ? " notice" : "") + (collector ? " collector" : "") });
+    if (collector) li.appendChild(el("span", { className: "collector-tag" }, "模拟催收（练习，不是真的催收）"));
+    else li.appendChild(el("span", { className: "sr-only" }, sender === "user" ? "坐席：" : "助手："));
     var text = msg.text || "";
     if (sender === "bot" && msg.custom && msg.custom.downloads) text = text.split("\n")[0] + "\n（文件见右侧「待办与证据记录」）";
     var m = sender === "bot" ? DRAFT_RE.exec(text) : null;
@@ -256,6 +263,7 @@
         if (edit) renderMessage({ text: edit.name + " 改了 " + edit.label + "：" + edit.before + " → " + edit.after, notice: true }, "bot");
         renderCase(data.case);
         if (data.workspace) renderWork(data.workspace, data.case);
+        refreshChecklist();
       }).catch(function (err) {
         if (signedOut(err)) return;
         save.disabled = false;
@@ -336,6 +344,18 @@
     fact(dl, "困难原因", c.hardship_reason, "hardship_reason");
     fact(dl, "申请方案", PLANS[c.requested_plan] || c.requested_plan, "requested_plan");
     fact(dl, "催收方式", (c.threat_types || []).map(function (t) { return THREATS[t] || t; }).join("、") || null, "threat_types");
+
+    var outs = $("outcomes"); outs.textContent = "";
+    (c.outcomes || []).forEach(function (o) {
+      var li = el("li", { "data-status": o.status });
+      li.appendChild(el("strong", null, o.lender));
+      li.appendChild(el("span", { className: "status-tag" }, o.label));
+      if (o.since) li.appendChild(el("span", { className: "note-meta" }, o.since));
+      if (o.offer) li.appendChild(el("span", { className: "outcome-detail" }, "对方提出：" + o.offer));
+      if (o.terms) li.appendChild(el("span", { className: "outcome-detail" }, "我方方案：" + o.terms));
+      outs.appendChild(li);
+    });
+    if (!outs.childNodes.length) outs.appendChild(el("li", { className: "muted" }, "还没有机构的答复：借款人说了机构怎么答复后，这里按机构列出进展"));
 
     var threats = $("threats"); threats.textContent = "";
     (c.threat_types || []).forEach(function (t) { threats.appendChild(el("li", null, THREATS[t] || t)); });
@@ -426,6 +446,98 @@
     if (!next.childNodes.length) next.appendChild(el("li", { className: "muted" }, "暂无"));
   }
 
+  // ---------- live-call help: checklist, lines to relay, timer, wrap-up ----------
+  function renderChecklist(items) {
+    var list = $("checklist"); list.textContent = "";
+    (items || []).forEach(function (item) {
+      var li = el("li", { className: item.done ? "done" : "open", "data-key": item.key });
+      li.appendChild(el("span", { className: "tick", "aria-hidden": "true" }, item.done ? "✓" : "○"));
+      li.appendChild(el("span", { className: "sr-only" }, item.done ? "已问清：" : "还没问清："));
+      li.appendChild(el("span", { className: "check-label" }, item.label));
+      li.appendChild(el("span", { className: item.done ? "check-value" : "check-ask" }, item.done ? item.value : item.ask));
+      list.appendChild(li);
+    });
+    if (!list.childNodes.length) list.appendChild(el("li", { className: "muted" }, "先在左侧记下来电人的情况，这里列出还要问清的事。"));
+  }
+  function refreshChecklist() {
+    var id = caseId;
+    if (!id || store("session", KEY_FRESH) === id) { renderChecklist([]); return Promise.resolve(); }
+    return api("GET", "case/" + encodeURIComponent(id) + "/checklist").then(function (data) {
+      if (id === caseId) renderChecklist(data.checklist);
+    }).catch(function (err) { if (!signedOut(err) && id === caseId) renderChecklist([]); });
+  }
+  // The collection methods the collector's words show and the case does not hold yet: one click adds them to the
+  // facts (a correction like 「改」: audited, never the borrower's words), and the checklist is answered.
+  function addThreats(kinds, button) {
+    var id = caseId, have = (current && current.threat_types) || [];
+    button.disabled = true;
+    api("PATCH", "case/" + encodeURIComponent(id) + "/facts", { slot: "threat_types", value: have.concat(kinds) }).then(function (data) {
+      if (id !== caseId) return;
+      var edit = data.case && data.case.edits ? data.case.edits.threat_types : null;
+      if (edit) renderMessage({ text: edit.name + " 改了 " + edit.label + "：" + edit.before + " → " + edit.after, notice: true }, "bot");
+      renderCase(data.case);
+      if (data.workspace) renderWork(data.workspace, data.case);
+      if (button.parentNode) button.parentNode.removeChild(button);
+      $("announcer").textContent = "已记入催收方式";
+      refreshChecklist();
+    }).catch(function (err) {
+      if (signedOut(err)) return;
+      button.disabled = false;
+      $("said-error").textContent = err.message;
+    });
+  }
+  function renderSuggestions(data) {
+    var box = $("suggestions"); box.textContent = "";
+    if ((data.new_threats || []).length) {
+      var kinds = data.new_threats;
+      var add = el("button", { type: "button", className: "small plain", id: "add-threats" },
+        "把「" + kinds.map(function (k) { return THREATS[k] || k; }).join("、") + "」记入催收方式");
+      add.addEventListener("click", function () { addThreats(kinds, add); });
+      box.appendChild(add);
+    }
+    if (!data.suggestions.length) {
+      box.appendChild(el("p", { className: "hint" }, "这句话里没有读到需要专门应对的说法（今天必须还、上门、找家人、起诉、先还一部分、借新还旧、转个人账户……）。"));
+      return;
+    }
+    data.suggestions.forEach(function (sg) {
+      var card = el("article", { className: "suggestion", "data-kind": sg.kind, "aria-label": sg.label });
+      card.appendChild(el("h5", null, "催收" + sg.label));
+      card.appendChild(el("p", { className: "relay" }, data.relay));
+      var row = el("div", { className: "say-row" });
+      row.appendChild(el("p", { className: "say" }, "「" + sg.say + "」"));
+      row.appendChild(copyButton(sg.label, sg.say));
+      card.appendChild(row);
+      if (sg.why.length) {
+        var why = el("ul", { className: "why", "aria-label": "依据（给坐席看）" });
+        sg.why.forEach(function (w) { why.appendChild(el("li", null, w)); });
+        card.appendChild(why);
+      }
+      box.appendChild(card);
+    });
+  }
+  var timer = { since: null, total: 0, handle: null };
+  function callSeconds() { return timer.total + (timer.since ? Math.floor((Date.now() - timer.since) / 1000) : 0); }
+  function showTime() {
+    var t = callSeconds(), m = Math.floor(t / 60), sec = t % 60;
+    $("call-time").textContent = (m < 10 ? "0" : "") + m + ":" + (sec < 10 ? "0" : "") + sec;
+  }
+  function stopTimer() {
+    if (timer.since) { timer.total = callSeconds(); timer.since = null; }
+    if (timer.handle) { clearInterval(timer.handle); timer.handle = null; }
+    $("call-toggle").textContent = "开始计时"; $("call-toggle").setAttribute("aria-pressed", "false");
+    showTime();
+  }
+  function resetTimer() { stopTimer(); timer.total = 0; showTime(); }
+  function renderWrapups(items) {
+    var list = $("wrapups"); list.textContent = "";
+    (items || []).forEach(function (w) {
+      var li = el("li", { className: "wrapup" });
+      li.appendChild(el("span", { className: "note-meta" }, w.time + " " + w.name + " 保存"));
+      li.appendChild(el("div", { className: "wrapup-text" }, w.summary));
+      list.appendChild(li);
+    });
+  }
+
   function renderNotes(notes) {
     var list = $("notes"); list.textContent = "";
     (notes || []).forEach(function (n) {
@@ -488,12 +600,18 @@
     if (location.hash !== "#" + id) history.replaceState(null, "", "#" + id);
     show("case");
     $("log").textContent = "";
-    if (fresh) { renderCase(null); renderNotes([]); renderWork(null); return Promise.resolve(); }
+    resetTimer();
+    $("suggestions").textContent = ""; $("said-error").textContent = ""; $("wrapup-error").textContent = "";
+    $("wrapup-form").reset();
+    renderWrapups([]);
+    if (fresh) { renderCase(null); renderNotes([]); renderWork(null); renderChecklist([]); return Promise.resolve(); }
     return api("GET", "case/" + encodeURIComponent(id)).then(function (data) {
       (data.messages || []).forEach(function (m) { renderMessage(m, m.sender === "user" ? "user" : "bot"); });
       renderCase(data.case);
       renderNotes(data.notes);
       renderWork(data.workspace, data.case);
+      renderWrapups(data.wrapups);
+      return refreshChecklist();
     }).catch(function (err) {
       if (signedOut(err)) return;
       if (err.status === 404 && store("session", KEY_FRESH) === id) {  // a new case, still blank: no error
@@ -511,14 +629,14 @@
     var a = el("a", { href: "#" + c.conversation_id, className: "case-link" }, c.lender || "（机构未知）");
     li.appendChild(a);
     li.appendChild(el("span", { className: "case-meta" }, [c.status_label, c.region_label,
-      "负责：" + (c.assignee ? c.assignee.name : "暂无"), "更新 " + c.updated].join(" · ")));
+      "负责：" + (c.assignee ? c.assignee.name : "暂无"), "更新 " + c.updated].concat(c.callback ? ["回访 " + c.callback] : []).join(" · ")));
     if (c.crisis) li.appendChild(el("span", { className: "badge" }, "危机"));
     li.appendChild(el("code", { className: "case-code" }, c.conversation_id));
     return li;
   }
   function searchCases() {
     var form = $("search-form"), q = [];
-    ["from", "to", "adviser", "lender", "status", "region"].forEach(function (k) {
+    ["from", "to", "adviser", "lender", "status", "region", "callback"].forEach(function (k) {
       var v = form.elements[k].value.trim();
       if (v) q.push(k + "=" + encodeURIComponent(v));
     });
@@ -637,6 +755,7 @@
         store("session", KEY_FRESH, null);
         api("GET", "case/" + encodeURIComponent(id)).then(function (d) { if (id === caseId) renderWork(d.workspace, d.case); }).catch(function () {});
       }
+      if (data.case) refreshChecklist();
     }).catch(function (err) {
       if (signedOut(err)) return;
       renderMessage({ text: "发送失败：" + err.message, notice: true }, "bot");
@@ -714,10 +833,50 @@
       if (edit) renderMessage({ text: edit.name + " 改了 地区：" + edit.before + " → " + edit.after, notice: true }, "bot");
       renderCase(data.case);
       renderWork(data.workspace, data.case);
+      refreshChecklist();
       $("work-message").textContent = "地区已设为" + (SCRIPTS[script] || script) + "：之后的回答按这里的规则。";
     }).catch(function (err) { if (!signedOut(err)) $("work-message").textContent = err.message; });
   });
   $("redraft").addEventListener("click", function () { redraft($("redraft")); });
+  $("call-toggle").addEventListener("click", function () {
+    if (timer.since) { stopTimer(); return; }
+    timer.since = Date.now();
+    timer.handle = setInterval(showTime, 1000);
+    $("call-toggle").textContent = "停止计时"; $("call-toggle").setAttribute("aria-pressed", "true");
+    showTime();
+  });
+  $("rehearse").addEventListener("click", function () { send(REHEARSE); });
+  $("said-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var said = $("said-input").value.trim(), id = caseId;
+    $("said-error").textContent = "";
+    if (!said) { $("said-error").textContent = "请写下催收说了什么，例如「今天必须还」。"; return; }
+    if (store("session", KEY_FRESH) === id) { $("said-error").textContent = "新个案还没有记录：先在左侧记下借款人的情况。"; return; }
+    api("POST", "case/" + encodeURIComponent(id) + "/suggest", { said: said }).then(function (data) {
+      if (id !== caseId) return;
+      renderSuggestions(data);
+      $("announcer").textContent = data.suggestions.length ? "找到 " + data.suggestions.length + " 条应对建议" : "没有读到需要专门应对的说法";
+    }).catch(function (err) { if (!signedOut(err)) $("said-error").textContent = err.message; });
+  });
+  $("said-input").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("said-form").requestSubmit(); }
+  });
+  $("wrapup-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = caseId;
+    $("wrapup-error").textContent = "";
+    if (store("session", KEY_FRESH) === id) { $("wrapup-error").textContent = "新个案还没有记录：先在左侧记下借款人的情况。"; return; }
+    var body = { agreed: $("wrap-agreed").value.trim(), next_step: $("wrap-next").value.trim(),
+      callback_date: $("wrap-callback").value || null, call_seconds: callSeconds() };
+    api("POST", "case/" + encodeURIComponent(id) + "/wrapup", body).then(function (data) {
+      if (id !== caseId) return;
+      stopTimer();
+      $("wrapup-form").reset();
+      renderWrapups(data.wrapups);
+      if (data.workspace) renderWork(data.workspace);
+      $("announcer").textContent = "通话小结已保存";
+    }).catch(function (err) { if (!signedOut(err)) $("wrapup-error").textContent = err.message; });
+  });
   $("search-form").addEventListener("submit", function (e) { e.preventDefault(); searchCases(); });
   $("f-mine").addEventListener("change", searchCases);
   $("open-form").addEventListener("submit", function (e) {
