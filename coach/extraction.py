@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.case import classify_hardship, lender_type
-from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, list_item_names
+from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, item_names
 from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
 from coach.zh.debt_kind_words import case_kind, debt_kind, role_for_kind
 from coach.zh.normalizer import to_simplified
@@ -52,7 +52,9 @@ _NOT_OVERDUE = re.compile(r"(还没逾期|没有逾期|没逾期|还没到期|�
 _JUST_OVERDUE = re.compile(r"(昨天|今天|前天)?刚(刚)?逾期")
 _THREAT_CUES = {
     "visit": re.compile(
-        r"(上门|找上门|外访|去.{0,3}(单位|公司|家里|老家|村里|学校|小区)|来.{0,2}(家|单位|公司)|到.{0,2}(家|单位)来)"),
+        # 「去」 as going somewhere, not 去年/过去/去世, nor the borrower's own going (「我去公司上班」).
+        r"(上门|找上门|外访|(?<![过失我回])去(?![年世])[^年]{0,3}(单位|公司|家里|老家|村里|学校|小区)|"
+        r"来.{0,2}(家|单位|公司)|到.{0,2}(家|单位)来)"),
     "lawsuit": re.compile(r"(起诉|传票|律师函|立案|坐牢|仲裁|强制执行|报警抓|抓我|判刑|列入失信)"),
     "third_party": re.compile(
         r"((打给|打到|打去|打俾|打过去|打电话给|联系|找|告诉|发给|群发|骚扰).{0,4}"
@@ -303,11 +305,14 @@ def with_named_lenders(text: str, entities: Sequence[Mapping[str, Any]],
         if not any(a < found["end"] and found["start"] < b for a, b in lenders):
             out.append(found)
             lenders.append((found["start"], found["end"]))
-    if lenders and (len(_entities(out, "amount")) >= 2 or "各" in text):
-        # beside named lenders, an item of the list with an amount and a name no list has (「裕融2万6」)
-        for found in list_item_names(text, lenders):
-            out.append(found)
-            lenders.append((found["start"], found["end"]))
+    # a name no list has right before its amount (「裕融2万6」「我欠裕融36,000元」「快易花跟台新各欠2.2w」)
+    amounts = [_span(e, text) for e in _entities(out, "amount") if isinstance(e.get("start"), int)
+               and e.get("role") in _DEBT_ROLES
+               and not any(a <= _span(e, text)[0] and _span(e, text)[1] <= b for a, b in lenders)]
+    listed = bool(lenders) or len(amounts) >= 2
+    for found in item_names(text, lenders, amounts, listed):
+        out.append(found)
+        lenders.append((found["start"], found["end"]))
     return [e for e in out if e.get("entity") != "amount" or not isinstance(e.get("start"), int)
             or not any(a <= _span(e, text)[0] and _span(e, text)[1] <= b for a, b in lenders)]
 
@@ -678,7 +683,10 @@ _NO = re.compile(r"(不对|不是|错了|搞错|写错|no\b)")
 
 def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
     text, requested = msg.text, msg.requested_slot
-    if requested == "lender_confirmed" and "lender" not in updates:
+    # 「不对 是逾期一个半月」 while the name is being confirmed corrects another fact, not the name: the name stays
+    # and its question comes again.
+    corrects_other = any(k in updates for k in (*AMOUNT_SLOTS, *DURATION_SLOTS, "debts"))
+    if requested == "lender_confirmed" and "lender" not in updates and not corrects_other:
         if _NO.search(text) or (msg.intent == "deny" and not _YES.search(text)):
             updates.update(lender=None, lender_type=None, lender_confirmed=None)  # ask for the name again
         elif _YES.search(text) or msg.intent == "affirm":

@@ -58,7 +58,8 @@ def aliases_of(canonical: str) -> tuple[str, ...]:
 # bank-name pattern and for the form's answer to 「哪家机构」.
 NOT_IN_A_NAME = re.compile(
     r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
-    r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱")
+    r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱|"
+    r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收")
 
 
 # --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
@@ -138,11 +139,12 @@ _QUOTED = re.compile(rf"[“\"「『'](?P<name>{_NAME}{{2,10}})[”\"」』']")
 _QUOTED_CONTEXT_BEFORE = re.compile(r"(欠|还有|另外|在|叫|个|用|下了?|借|和|跟|、)\s*$")
 _QUOTED_CONTEXT_AFTER = re.compile(r"^\s*(app|APP|App|平台|软件|上|里|借|贷|欠|\d|[一二两三四五六七八九十几])")
 # Latin names (WeLend, Welab, PrimeCredit) with an amount after them or 欠 before them.
-_LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{2,19})(?![A-Za-z0-9])")
+# A Latin name ends in a letter: 「PrimeCredit9.8w」「Welab92000」 are a name and an amount.
+_LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z])(?![A-Za-z])")
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|\d|[一二两三四五六七八九十几])")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
@@ -175,7 +177,8 @@ def _plausible(name: str) -> bool:
     personal = _PERSONAL.search(_LENDER_ENDING.sub("", name) if _LENDER_ENDING.match(name) and
                                 not re.match(r"^[我你他她]的", name) else name)
     return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
-        and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name)
+        and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name) \
+        and not re.match(r"[年月日号天岁个元块万千多]", name)  # 「2024年借的」: the end of a date or a number
 
 
 def find_lenders(text: str, known: tuple[str, ...] = ()) -> list[dict]:
@@ -231,24 +234,96 @@ def extra_lender_type(canonical: str) -> str | None:
 
 # An item of a list of debts with no lender's ending (「裕融2万6 花旗十一万五」): read only beside a lender the
 # registry knows, and only where an amount follows at once.
-_LIST_ITEM = re.compile(r"(?:^|(?<=[\s，,；;。、元块右是系和跟同\dwk一二两三四五六七八九十百千万]))"
-                        rf"(?P<name>{_NAME_CHAR}{{2,4}}?)"
-                        r"(?=\s*[，,]?\s*(?:那边|那遍|那里|的卡|的)?\s*(?:各)?\s*(?:欠了?)?\s*"
-                        r"(?:\d|[一二两三四五六七八九十]))")
 _NOT_A_LIST_NAME = re.compile(
     r"分别|一共|总共|合计|加起来|每个?月|月收入|收入|工资|本金|利息|大概|差不多|还有|另外|主要|其中|欠款|借款|"
     r"月底|月尾|年底|今天|明天|下个?月|上个?月|这个?月|每期|逾期|已经|现在|目前|最多|只能|能还|房租|生活|我|你|他|她")
 
 
-def list_item_names(text: str, taken: list[tuple[int, int]]) -> list[dict]:
-    """Names in a list of debts that have no lender's ending and no list knows, not overlapping ``taken``
-    (the lenders already found); kept unconfirmed (``registry`` False) like any name no list has."""
+# --- a name before its amount, found from the amounts -------------------------------------------------------------
+# The normaliser drops spaces, so 「有这几笔 裕融 两万一左右 玉山银行6万2」 reaches us as one run of characters. The
+# amounts and the lenders already found cut it into pieces; what is left right before an amount, once the words
+# that introduce an item are taken off, is that amount's lender.
+_ITEM_CUT = re.compile(r"[，,；;。、:：!！?？\s]|还有|以及|加上|另外|跟|同|和|及")
+_ITEM_LEAD = re.compile(
+    r"^(?:左右|上下|多|块钱?|元|对了|然后|再|有这几笔|这几笔|有几笔|几笔|借款人(?:有几笔欠款)?|网贷加信用卡|网贷和信用卡|欠了?好?几家|欠咗几间|"
+    r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|嗯+|呃|那个|还有个?|有个?|是|系|[我他她](?:在|欠咗?了?|借了?)|"
+    r"欠咗?|欠了?个?|借了?个?|在)+")
+_ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|度|的卡|的|欠咗?|欠了?|借了|一共|总共|要还|还|大概|"
+                        r"差不多|大约|约|将近|快|各自?|都|有)+$")
+_REGION_TAIL = re.compile(r"(?:还有|还|有|一共|总共|大概|差不多|大约|约)+$")
+_NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|笔|钱|款|债|账|信用卡|网贷|贷款|"
+                          r"平台|利息|本金|块|元|加起来|[年月天号期岁个]|多少|几|这|那")
+_OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度")
+
+
+def _item_name(name: str, glued: bool) -> bool:
+    """Whether what is left of a piece is a lender's name (the digits of 「2345贷款王」 may lead it)."""
+    digits_lead = glued or name[:1].isdigit()
+    return 2 <= len(name) <= 8 and name not in _REGISTRY_NAMES and _plausible(name) \
+        and not _NOT_A_LIST_NAME.search(re.sub(r"[你我他她]", "", name)) \
+        and not (_NOT_AN_ITEM.search(name) and not digits_lead) and not _GENERIC.match(name) \
+        and bool(re.search(r"[\u4e00-\u9fffA-Za-z]", name))
+
+
+def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """text[lo:hi] cut where one item of a list ends (separators, 还有, 跟 …), with each piece's offset."""
+    out, at = [], lo
+    for cut in [*_ITEM_CUT.finditer(text, lo, hi), None]:
+        end = cut.start() if cut else hi
+        if end > at:
+            out.append((at, text[at:end]))
+        at = cut.end() if cut else at
+    return out
+
+
+def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int, int]], listed: bool) -> list[dict]:
+    """Names no list knows, each right before its amount (``amounts``: spans of amounts that may be a debt).
+
+    ``listed``: the message is a list (other lenders or other amounts in it); then a bare name before an amount
+    counts (「裕融75000」). Otherwise the name must be said as owed (「我欠裕融36,000元」). 「快易花跟臺新各欠2.2w」:
+    every name before 各 has the amount. Kept unconfirmed (``registry`` False) like any name no list has."""
     found: list[dict] = []
-    for m in _LIST_ITEM.finditer(text):
-        start, end, name = m.start("name"), m.end("name"), m.group("name")
-        if any(a < end and start < b for a, b in taken) or _NOT_A_LIST_NAME.search(name) \
-                or not _plausible(name) or name in _REGISTRY_NAMES:
-            continue
-        found.append({"entity": "lender", "start": start, "end": end, "value": name, "text": name,
-                      "confidence": 1.0, "registry": False, "extractor": "list_item_names"})
+    bounds = sorted([*taken, *amounts])
+    for a_start, _ in amounts:
+        before = max((e for _, e in bounds if e <= a_start), default=0)
+        region = text[before:a_start]
+        each = bool(re.search(r"各(?:自|欠|借)?了?$", region))
+        tail = _REGION_TAIL.search(region)
+        region_end = a_start - (len(tail.group(0)) if tail else 0)
+        pieces = _pieces(text, before, region_end)
+        if each:
+            # every name since the amount before, the known ones among them (「还有台新 快易花 各42000」)
+            lo = max((e for s, e in bounds if e <= a_start and (s, e) not in taken), default=0)
+            chosen = pieces + [p for a, b in _outside(lo, before, taken) for p in _pieces(text, a, b)]
+        elif pieces and not text[pieces[-1][0] + len(pieces[-1][1]):region_end].strip("，,、 "):
+            chosen = pieces[-1:]
+        else:
+            chosen = []
+        for at, piece in chosen:
+            lead = _ITEM_LEAD.match(piece)
+            start = at + (lead.end() if lead else 0)
+            name = piece[lead.end() if lead else 0:]
+            name = _ITEM_TAIL.sub("", name)
+            glued = next((s for s, e in amounts if e == start and re.fullmatch(r"\d{2,4}", text[s:e])), None)
+            if glued is not None:  # 「2345贷款王那边58000」: digits said as part of a name
+                name, start = text[glued:start] + name, glued
+            end = start + len(name)
+            if not (listed or each or _OWED_WORDS.search(piece)) or not _item_name(name, glued is not None) \
+                    or any(a < end and start < b for a, b in taken) \
+                    or any(f["start"] < end and start < f["end"] for f in found):
+                continue
+            found.append({"entity": "lender", "start": start, "end": end, "value": name, "text": name,
+                          "confidence": 1.0, "registry": False, "extractor": "item_names"})
     return found
+
+
+def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of [lo, hi) outside the lenders already found."""
+    out, at = [], lo
+    for s, e in sorted(t for t in taken if lo <= t[0] < hi):
+        if s > at:
+            out.append((at, s))
+        at = e
+    if hi > at:
+        out.append((at, hi))
+    return out

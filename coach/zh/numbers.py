@@ -46,6 +46,12 @@ _MONEY_CONTEXT = re.compile(
 
 # 「台北富邦的 47000」「招行：30000」: a number of four digits or more right after a name and 的 or a colon.
 _NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(的|[：:])\s*$")
+# 「有这几笔 裕融75000」: four digits or more right after a name, in a message about debts, is what is owed there
+# (not a staff number, a card's last digits or a code).
+_GLUED_NAME_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}$")
+_NOT_A_SUM_BEFORE = re.compile(
+    r"(工号|尾号|编号|号码|卡号|账号|帐号|验证码|密码|代码|单号|房间|车牌|电话|手机|微信|QQ|qq)\s*$")
+_ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期")
 
 _DURATION_RE = re.compile(
     rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"
@@ -246,7 +252,10 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
         bare_answer = _strip_hedges(raw) == _strip_hedges(whole_message)
         context = _MONEY_CONTEXT.search(_clause_before(text, start, 8)) or (
             value >= 1000 and not re.fullmatch(r"(19|20)\d\d", raw)
-            and _NAMED_BEFORE.search(_clause_before(text, start, 8)))
+            and _NAMED_BEFORE.search(_clause_before(text, start, 8))) or (
+            value >= 1000 and re.fullmatch(r"\d{4,8}", raw) is not None and not re.fullmatch(r"(19|20)\d\d", raw)
+            and bool(_GLUED_NAME_BEFORE.search(text[max(0, start - 2):start]))
+            and not _NOT_A_SUM_BEFORE.search(text[max(0, start - 6):start]) and bool(_ABOUT_DEBTS.search(text)))
         if not has_unit and not bare_answer and (not context or value < 100):
             continue
         if value < 10:

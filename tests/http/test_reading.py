@@ -185,3 +185,22 @@ def test_a_lender_said_with_a_yes_or_a_hello_is_noted_and_the_turn_ends(servers:
     body = texts(servers.say(sender, first))
     assert "没处理好" not in body and "要现在开始吗" in body
     assert "没处理好" not in texts(servers.say(sender, "好"))
+
+
+def test_a_hardship_in_a_hotline_note_raises_no_visit_flag(servers: Servers) -> None:
+    """「去年公司」 is last year's company, not a collector going to the workplace."""
+    conversation = "staff-" + uuid.uuid4().hex
+    body = texts(servers.staff_say(conversation, "借款人欠招行信用卡4万，她说去年公司裁员了，一直没找到工作"))
+    facts = slots(servers, conversation, None)
+    assert "visit" not in (facts.get("threat_types") or []) and "上门" not in body
+    assert facts["hardship_reason"] == "失业/收入下降"
+
+
+@pytest.mark.parametrize("message", ["我欠招行信用卡3万 逾期两个月了 能帮我做个方案吗",
+                                     "借呗两万还不上了，帮我写个分期的方案吧"])
+def test_an_explicit_request_for_a_plan_starts_it_without_asking_again(servers: Servers, message: str) -> None:
+    sender = sender_id()
+    body = texts(servers.say(sender, message))
+    assert "要现在开始吗" not in body and "帮不上" not in body
+    assert "？" in body  # the next fact the plan needs is asked for at once
+    assert slots(servers, sender)["requested_slot"] is not None

@@ -135,6 +135,21 @@ def test_threats_in_names_each_kind_once() -> None:
     assert threats_in("我真的不想活了") == []
 
 
+@pytest.mark.parametrize("text", ["她说去年公司裁员了", "过去公司效益不好", "我去公司上班的时候他们打来的",
+                                  "去年家里出了事"])
+def test_going_somewhere_in_the_past_or_by_the_borrower_is_no_visit(text: str) -> None:
+    from coach.extraction import threats_in
+
+    assert "visit" not in threats_in(text)
+
+
+@pytest.mark.parametrize("text", ["他们说要去你公司找你", "催收说不还就去我老家", "说明天去你单位"])
+def test_a_collector_going_to_the_workplace_or_home_is_a_visit(text: str) -> None:
+    from coach.extraction import threats_in
+
+    assert "visit" in threats_in(text)
+
+
 def test_a_place_the_borrower_names_decides_the_region_over_the_script() -> None:
     assert detect_script("我喺深圳住㗎 唔系香港", "hk") == "simplified"
     assert detect_script("收數公司話要去我公司搵我老細", None) == "hk"

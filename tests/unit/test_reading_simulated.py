@@ -284,3 +284,72 @@ def test_what_they_can_pay_answering_the_income_question_stays_monthly() -> None
 ])
 def test_names_after_a_colon_a_pronoun_or_before_cantonese_ge(text: str, name: str) -> None:
     assert [f["value"] for f in find_lenders(normalize(text))] == [name]
+
+
+def _listed(text: str, registry: dict[str, str], **current: Any) -> list[tuple[str, int | None]]:
+    """The debts read from a list; ``registry``: the names the NLU's lender registry finds (as said → canonical)."""
+    text = normalize(text)
+    entities: list[dict[str, Any]] = [
+        {"entity": "amount", "value": s.value, "start": s.start, "end": s.end, "text": s.text,
+         **({"role": s.role} if s.role else {})} for s in extract(text)[0]]
+    for said, canonical in registry.items():
+        at = text.index(normalize(said))
+        entities.append({"entity": "lender", "value": canonical, "start": at, "end": at + len(normalize(said)),
+                         "text": said})
+    out = extract_facts(intent="inform", entities=entities, text=text, raw_text=text, requested_slot=None,
+                        current=current, as_answer=False, now=NOON)
+    if out.get("debts"):
+        return [(d["lender"], d.get("amount")) for d in out["debts"]]
+    return [(out.get("lender"), out.get("debt_amount"))]
+
+
+@pytest.mark.parametrize(("text", "registry", "expected"), [
+    ("臺新銀行六萬二左右 裕融75000", {"台新银行": "台新银行"}, [("台新银行", 62000), ("裕融", 75000)]),
+    ("有這幾筆 裕融欠13萬2 花旗那邊107000", {"花旗": "花旗银行"}, [("裕融", 132000), ("花旗银行", 107000)]),
+    ("快易花跟臺新各欠2.2w", {"台新": "台新银行"}, [("快易花", 22000), ("台新银行", 22000)]),
+    ("還有臺新 快易花 各42000", {"台新": "台新银行"}, [("台新银行", 42000), ("快易花", 42000)]),
+    ("PrimeCredit9.8w，恒生9.7萬", {"恒生": "恒生银行"}, [("PrimeCredit", 98000), ("恒生银行", 97000)]),
+    ("欠咗幾間：Welab92000，花旗欠26000", {"花旗": "花旗银行"}, [("Welab", 92000), ("花旗银行", 26000)]),
+    ("网贷加信用卡 速借宝 1万4 蚂蚁借呗四万一千元", {"借呗": "借呗"}, [("速借宝", 14000), ("借呗", 41000)]),
+    ("借款人有几笔欠款 你我贷5万，光大信用卡九万四", {"光大信用卡": "光大银行"},
+     [("你我贷", 50000), ("光大银行", 94000)]),
+    ("2345贷款王那边58000块 建行 66000", {"建行": "建设银行"}, [("2345贷款王", 58000), ("建设银行", 66000)]),
+    ("网贷加信用卡 闪电借110,000元 还有招行的卡11万1", {"招行": "招商银行"},
+     [("闪电借", 110000), ("招商银行", 111000)]),
+])
+def test_a_name_no_list_knows_before_its_amount_is_kept_with_it(text: str, registry: dict[str, str],
+                                                                 expected: list) -> None:
+    assert _listed(text, registry) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我欠裕融36,000元", ("裕融", 36000)),
+    ("Welab嗰度欠咗14萬2", ("Welab", 142000)),
+    ("对了 快易花那边还有十一万块", ("快易花", 110000)),
+])
+def test_one_unknown_name_said_as_owed_is_the_lender(text: str, expected: tuple) -> None:
+    assert _listed(text, {}) == [expected]
+
+
+@pytest.mark.parametrize("text", ["我欠了一大笔 36000", "我在银行那边欠了两万", "我妈那边还有三万",
+                                  "我2024年借的 欠3万", "借了个714高炮 到手700 要还1000", "他们那边说欠36000",
+                                  "欠了三万多 每个月能还1500"])
+def test_words_before_an_amount_that_are_no_name(text: str) -> None:
+    assert _listed(text, {})[0][0] is None
+
+
+def test_a_correction_while_a_name_is_confirmed_keeps_the_name() -> None:
+    text = normalize("不对 是逾期一个半月")
+    said = [{"entity": "duration", "value": s.value, "start": s.start, "end": s.end, "text": s.text}
+            for s in extract(text)[1]]
+    out = extract_facts(intent="inform", entities=said, text=text, raw_text=text, requested_slot="lender_confirmed",
+                        current={"lender": "金豆分期", "lender_confirmed": False, "overdue_days": 60.0,
+                                 "last_fact": "overdue_days"}, as_answer=True, now=NOON)
+    assert out["overdue_days"] == 45 and "lender" not in out and "lender_confirmed" not in out
+    assert _facts("不对", requested="lender_confirmed", lender="金豆分期", lender_confirmed=False)["lender"] is None
+
+
+def test_the_old_installment_is_no_name_and_no_demand() -> None:
+    out = _facts("之前每个月要还五千七 现在还不起了", requested="lender")
+    assert "lender" not in out and "affordable_monthly" not in out
+    assert _amounts("每个月要还4200 实在还不起") == [(4200, "installment")]
