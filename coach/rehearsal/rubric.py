@@ -53,6 +53,8 @@ class Demand:
     code: bool = False
     personal: bool = False
     borrow: bool = False
+    whole: bool = False
+    deadline: bool = False
 
 
 def _field(case: Any, name: str) -> Any:
@@ -81,6 +83,10 @@ _REGIONAL = (
     ("而家", "现在"), ("听日", "明天"), ("今日", "今天"), ("搞掂", "搞定"), ("入数", "转账"), ("户口", "账户"),
     ("收声", "闭嘴"), ("痴线", "神经病"), ("唔", "不"), ("嘅", "的"), ("佢", "他"), ("哋", "们"), ("帐", "账"),
     ("缴", "还"), ("清偿", "还清"), ("蚊", "元"),
+    ("揾", "找"), ("攞", "拿"), ("黐线", "神经病"), ("死开", "滚开"), ("咩人", "什么人"), ("点搞", "怎么搞"),
+    ("点解", "为什么"), ("咩", "什么"), ("系咪", "是不是"), ("你系", "你是"), ("我系", "我是"), ("今个", "这个"),
+    ("几多", "多少"), ("呢个", "这个"), ("呢度", "这里"), ("即刻", "立刻"), ("点证明", "怎么证明"),
+    ("点知", "怎么知道"), ("account number", "账号"), ("account no", "账号"), ("a/c", "账户"), ("account", "账户"),
 )
 # 「千五」「千二」: a thousand and five hundred (the leading 一 left out).
 _BARE_THOUSAND = re.compile(r"(?<![\d一二两三四五六七八九十百零.])千(?=[一二两三四五六七八九](?![十百千万]))")
@@ -89,6 +95,8 @@ _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CEILING = re.compile(r"(不能再多了?|再多(就)?(没有|没了|拿不出)|多了(就)?没有|是我的极限|极限了)")
 # Asking whether an amount will do is not refusing it: 「先还一千行不行」.
 _ASKING = re.compile(r"(行不行|可不可以|能不能|可以不可以|好不好|成不成)")
+# 「三千五六」: a range said with two digits after 千, read at its lower end (三千五).
+_RANGE_TAIL = re.compile(r"(?<=[一二两三四五六七八九]千)([一二三四五六七八])[二三四五六七八九](?![十百千万\d])")
 # A number straight after 「一个月」 is read apart from it: 「1k一个月」「千五一个月」.
 _BEFORE_A_MONTH = re.compile(r"(?<=[\dkw一二两三四五六七八九十百千万])(?=一个?月)")
 
@@ -101,7 +109,7 @@ def plain(text: str) -> str:
         body = body.replace(regional, mandarin)
     body = _DIGIT_COMMA.sub("", body)
     body = _CEILING.sub("封顶", _ASKING.sub("可以吗", body))
-    return _BEFORE_A_MONTH.sub(" ", _BARE_THOUSAND.sub("一千", body))
+    return _BEFORE_A_MONTH.sub(" ", _RANGE_TAIL.sub(r"\1", _BARE_THOUSAND.sub("一千", body)))
 
 
 # A clause: up to punctuation, or a space between Chinese words (chat replies often use spaces for commas).
@@ -110,7 +118,7 @@ _CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])
 _REFUSAL = re.compile(
     r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
     r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
-    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|没有|也没|不会(去)?(借|还|付|转|给)|不借|借不到|不现实)")
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|没有|也没|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
 _NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
 _QUESTION_ONLY = re.compile(
     r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
@@ -135,14 +143,39 @@ def _clause_span(body: str, index: int) -> tuple[int, str]:
 _IDENTITY = re.compile(
     r"(怎么称呼|贵姓|你叫(什么|啥|咩)|您叫什么|(你|您)的?(全名|名字|姓名)|叫什么名|工号|公号|员工号|员工编号|工牌|编号是|"
     r"(哪|什么|哪个|哪一)(家|个|间)?(公司|机构|单位|部门|平台|银行)|你是谁|您是谁|你是哪位|您是哪位|哪位|"
-    r"(受|被)[^，。]{0,6}委托|委托(你们)?的?是(哪|谁)|(哪|什么)(里|边)打来|身份|证件|营业执照|"
+    r"(受|被)[^，。]{0,6}委托|委托(你们)?的?是(哪|谁)|(哪|什么)(里|边)打来|身份(?!证)|证件|营业执照|"
     r"(怎么|如何|拿什么)证明(你|您)|(你|您)们?(是)?哪(家|个|里)的|(你|您)们?(是|系)?谁|(公司|单位|机构|你们)叫(什么|啥)|"
-    r"(干|做)(什么|啥|嘛)的|委托书|授权书|工作证|员工证|(你|您)是(不是)?(真的)?(银行|平台|公司|催收|律师|法务|客服)|"
-    r"什么来头|什么人|哪里的|报(个|一下)?(你的)?(名字|姓名|工号)|怎么知道(你|您)是)")
+    r"(你|您)们?(是)?(干|做)(什么|啥|嘛)的|委托书|授权书|工作证|员工证|(你|您)是(不是)?(真的)?(银行|平台|公司|催收|律师|法务|客服)|"
+    r"什么来头|什么人|哪里的|报(个|一下)?(你的)?(名字|姓名|工号)|怎么知道(你|您)是|"
+    # which firm, even with a word between (「哪个催收公司」「哪间收数公司」), and who sent or entrusted them
+    r"(哪|什么|哪个|哪一)(家|个|间)?[^，。?\s]{1,4}(公司|机构|单位|平台|律所)|律所|律师事务所|执业证|律师证|"
+    r"委托(方|人|机构|单位)|谁委托|委托[^，。]{0,4}(谁|哪)|谁(派|让|叫)(你|您)|"
+    r"正式员工|外包(的|吗|还是|公司)|是不是外包|(你|您)们?(真|真的|确定)是[^，。]{0,6}(的|吗|嘛)|"
+    r"(你|您|公司|机构)[^，。]{0,3}全名|全名(呢|是什么|叫什么|是啥|叫啥)|(员工|工作|你的)代号|牌照|资质|"
+    r"(你|您)们?(是)?哪(儿|边|里)(的|啊|呀|\?|$)|姓什么|姓啥|公司(在哪|地址|在什么地方)|地址(报|发|说)|"
+    r"正规(的)?(公司|机构|催收)?(吗|嘛)|(单位|公司|机构)(是|在)哪|(确认|核实|证明|知道)(你|您)(真)?是|职员证|大名|分机|"
+    r"(你|您)们?是不是骗子|(有|拿)(什么)?证明|授权(吗|呢|书)|真名|(公司|机构)(的)?(名字|名称|全称)|备案|是哪(家|个|间)|"
+    r"委托[^，。]{0,6}(文件|证明|手续)|(你们|你|您)和[^，。]{0,6}什么关系|座机|(官方|客服)电话(是)?多少|打回去核实|回拨|"
+    r"核实(一下)?(你|您)?的?身份)")
+
+
+def _identity(body: str) -> bool:
+    """Asks who calls; a 「哪个」 that means 「any」 (「哪个平台都没还」), 「不管你是谁」 and the bank of a card to pay
+    into do not."""
+    for m in _IDENTITY.finditer(body):
+        before = body[max(0, m.start() - 4):m.start()]
+        if re.match(r"[^，。]{0,3}(都|也)", body[m.end():]) and m.group(0).startswith("哪"):
+            continue
+        if re.search(r"(不管|管他|管)$", before) or re.search(r"卡(是)?$", before):
+            continue
+        return True
+    return False
+
 
 # --- hardship_stated -------------------------------------------------------------------------------------------
 _HARDSHIP = re.compile(
-    r"(失业|没工作|丢了工作|工作没了|工没了|被裁|裁员|资遣|被辞|辞退|降薪|减薪|工资(降|少|没发|拖|被拖|只有|就|发不出)|"
+    r"(失业|失了业|没工作|丢了工作|工作没了|工没了|被裁|裁员|资遣|被辞|辞退|降薪|减薪|工资(降|少|没发|拖|被拖|只有|发不出)|"
+    r"(工资|薪水)?(被)?砍(了)?(一半|工资|薪)|工资(被)?砍|(?<!多了)(?<!再多)(真的?|实在|确实)(是)?没有(了|啊|呀)?(?=$|[，。!?\s])|"
     r"收入(少|降|下降|减少|只有|不稳定|没了|断了|很低)|没(有)?收入|没开工|开不了工|打零工|生病|病了|病倒|住院|手术|看病|"
     r"医药费|化疗|车祸|受伤|家里(出事|有人|有病人|变故)|生意(亏|赔|失败|不好|黄了|垮了)|亏本|亏了|赔了|倒闭|破产|"
     r"店(关|倒|黄)|关门了|离婚|(老人|父母|爸|妈|孩子|老婆|老公)[^，。]{0,8}(病|住院|手术)|养(孩子|家|老人)|"
@@ -153,15 +186,47 @@ _HARDSHIP = re.compile(
     r"欠了(很多|好多|好几)|好几个平台|残疾|癌|治病|欠薪|拖欠工资|没活|没单|生意冷清|赚不到钱|收入不够|不够花|吃不起|"
     r"吃饭都|交不起|穷|揭不开锅|入不敷出|撑不住|没(有)?能力|哪有钱|哪来的钱|"
     r"拿不出|还不起|还不上|还不了|付不起|没钱|没有钱|没前|一点钱都没|没(有)?(那么|这么|那|这)多钱|无力(偿还|还款)|"
-    r"[\d一二两三四五六七八九十百千万wk]+(块|元)?(我)?(也|都)?(真的?)?没有)")
+    r"[\d一二两三四五六七八九十百千万wk]+(块|元)?(我)?(也|都)?(真的?)?没有(?!可能)|哪(里)?拿得出|上哪(弄|找|拿)|"
+    # a job or a business gone, illness and death in the family, a body that cannot work, one earner, a new baby
+    r"(公司|厂子?|工厂|单位|店|铺|档口)[^，。]{0,6}(倒了|没了|黄了|关了|垮了|停了|执了|搬走|收掉|关掉|转让)|执笠|停产|临时工|"
+    r"资金链|货款|收不回|(都|也|很)紧张|手头紧张|"
+    r"(没|没有)找到(工作|活|工)|找不到(活|工)|没活干|开除|解雇|炒鱿鱼|被炒|辞职(照顾|在家|带)|"
+    r"中风|瘫痪|过世|去世|走了[^，。]{0,4}(剩|只有|就我)|丧事|骨折|摔断|抑郁|医院|陪床|住了[^，。]{0,4}院|"
+    r"养不活|养不起|养[^，。]{0,3}(孩子|小孩|老人|一家)|单子少|订单少|收入掉|"
+    r"没(有)?上班|上不了班|没法(工作|上班|干活)|一个人(挣|赚|找)钱|得我一个|被人骗|"
+    r"(刚|才)?生(了)?(小孩|孩子|二胎|宝宝)|开销(很|太|特别)?大|攒不下|存不下|没人(肯|愿意|会)?借|"
+    r"确诊|肿瘤|白血病|尿毒症|透析|脑梗|心脏病|工伤|病假|药费|封控|行情不好|经济不好|生意差|淡季|拆东墙|一身债|"
+    r"一屁股债|跑路|传销|赡养|贫困|(开|做|干|撑)不下去|(工资|收入|粮|人工|薪水|薪)[^，。]{0,3}(减|砍|少|降)(了)?一半|一分(钱)?(都)?没(拿到|发|有)|(粮|人工)(减|少|冇|没)|"
+    r"工钱[^，。]{0,4}没|吃药|工作(丢|黄)了|饭碗(丢|没)了|亏(进去|光|完|掉)|被坑|赔进去|养病|裁人|火烧|失火|火灾|被淹|水灾|地震|"
+    r"亏损|经济压力|压力(太|很|特别)大|低保|产后|照顾[^，。]{0,3}(病|老人|瘫|孩子)|打官司|合同到期|"
+    r"(退休金|养老金)[^，。]{0,3}(少|只有|就)|还是(个)?学生)")
+# 「没有困难」「不困难」: the word said to deny it.
+_HARDSHIP_DENIED = re.compile(r"(没有?|不|没什么|谈不上)(什么)?$")
 _HARDSHIP_MAX_CHARS = 120  # briefly: a hardship told in a page is a speech, not a sentence on the phone
+
+
+def _hardship(body: str) -> bool:
+    """The hardship told briefly; 「没有困难」 denies it."""
+    if len(body) > _HARDSHIP_MAX_CHARS:
+        return False
+    for m in _HARDSHIP.finditer(body):
+        if m.group(0) == "困难" and (_HARDSHIP_DENIED.search(body[max(0, m.start() - 4):m.start()]) or
+                                     re.match(r"(谈不上|不算|倒没有|没有)", body[m.end():])):
+            continue
+        return True
+    return False
+
 
 # --- offers ----------------------------------------------------------------------------------------------------
 _PERIODS = re.compile(
-    r"(?<![第每这本上下前后头])(分)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(期|个月(?=还|分|慢慢))")
+    r"(?<![第每这本上下前后头])(分)?\s*(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(期|个月(?=(内|之内|以内)?(还|分|慢慢)))")
+# 「一年还完」「两年内还清」: a number of years to pay it all, twelve installments a year.
+_YEARS = re.compile(
+    r"(?<![\d一二两三四五六七八九十今去明前])(半|\d|[一二两三四五])\s*年(内|之内|以内|时间)?(还完|还清|结清|分完)")
 _MONTHLY_WORDS = re.compile(r"每个?月|一个月|每期|一期|月供|按月|月还|每月|一月")
 _NOT_OFFERED_ROLES = {"debt", "income", "expenses", "fee", "repaid"}
-_QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(要|说|让|叫|要求)|总共|一共|欠(了|款)?|"
+_QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(要|说|让|叫|要求)|(让|叫|要|逼)我|总共|一共|"
+                      r"欠(了|款)?|"
                       r"要还|还要|还欠|还剩|显示|看到|如果|要是|假如|万一|之前|以前|原来|上个月|去年|本来")
 # What the person has, not what they offer: 「卡里就剩300了」.
 _HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|手里|手上|余额|存款)[^，。]{0,3}$")
@@ -174,12 +239,13 @@ _OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月
                         r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
 _PAY_VERB = re.compile(r"(还|给|付|转|交|拿出|凑|打)")
 # Not agreeing to the figure, only hearing it: 「好的，我知道了」「我考虑一下」.
-_HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到)")
-_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千))")
+_HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到|"
+                         r"行了行了|好了好了|别说了|够了)")  # 「行了行了 别说了」 ends the talk, it agrees to nothing
+_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千|开头|结尾))")
 _AGREE = re.compile(
-    r"^(那|哦|噢|嗯|恩|额)?\s*(好好|好的|好吧|好啦|好嘞|好|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成|同意|答应|"
-    r"就这样|就按|按你说的|听你的)")
-_PAY_NOW = re.compile(r"(现在|马上|这就|立刻|今天)(就)?(转|还|付|打)(?!不)")
+    r"^(那|哦|噢|嗯|恩|额|也|那就)*\s*(好好|好的|好吧|好啦|好嘞|好|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成交|成|"
+    r"(我)?(同意|答应|接受|认了)|就这样|就按|按你说的|听你的|只能这样|只好这样|就这么定)")
+_PAY_NOW = re.compile(r"(现在|马上|这就|立刻|今天)(就)?([^，。不没?]{0,8}(全部|都))?(转|还|付|打)(?!不)")
 _AGREE_WITH_NUMBER = re.compile(r"(可以|没问题|就这样|就按|行|好|成|得|同意)")
 _FULL_REPAYMENT = re.compile(
     r"((一次性|全部|全额|都)[^，。]{0,3}(还清|结清|还上|还完|给你|还你|付清)|(一次性|一口气|一次)(还|给|付|转)|全额还|还全款|"
@@ -187,6 +253,8 @@ _FULL_REPAYMENT = re.compile(
     r"(马上|明天|今天|今晚|下周|月底|下个?月|这周|周末)[^，。]{0,4}(还清|结清|全还|全部还|全部给))")
 _DEBT_QUOTE = re.compile(r"欠")
 _LONG_DIGITS = re.compile(r"\d[\d\s-]{7,}\d")  # a phone or card number, not an amount
+# Digits after these words name a card, a phone or a person, not an amount: 「尾号3321」「工号1024」.
+_NUMBER_NOT_MONEY = re.compile(r"(尾号|尾数|卡号|账号|号码|工号|编号|手机|电话|房间|门牌)[^，。\d]{0,2}$")
 _HOTLINES = {110, 120, 1998, 12315, 12321, 12345, 12363, 12378, 96110}
 
 
@@ -204,7 +272,7 @@ def _amounts(body: str, debt: int | None, bare: bool = True) -> list[numbers.Spa
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             value = int(m.group(1))
-            if _LONG_DIGITS.search(body) or value in _HOTLINES:
+            if _LONG_DIGITS.search(body) or value in _HOTLINES or _NUMBER_NOT_MONEY.search(body[:m.start()]):
                 continue
             if value >= 100 and (debt is None or value <= debt):
                 found.append(numbers.Span(m.start(), m.end(), m.group(1), value,
@@ -227,7 +295,9 @@ def _periods_in(body: str) -> list[tuple[int, int]]:
         value = _regional_number(m.group(2))
         if value and 1 < value <= 120 and (m.group(1) or "期" in m.group(3)):
             out.append((m.start(), value))
-    return out
+    for m in _YEARS.finditer(body):
+        out.append((m.start(), 6 if m.group(1) == "半" else 12 * int(_regional_number(m.group(1)) or 0)))
+    return sorted(out)
 
 
 def offers_in(text: str, case: Any = None, collector_line: str | None = None) -> list[Offer]:
@@ -254,6 +324,9 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
                 body[span.end:span.end + 3].startswith(("的话", "的时候")):
             continue
         after = body[span.end:clause_start + len(clause)]
+        if demand.amount == span.value and _REFUSAL.search(body[span.end:]) and \
+                not re.search(r"(就|可以|行|好|没问题|同意|吧)", clause):
+            continue  # 「两千，我真的不行」: the collector's figure said back to refuse it
         window = before[-6:] + span.text + after[:4]
         if _OTHER_MONEY.search(window) and not _REPAY.search(window):
             continue  # 「工资才3000」「医药费花了三万」: money of the story, not a payment offered
@@ -287,9 +360,11 @@ def _agrees(body: str, demand: Demand, offers: list[Offer]) -> bool:
         return False
     if demand.amount is None and demand.periods is None and not demand.lump:
         return False
+    body = re.sub(r"[^，,。!！?？;；\n]*\?", "", body)  # 「你说五千就五千？」 asks back, it does not agree
     if offers and any(o.amount not in (demand.amount, _per_period(demand, None)) for o in offers if o.amount):
         return False
-    return bool(_AGREE.search(body) or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or
+    agreeing_clause = any(_AGREE.match(clause.strip()) for _, clause in _clauses(body))  # 「三天是吧 没问题」
+    return bool(agreeing_clause or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or
                 re.search(r"就(这样|按|这么|[\d一二两三四五六七八九十])", body))
 
 
@@ -320,13 +395,15 @@ _C_LUMP = re.compile(r"(即刻|马上|立即|立刻|现在|一次性|结清|还�
 _C_WHOLE = re.compile(r"(一次性|结清|还清|全额|全部|首付|最低|一半|30%|三成)")
 _C_MONTHLY = re.compile(r"(每个?月|一个月|每期|月供|按月|月还)")
 # The collector pushing a new loan: 「找朋友借一借」「别的平台周转一下」.
-_C_BORROW = re.compile(r"(借一借|借点|借一下|借别的|借钱|周转|套现|刷信用卡|以贷养贷|找(朋友|家里|亲戚|家人))")
+_C_BORROW = re.compile(r"(借一借|借点|借一下|借别的|借钱|周转|套现|刷信用卡|以贷养贷|找(朋友|家里|亲戚|家人)|"
+                       r"找你(的)?(爸|妈|父母|家里|家人|亲戚|朋友|老婆|老公)|"
+                       r"(爸妈|父母|家里人?|亲戚|朋友|同事|家人)[^，。]{0,3}(借|想(想)?办法|拿|要))")
 _C_CODE = re.compile(r"(验证码|校验码|动态码|密码|口令|cvv|安全码|背面|后三位|码(念|报|发|告诉|说))")
 _C_PERSONAL = re.compile(
     r"(个人(账户|账号|卡)|私人(账户|卡)|我(的|这个|那个|个)?(卡|账户|账号|微信|支付宝|收款码)|转(给|到)?我|打(到)?我|扫我|"
     r"收款码|二维码|转数快|fps|(同事|经理|领导|专员|主管)(的)?(卡|微信|支付宝|账户|账号)|这个(卡号|账号|账户)|"
-    r"(卡号|账号)(发|给)你|(发|给)你(一个|个)?(账号|卡号|账户|码)|扫(这个|我)|(微信|支付宝)(转|还|付)|对私|私户|加我微信|"
-    r"这张卡|这个卡|\d{4}\s?\d{4}\s?\d{4})")
+    r"(卡号|账号)(发|给)你|(发|给)你(的|一个|个)?(账号|卡号|账户|码)|扫(这个|我)|(微信|支付宝)(转|还|付)|对私|私户|加我微信|"
+    r"这张卡|这个卡|\d{4}\s?\d{4}\s?\d{4}|扫码(付|转|支付|给我)|我发你(个|一个)?(收款)?(码|二维码|卡号|账号)|发你(收款)?码)")
 
 
 def read_collector(line: str | None, case: Any = None) -> Demand:
@@ -347,59 +424,120 @@ def read_collector(line: str | None, case: Any = None) -> Demand:
         monthly = bool(_C_MONTHLY.search(body[clause_start:span.start]) or _C_MONTHLY.search(clause))
     periods = next((count for _, count in _periods_in(body)), None)
     lump_words = [m.group(0) for m in _C_LUMP.finditer(body)]
+    # 「今天必须还清」: the whole debt asked for even when 「今天…还」 was read first
     lump = not monthly and periods is None and \
-        any(amount is not None or _C_WHOLE.match(w) for w in lump_words)
+        (any(amount is not None or _C_WHOLE.match(w) for w in lump_words) or bool(_C_WHOLE.search(body)))
     if lump and amount is None and re.search(r"(一次性|结清|还清|全额|全部)", body):
         amount = debt
+    whole = lump and amount == debt and debt is not None
     return Demand(amount=amount, monthly=monthly, periods=periods, lump=lump, code=bool(_C_CODE.search(body)),
-                  personal=bool(_C_PERSONAL.search(body)), borrow=bool(_C_BORROW.search(body)))
+                  personal=bool(_C_PERSONAL.search(body)), borrow=bool(_C_BORROW.search(body)), whole=whole,
+                  deadline=_c_deadline(body))
 
 
 # --- promise_under_pressure ------------------------------------------------------------------------------------
 # A promise made to end the pressure: borrowing, 「想办法」, 「尽快」, selling things, a full repayment at once.
 _PROMISE = re.compile(
-    r"(我马上(就)?(还|转|凑|去|处理|弄)|马上(就)?(还|转|打|凑|处理)|"
+    r"(我马上(就)?(还|转|凑|去(?!上班|开会|睡|吃|忙|工作|接|洗)|处理|弄)|马上(就)?(还|转|打|凑|处理)|"
     r"(我)?(去|找)[^，。]{0,6}借|借(钱|点钱|点|网贷|别的|一笔|借看)|借我(点|一点|些)|(找|跟|向|问)(我)?(朋友|亲戚|家里|同事|别人|人|"
-    r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要(点)?钱|拿(点)?钱)|要点钱|套现|套出来|(刷|用)信用卡|"
+    r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要|拿)|要点钱|套现|套出来|(刷|用)信用卡|"
     r"我保证|保证(今天|明天|下周|这周|月底|还|给|到账|打)|一定(到|到账|转|凑|处理)|(今天|今晚|明天|马上|尽快)[^，。]{0,3}搞定|"
     r"想办法|我尽快|尽快(还|凑|给|处理|搞定)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
-    r"把(车|房|手机|东西)卖|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
+    r"把[^，。]{0,4}(卖|当|押)(了|掉)|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
     r"(今天|明天|今晚|这周|下周|月底|下个?月|周末|马上)[^，。]{0,3}(一定|保证|肯定)[^，。]{0,3}(还清|全还|还上|结清|还完)|"
-    r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑)|争取|凑(一下|点)|"
-    r"(家里|家人|爸妈|父母|朋友|亲戚)[^，。]{0,4}(帮忙|帮我|想办法|拿钱|要钱)|马上去|这就去|现在就去|(能不能|可以吗)借到|看(看)?(能不能|可以吗)借|"
-    r"让(我)?(老婆|老公|家人|家里|朋友|爸|妈|哥|姐|弟|妹)[^，。]{0,3}(转|还|给|打)|(去|再)贷|贷款还|取现|(用|拿)(花呗|借呗|白条|信用卡|网贷))")
+    r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑|吧|一下)|我努力|争取|凑(一下|点)|(能)?凑多少|"
+    r"(家里|家人|爸妈|父母|朋友|亲戚)[^，。]{0,4}(帮忙|帮我|想办法|拿钱|要钱)|(这就|现在就|马上)去(?!上班|开会|睡|吃|忙|工作|接|洗)|"
+    r"(能不能|可以吗)借到|看(看)?(能不能|可以吗)借|"
+    r"让(我)?(老婆|老公|家人|家里|朋友|爸|妈|哥|姐|弟|妹)[^，。]{0,3}(转|还|给|打)|(去|再)贷|贷款还|取现|(?<!只)(用|拿)(花呗|借呗|白条|信用卡|网贷)|"
+    # the money found somehow: 「无论如何」, 「想法子」, a pledge or pawn, an advance on the pay, a new loan online
+    r"无论如何(都)?|不管怎(么)?样(都)?|砸锅卖铁|拼了命|想法子|想辙|(弄|搞|筹)钱|去找钱|去筹|抵押|典当|当掉|预支|撸(个)?口子|借(个)?贷款|"
+    r"网上借|去(拿|取)钱|(去|找|跟|向)[^，。]{0,6}周转|想(下|一下|想)?(怎么|咋)(搞|弄|办)|"
+    r"(今天|今晚|明天|下午|晚上)[^，。]{0,3}(弄|搞)(好|定|到)|去(弄|搞|筹)(?!清楚|明白)|尽我所能|尽力而为|"
+    r"(跟|找|向)[^，。]{0,4}开口|去刷卡|刷卡还|放心[^。]{0,6}(会|一定|肯定|保证))")
 # The same said with a figure is an offer (judged against the means), not a vague promise: these count only
 # when the reply names no amount (「好好好」「今天下午就还」「尽量」).
 _PROMISE_NO_FIGURE = re.compile(
-    r"(好好好|行行行|好的好的好的|是是是|得得得|尽量|一定(还|给)|(一定|肯定)会?(还|给|处理)|"
+    r"(好好好|行行行|好的好的好的|是是是|得得得|好啦好啦|好吧好吧|尽量|一定(还|给)|(一定|肯定)会?(还|给|处理)|"
     r"今天(就|一定|肯定|保证|马上|之内|内|下午|晚上)[^，。]{0,4}(还|凑|转|打|给|处理|想办法)|今晚(之前|前|就)[^，。]{0,3}(给|还|转)|"
-    r"(下午|晚上|这两天|明天)就(还|转|给|凑|把)|明天(就)?(还|转|给)(你|钱)(?!回|打|电话|答复|消息))")
+    r"(下午|晚上|这两天|明天)就(还|转|给|凑|把)|明天(就)?(还|转|给)(你|钱)(?!回|打|电话|答复|消息|个|一个)|"
+    r"我(来)?试(试|一下|一试)(看)?[吧啦]?$)")
 # Paying soon without a figure: 「过两天就还」「我等会儿就转」 (with a figure it is an offer, not a vague promise).
 _PROMISE_WHEN = re.compile(
-    r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上)"
-    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还|转|给|处理|凑|打)(?!(你)?(回|答复|消息|打电话|电话|个(答复|回复|电话))|给?我)")
+    r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上|"
+    r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
+    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看)|转|给|处理|凑|打)"
+    r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我)")
 _PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出)[^，。]{0,3}$")
 _PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也不行|不了|不到|不出|不起|不上)|^的?都")
+# Earlier in the same clause: a no (「我不会为了还你们再去借钱」) or the past (「我之前就是借网贷还的」).
+_PROMISE_NO_BEFORE = re.compile(
+    r"(不会|不能|不可能|不想|不要|不再|绝不|决不|没法|我之前|之前就|以前|上次|原来|当初|本来|已经|也想|希望)")
+# Later in the same clause, a no: 「借钱还你们是不可能的」.
+_PROMISE_NO_AFTER = re.compile(r"(不可能|不现实|做不到|没门|不会的|办不到)")
+# A hedge after it: 「我会想办法的，但是现在真的没有」 is willing, not promising.
+_PROMISE_HEDGED = re.compile(r"(但|可是|不过|只是)[^。]*(没|不|难)")
+# The collector pressing for a payment by a time, in one clause that is no question and no threat's condition:
+# 「今天必须还上」「下午五点前到账」「限你明天还上」 (not 「今天到不了账，明天就上门」, not 「几点到账？」).
+_C_WHEN = re.compile(
+    r"(今天|今晚|今日|明天|马上|立刻|立即|现在|点|天内|天之内|最迟|最晚|下班|周[一二三四五六日末]|月底)")
+_C_MUST = re.compile(r"(必须|一定|要|得|前|之前|之内|以内|内|最迟|最晚|限)")
+_C_PAY = re.compile(r"(还(?!要|有|是|欠|剩)|到账|转账|转过来|结清|打款|交钱|付款|处理|搞定)")
 
 
-def _promise(body: str, offered: bool) -> bool:
+def _c_deadline(body: str) -> bool:
+    """Whether the collector's line presses for a payment by a time (see above)."""
+    for start, clause in _clauses(body):
+        if body[start + len(clause):start + len(clause) + 1] == "?" or "不" in clause:
+            continue
+        if _C_WHEN.search(clause) and _C_MUST.search(clause) and _C_PAY.search(clause):
+            return True
+    return False
+
+
+# A bare yes (or 「我试试」) with nothing else said: 「好吧」「行 我试试」.
+_BARE_YES = re.compile(
+    r"^(那|哦|噢|嗯|恩|额|也)*\s*(好好|好的|好吧|好啦|好嘞|好|行吧|行啊|行|可以|ok|okay|没问题|得|成)"
+    r"[啦吧的了呀啊\s!.~]*((我)?(试试|试一下|试试看|尽量))?[吧啦看\s!.~]*$")
+_BORROW_ASKED = re.compile(
+    r"(问(问)?|找|跟)(我)?(家里|家人|爸|妈|父母|老婆|老公|哥|姐|弟|妹|朋友|亲戚|同事|舅|叔|姑|姨|表|堂)")
+
+
+def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool = False) -> bool:
+    """A vague or unrealistic promise; with a figure only the borrowing and 「想办法」 kind (the figure itself is
+    an offer, judged against the means). A time to pay into someone's own account (``account``: the reply
+    accepts one) is that mistake, not this one, unless the money is to be borrowed or raised."""
     cues = [_PROMISE.finditer(body)]
-    if not offered:
+    if not offered and not demand.personal:
         cues += [_PROMISE_NO_FIGURE.finditer(body), _PROMISE_WHEN.finditer(body)]
+    if demand.borrow:
+        cues.append(_BORROW_ASKED.finditer(body))  # 「我回家问问我爸」 to 「找你爸妈借点」
     for m in (m for found in cues for m in found):
-        if re.search(r"(哪|谁|怎么)", m.group(0)) or "?" in body[m.end():m.end() + 4]:
-            continue  # 「我上哪去借？」「你让我去借？」: no promise, the opposite
+        if account and not re.search(r"(借|贷|卖|当|押|凑|套|刷|取现|想办法|周转)", m.group(0)):
+            continue
+        if re.search(r"(哪|谁|怎么)", m.group(0)) or "?" in body[m.end():m.end() + 4] or \
+                re.search(r"(哪|谁|怎么|什么)", body[max(0, m.start() - 3):m.start()]):
+            continue  # 「我上哪去借？」「你让我去借？」「上哪弄钱」: no promise, the opposite
         start = m.start() + (1 if m.group(0).startswith("我") else 0)
-        if re.search(r"((让|叫|要|逼|帮)(我)?(想)?|(你|您)们?)$", body[max(0, start - 3):start]) or \
-                re.match(r"(过|了)", body[m.end():m.end() + 1]):
-            continue  # 「帮我想想办法」 asks the collector; 「借过了」 is the past
+        if re.search(r"((让|叫|要|逼|帮)(我)?(想)?|(你|您)们?|请|麻烦)$", body[max(0, start - 3):start]) or \
+                ("借" in m.group(0) and re.match(r"(过|了)", body[m.end():m.end() + 1])) or \
+                (m.group(0).endswith("给") and re.match(r"我", body[m.end():m.end() + 1])):
+            continue  # 「帮我想想办法」「请尽快给我」 ask the collector; 「借过了」 is the past
         if _PROMISE_NEGATED.search(body[max(0, m.start() - 8):m.start()]) or \
                 re.search(r"(不|没|别)$", body[max(0, m.start() - 1):m.start()]):
             continue
-        if re.search(r"会", m.group(0)) and re.search(r"(但|可是|不过|只是|就是)", body[m.end():]):
+        clause_start, clause = _clause_span(body, m.start())
+        if _PROMISE_NO_BEFORE.search(body[clause_start:m.start()]) or \
+                _PROMISE_NO_AFTER.search(body[m.end():clause_start + len(clause)]):
+            continue
+        if (re.search(r"会", m.group(0)) and re.search(r"(但|可是|不过|只是|就是)", body[m.end():])) or \
+                _PROMISE_HEDGED.search(body[m.end():]):
             continue  # 「我会还的，但现在拿不出」: willing, not promising
         if _PROMISE_UNDONE_AFTER.match(body[m.end():]):
             continue
+        if re.search(r"(借|贷)", m.group(0)) and re.search(r"(不(干|借|会借|去借|要借)|饮鸩止渴)", body[m.end():]):
+            continue  # 「借钱还债那是饮鸩止渴 我不干」
+        if re.search(r"打给?$", m.group(0)) and re.match(r"(给)?(你|您)(们)?(?!.{0,2}钱)", body[m.end():]):
+            continue  # 「再打给你们」 is a call
         return True
     return False
 
@@ -427,24 +565,39 @@ _OFFICIAL = re.compile(
     r"(在|从)[^，。]{0,8}(app|页面|里面|里)[^，。]{0,2}(直接)?(还|付)(?!看|有|是|要|欠|没|了|过|显示)|"
     r"(不|不会|不能|只)[^，。]{0,3}(往|给|打|转|汇)[^，。]{0,3}((个人|私人)(的)?|你的?)(账户|账号|卡|微信|支付宝)|"
     r"(个人|私人)(账户|账号|卡)[^，。?]{0,4}(不|不行|不会|不转|不打)|别的账户[^，。]{0,2}不|"
-    r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|不(转|打|汇)(到|给)?(个人|私人))")
+    r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|不(能|会|可以|要)?(转|打|汇)(到|给)?(个人|私人)|"
+    r"(走|认|用)[^，。]{0,2}(官方|正规|对公)|对公(账户|账号)|只认官方|"
+    r"只(在|走|通过|用|从|认)[^，。]{0,6}(借呗|花呗|白条|微粒贷|美团|京东|招行|工行|建行|农行|中行|交行|浦发|平安|银行|平台|app)"
+    r"[^，。]{0,4}(还|付)|只(还|转|付|打)(到|给|进)(?![^，。]{0,3}(个人|私人|你))[^，。]{0,6}(官方|账户|app|平台|银行|借呗|花呗|美团)|"
+    r"(在|从|用|通过)[^，。]{0,8}(手机银行|网银|官网|小程序|银行app)[^，。]{0,2}(直接)?(还|付)|"
+    r"(花呗|借呗|白条|微粒贷|app|银行|平台)(里|上)[^，。还看]{0,6}(?<![要欠需得])(还|付)(?!看|有|是|要|欠|没|了|过|显示|不))")
 _PERSONAL = re.compile(
     r"((转|打|汇|付|给)(到|给)?(你|您)(的|们)?(同事|个人|私人)?(的)?(那张)?(账户|账号|卡|银行卡|微信|支付宝|收款码)|"
     r"(你|您)把(你的|您的)?(卡号|账号|收款码|二维码)(发|给)|(卡号|账号|收款码)(发|给)我|"
     r"(个人|私人)(账户|账号|卡)[^，。]{0,3}(也)?(可以|行|没问题)|加(你|您)?(的)?微信[^，。]{0,4}(转|还|付)|"
     r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps)|扫(你|您)的?(码|二维码|收款码)|(转数快|fps)(转|过数|给)(你|您)|"
-    r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您))")
+    r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您)|"
+    r"(个人|私人)(的)?(也)?(可以|行|没问题)|(卡号|账号|账户|收款码|微信号)[^，。]{0,3}传(给)?我|"
+    r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您))")
 # After the collector asked for a payment to someone's own account: agreeing, asking for the number, 「我转给你」.
 _PERSONAL_AFTER_ASK = re.compile(
     r"((卡号|账号|号码|账户)[^，。]{0,3}(发|给|多少|是多少|呢)|(发|给)(我)?(个|一下)?(卡号|账号|号码)|"
     r"(我)?(转|打|汇)(给|到)?(你|您)|我(就|现在|马上|这就)?(转|打|汇)(了|过去|完)|(现在|马上|这就|等下|待会|一会)(就)?(转|打|汇)|"
-    r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇))")
+    r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|"
+    r"^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇)|"
+    r"(转|汇|打|存)(账|款|钱)(给|到|进)(你|您)|存(到|进)(你|您)|(发|给|报|传)(我)?(一下|个|一个)?(你的)?(卡号|账号|账户|户名|收款码|二维码|微信号|支付宝号|号码)|"
+    r"哪个银行|开户行|收款人|户名|(转|打|汇)给谁|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
+    r"(转|汇|打)(好|完)了|已(经)?(转|汇|打)|扫了|我扫(?!描)|^发(吧|啦)|加(我|你)(的)?(微信|支付宝)|我加(你|了)|^加了|抄下来|记下了|"
+    r"等你(的|发)?(码|卡号|账号|二维码)|(手机号|号码|账号|卡号)(是吧|对吧|对不对)|收到$|推(给)?我|账户名|打(过去|给你|到)|(微信|支付宝)(号)?(是)?多少|"
+    r"(号码|账号|卡号)[^，。]{0,8}开头)")
+# After the same request, any transfer said with no no, no question and no other account: 「五千是吧 我去转」.
+_PERSONAL_ANY_TRANSFER = re.compile(r"(?<!不)(?<!别)(转|汇|存)(?!什么|个屁|不|账记录)")
 
 # --- secret_given ----------------------------------------------------------------------------------------------
 _SECRET_WORD = re.compile(r"(验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|码是|码为|背面|后三位)")
 _CODE_DIGITS = r"(\d[\d\s]{2,14}\d|[零一二三四五六七八九幺]{4,8}|\d个\d)"
 _SECRET = re.compile(
-    r"((验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|cvv2|卡背后三位|背面|后三位|码)[^，。\d]{0,4}(是|为|:|系)?\s*"
+    r"((验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|cvv2|卡背后三位|背面|后三位|(?<!号)码)[^，。\d]{0,4}(是|为|:|系)?\s*"
     + _CODE_DIGITS + r"|(cvv|安全码|背面|后三位)[^，。\d]{0,4}\d{3}(?!\d)|"
     r"(验证码|验证吗|短信|密码)[^，。]{0,4}截图[^，。]{0,3}(给|发)|"
     r"(念|报|发|告诉|给)(给)?(你|您)[^，。]{0,3}(验证码|密码|口令|pin)|(验证码|密码|口令|pin)[^，。]{0,4}(念|报|发|告诉|给)(给)?(你|您)|"
@@ -458,15 +611,27 @@ _SECRET_NEGATED = re.compile(r"(不|不会|不能|别|不要|没|绝不|不可�
 # --- abusive ---------------------------------------------------------------------------------------------------
 _ABUSE = re.compile(
     r"(他妈|他娘|tmd|(?<![我她爸老姑舅])妈的|妈了个|操你|草你|艹|草泥马|cnm|傻逼|傻b|煞笔|沙比|sb(?![a-z])|滚蛋|滚开|给我滚|"
-    r"你滚|^滚|去死|王八|混蛋|畜生|畜牲|狗东西|狗日|贱人|死全家|不要脸|人渣|垃圾东西|你算什么东西|神经病|白痴|弱智|废物|"
-    r"脑子有病|有病吧|你有病|脑残|干你娘|干你|靠北|机掰|仆街|扑街|冚家|顶你个肺|屌你|on9|戆鸠|蠢货|蠢猪|猪脑|傻x|傻叉|傻缺|你老母|收皮|吸血鬼|流氓|土匪|强盗|无耻|放屁|狗屁|尼玛|nmsl|你妈(?!妈)|日你|卧槽|我操|"
-    r"垃圾(?!短信|电话|信息)|二百五|傻帽|滚犊子|去你的)")
+    r"你滚|^滚(?!动|利|烫)|去死|王八|混蛋|畜生|畜牲|狗东西|狗日|贱人|死全家|不要脸|人渣|垃圾东西|你算什么东西|神经病|白痴|弱智|废物|"
+    r"脑子有病|有病吧|你有病|脑残|干你娘|干你|靠北|机掰|仆街|扑街|冚家|顶你个肺|屌你|on9|戆鸠|蠢货|蠢猪|猪脑|傻x|傻叉|傻缺|你老母|收皮|吸血鬼|流氓|"
+    r"土匪|强盗|无耻|放屁|狗屁|尼玛|nmsl|你妈(?!妈)|日你|卧槽|我操|"
+    r"垃圾(?!短信|电话|信息)|二百五|傻帽|滚犊子|去你的|"
+    # more of the same, with the typos and the Cantonese and Taiwanese forms people type
+    r"你全家|全家都是|废柴|(?<![a-z])屌(?!爆|炸)|老味|我草|我艹|傻比|傻批|傻吊|傻屌|沙雕|煞比|靠腰|靠杯|哭夭|你丫|丫的|"
+    r"个屁|屁话|放你妈|狗腿子|走狗|狗娘|杂种|杂碎|蠢材|蠢蛋|脑子进水|被驴踢|死催债|死收数|滚远|滚一边|滚粗|智障|瘪三|"
+    r"混账|龟儿子|妈卖批|日了狗|操蛋|他奶奶|奶奶的|你大爷|鸡巴|吃屎|哪根葱|败类|犯贱|下贱|"
+    r"你妹|北七|(^|[\s，,。!])滚($|[\s，,。!吧啦])|(啥|什么)玩意|八婆|(^|[\s，,。!])干($|[\s，,。!])|猪头|(^|\s)猪($|\s)|"
+    r"聋了吗|瞎了|个毛线|个鬼|你个头|妈逼|逼崽子|狗屎|贱货|婊子|骚货|老东西|老不死|狗崽子|兔崽子|王八羔子|龟孙|鳖孙|"
+    r"瓜娃子|哈批|肏|食屎|躝|咸家铲|戆居|低b|(你|死)三八|猪狗不如|你是人吗|烂人|禽兽|疯狗|狗叫|乱吠|"
+    r"(你|你们)(才是|就是|真是|是|这个|个)?(个)?(傻子|傻瓜|笨蛋|疯子|有毛病|脑子坏)|死(骗子|催收|收数|要债|讨债)|"
+    r"(你|你们)(才)?该死|(这些|一群|这帮|你个|你这)狗(?!屁)|(你个|个)锤子|白目|低能|脑瘫|死变态|(你|你们)[^，。]{0,3}变态|"
+    r"狗逼|你算老几|去你妈|操(?!作|心|场|劳|办|持|守|练|纵|控|盘)|"
+    r"(?<![a-z])(md|wcnm|nmb|shabi|tm)(?![a-z]))")
 
 # --- violation_named -------------------------------------------------------------------------------------------
 _VIOLATION = re.compile(
     r"(违规|违法|不合规|不合法|犯法|违反|不允许|不准|没有权利|无权|不可以(联系|找|打)|不能(联系|找|打给|骚扰)|"
     r"(联系|打给|找|骚扰)[^，。]{0,6}(家人|家里人|父母|爸妈|同事|单位|领导|朋友|通讯录)[^，。]{0,6}(是|属于)?(违规|违法|不行|不可以|不允许)|"
-    r"投诉|举报|申诉|12378|12363|12321|110|报警|监管|金管局|金管会|评议中心|1998|0800|金融消费|第三人|第三方|"
+    r"投诉|举报|申诉|12378|12363|12321|110|报警|监管|金管局|金管会|评议中心|1998|0800|金融消费|第三人|第三方(?!是(哪|谁|什么))|"
     r"(晚上|夜里|半夜)[^，。]{0,6}(不能|不可以|不允许|违规)|十点以后|10点以后|22点|恐吓|威胁我|吓唬|录音)")
 
 
@@ -480,13 +645,25 @@ def _personal(body: str, demand: Demand) -> bool:
     if demand.personal and _AGREE.match(body) and not _REFUSAL.search(body) and not _official(body) and \
             not body.endswith("?"):
         return True  # 「好的」 to 「转到我们财务的个人账户」
-    cues = [_PERSONAL] + ([_PERSONAL_AFTER_ASK] if demand.personal else [])
+    cues = [_PERSONAL] + ([_PERSONAL_AFTER_ASK, _PERSONAL_ANY_TRANSFER] if demand.personal else [])
     for cue in cues:
         for m in cue.finditer(body):
             before = body[max(0, m.start() - 6):m.start()]
-            if _NEGATION_BEFORE.search(before) or re.search(r"(不|没|别|只)$", before):
+            if _NEGATION_BEFORE.search(before) or re.search(r"(不|没|别|只)$", before) or \
+                    re.search(r"(凭什么|为什么|为啥|干嘛|怎么能)", body[:m.start()]):
+                continue  # 「凭什么转你微信」 asks why, it does not agree
+            clause_start, clause = _clause_span(body, m.start())
+            if re.search(r"(对公|官方|公司的?(账户|账号)|你们公司|贵公司|干嘛|干什么|为什么|为啥|凭什么)", clause) or \
+                    (_REFUSAL.search(body) and body[clause_start + len(clause):][:1] == "?"):
+                continue  # 「对公账户发我」「加你微信干嘛」: the company's account, or a question why
+            asked = body[m.end():clause_start + len(clause) + 1]  # 「转了你能保证停催吗」 asks; 「先转一千行吗」 agrees
+            if cue is _PERSONAL_ANY_TRANSFER and (_REFUSAL.search(body) or
+                                                  re.search(r"(问|确认|核实|是不是|要不要)", clause) or
+                                                  "可以吗" in body[clause_start:m.start()] or
+                                                  (re.search(r"[?吗呢]", asked) and
+                                                   not re.search(r"(行|可以|好|成)(吗|吧)", asked))):
                 continue
-            if re.search(r"(骗子|骗|报警|不转|不会转)", body):
+            if re.search(r"(骗子|骗|报警|投诉|举报|不转|不会转|不打|不汇|违规|违法)", body) or _official(body):
                 continue
             return True
     return False
@@ -534,9 +711,9 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
         return set()
     demand = read_collector(collector_line, case) if collector_line else Demand()
     found: set[str] = set()
-    if _IDENTITY.search(body):
+    if _identity(body):
         found.add("identity_checked")
-    if _HARDSHIP.search(body) and len(body) <= _HARDSHIP_MAX_CHARS:
+    if _hardship(body):
         found.add("hardship_stated")
     offers = offers_in(text, case, collector_line)
     if offers:
@@ -552,15 +729,21 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
             committed.append(debt)
         if any(amount > affordable for amount in committed):
             found.add("offer_above_means")
-    unrealistic = _full_repayment(body) and affordable is not None and (debt or 0) > affordable
+    unrealistic = (_full_repayment(body) or (agreed and demand.whole)) and affordable is not None and \
+        (debt or 0) > affordable  # the whole debt at once, promised or agreed to
     yields = demand.borrow and bool(_AGREE.match(body)) and not _REFUSAL.search(body)  # 「好」 to 「借一借」
-    if _promise(body, bool(offers)) or unrealistic or yields:
+    # 「好吧」「行 我试试」 to 「今天必须还上」: yielding to a deadline with no figure of one's own
+    yields = yields or (demand.deadline and (demand.amount is None or demand.whole) and not demand.personal and
+                        not offers and bool(_BARE_YES.match(body)) and not _REFUSAL.search(body))
+    personal = _personal(body, demand)
+    if _promise(body, bool(offers), demand, personal) or unrealistic or yields:
         found.add("promise_under_pressure")
     if _lump_countered(body, demand, offers, agreed):
         found.add("lump_sum_countered")
-    if _WRITTEN.search(body):
-        found.add("written_confirmation")
-    if _personal(body, demand):
+    if any(not re.search(r"(卡号|账号|收款码|验证码|二维码)", body[max(0, m.start() - 6):m.start()])
+           for m in _WRITTEN.finditer(body)):
+        found.add("written_confirmation")  # 「卡号给我发短信」 asks for an account by text, not for the agreement
+    if personal:
         found.add("personal_account_accepted")
     elif _official(body):
         found.add("official_account_only")

@@ -38,6 +38,15 @@ FOUND = [
     ("violation_named", "你们联系我家人是违规的"),
     ("violation_named", "再这样我就打12378投诉"),
     ("violation_named", "晚上十一点打电话，我会举报"),
+    ("identity_checked", "你们委托方是谁"),
+    ("identity_checked", "哪个催收公司？"),
+    ("hardship_stated", "厂子停产了，孩子还在化疗"),
+    ("hardship_stated", "間舖執咗，而家搵唔到工"),
+    ("offer_above_means", "一年还完"),  # 32,000 over 12 months
+    ("promise_under_pressure", "我今晚无论如何都会转"),
+    ("promise_under_pressure", "那我先把车抵押了"),
+    ("abusive", "你全家都是老赖"),
+    ("abusive", "靠腰 你們很煩耶"),
 ]
 
 NOT_FOUND = [
@@ -57,6 +66,15 @@ NOT_FOUND = [
     ("secret_given", "你们为什么要我的验证码？"),
     ("abusive", "请你说话客气一点"),
     ("violation_named", "好的"),
+    ("identity_checked", "我哪个平台都没还"),  # 「哪个」 meaning 「any」
+    ("identity_checked", "我不管你是谁，没钱就是没钱"),
+    ("hardship_stated", "没有困难，就是利息太高"),
+    ("abusive", "滚动还款是什么意思"),
+    ("promise_under_pressure", "请尽快给我书面方案"),  # asks the collector
+    ("promise_under_pressure", "我明天还要上班"),  # 还 meaning 「still」
+    ("promise_under_pressure", "借钱还你们是不可能的"),
+    ("promise_under_pressure", "我也想尽快还，但是真没钱"),
+    ("offer_above_means", "尾号3321的卡"),  # a card's tail, no amount
 ]
 
 
@@ -109,6 +127,22 @@ WITH_LINE = [
     ("你找朋友借一借先还上", "好吧", {"promise_under_pressure"}),
     ("你一次過還晒佢啦", "好啦 我一次過還晒", {"offer_above_means", "promise_under_pressure"}),
     ("請您今天先繳最低應繳金額一萬五", "一萬五我沒辦法，每月一千可以", {"lump_sum_countered", "offer_concrete"}),
+    ("每月至少两千", "也只能这样了", {"offer_above_means"}),  # a yes without a yes-word
+    ("每月至少两千", "你说两千就两千？我一个月才挣多少", set()),  # the figure asked back, not agreed
+    ("每月至少两千", "让我每个月还两千，不现实", set()),  # the figure quoted to refuse it
+    ("今天必须还清", "好吧", {"promise_under_pressure", "offer_above_means"}),  # the whole debt, today
+    ("今天必须还上", "行 我试试", {"promise_under_pressure"}),  # yielding to a deadline
+    ("今天必须还上", "知道了", set()),  # heard, not promised
+    ("每月至少两千", "行了行了 别说了", set()),  # ends the talk, agrees to nothing
+    ("今天下班前必须到账", "好的 我问问同事能不能借我点", {"promise_under_pressure"}),
+    ("三天内还清", "三天是吧 没问题", {"promise_under_pressure", "offer_above_means"}),
+    ("匯到我帳戶", "好 我轉帳給你", {"personal_account_accepted"}),
+    ("你转这个卡 尾号3321", "尾号3321是吧 我记下了 一会转", {"personal_account_accepted"}),
+    ("你先打五千到我卡上", "五千是吧 我去转",
+     {"personal_account_accepted", "offer_concrete", "offer_above_means"}),  # 5,000 at once: above the means
+    ("你转我微信", "你是谁啊 凭什么转你微信", {"identity_checked"}),
+    ("你转我微信就行", "加你微信可以 但钱我只在花呗里还", {"official_account_only"}),
+    ("转我个人卡", "我要打客服问问能不能转个人", set()),
 ]
 
 
