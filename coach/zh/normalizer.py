@@ -17,7 +17,11 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。！？、])\s+|\s+(?=[{_CJK}，。！？、])")
 _MULTISPACE = re.compile(r"\s+")
 # 「建行是3万 2万是借呗的」: a space between two numbers separates them; it must not join them into 3万2.
-_SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d万千百wWkK])\s+(?=[\d一二两三四五六七八九十])")
+_SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d万千百wWkK一二两三四五六七八九十块元右])\s+(?=[\d一二两三四五六七八九十])")
+# 「借呗欠一万七 米花花 7.5万」: a space after an amount and before a word ends the item; dropping it would glue the
+# amount to the next name (「一万七米花花」). Units and counters after a number keep it whole (「三 个月」).
+_SPACE_AFTER_AMOUNT = re.compile(rf"(?:(?<=[\d万千百一二两三四五六七八九十块元右])|(?<=\d[wWkK]))\s+"
+                                 rf"(?=[{_CJK}A-Za-z])(?![个月天年期号万千百块元多左来几周星礼岁次在是的])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 
@@ -86,5 +90,6 @@ def normalize(text: str) -> str:
     text = to_halfwidth(text)
     text = _converter().convert(text)
     text = _SPACE_BETWEEN_NUMBERS.sub("，", text)
+    text = _SPACE_AFTER_AMOUNT.sub("，", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _MULTISPACE.sub(" ", text).strip()

@@ -316,6 +316,12 @@ def _listed(text: str, registry: dict[str, str], **current: Any) -> list[tuple[s
     ("2345贷款王那边58000块 建行 66000", {"建行": "建设银行"}, [("2345贷款王", 58000), ("建设银行", 66000)]),
     ("网贷加信用卡 闪电借110,000元 还有招行的卡11万1", {"招行": "招商银行"},
      [("闪电借", 110000), ("招商银行", 111000)]),
+    # a space after an amount ends the item: the amount is never glued to the next name or number
+    ("我算了下 蚂蚁借呗欠一万七 米花花 7.5万", {"借呗": "借呗"}, [("借呗", 17000), ("米花花", 75000)]),
+    ("微信微粒贷欠十二万二 360借条 十一万六左右", {"微粒贷": "微粒贷", "360借条": "360借条"},
+     [("微粒贷", 122000), ("360借条", 116000)]),
+    ("我算了下：捷信那边九万三千元 360借条那边2.9w", {"捷信": "捷信消费金融", "360借条": "360借条"},
+     [("捷信消费金融", 93000), ("360借条", 29000)]),
 ])
 def test_a_name_no_list_knows_before_its_amount_is_kept_with_it(text: str, registry: dict[str, str],
                                                                  expected: list) -> None:
