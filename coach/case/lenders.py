@@ -253,6 +253,8 @@ _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|度|的�
 _REGION_TAIL = re.compile(r"(?:还有|还|有|一共|总共|大概|差不多|大约|约)+$")
 _NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|笔|钱|款|债|账|信用卡|网贷|贷款|"
                           r"平台|利息|本金|块|元|加起来|[年月天号期岁个]|多少|几|这|那")
+# Words that go on about the lender just named (「恒生张卡」「招行的卡」「花旗那边」), not a second name.
+_ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行|贷款|账户|戶口|户口)|那边|那里|嗰度|𠮶度|度|的|嘅")
 _OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度")
 
 
@@ -291,6 +293,9 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
         tail = _REGION_TAIL.search(region)
         region_end = a_start - (len(tail.group(0)) if tail else 0)
         pieces = _pieces(text, before, region_end)
+        if pieces and pieces[0][0] == before and any(e == before for _, e in taken) \
+                and _ABOUT_THE_LENDER.match(pieces[0][1]):
+            pieces = pieces[1:]  # 「恒生张卡欠3000」「招行的卡」: words right after a lender's name are still about it
         if each:
             # every name since the amount before, the known ones among them (「还有台新 快易花 各42000」)
             lo = max((e for s, e in bounds if e <= a_start and (s, e) not in taken), default=0)
