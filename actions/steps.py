@@ -391,9 +391,8 @@ def slots_set_this_turn(tracker: Tracker) -> set[str]:
     return names
 
 
-def facts_changed_this_turn(tracker: Tracker) -> set[str]:
-    """Slots given a different value since the user's last message (a lender named again to ask for its drafts
-    re-sets the debts slot to the same list: not a change)."""
+def slots_around_this_turn(tracker: Tracker) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(slot values before the user's last message, slots set since it)."""
     events = tracker.events
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
     before: dict[str, Any] = {}
@@ -404,7 +403,20 @@ def facts_changed_this_turn(tracker: Tracker) -> set[str]:
     for event in events[last_user + 1:]:
         if event.get("event") == "slot":
             after[event.get("name")] = event.get("value")
+    return before, after
+
+
+def facts_changed_this_turn(tracker: Tracker) -> set[str]:
+    """Slots given a different value since the user's last message (a lender named again to ask for its drafts
+    re-sets the debts slot to the same list: not a change)."""
+    before, after = slots_around_this_turn(tracker)
     return {name for name, value in after.items() if value != before.get(name)}
+
+
+def corrections_this_turn(tracker: Tracker) -> str:
+    """「欠款 9,000 → 101,000 元」 for the facts this message changed from one value to another."""
+    before, after = slots_around_this_turn(tracker)
+    return replies.changes_line({k: before.get(k) for k in after}, after)
 
 
 def input_channel(tracker: Tracker) -> str | None:
@@ -559,14 +571,19 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
         say(dispatcher, tracker, replies.line("facts_noted", line=line))
         say(dispatcher, tracker, replies.line("debts_missing_amounts", lenders="、".join(pending)))
         return []
+    changes = corrections_this_turn(tracker)  # a correction says what it changed: 「欠款 9,000 → 101,000 元」
     if tracker.get_slot("latest_drafts") and facts.debt_amount is not None:
-        say(dispatcher, tracker, replies.line("facts_updated", line=line) if line
-            else replies.line("facts_updated_plain"))
+        say(dispatcher, tracker, replies.line("facts_changed_redraft", changes=changes) if changes
+            else replies.line("facts_updated", line=line) if line else replies.line("facts_updated_plain"))
         return draft_plan(dispatcher, tracker, facts)
     if is_staff(tracker) and facts.debt_amount is not None and facts.affordable_monthly is not None:
+        if changes:
+            say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
         say(dispatcher, tracker, replies.line("facts_complete_staff", line=line))
         return draft_plan(dispatcher, tracker, facts)
-    if line:
+    if changes:
+        say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
+    elif line:
         say(dispatcher, tracker, replies.line("facts_noted", line=line))
     return offer_plan(dispatcher, tracker)
 

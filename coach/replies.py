@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,19 @@ def facts_line(facts: CaseFacts) -> str:
         value = getattr(facts, field)
         if value is not None:
             parts.append(template.format(value=value))
+    return "，".join(parts)
+
+
+def changes_line(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """「欠款 9,000 → 101,000 元，逾期 60 天 → 120 天」: each fact that had a value and now has another."""
+    parts = []
+    for field, template in _data()["change_labels"].items():
+        old, new = before.get(field), after.get(field)
+        if old is None or new is None or old == new:
+            continue
+        if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+            old, new = round(old), round(new)
+        parts.append(template.format(old=old, new=new))
     return "，".join(parts)
 
 

@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from coach.case.lenders import NOT_IN_A_NAME
 from coach.zh import numbers as cn_numbers
-from coach.zh.bare_answers import is_bare_number
+from coach.zh.bare_answers import is_bare_number, is_correction_with_value
 from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from coach.zh.evidence_cues import command as evidence_command
 from coach.zh.normalizer import normalize
@@ -341,6 +341,8 @@ class StopRequestNet(_Stateless):
     INFORM = "inform"
     # Intents a bare number (「8000」「两个月」) can never mean: it is a fact given (coach/zh/bare_answers.py).
     NOT_A_NUMBER = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "express_distress"})
+    # Intents a correction that names a value (「不对 是101000」) can never mean.
+    NOT_A_CORRECTION = frozenset({"deny", "affirm", "goodbye", "greet", "thank", "out_of_scope"})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -350,6 +352,9 @@ class StopRequestNet(_Stateless):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")
+            elif intent in self.NOT_A_CORRECTION and is_correction_with_value(text):
+                # 「不对 是101000」 after 「要现在开始吗？」 corrects the debt; read as deny it declined the offer
+                set_intent(message, self.INFORM, "stop_request_net", "correction")
         return messages
 
 

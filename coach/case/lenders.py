@@ -236,7 +236,8 @@ def extra_lender_type(canonical: str) -> str | None:
 # registry knows, and only where an amount follows at once.
 _NOT_A_LIST_NAME = re.compile(
     r"分别|一共|总共|合计|加起来|每个?月|月收入|收入|工资|本金|利息|大概|差不多|还有|另外|主要|其中|欠款|借款|"
-    r"月底|月尾|年底|今天|明天|下个?月|上个?月|这个?月|每期|逾期|已经|现在|目前|最多|只能|能还|房租|生活|我|你|他|她")
+    r"月底|月尾|年底|今天|明天|下个?月|上个?月|这个?月|每期|逾期|已经|现在|目前|最多|只能|能还|房租|生活|我|你|他|她|"
+    r"其实|应该|改成|更正|不对|不是|错了|说错|就是")
 
 
 # --- a name before its amount, found from the amounts -------------------------------------------------------------
@@ -294,8 +295,10 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
         region_end = a_start - (len(tail.group(0)) if tail else 0)
         pieces = _pieces(text, before, region_end)
         if pieces and pieces[0][0] == before and any(e == before for _, e in taken) \
-                and _ABOUT_THE_LENDER.match(pieces[0][1]):
-            pieces = pieces[1:]  # 「恒生张卡欠3000」「招行的卡」: words right after a lender's name are still about it
+                and (not each or _ABOUT_THE_LENDER.match(pieces[0][1])):
+            # 「恒生张卡欠3000」「借呗其实是一万五」: words right after a lender's name are still about it; only
+            # before 各 can they be another name (「台新快易花各42000」)
+            pieces = pieces[1:]
         if each:
             # every name since the amount before, the known ones among them (「还有台新 快易花 各42000」)
             lo = max((e for s, e in bounds if e <= a_start and (s, e) not in taken), default=0)

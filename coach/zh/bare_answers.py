@@ -27,3 +27,17 @@ def is_bare_answer(text: str) -> bool:
 def is_bare_number(text: str) -> bool:
     """A bare answer with a number in it (「嗯嗯」 is bare but says no number)."""
     return is_bare_answer(text) and bool(_NUMERAL.search(text or ""))
+
+
+# 「不对 是101000」「不是 我看错了 是146000」「记错了 应该是半年」: a correction that gives the right value.
+_CORRECTING = re.compile(r"不对|不是|错了|说错|看错|记错|算错|写错|搞错|更正|改成|改为|应该是|其实是|唔啱|唔系|讲错")
+
+
+def is_correction_with_value(text: str) -> bool:
+    """A message that corrects a fact and names the value: the fact given, never a no to the bot's offer."""
+    from coach.zh.numbers import extract  # numbers imports nothing from here; kept local to stay light
+
+    if not _CORRECTING.search(text or ""):
+        return False
+    money, durations = extract(text)
+    return bool(money or durations)

@@ -204,3 +204,17 @@ def test_an_explicit_request_for_a_plan_starts_it_without_asking_again(servers: 
     assert "要现在开始吗" not in body and "帮不上" not in body
     assert "？" in body  # the next fact the plan needs is asked for at once
     assert slots(servers, sender)["requested_slot"] is not None
+
+
+@pytest.mark.parametrize(("first", "correction", "value", "change"), [
+    ("在蚂蚁借呗借了9000还没还", "不对 是101000", 101000, "欠款 9,000 → 101,000 元"),
+    ("总共100,000元", "不是 我看错了 是135000", 135000, "欠款 100,000 → 135,000 元"),
+])
+def test_a_correction_after_the_offer_changes_the_fact_and_says_what_changed(
+        servers: Servers, first: str, correction: str, value: int, change: str) -> None:
+    """「不对 是101000」 right after 「要现在开始吗？」 is the right amount, not a no to the offer."""
+    sender = sender_id()
+    servers.say(sender, first)
+    body = texts(servers.say(sender, correction))
+    assert slots(servers, sender)["debt_amount"] == value
+    assert change in body and "不急" not in body

@@ -50,6 +50,16 @@ def test_a_stop_request_is_goodbye_whatever_the_guess(text: str) -> None:
     assert after_nets(classified(text, ("inform", 0.6), ("deny", 0.3))) == "goodbye"
 
 
+@pytest.mark.parametrize("text", ["不对 是101000", "不是 我看错了 是146000", "记错了 应该是半年", "唔啱 係124000"])
+def test_a_correction_that_names_the_value_is_the_fact_not_a_no(text: str) -> None:
+    assert after_nets(classified(text, ("deny", 0.8), ("inform", 0.1))) == "inform"
+
+
+@pytest.mark.parametrize("text", ["不对", "不是，我不想分期", "不是我不还 是真的没钱"])
+def test_a_no_without_a_value_stays_a_no(text: str) -> None:
+    assert after_nets(classified(text, ("deny", 0.8), ("inform", 0.1))) == "deny"
+
+
 def test_a_stop_phrase_with_a_fact_is_not_a_stop() -> None:
     assert after_nets(classified("算了 欠招行3万", ("inform", 0.9))) == "inform"
 

@@ -348,6 +348,13 @@ def test_words_before_an_amount_that_are_no_name(text: str) -> None:
     assert _listed(text, {})[0][0] is None
 
 
+@pytest.mark.parametrize("text", ["借呗其实是一万五", "借呗应该是15000", "借呗不对 是一万五", "借呗改成一万五"])
+def test_a_correction_after_a_lenders_name_is_about_that_lender(text: str) -> None:
+    current = {"debts": [{"lender": "借呗", "amount": 10000, "registry": True},
+                         {"lender": "微粒贷", "amount": 8000, "registry": True}], "lender": "借呗"}
+    assert _listed(text, {"借呗": "借呗"}, **current) == [("借呗", 15000), ("微粒贷", 8000)]
+
+
 def test_a_correction_while_a_name_is_confirmed_keeps_the_name() -> None:
     text = normalize("不对 是逾期一个半月")
     said = [{"entity": "duration", "value": s.value, "start": s.start, "end": s.end, "text": s.text}
