@@ -43,6 +43,7 @@ from actions.steps import (
     latest_channel,
     latest_intent,
     latest_metadata,
+    localise,
     offer_plan,
     offers_after,
     offers_after_question,
@@ -58,13 +59,13 @@ from actions.steps import (
     stay_after_crisis,
     user_texts,
 )
-from coach import knowledge, replies
+from coach import budget, knowledge, money_help, replies
 from coach.audience import audience_of
 from coach.case import vocabulary
 from coach.extraction import THREAT_BY_INTENT, extract_facts, place_named, threats_in
 from coach.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
-from coach.plan import suggested_affordable
 from coach.turn_shape import short_turns
+from coach.zh.budget_words import Costs, read_costs
 from coach.zh.safety_cues import (
     act_in_progress,
     cantonese,
@@ -175,6 +176,26 @@ class ActionExtractCaseFacts(NoLoops, Action):
         return events + [SlotSet(k, v) for k, v in updates.items()] + log
 
 
+def latest_raw_text(tracker: Tracker) -> str:
+    message = tracker.latest_message or {}
+    return message.get("text_original") or message.get("text") or ""
+
+
+def say_budget(dispatcher: CollectingDispatcher, tracker: Tracker, lines: List[str], nothing_left: bool,
+               texts: List[str]) -> None:
+    """The budget's working and the amount; when nothing is left, the official help that fits what the borrower
+    said in ``texts`` (once a conversation: not when the same help was already given)."""
+    if nothing_left:
+        region = region_of(tracker)
+        pointers = money_help.budget_pointers([*texts, tracker.get_slot("hardship_reason") or ""], region)
+        said = "\n".join(e.get("text") or "" for e in tracker.events if e.get("event") == "bot")
+        heading, *help_lines = localise(pointers or "", tracker).split("\n")
+        new = [line for line in help_lines if line not in said]
+        if new:
+            lines = [*lines, heading, *new]
+    say(dispatcher, tracker, "\n".join(lines))
+
+
 class ValidateDebtProfileForm(NoLoops, FormValidationAction):
     """Decides which facts the form still needs, checks answers, and re-asks unusable ones."""
 
@@ -198,8 +219,10 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
         if tracker.get_slot("requested_plan") == "extension":
             slots.insert(slots.index("hardship_reason"), "extension_days")
         if "affordable_monthly" in unknown and tracker.get_slot("affordable_monthly") is None:
+            # Worked out from income and the month's costs (validate_*), never asked again; with either not known
+            # there is no amount (the plan starts from a pause), and costs are not asked without an income.
             slots.remove("affordable_monthly")
-            slots += ["monthly_income", "essential_expenses", "affordable_monthly"]
+            slots += ["monthly_income"] if "monthly_income" in unknown else ["monthly_income", "essential_expenses"]
         if tracker.get_slot("lender") and tracker.get_slot("lender_confirmed") is False:
             # A name the lender registry does not know reaches a draft only once the borrower confirms it.
             slots.insert(slots.index("lender") + 1, "lender_confirmed")
@@ -223,7 +246,14 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             if requested == "debt_amount":
                 dispatcher.utter_message(response="utter_reask_debt_unknown")
             elif requested == "affordable_monthly":
-                say(dispatcher, tracker, replies.line("affordable_unknown"))
+                income, costs = tracker.get_slot("monthly_income"), tracker.get_slot("essential_expenses")
+                if income is not None and costs is not None:  # both said earlier: worked out now, nothing asked
+                    return [*events, *(SlotSet(k, v) for k, v in self._estimate(
+                        dispatcher, tracker, budget.work_out(int(income), Costs((), int(costs))),
+                        user_texts(tracker)).items())]
+                say(dispatcher, tracker, replies.line("affordable_unknown" if income is None else "affordable_costs"))
+            elif requested in ("monthly_income", "essential_expenses") and "affordable_monthly" in unknown:
+                say(dispatcher, tracker, replies.line("affordable_not_worked_out"))
             # Accept "don't know": the slot is dropped from required_slots (or re-asked for debt_amount).
             return [*events, SlotSet(requested, None)]
         if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
@@ -249,19 +279,49 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             return {"affordable_monthly": None}
         return {"affordable_monthly": float(value)}
 
+    def validate_monthly_income(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[str, Any]:
+        if value is None or float(value) < 0:
+            return {"monthly_income": None}
+        if float(value) == 0 and self._working_out(tracker):
+            # No income: nothing to pay from, no need to ask the costs; the help that fits instead
+            say_budget(dispatcher, tracker, [replies.line("affordable_none")], True, user_texts(tracker))
+            return {"monthly_income": 0.0, "affordable_monthly": 0.0}
+        costs = tracker.get_slot("essential_expenses")
+        if costs is not None and self._working_out(tracker):
+            # 「工资5000 房租1500 吃饭1200」 answering the income question: the costs came with it (Rasa validates
+            # only the asked slot here, so the working is done now and the costs are not asked)
+            return {"monthly_income": float(value),
+                    **self.validate_essential_expenses(costs, dispatcher, tracker, domain, income=float(value))}
+        return {"monthly_income": float(value)}
+
     def validate_essential_expenses(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[str, Any]:
+                                    domain: DomainDict, income: float | None = None) -> Dict[str, Any]:
         if value is None or float(value) < 0:
             return {"essential_expenses": None}
-        income = tracker.get_slot("monthly_income")
-        suggestion = suggested_affordable(int(income) if income is not None else None, int(float(value)))
-        if suggestion is None:
+        income = tracker.get_slot("monthly_income") if income is None else income
+        if income is None or not self._working_out(tracker):
             return {"essential_expenses": float(value)}
-        if suggestion > 0:
-            say(dispatcher, tracker, replies.line("affordable_estimate", amount=suggestion))
-        else:
-            say(dispatcher, tracker, replies.line("affordable_none"))
-        return {"essential_expenses": float(value), "affordable_monthly": float(suggestion)}
+        # the items as the borrower listed them (form_reading read the same message for the total)
+        costs = read_costs(latest_raw_text(tracker))
+        if costs is None or costs.total != int(float(value)):
+            costs = Costs((), int(float(value)))
+        # the costs answer itself is no circumstance (「看病吃药300」 is a cost, not an illness)
+        return self._estimate(dispatcher, tracker, budget.work_out(int(income), costs), user_texts(tracker)[:-1])
+
+    @staticmethod
+    def _estimate(dispatcher: CollectingDispatcher, tracker: Tracker, working: budget.Working,
+                  texts: List[str]) -> Dict[str, Any]:
+        """The working shown and the amount it leaves (after the margin) as what the borrower can pay."""
+        say_budget(dispatcher, tracker, budget.estimate_lines(working, region_of(tracker)), working.offer <= 0, texts)
+        return {"essential_expenses": float(working.total_costs), "affordable_monthly": float(working.offer),
+                "budget": working.as_slot()}
+
+    @staticmethod
+    def _working_out(tracker: Tracker) -> bool:
+        """The form is working out what the borrower can pay (they said they do not know it)."""
+        return tracker.get_slot("affordable_monthly") is None and \
+            "affordable_monthly" in (tracker.get_slot("facts_unknown") or [])
 
 
 class ActionStartPlan(NoLoops, Action):

@@ -18,6 +18,7 @@ from typing import Any
 
 from coach.extraction import extract_facts, threats_in
 from coach.zh.bare_answers import is_bare_answer
+from coach.zh.budget_words import read_budget, read_costs
 from coach.zh.crisis_cues import has_crisis_cue
 from coach.zh.stop_cues import is_stop_request
 
@@ -98,6 +99,34 @@ def answers_requested(updates: dict, requested_slot: str | None) -> bool:
     return requested_slot in updates or requested_slot in (updates.get("facts_unknown") or ())
 
 
+_STATES_WHAT_THEY_CAN_PAY = re.compile(
+    r"能还|能還|还得起|還得起|最多|顶多|頂多|承受|只能|拿得出|拿出|能拿|做得到|能做到|能繳|能缴|還款能|还款能|还行|還行|"
+    r"再多|没问题|沒問題|可以接受")
+
+
+def _costs_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """The answer to the month's costs, read item by item whatever roles the classifier gave its amounts: their
+    total is the fact, and no amount in it is a debt, an income or a reason (「其他欠款最低还款500」「看病300」)."""
+    if "affordable_monthly" in updates and _STATES_WHAT_THEY_CAN_PAY.search(raw_text):
+        return updates  # 「每个月最多能还2,200元」 asked for the costs: what they can pay, said after all
+    costs = read_costs(raw_text)
+    if costs is None:
+        return updates
+    kept = {k: v for k, v in updates.items() if k not in FORM_FACTS}
+    return {**kept, "essential_expenses": float(costs.total)}
+
+
+def _budget_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:
+    """Income and the month's costs in one answer to the income question (「工资5000 房租1500 吃饭1200」): both
+    are facts, so the costs are not asked again."""
+    listed = read_budget(raw_text)
+    costs = read_costs(raw_text)
+    if listed is None or costs is None:
+        return updates
+    kept = {k: v for k, v in updates.items() if k not in FORM_FACTS}
+    return {**kept, "monthly_income": float(listed.total_income), "essential_expenses": float(costs.total)}
+
+
 def form_turn(*, intent: str | None, entities: Sequence[Mapping[str, Any]], text: str, raw_text: str,
               requested_slot: str | None, current: Mapping[str, Any]) -> tuple[Reading, dict[str, Any]]:
     """Slot updates for a message typed while the form waits for ``requested_slot``, and how it was read.
@@ -109,6 +138,10 @@ def form_turn(*, intent: str | None, entities: Sequence[Mapping[str, Any]], text
     """
     updates = extract_facts(intent=intent, entities=entities, text=text, raw_text=raw_text,
                             requested_slot=requested_slot, current=current, as_answer=True)
+    if requested_slot == "essential_expenses":
+        updates = _costs_answer(raw_text, updates)
+    elif requested_slot == "monthly_income":
+        updates = _budget_answer(raw_text, updates)
     fills = answers_requested(updates, requested_slot)
     threat_named = bool(intent and intent.startswith("report_") and threats_in(text)
                         and (not fills or _COLLECTOR.search(text)))

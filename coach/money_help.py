@@ -3,6 +3,7 @@
 - ``circumstances`` / ``help_answer``: 失业, 没收入, 生病, 低保, 孩子上学 in a message → the official help that fits
   (失业保险金 and 12333, 低保 and 临时救助 at the 乡镇/街道, legal aid and 12348; Taiwan 1957 and 社會救助; Hong Kong
   SWD and the free debt counselling), facts §13.4–13.5, never a promise of approval.
+- ``budget_pointers``: the help after a budget in the case form that leaves nothing (coach/budget.py).
 - ``budget_answer``: income and costs listed → what is left, the most to offer each month (never more), with the
   working (facts §11.4).
 Pure: no Rasa. The words are data in money_help.yml.
@@ -64,6 +65,19 @@ def help_answer(topics: list[str], region: str = "mainland") -> str | None:
         return None
     heading = {"tw": "heading_tw", "hk": "heading_hk"}.get(region, "heading")
     return "\n".join([_line(heading), *(_line(k) for k in ids)])
+
+
+def budget_pointers(texts: list[str], region: str = "mainland") -> str | None:
+    """The help after a budget that leaves nothing: what the conversation's messages name (失业 → 失业保险金 and
+    12333 …), then 低保 and 临时救助 (a very low income), and legal aid when a lawsuit was mentioned."""
+    said = "\n".join(texts)
+    topics = [t for t in load()["topics"] if t in circumstances(said) or t == "no_income"]
+    pointers = help_answer(topics, region)
+    legal = load()["legal"]
+    if pointers is None or not _pattern(legal["words"]).search(to_simplified(said)):
+        return pointers
+    extra = [_line(k) for k in legal["say"].get(region_of_script(region), ()) if _line(k) not in pointers]
+    return "\n".join([pointers, *extra])
 
 
 def heading(region: str = "mainland") -> str:

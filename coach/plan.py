@@ -216,13 +216,6 @@ def choose_plan(facts: CaseFacts) -> str:
     return "installment" if fits else "hardship"
 
 
-def suggested_affordable(monthly_income: int | None, essential_expenses: int | None) -> int | None:
-    """Income minus essential expenses, proposed for confirmation; 0 when nothing is left, None if unknown."""
-    if monthly_income is None or essential_expenses is None:
-        return None
-    return max(int(monthly_income) - int(essential_expenses), 0)
-
-
 def make_plan(facts: CaseFacts, today: datetime.date) -> Plan:
     """choose_plan + the matching maths; always a plan for a known debt (ValueError when the debt is unknown).
     A secured or an illegal debt gets its own plan, whatever choose_plan would say."""

@@ -23,7 +23,70 @@ INCOME = re.compile(r"工资|收入|月薪|薪水|底薪|到手|月入|挣|赚|�
 _DEBT = re.compile(r"欠|借了?|债|网贷|信用卡|花呗|借呗|白条|额度|逾期|一共|总共|本金|还清|还款|一次")
 _MONTHLY_WORDS = re.compile(r"^(我|我的|每个?月|一个月|一月|月|的|大概|大约|差不多|要|是|花|还有|加上|另外|"
                             r"然后|再|和|,)+")
+# The kinds of cost the question names (and their usual words): one amount labelled with one is an item.
+_CATEGORY = re.compile(r"房|租|吃|饭|菜|孩子|小孩|娃|学|看病|药|医|交通|车|油|地铁|公交|水|电|煤|气|话费|网|老人|父母|"
+                       r"赡养|保险|还款|月供|最低|物业|日用|奶粉|生活费")
 _TRAILING = re.compile(r"(每个?月|一个月|大概|大约|差不多|要|是|花|的|得|交|付|给)+$")
+
+
+# Words that make an amount the month's total rather than one item.
+_TOTAL = re.compile(r"一共|总共|合计|加起来|加一起|总计|总的|全部|开销|开支|花销|花费|支出|用度|^花$|"
+                    r"每个?月花|生活费总|^(差不多|大概|大约|约|算下来|就是)$")
+# A debt's total (「还欠网贷5万」), not a month's payment …
+_DEBT_TOTAL = re.compile(r"欠|借了?|债|本金|额度|一次")
+# … unless the words say it is paid each month (「欠款最低还款500」「网贷每月还800」「车贷月供2000」).
+_MONTHLY_PAYMENT = re.compile(r"最低|月供|每个?月|一个月|月还|还款|分期")
+_BARE = re.compile(_AMT)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """The month's costs as the borrower said them: the items and, if they named one, their total."""
+
+    items: tuple[tuple[str, int], ...]
+    stated_total: int | None = None
+
+    @property
+    def total(self) -> int:
+        """The named total, or the items' sum; never less than the items (a rough total forgets things)."""
+        listed = sum(a for _, a in self.items)
+        return max(self.stated_total or 0, listed)
+
+    @property
+    def itemised(self) -> bool:
+        return len(self.items) >= 2 or (len(self.items) == 1 and self.stated_total is None)
+
+
+def read_costs(raw: str) -> Costs | None:
+    """The costs an answer to 「每月必须花的钱…」 gives; None when it names no amount (「不知道」)."""
+    text = _prepare(raw)
+    items: list[tuple[str, int]] = []
+    stated: int | None = None
+    labelled = False  # an amount with words before it: a bare number is read only when there is none
+    for m in _ITEM.finditer(text):
+        value = parse_amount(m.group("amt").replace(" ", ""))
+        if value is None or not 0 < value < 10_000_000:
+            continue
+        labelled = True
+        label = _label(m.group("label"))
+        if INCOME.search(label) or (_DEBT_TOTAL.search(label) and not _MONTHLY_PAYMENT.search(label)):
+            continue  # income (asked before) or a debt's total (「还欠网贷5万」)
+        if _TOTAL.search(label) and not _MONTHLY_PAYMENT.search(label):
+            stated = value
+        else:
+            items.append((label, value))
+    if not items and stated is None:
+        if labelled:
+            return None
+        bare = _BARE.search(text)
+        value = parse_amount(bare.group(0)) if bare else None
+        if value is None or not 0 < value < 10_000_000:
+            return None
+        stated = value
+    if len(items) == 1 and stated is None and not _CATEGORY.search(items[0][0]):
+        # 「每个月差不多四千」: one amount whose words name no cost is the month's total
+        stated, items = items[0][1], []
+    return Costs(tuple(items), stated)
 
 
 @dataclass(frozen=True)
@@ -45,6 +108,15 @@ class Budget:
         return max(self.total_income - self.total_costs, 0)
 
 
+# A space between a label and its amount (「房租 1500」) joins them; other spaces separate items.
+_LABEL_GAP = re.compile(r"(?<=[^\d\s,，。、；;:：])\s+(?=[\d一二两三四五六七八九十])")
+
+
+def _prepare(raw: str) -> str:
+    text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", to_simplified(raw or "").strip())  # 「1,400元」 is 1400
+    return re.sub(r"\s+", ",", _LABEL_GAP.sub("", text))
+
+
 def _label(raw: str) -> str:
     label = _MONTHLY_WORDS.sub("", raw.strip())
     return _TRAILING.sub("", label) or raw.strip()
@@ -52,7 +124,7 @@ def _label(raw: str) -> str:
 
 def read_budget(raw: str) -> Budget | None:
     """The budget a message lists: some income and at least two costs; None for any other message."""
-    text = re.sub(r"\s+", ",", to_simplified(raw or "").strip())
+    text = _prepare(raw)
     income: list[tuple[str, int]] = []
     costs: list[tuple[str, int]] = []
     for m in _ITEM.finditer(text):

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach import money_help
-from coach.money_help import asks_for_help, budget_answer, circumstances, help_answer
+from coach.money_help import asks_for_help, budget_answer, budget_pointers, circumstances, help_answer
 from coach.zh.budget_words import read_budget
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,3 +121,30 @@ def test_every_statement_cites_its_section() -> None:
 def test_not_a_budget_nor_a_question_about_help(text: str) -> None:
     """A date and a one-off repayment are no budget; living on 低保 already is no question about it."""
     assert read_budget(text) is None and not asks_for_help(text)
+
+
+def test_after_a_budget_that_leaves_nothing_the_help_fits_what_was_said() -> None:
+    """The form's budget path (coach/money_help.budget_pointers): 失业 → 失业保险金 and 12333, then 低保 and
+    临时救助 for the low income; a lawsuit adds legal aid (12348); each region its own help."""
+    jobless = budget_pointers(["借呗欠了3万", "被裁员了"]) or ""
+    assert "12333" in jobless and "失业保险金" in jobless and "低保" in jobless and "临时救助" in jobless
+    assert jobless.index("12333") < jobless.index("低保") and "12348" not in jobless
+    plain = budget_pointers(["信用卡逾期两个月"]) or ""
+    assert "低保" in plain and "乡镇政府或街道办事处" in plain and "12333" not in plain
+    sued = budget_pointers(["他们说要起诉我"]) or ""
+    assert "12348" in sued and sued.count("12348") == 1
+    tw = budget_pointers(["失業了", "說要起訴"], "tw") or ""
+    assert "1957" in tw and "急難救助" in tw and "412-8518" in tw and "據報導" in tw and "12333" not in tw
+    hk = budget_pointers(["冇工開"], "hk") or ""
+    assert "2343 2255" in hk and "3161 2929" in hk and "2548 0803" in hk and "低保" not in hk
+
+
+def test_every_number_said_is_in_the_sources() -> None:
+    """Phone numbers and sites in the help lines appear in knowledge/sources.md as written (digits compared)."""
+    sources = re.sub(r"\D", "", (ROOT / "knowledge" / "sources.md").read_text("utf-8"))
+    data = yaml.safe_load(money_help.TEXT_PATH.read_text("utf-8"))
+    for key, statement in data["statements"].items():
+        for number in re.findall(r"\d[\d\- ]{3,}\d", statement["text"]):
+            assert re.sub(r"\D", "", number) in sources, (key, number)
+        if statement["confidence"] == "S":
+            assert re.search(r"据|據|可能|要看|按所在|能否", statement["text"]), key  # hedged

@@ -25,7 +25,6 @@ from coach.plan import (
     hardship_plan,
     installment_plan,
     make_plan,
-    suggested_affordable,
 )
 
 TODAY = datetime.date(2026, 11, 23)
@@ -360,13 +359,6 @@ def test_from_slots_reads_the_stated_payment_from_the_messages():
     f = CaseFacts.from_slots({"debt_amount": 8000}, messages=["月底能还一万"], today=TODAY)
     assert f.stated_payment == StatedPayment(True, None, 7)  # a stated part that covers the debt is all of it
     assert CaseFacts.from_slots({"debt_amount": 8000}).stated_payment is None
-
-
-def test_suggested_affordable():
-    assert suggested_affordable(5000, 3500) == 1500
-    assert suggested_affordable(3000, 4000) == 0
-    assert suggested_affordable(None, 3000) is None
-    assert suggested_affordable(5000, None) is None
 
 
 # ---------- case facts ----------
