@@ -414,8 +414,11 @@ def facts_changed_this_turn(tracker: Tracker) -> set[str]:
 
 
 def corrections_this_turn(tracker: Tracker) -> str:
-    """「欠款 9,000 → 101,000 元」 for the facts this message changed from one value to another."""
+    """「欠款 9,000 → 101,000 元」「借呗 10,000 → 15,000 元」 for the facts this message changed from one value to
+    another; empty when a lender was added or removed (the whole list says that better)."""
     before, after = slots_around_this_turn(tracker)
+    if "debts" in after and after["debts"] != before.get("debts"):
+        return replies.debt_changes_line(before.get("debts") or [], after["debts"] or [])
     return replies.changes_line({k: before.get(k) for k in after}, after)
 
 

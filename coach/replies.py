@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,21 @@ def changes_line(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
         if isinstance(old, (int, float)) and isinstance(new, (int, float)):
             old, new = round(old), round(new)
         parts.append(template.format(old=old, new=new))
+    return "，".join(parts)
+
+
+def debt_changes_line(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> str:
+    """「借呗 10,000 → 15,000 元」 for each lender whose amount changed; empty when the lenders themselves changed."""
+    old = {str(d.get("lender")): d.get("amount") for d in before if isinstance(d, Mapping)}
+    new = {str(d.get("lender")): d.get("amount") for d in after if isinstance(d, Mapping)}
+    if set(old) != set(new):
+        return ""
+    template = _data()["change_labels"]["lender_amount"]
+    parts = []
+    for name, amount in new.items():
+        was = old[name]
+        if was is not None and amount is not None and was != amount:
+            parts.append(template.format(lender=name, old=round(was), new=round(amount)))
     return "，".join(parts)
 
 

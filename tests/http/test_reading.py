@@ -174,7 +174,7 @@ def test_a_correction_names_the_lender_it_changes(servers: Servers) -> None:
     servers.say(sender, "借呗1万，微粒贷8000，每个月只能拿出1000")
     body = texts(servers.say(sender, "借呗其实是一万五"))
     assert debts(servers, sender) == [("借呗", 15000), ("微粒贷", 8000)]
-    assert "借呗 15,000 元" in body
+    assert "借呗 10,000 → 15,000 元" in body
 
 
 @pytest.mark.parametrize("first", ["是花旗", "嗯 招行的", "你好 我欠借呗两万"])
