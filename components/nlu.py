@@ -34,7 +34,7 @@ from coach.zh.bare_answers import is_bare_number, is_correction_with_value
 from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from coach.zh.evidence_cues import command as evidence_command
 from coach.zh.normalizer import normalize
-from coach.zh.plan_words import requested_plan_intent
+from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
 from coach.zh.safety_cues import death_explained, grateful, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
 from coach.zh.stop_cues import is_stop_request
@@ -233,14 +233,20 @@ class PlanRequestNet(_Stateless):
     """
 
     INFORM = "inform"
+    # 「欠招行3万 逾期两个月了 能帮我做个方案吗」: an explicit request starts the form (ask_script's rule) instead
+    # of an offer to confirm; only from intents that describe the situation or ask in general.
+    ASK_SCRIPT = "ask_script"
+    GENERAL = frozenset({"inform", "cannot_pay", "ask_debt_service", "out_of_scope", "express_distress"})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if (message.get(INTENT) or {}).get("name") != self.INFORM:
-                continue
-            found = requested_plan_intent(message.get(TEXT) or "")
+            intent = (message.get(INTENT) or {}).get("name")
+            text = message.get(TEXT) or ""
+            found = requested_plan_intent(text) if intent == self.INFORM else None
             if found:
                 set_intent(message, found, "plan_request_net", True)
+            elif intent in self.GENERAL and asks_for_a_plan(text):
+                set_intent(message, self.ASK_SCRIPT, "plan_request_net", "asks_for_a_plan")
         return messages
 
 

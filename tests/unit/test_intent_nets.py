@@ -78,6 +78,22 @@ def test_facts_with_a_plan_asked_for_by_name_are_that_request(text: str, expecte
     assert message.get(INTENT)["name"] == expected
 
 
+@pytest.mark.parametrize(("text", "guess"), [("我欠招行信用卡3万 逾期两个月了 能帮我做个方案吗", "inform"),
+                                           ("能帮我写个协商申请吗", "ask_debt_service"),
+                                           ("还不上了 帮我出个还款计划", "cannot_pay")])
+def test_a_plan_asked_for_in_so_many_words_starts_it(text: str, guess: str) -> None:
+    message = classified(text, (guess, 0.7), ("inform", 0.2))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == "ask_script"
+
+
+@pytest.mark.parametrize("text", ["需要什么申请材料", "这个方案能不能改", "之前做过方案"])
+def test_words_about_a_plan_are_no_request_for_one(text: str) -> None:
+    message = classified(text, ("ask_debt_service", 0.7), ("inform", 0.2))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == "ask_debt_service"
+
+
 def test_only_inform_is_ever_turned_into_a_request() -> None:
     message = classified("想分期 但是分期会影响征信吗", ("ask_consequences", 0.8), ("inform", 0.1))
     PlanRequestNet().process([message])
