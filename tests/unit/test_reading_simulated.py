@@ -370,3 +370,15 @@ def test_the_old_installment_is_no_name_and_no_demand() -> None:
     out = _facts("之前每个月要还五千七 现在还不起了", requested="lender")
     assert "lender" not in out and "affordable_monthly" not in out
     assert _amounts("每个月要还4200 实在还不起") == [(4200, "installment")]
+
+
+@pytest.mark.parametrize("text", ["之前已經還咗6k 就是 一個月頂多還得起1600咯", "現在一個月就掙15500",
+                                  "一个月拿出2000没问题", "一个月可以还三千", "一个月只有四千块工资"])
+def test_a_month_that_says_per_month_is_no_time_overdue(text: str) -> None:
+    assert extract(normalize(text))[1] == []
+
+
+@pytest.mark.parametrize(("text", "days"), [("逾期一个月了", 30), ("拖了一个月", 30), ("已经一个月没还了", 30),
+                                            ("現在一個月就掙15500 就是說 逾期有5個月", 150)])
+def test_a_month_overdue_is_still_read(text: str, days: int) -> None:
+    assert [s.value for s in extract(normalize(text))[1]] == [days]
