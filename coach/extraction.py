@@ -79,6 +79,11 @@ _PLACE = (
     ("hk", re.compile(r"(在|喺|住在|住喺|人在)(香港|九龍|九龙|新界|港島|港岛)")),
     ("tw", re.compile(r"(在|住在|人在)(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)")),
 )
+# Lenders that say where a Traditional-Chinese writer is (names after to_simplified).
+_HK_LENDERS = re.compile(r"汇丰|恒生|渣打|东亚|中银|中国银行\(香港\)|大新|WeLend|PrimeCredit|Welab|Promise|安信|邦民|"
+                         r"众安|天星|livi|Mox|ZA\s?Bank", re.IGNORECASE)
+_TW_LENDERS = re.compile(r"国泰世华|玉山|中国信托|中信银行\(台|台新|富邦|裕融|永丰|第一银行|合作金库|华南银行|彰化银行|"
+                         r"兆丰|联邦银行|元大|凯基|新光银行|和润|中租")
 _TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
 
 
@@ -151,11 +156,16 @@ def detect_script(raw: str, current: str | None) -> str | None:
             return script
     simplified = to_simplified(raw)
     changed = sum(1 for a, b in zip(raw, simplified) if a != b)
+    hk_lender, tw_lender = _HK_LENDERS.search(simplified), _TW_LENDERS.search(simplified)
+    if _CANTONESE.search(raw) and hk_lender and not tw_lender:
+        return "hk"  # 「欠渣打信用卡嘅㗎」: Cantonese about a Hong Kong lender, whichever characters it uses
     if changed >= 1 and len(re.findall(r"[\u4e00-\u9fff]", raw)) >= 2:
         if _CANTONESE.search(raw):
             return "hk"
-        if _TAIWAN.search(raw):
+        if _TAIWAN.search(raw) or (tw_lender and not hk_lender):
             return "tw"
+        if hk_lender and not tw_lender:
+            return "hk"  # 「中銀欠5w，東亞107000塊」: Traditional characters and Hong Kong banks
         return current if current in ("hk", "tw") else "tw"
     if changed == 0 and _SIMPLIFIED_ONLY.search(raw):
         return "simplified"

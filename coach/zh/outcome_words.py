@@ -17,7 +17,8 @@ Kind = Literal["agreed", "written", "refused", "counter", "no_answer"]
 
 _NUM = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
 # Who answered: the lender's side (a lender's name is checked by the caller).
-_THEY = re.compile(r"(他们|她们|对方|那边|银行|客服|催收|平台|机构|公司|经理|专员|人家|坐席|法务|贵行|说|"
+# 「就是说」「我是说」 are fillers in a borrower's own words, not someone answering.
+_THEY = re.compile(r"(他们|她们|对方|那边|银行|客服|催收|平台|机构|公司|经理|专员|人家|坐席|法务|贵行|(?<![是我听])说|"
                    r"让我|要我|叫我|给我)")
 _WRITTEN = re.compile(r"((发|寄|给)了?.{0,4}(书面|短信|邮件|协议|确认函|确认书|盖章)|收到.{0,4}(书面|短信|协议|确认)|"
                       r"(书面|短信|邮件).{0,2}确认了|签了.{0,2}协议|协议.{0,2}(签了|发过来了|到了))")
@@ -121,7 +122,9 @@ def counter_terms(text: str) -> dict[str, float | int]:
         elif (p := _PERCENT.search(text)) and (share := _percent(p)):
             out["fee_cut"] = share
     months = _MOST_MONTHS.search(text) or _MONTHS.search(text)
-    if months and (n := _int(months.group("n"))) and 0 < n <= 120:
+    per_installment = months is not None and months.group("n") in ("一", "1") and \
+        bool(re.match(r"\s*(要|得|还|是)?\s*\d", text[months.end():]))  # 「本来一期5300」: an installment's amount
+    if months and not per_installment and (n := _int(months.group("n"))) and 0 < n <= 120:
         out["months"] = n
     if settle and "discount" not in out and "down_share" not in out and "down_amount" not in out:
         if (amounts := _money(text[settle.start():])) or (amounts := _money(text)):

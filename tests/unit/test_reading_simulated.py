@@ -382,3 +382,32 @@ def test_a_month_that_says_per_month_is_no_time_overdue(text: str) -> None:
                                             ("現在一個月就掙15500 就是說 逾期有5個月", 150)])
 def test_a_month_overdue_is_still_read(text: str, days: int) -> None:
     assert [s.value for s in extract(normalize(text))[1]] == [days]
+
+
+@pytest.mark.parametrize("text", ["到手工资10500 就是说 本来一期5300块", "我都还了4k了 就是说 我工资一个月一万"])
+def test_a_borrowers_own_facts_with_就是说_are_no_report_of_the_lenders_answer(text: str) -> None:
+    from coach.zh.outcome_words import read
+
+    assert read(text) is None
+
+
+@pytest.mark.parametrize(("text", "current", "script"), [
+    ("欠渣打信用卡嘅㗎", None, "hk"),          # Cantonese about a Hong Kong bank
+    ("中銀欠5w，東亞107000塊呀", None, "hk"),  # Traditional characters and Hong Kong banks
+    ("國泰世華欠一萬四", None, "tw"),
+    ("我欠中银三万", None, "simplified"),
+])
+def test_the_lenders_named_say_where_a_traditional_writer_is(text: str, current: str | None, script: str) -> None:
+    assert detect_script(text, current) == script
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [
+    ("他們要我先繳一萬八千元", 18000, "demand"),
+    ("加上利系一攻106000", 106000, "debt"),   # 一攻 typed for 一共, 利系 for 利息
+])
+def test_roles_in_traditional_and_typed_by_ear(text: str, value: int, role: str) -> None:
+    assert (value, role) in _amounts(text)
+
+
+def test_遲繳_is_overdue() -> None:
+    assert [(s.value, s.role) for s in extract(normalize("以經遲繳一年多"))[1]] == [(365, "overdue")]
