@@ -438,7 +438,8 @@ class ActionAnswerQuestion(NoLoops, Action):
             # an overdue debt (「借呗到期还不上怎么办」): the answer, then the offer to draft with the lender named
             return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         text = tracker.latest_message.get("text") or ""
-        if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly"} and not has_question_words(text):
+        if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly", "overdue_days", "monthly_income",
+                                           "debts", "lender"} and not has_question_words(text):
             # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
             # read as a question: the facts are what was said.
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
