@@ -438,7 +438,8 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
 
 # What may stand between a lender's name and what is owed there (「农行那边还有十五万」「花旗那边40000」「中国信托的卡
 # 21000」「速借宝」的平台那边还有1.8w」): no other words, so the amount is that lender's even across 还有.
-_GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的|卡|信用卡|借条)?\s*(那边|那遍|那里|这边|那儿)?\s*"
+_GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的|卡|信用卡|借条)?\s*"
+                  r"(那边|那遍|那里|这边|那儿|那个|那笔|这笔|嗰笔)?\s*"
                   r"(说错了|讲错了|讲错咗|搞错了|错了|唔啱|不对)?[，,\s]*"
                   r"(还有|还欠|也有|也欠|欠了?|欠咗|有|是|系|[：:])?\s*$")
 _BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")
@@ -585,8 +586,8 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, valu
         sizes = {s: abs(math.log(value / v)) for s, v in known.items() if v and v > 0}
         if sizes:
             nearest = min(sizes, key=lambda s: sizes[s])
-            if sizes[nearest] <= math.log(4):
-                return nearest
+            if sizes[nearest] <= math.log(4) or len(sizes) == 1:
+                return nearest  # the only amount known is the one corrected, whatever the size (10万1 → 23000)
     if correction and last_of_kind and role is None:
         return last_of_kind
     if msg.requested_slot in slots:

@@ -48,6 +48,9 @@ _MONEY_CONTEXT = re.compile(
 
 # 「台北富邦的 47000」「招行：30000」: a number of four digits or more right after a name and 的 or a colon.
 _NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(的|[：:])\s*$")
+# 「更正一下，是23000」: a number in a correction is the corrected fact even past a comma.
+_CORRECTION_BEFORE = re.compile(
+    r"(更正|纠正|说错|写错|讲错|看错|记错|算错|搞错|不对|唔啱)[^。！？!?]{0,8}(是|系|为|成)\s*$")
 # 「有这几笔 裕融75000」: four digits or more right after a name, in a message about debts, is what is owed there
 # (not a staff number, a card's last digits or a code).
 _GLUED_NAME_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}$")
@@ -253,7 +256,8 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
         if value is None or value <= 0 or value > MAX_AMOUNT:
             continue
         bare_answer = _strip_hedges(raw) == _strip_hedges(whole_message)
-        context = _MONEY_CONTEXT.search(_clause_before(text, start, 8)) or (
+        context = _MONEY_CONTEXT.search(_clause_before(text, start, 8)) or bool(
+            _CORRECTION_BEFORE.search(text[max(0, start - 12):start])) or (
             value >= 1000 and not re.fullmatch(r"(19|20)\d\d", raw)
             and _NAMED_BEFORE.search(_clause_before(text, start, 8))) or (
             value >= 1000 and re.fullmatch(r"\d{4,8}", raw) is not None and not re.fullmatch(r"(19|20)\d\d", raw)

@@ -411,3 +411,25 @@ def test_roles_in_traditional_and_typed_by_ear(text: str, value: int, role: str)
 
 def test_遲繳_is_overdue() -> None:
     assert [(s.value, s.role) for s in extract(normalize("以經遲繳一年多"))[1]] == [(365, "overdue")]
+
+
+@pytest.mark.parametrize(("text", "name"), [("快易花", "快易花"), ("是快易花的", "快易花"), ("米花花啊", "米花花"),
+                                            ("还有小鹿钱包", "小鹿钱包")])
+def test_a_message_that_is_only_a_lenders_name(text: str, name: str) -> None:
+    assert [f["value"] for f in find_lenders(normalize(text))] == [name]
+
+
+@pytest.mark.parametrize("text", ["想借", "还想借", "钱花", "不想花", "网贷"])
+def test_short_words_that_end_like_a_name_are_none(text: str) -> None:
+    assert find_lenders(normalize(text)) == []
+
+
+def test_a_correction_of_the_only_amount_known_whatever_its_size() -> None:
+    assert _facts("更正一下，是23000", debt_amount=101000.0)["debt_amount"] == 23000
+
+
+def test_an_amount_given_later_for_a_lender_named_earlier() -> None:
+    debts = [{"lender": "浦发银行", "amount": 299000, "registry": True},
+             {"lender": "度小满", "amount": None, "registry": True}]
+    assert _listed("有钱花那个是34000", {"有钱花": "度小满"}, debts=debts, lender="浦发银行",
+                   debt_amount=299000.0) == [("浦发银行", 299000), ("度小满", 34000)]
