@@ -7,6 +7,19 @@ account, the time it was made and the time it was last used, so a copy of the fi
 ends after ``STAFF_SESSION_IDLE`` seconds without a request (default 30 minutes) or ``STAFF_SESSION_MAX`` seconds
 after sign-in (default 12 hours, a long shift), and on sign-out.
 
+Deactivation (a supervisor's): the account keeps its row, name and cases (they can be handed over), its sessions
+end at once, and sign-in is refused. A wrong password for it is answered like any wrong password; only the right
+one is answered 403 ``DEACTIVATED``: whoever knows the password is the adviser, who should learn to call the
+supervisor rather than retry and lock the login. A supervisor cannot deactivate themselves, nor the last active
+supervisor (nobody would be left to create accounts or unlock them).
+
+Password reset (a supervisor's, or the operator's for a supervisor: the way back in when the only supervisor
+forgot): a temporary password made with ``secrets`` replaces the hash, the adviser's sessions end and the account
+is marked ``must_change``. The temporary password opens one session only (its hash is replaced by an unusable one
+at that sign-in), and that session may do nothing but choose a new password (channels/staff.py refuses every other
+route with 403 ``MUST_CHANGE``). Changing one's own password needs the old one, except in that session (the
+temporary password was just typed and no longer exists); it ends the account's other sessions.
+
 Lock-out: ``LOCK_LIMIT`` wrong passwords for one login within ``LOCK_WINDOW`` seconds (5 in 15 minutes) lock
 that login until the oldest of them leaves the window (HTTP 423); ``ADDRESS_LIMIT`` failures from one client
 address in the same window (any logins: someone trying many names) are answered 429. While locked, not even the
@@ -39,10 +52,11 @@ from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ADVISER, SUPERVISOR, OPERATOR = "adviser", "supervisor", "operator"
+ADVISER, SUPERVISOR, OPERATOR, SYSTEM = "adviser", "supervisor", "operator", "system"
 ROLES = (ADVISER, SUPERVISOR)
-ROLE_NAMES = {ADVISER: "坐席", SUPERVISOR: "主管", OPERATOR: "运维"}
+ROLE_NAMES = {ADVISER: "坐席", SUPERVISOR: "主管", OPERATOR: "运维", SYSTEM: "系统"}
 OPERATOR_NAME = "运维"
+SYSTEM_NAME = "系统"
 SESSION_PREFIX = "sess."
 
 LOCK_LIMIT = 5
@@ -65,6 +79,19 @@ BAD_NAME = "请填写姓名（1–32 个字，控制台和审计日志里显示�
 BAD_ROLE = "角色应为 adviser（坐席）或 supervisor（主管）。"
 SHORT_PASSWORD = "密码至少 {n} 个字符，且不能与账号名或姓名相同。"
 TAKEN = "账号名 {login} 已被使用，请换一个。"
+DEACTIVATED = "账号已停用，请联系主管。"
+NO_ACCOUNT = "没有账号 {login}：请从账号列表里选。"
+NOT_SELF = "不能停用自己的账号：请另一位主管操作。"
+LAST_SUPERVISOR = "{name}是最后一位在用的主管，不能停用：先创建或启用另一位主管。"
+NOT_SELF_RESET = "自己的密码请用「修改密码」，不用重置。"
+RESET_WHO = "只有主管可以重置密码（运维令牌只能重置主管的密码）。"
+WRONG_OLD = "原密码不正确，密码没有改。"
+SAME_PASSWORD = "新密码不能和原密码相同。"
+NO_PASSWORD = "运维令牌没有密码可改：请用自己的账号登录。"
+MUST_CHANGE = "请先设置新密码：主管重置了您的密码，临时密码只能用这一次。设好新密码后才能继续使用控制台。"
+TEMPORARY_LENGTH = 12
+# No 0/O, 1/l/I: the supervisor reads it out over the phone or writes it on paper.
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,7 @@ class Actor:
     login: str
     name: str
     role: str
+    must_change: bool = False  # signed in with a temporary password: may only choose a new one
 
     @property
     def supervisor(self) -> bool:
@@ -81,6 +109,7 @@ class Actor:
 
 
 OPERATOR_ACTOR = Actor("operator", OPERATOR_NAME, OPERATOR)
+SYSTEM_ACTOR = Actor("system", SYSTEM_NAME, SYSTEM)  # the server's own sweeps (case retention) in the audit log
 
 
 class Refused(Exception):
@@ -135,6 +164,21 @@ def name_problem(name: object) -> str | None:
 def password_problem(password: object, login: str = "", name: str = "") -> str | None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD or password in (login, name):
         return SHORT_PASSWORD.format(n=MIN_PASSWORD)
+    return None
+
+
+def temporary_password(length: int = TEMPORARY_LENGTH) -> str:
+    """A one-time password a supervisor passes on: ``secrets``, groups of four (easy to read out), ~59 bits."""
+    chars = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(length))
+    return "-".join(chars[i:i + 4] for i in range(0, length, 4))
+
+
+def deactivation_problem(target: str, by: str, target_role: str, active_supervisors: int) -> str | None:
+    """Why ``by`` may not deactivate ``target`` (a message with ``{name}`` for the last supervisor), or None."""
+    if target == by:
+        return NOT_SELF
+    if target_role == SUPERVISOR and active_supervisors <= 1:
+        return LAST_SUPERVISOR
     return None
 
 
@@ -203,6 +247,8 @@ class Accounts:
         "CREATE TABLE IF NOT EXISTS failures (kind TEXT NOT NULL, key TEXT NOT NULL, time REAL NOT NULL)",
         "CREATE INDEX IF NOT EXISTS failures_key ON failures (kind, key, time)",
     )
+    # Added later: 1 while the account holds a temporary password (a file made before gets it on opening).
+    COLUMNS = {"must_change": "INTEGER NOT NULL DEFAULT 0"}
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         from argon2 import PasswordHasher
@@ -216,6 +262,10 @@ class Accounts:
         with db.write() as con:
             for statement in self.SCHEMA:
                 con.execute(statement)
+            have = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
+            for column, kind in self.COLUMNS.items():
+                if column not in have:
+                    con.execute(f"ALTER TABLE accounts ADD COLUMN {column} {kind}")
 
     # accounts
     def create(self, login: Any, name: Any, role: Any, password: Any, by: Actor) -> Actor:
@@ -239,7 +289,8 @@ class Accounts:
     def list(self) -> List[Dict[str, Any]]:
         now = self.clock()
         with self.db.read() as con:
-            rows = con.execute("SELECT login, name, role, active, created FROM accounts ORDER BY role DESC, login")
+            rows = con.execute("SELECT login, name, role, active, must_change, created FROM accounts"
+                               " ORDER BY active DESC, role DESC, login")
             out = [dict(row) for row in rows]
             for row in out:
                 row["locked_minutes"] = 0
@@ -248,9 +299,87 @@ class Accounts:
                     row["locked_minutes"] = minutes(remaining)
         return out
 
-    def names(self) -> Dict[str, str]:
+    def names(self, active_only: bool = False) -> Dict[str, str]:
+        """Every account's name (a deactivated adviser's cases still show who had them); ``active_only`` for
+        whom a case may be handed to."""
+        where = " WHERE active = 1" if active_only else ""
         with self.db.read() as con:
-            return {row["login"]: row["name"] for row in con.execute("SELECT login, name FROM accounts")}
+            return {row["login"]: row["name"] for row in con.execute(f"SELECT login, name FROM accounts{where}")}
+
+    def _target(self, con: sqlite3.Connection, login: Any) -> sqlite3.Row:
+        row = con.execute("SELECT login, name, role, active FROM accounts WHERE login = ?",
+                          (login if isinstance(login, str) else "",)).fetchone()
+        if row is None:
+            raise Refused(404, NO_ACCOUNT.format(login=str(login)[:64]))
+        return row
+
+    def set_active(self, login: Any, active: bool, by: Actor) -> Actor:
+        """Deactivate (ending every session of the account) or reactivate; the account concerned. Supervisors
+        only; never oneself, never the last active supervisor."""
+        if not by.supervisor:
+            raise Refused(403, "只有主管可以停用或启用账号。")
+        with self.db.write() as con:
+            row = self._target(con, login)
+            if not active:
+                supervisors = con.execute("SELECT COUNT(*) FROM accounts WHERE role = ? AND active = 1",
+                                          (SUPERVISOR,)).fetchone()[0]
+                problem = deactivation_problem(row["login"], by.login, row["role"],
+                                               supervisors if row["active"] else supervisors + 1)
+                if problem:
+                    raise Refused(409, problem.format(name=row["name"]))
+                con.execute("DELETE FROM sessions WHERE login = ?", (row["login"],))
+            con.execute("UPDATE accounts SET active = ? WHERE login = ?", (1 if active else 0, row["login"]))
+        return Actor(row["login"], row["name"], row["role"])
+
+    def reset_password(self, login: Any, by: Actor) -> Tuple[Actor, str]:
+        """A temporary password for ``login`` (shown once to ``by``, never stored but as its hash); the adviser's
+        sessions and lock-out end, and the next sign-in must choose a new password."""
+        with self.db.read() as con:
+            row = self._target(con, login)
+        if not (by.supervisor or (by.role == OPERATOR and row["role"] == SUPERVISOR)):
+            raise Refused(403, RESET_WHO)
+        if row["login"] == by.login:
+            raise Refused(409, NOT_SELF_RESET)
+        temporary = temporary_password()
+        digest = self.hasher.hash(temporary)
+        with self.db.write() as con:
+            con.execute("UPDATE accounts SET hash = ?, must_change = 1 WHERE login = ?", (digest, row["login"]))
+            con.execute("DELETE FROM sessions WHERE login = ?", (row["login"],))
+            con.execute("DELETE FROM failures WHERE kind = 'login' AND key = ?", (row["login"],))
+        return Actor(row["login"], row["name"], row["role"]), temporary
+
+    def change_password(self, actor: Actor, token: str, old: Any, new: Any) -> None:
+        """``actor`` sets a new password: the old one is checked (not in a must-change session, whose temporary
+        password is spent), a wrong one counts towards the lock-out; the other sessions of the account end."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        if actor.role not in ROLES:
+            raise Refused(403, NO_PASSWORD)
+        problem = password_problem(new, actor.login, actor.name)
+        if problem:
+            raise Refused(400, problem)
+        now = self.clock()
+        with self.db.read() as con:
+            row = con.execute("SELECT hash, must_change FROM accounts WHERE login = ? AND active = 1",
+                              (actor.login,)).fetchone()
+            left = lockout_remaining(self._failures(con, "login", actor.login, now), now)
+        if row is None:
+            raise Refused(401, SIGNED_OUT)
+        if not row["must_change"]:
+            if left:
+                raise Refused(423, LOCKED.format(limit=LOCK_LIMIT, minutes=minutes(left)))
+            try:
+                self.hasher.verify(row["hash"], old if isinstance(old, str) else "")
+            except (VerificationError, InvalidHashError):
+                with self.db.write() as con:
+                    con.execute("INSERT INTO failures (kind, key, time) VALUES ('login', ?, ?)", (actor.login, now))
+                raise Refused(403, WRONG_OLD) from None
+            if old == new:
+                raise Refused(400, SAME_PASSWORD)
+        digest = self.hasher.hash(new)
+        with self.db.write() as con:
+            con.execute("UPDATE accounts SET hash = ?, must_change = 0 WHERE login = ?", (digest, actor.login))
+            con.execute("DELETE FROM sessions WHERE login = ? AND digest != ?", (actor.login, token_digest(token)))
 
     def get(self, login: str) -> Actor | None:
         with self.db.read() as con:
@@ -283,7 +412,7 @@ class Accounts:
         with self.db.read() as con:
             by_address = lockout_remaining(self._failures(con, "address", address, now), now, ADDRESS_LIMIT)
             by_login = lockout_remaining(self._failures(con, "login", login, now), now)
-            row = con.execute("SELECT login, name, role, hash FROM accounts WHERE login = ? AND active = 1",
+            row = con.execute("SELECT login, name, role, hash, active, must_change FROM accounts WHERE login = ?",
                               (login,)).fetchone()
         if by_address:
             raise Refused(429, TOO_MANY.format(minutes=minutes(by_address)))
@@ -303,24 +432,31 @@ class Accounts:
             if left:
                 raise Refused(423, LOCKED.format(limit=LOCK_LIMIT, minutes=minutes(left)))
             raise Refused(401, WRONG_PASSWORD.format(limit=LOCK_LIMIT, window=LOCK_WINDOW // 60))
+        if not row["active"]:
+            raise Refused(403, DEACTIVATED)
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
+        must_change = bool(row["must_change"])
         with self.db.write() as con:
-            if self.hasher.check_needs_rehash(row["hash"]):
+            if must_change:  # the temporary password opens this one session, then no more
+                con.execute("UPDATE accounts SET hash = ? WHERE login = ?",
+                            (self.hasher.hash(secrets.token_urlsafe(32)), login))
+            elif self.hasher.check_needs_rehash(row["hash"]):
                 con.execute("UPDATE accounts SET hash = ? WHERE login = ?", (self.hasher.hash(password), login))
             con.execute("DELETE FROM failures WHERE kind = 'login' AND key = ?", (login,))
             con.execute("DELETE FROM sessions WHERE last_seen <= ? OR created <= ?",
                         (now - self.idle, now - self.maximum))
             con.execute("INSERT INTO sessions (digest, login, created, last_seen) VALUES (?, ?, ?, ?)",
                         (token_digest(token), login, now, now))
-        return Actor(row["login"], row["name"], row["role"]), token, session_expires(now, now, self.idle,
-                                                                                      self.maximum)
+        return (Actor(row["login"], row["name"], row["role"], must_change), token,
+                session_expires(now, now, self.idle, self.maximum))
 
     def session(self, token: str) -> Tuple[Actor | None, str, float]:
         """(the account, "", expiry) for a live session; (None, the message to show, 0) otherwise."""
         now = self.clock()
         digest = token_digest(token)
         with self.db.read() as con:
-            row = con.execute("SELECT s.created, s.last_seen, a.login, a.name, a.role FROM sessions s JOIN accounts"
+            row = con.execute("SELECT s.created, s.last_seen, a.login, a.name, a.role, a.must_change FROM sessions s"
+                              " JOIN accounts"
                               " a ON a.login = s.login AND a.active = 1 WHERE s.digest = ?", (digest,)).fetchone()
         if row is None:
             return None, SIGNED_OUT, 0.0
@@ -333,7 +469,7 @@ class Accounts:
             seen = now
             with self.db.write() as con:
                 con.execute("UPDATE sessions SET last_seen = ? WHERE digest = ?", (now, digest))
-        return (Actor(row["login"], row["name"], row["role"]), "",
+        return (Actor(row["login"], row["name"], row["role"], bool(row["must_change"])), "",
                 session_expires(row["created"], seen, self.idle, self.maximum))
 
     def sign_out(self, token: str) -> None:

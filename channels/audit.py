@@ -5,7 +5,10 @@ One JSON line per staff API call that reads, writes, exports or deletes a case, 
 role; 「运维」 for the shared operator token; never a name the client sends), the client address, the action
 (``create``, ``view``, ``message``, ``note``, ``assign``, ``status``, ``edit``, ``region``, ``redraft``,
 ``export``, ``delete``, ``sign_in``,
-``sign_out``, ``account_create``, ``account_unlock``) and the case id (or the account concerned). Appended to
+``sign_out``, ``account_create``, ``account_unlock``, ``account_deactivate``, ``account_reactivate``,
+``password_reset``, ``password_change``, ``retention_delete``) and the case id (or the account concerned; ``detail``
+then names the account's holder, so a line carries both names). Never a password, temporary or not. The server's
+own case-retention sweep writes as 「系统」 (``accounts.SYSTEM_ACTOR``), with no client address. Appended to
 ``STAFF_AUDIT_LOG`` (default ``var/staff-audit.log``, mode 0600; several processes append whole lines to one
 file) and to the ``debt_coach.audit`` logger. ``recent()`` reads the newest lines back for a supervisor.
 """
@@ -31,11 +34,12 @@ def log_path() -> Path:
     return Path(os.environ.get("STAFF_AUDIT_LOG") or ROOT / "var" / "staff-audit.log")
 
 
-def record(request: Any, action: str, conversation_id: str, who: Actor, detail: str = "") -> dict[str, str]:
+def record(request: Any | None, action: str, conversation_id: str, who: Actor, detail: str = "") -> dict[str, str]:
     """Append one line. ``who`` comes from the server's own check of the request (session or operator token);
     ``detail`` says what changed when that matters (a corrected fact: 欠款金额：35,000 元 → 53,000 元)."""
     entry = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "staff": who.name, "login": who.login,
-             "role": who.role, "address": limits.client_address(request), "action": action,
+             "role": who.role, "address": limits.client_address(request) if request is not None else "",
+             "action": action,
              "case": conversation_id}
     if detail:
         entry["detail"] = detail

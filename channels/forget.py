@@ -25,19 +25,30 @@ delete one entry, and how to delete everything); otherwise ``WHICH`` asks which 
 
 The REST channel and the widget pass their Sanic app; the messaging channels (WeCom, LINE, WhatsApp), whose
 answers run after the webhook has been acknowledged, use ``answer_here``: the app of this Rasa process.
-``delete_conversation`` also serves the staff console (``DELETE /webhooks/staff/api/case/<id>``).
+``delete_conversation`` also serves the staff console (``DELETE /webhooks/staff/api/case/<id>``), and its
+retention of case rows: ``sweep_cases`` deletes, exactly as that route does (conversation, then the case's row,
+notes and wrap-ups), every case untouched for ``STAFF_CASE_RETENTION_DAYS`` days (``retention_days``; default
+``DEFAULT_CASE_DAYS``, 0 disables) and past its callback day by as long (``retention_due``); each deletion is in the
+audit log as done by 「系统」. channels/staff.py runs it when the server starts, then daily, and on a supervisor's
+request.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import time
-from typing import Any
+from typing import Any, List
 
 from coach.zh.normalizer import normalize
 
 logger = logging.getLogger(__name__)
+
+# Case rows: the same 90 days as the conversations' own retention (serving/retention.py RETENTION_DAYS), so the
+# notes and wrap-ups — the most personal part of a case — never outlive the conversation they are about.
+DEFAULT_CASE_DAYS = 90
+DAY = 86400
 
 CONFIRM_WORDS = "确认删除"
 CONFIRM_WINDOW = 300  # seconds between the request and its confirmation
@@ -216,3 +227,67 @@ async def answer_here(conversation_id: str, text: str) -> str | None:
         logger.error("no single Sanic app to delete conversation %s from", conversation_id)
         app = None
     return await answer(app, conversation_id, text)
+
+
+# ---------- retention of the staff console's cases ----------
+
+def retention_days(value: str | None) -> float:
+    """``STAFF_CASE_RETENTION_DAYS`` as days: unset or malformed → ``DEFAULT_CASE_DAYS``; 0 → 0 (disabled); a
+    negative number is a mistake, not a wish to delete everything: the default."""
+    try:
+        days = float(value) if value not in (None, "") else float(DEFAULT_CASE_DAYS)
+    except ValueError:
+        logger.warning("STAFF_CASE_RETENTION_DAYS=%r is not a number: %s days", value, DEFAULT_CASE_DAYS)
+        return float(DEFAULT_CASE_DAYS)
+    if days != days or days < 0:  # NaN or negative
+        return float(DEFAULT_CASE_DAYS)
+    return days
+
+
+def retention_due(updated: float, callback: str | None, now: float, days: float,
+                  tz: datetime.tzinfo = datetime.timezone(datetime.timedelta(hours=8))) -> bool:
+    """Is a case past retention? Only when ``days`` > 0 and more than ``days`` days have passed since it was last
+    changed (``updated``, Unix seconds) and since the end of its callback day (``YYYY-MM-DD``, the hotline's
+    calendar, UTC+8): a callback booked months ahead keeps the case until that call is owed and as long again."""
+    if days <= 0:
+        return False
+    last = updated
+    if callback:
+        try:
+            day = datetime.date.fromisoformat(callback)
+        except ValueError:
+            day = None
+        if day is not None:
+            end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+            last = max(last, end.timestamp())
+    return now - last > days * DAY
+
+
+async def sweep_cases(app: Any, board: Any, days: float, now: float | None = None) -> List[str]:
+    """Delete every case of ``board`` (channels/workspace.py CaseBoard) past retention: its conversation (as the
+    console's DELETE does, under its lock), then its row, notes and wrap-ups; audited as 「系统」. The ids
+    deleted. Nothing is deleted without the Rasa agent: a row without its conversation's deletion would leave the
+    conversation behind unlisted."""
+    import asyncio
+
+    from channels import audit
+    from channels.accounts import SYSTEM_ACTOR
+
+    if days <= 0 or _agent(app) is None:
+        return []
+    now = time.time() if now is None else now
+    loop = asyncio.get_running_loop()
+    deleted: List[str] = []
+    for row in await loop.run_in_executor(None, board.untouched, now - days * DAY):
+        current = await loop.run_in_executor(None, board.get, row["id"])  # touched since the listing: kept
+        if current is None or not retention_due(current["updated"], current.get("callback"), now, days):
+            continue
+        if not await delete_conversation(app, row["id"]):
+            logger.error("retention: conversation %s not deleted; its case is kept", row["id"])
+            continue
+        await loop.run_in_executor(None, board.forget, row["id"])
+        audit.record(None, "retention_delete", row["id"], SYSTEM_ACTOR, detail=f"超过 {days:g} 天未处理")
+        deleted.append(row["id"])
+    if deleted:
+        logger.info("retention: %d staff cases deleted", len(deleted))
+    return deleted

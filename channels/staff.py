@@ -8,6 +8,12 @@ Who is calling (channels/accounts.py):
 - ``GET    /webhooks/staff/api/accounts``       the colleagues (login, name, role; lock state for a supervisor)
 - ``POST   /webhooks/staff/api/accounts``       a supervisor creates an account; the operator token a supervisor
 - ``POST   /webhooks/staff/api/accounts/<login>/unlock``   a supervisor lifts a lock-out
+- ``POST   /webhooks/staff/api/accounts/<login>/deactivate`` a supervisor deactivates an account (its sessions end)
+- ``POST   /webhooks/staff/api/accounts/<login>/reactivate`` … and reactivates it
+- ``POST   /webhooks/staff/api/accounts/<login>/reset``    a supervisor sets a one-time temporary password (shown once)
+- ``POST   /webhooks/staff/api/password``       ``{"old", "new"}`` the signed-in adviser changes their password
+                                                (a session opened with a temporary password may do only this)
+- ``POST   /webhooks/staff/api/retention``      a supervisor runs the case-retention sweep now (also at start, daily)
 - ``GET    /webhooks/staff/api/audit``          the audit log, newest first (supervisors only; others get 403)
 
 The cases (channels/workspace.py):
@@ -307,6 +313,7 @@ class StaffInput(InputChannel):
     def __init__(self, token: str = "") -> None:
         self.token = token
         self._stores: Tuple[accounts.Accounts, workspace.CaseBoard] | None = None
+        self._sweeper: asyncio.Future[None] | None = None
 
     def stores(self) -> Tuple[accounts.Accounts, workspace.CaseBoard]:
         """The accounts and the case board, opened on first use (the file is STAFF_DB's at that time)."""
@@ -314,6 +321,21 @@ class StaffInput(InputChannel):
             db = accounts.Database(accounts.db_path())
             self._stores = accounts.Accounts(db), workspace.CaseBoard(db)
         return self._stores
+
+    async def sweep_daily(self, app: Any) -> None:
+        """Case retention (channels/forget.py ``sweep_cases``): once the Rasa agent is loaded after start, then
+        every day. A failed sweep is logged and tried again the next day; it never stops the server."""
+        for _ in range(120):  # the agent loads in its own start-up listener: wait for it (10 minutes at most)
+            if getattr(getattr(app, "ctx", None), "agent", None) is not None:
+                break
+            await asyncio.sleep(5)
+        while True:
+            days = forget.retention_days(os.environ.get("STAFF_CASE_RETENTION_DAYS"))
+            try:
+                await forget.sweep_cases(app, self.stores()[1], days)
+            except Exception:
+                logger.exception("staff case retention sweep failed")
+            await asyncio.sleep(forget.DAY)
 
     def refused(self, request: Request) -> HTTPResponse | None:
         """None when the request carries the operator's token; otherwise the refusal to send."""
@@ -345,15 +367,31 @@ class StaffInput(InputChannel):
         bp = Blueprint("staff_console", __name__)
         pages = {"console": "console.html", "console.js": "console.js", "console.css": "console.css"}
 
+        # What a session opened with a temporary password may do: say who it is, choose a new password, sign out.
+        while_must_change = {"check", "change_password", "sign_out"}
+
         def authed(handler: Callable[..., Awaitable[HTTPResponse]]) -> Callable[..., Awaitable[HTTPResponse]]:
-            """Runs the handler with the request's actor; refuses without one."""
+            """Runs the handler with the request's actor; refuses without one, and refuses everything but choosing
+            a new password to a session opened with a temporary one."""
             @functools.wraps(handler)
             async def wrapped(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
                 actor = await self.who(request)
                 if isinstance(actor, HTTPResponse):
                     return actor
+                if actor.must_change and handler.__name__ not in while_must_change:
+                    return response.json({"error": accounts.MUST_CHANGE, "must_change": True}, status=403,
+                                         ensure_ascii=False)
                 return await handler(request, actor, *args, **kwargs)
             return wrapped
+
+        @bp.listener("after_server_start")
+        async def start_retention(app: Any, _loop: Any) -> None:
+            self._sweeper = asyncio.ensure_future(self.sweep_daily(app))
+
+        @bp.listener("before_server_stop")
+        async def stop_retention(_app: Any, _loop: Any) -> None:
+            if self._sweeper is not None:
+                self._sweeper.cancel()
 
         async def known_case(request: Request, actor: Actor, conversation_id: str
                              ) -> Tuple[Dict[str, Any] | None, Any, HTTPResponse | None]:
@@ -458,9 +496,9 @@ class StaffInput(InputChannel):
                         audit.record(request, "locked", "", known)
                 headers = {"Retry-After": str(accounts.LOCK_WINDOW)} if refused.status in (423, 429) else {}
                 return _error(refused.message, refused.status, **headers)
-            audit.record(request, "sign_in", "", actor)
+            audit.record(request, "sign_in", "", actor, detail="临时密码" if actor.must_change else "")
             return _json({"token": token, "expires_in": round(expires - store.clock()), "login": actor.login,
-                          "name": actor.name, "role": actor.role})
+                          "name": actor.name, "role": actor.role, "must_change": actor.must_change})
 
         @bp.route("/api/session", methods=["DELETE"])
         @authed
@@ -473,6 +511,9 @@ class StaffInput(InputChannel):
         @bp.route("/api/check", methods=["GET"])
         @authed
         async def check(request: Request, actor: Actor) -> HTTPResponse:
+            if actor.must_change:
+                return _json({"status": "ok", "login": actor.login, "name": actor.name, "role": actor.role,
+                              "role_label": accounts.ROLE_NAMES[actor.role], "must_change": True})
             return _json({"status": "ok", "login": actor.login, "name": actor.name, "role": actor.role,
                           "role_label": accounts.ROLE_NAMES[actor.role], "statuses": workspace.STATUSES,
                           "regions": workspace.REGIONS, "fact_labels": history.FACT_LABELS,
@@ -487,9 +528,11 @@ class StaffInput(InputChannel):
         @authed
         async def list_accounts(request: Request, actor: Actor) -> HTTPResponse:
             rows = await _run(self.stores()[0].list)
-            keep = ("login", "name", "role", "active", "locked_minutes") if actor.supervisor else ("login", "name",
-                                                                                                  "role")
-            return _json({"accounts": [{k: r[k] for k in keep} for r in rows if r["active"]]})
+            if actor.supervisor:  # deactivated accounts too, to reactivate them
+                keep = ("login", "name", "role", "active", "must_change", "locked_minutes")
+                return _json({"accounts": [{k: (bool(r[k]) if k in ("active", "must_change") else r[k])
+                                            for k in keep} for r in rows]})
+            return _json({"accounts": [{k: r[k] for k in ("login", "name", "role")} for r in rows if r["active"]]})
 
         @bp.route("/api/accounts", methods=["POST"])
         @authed
@@ -513,6 +556,63 @@ class StaffInput(InputChannel):
             await _run(self.stores()[0].unlock, login)
             audit.record(request, "account_unlock", login[:64], actor)
             return _json({"login": login, "unlocked": True})
+
+        async def set_active(request: Request, actor: Actor, login: str, active: bool) -> HTTPResponse:
+            try:
+                target = await _run(self.stores()[0].set_active, login, active, actor)
+            except Refused as refused:
+                return _error(refused.message, refused.status)
+            audit.record(request, "account_reactivate" if active else "account_deactivate", target.login, actor,
+                         detail=f"{target.name}（{target.login}）")
+            return _json({"login": target.login, "name": target.name, "active": active})
+
+        @bp.route("/api/accounts/<login:str>/deactivate", methods=["POST"])
+        @authed
+        async def deactivate(request: Request, actor: Actor, login: str) -> HTTPResponse:
+            """The adviser can no longer sign in, every session of theirs ends now; their cases stay (handed over
+            by a supervisor)."""
+            return await set_active(request, actor, login, False)
+
+        @bp.route("/api/accounts/<login:str>/reactivate", methods=["POST"])
+        @authed
+        async def reactivate(request: Request, actor: Actor, login: str) -> HTTPResponse:
+            return await set_active(request, actor, login, True)
+
+        @bp.route("/api/accounts/<login:str>/reset", methods=["POST"])
+        @authed
+        async def reset_password(request: Request, actor: Actor, login: str) -> HTTPResponse:
+            """A one-time temporary password, in this answer only (never in a log): the supervisor passes it on."""
+            try:
+                target, temporary = await _run(self.stores()[0].reset_password, login, actor)
+            except Refused as refused:
+                return _error(refused.message, refused.status)
+            audit.record(request, "password_reset", target.login, actor, detail=f"{target.name}（{target.login}）")
+            return _json({"login": target.login, "name": target.name, "temporary_password": temporary})
+
+        @bp.route("/api/password", methods=["POST"])
+        @authed
+        async def change_password(request: Request, actor: Actor) -> HTTPResponse:
+            body = _body(request)
+            if isinstance(body, HTTPResponse):
+                return body
+            try:
+                await _run(self.stores()[0].change_password, actor, self._bearer(request), body.get("old"),
+                           body.get("new"))
+            except Refused as refused:
+                return _error(refused.message, refused.status)
+            audit.record(request, "password_change", actor.login, actor)
+            return _json({"login": actor.login, "changed": True})
+
+        @bp.route("/api/retention", methods=["POST"])
+        @authed
+        async def retention(request: Request, actor: Actor) -> HTTPResponse:
+            """The case-retention sweep now (it also runs at start and daily): for a supervisor who lowered
+            ``STAFF_CASE_RETENTION_DAYS`` and will not wait a day."""
+            if not actor.supervisor:
+                return _error(SUPERVISORS_ONLY.format(what="清理过期个案"), 403)
+            days = forget.retention_days(os.environ.get("STAFF_CASE_RETENTION_DAYS"))
+            deleted = await forget.sweep_cases(request.app, self.stores()[1], days)
+            return _json({"days": days, "deleted": deleted})
 
         @bp.route("/api/audit", methods=["GET"])
         @authed
@@ -569,7 +669,8 @@ class StaffInput(InputChannel):
                 holder = _person(row["assignee"], names) or {"name": ""}
                 return _error(NOT_YOURS.format(name=holder["name"], what="转交或改状态"), 403)
             assignee, status = body.get("assignee"), body.get("status")
-            if assignee is not None and (not isinstance(assignee, str) or assignee not in names):
+            if assignee is not None and (not isinstance(assignee, str)
+                                         or assignee not in await _run(self.stores()[0].names, True)):
                 return _error("要转交的同事不存在：请从同事列表里选。", 400)
             if status is not None and status not in workspace.STATUSES:
                 return _error("状态应为：" + "、".join(f"{k}（{v}）" for k, v in workspace.STATUSES.items()), 400)

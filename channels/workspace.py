@@ -224,6 +224,14 @@ class CaseBoard:
                                " FROM wrapups WHERE case_id = ? ORDER BY id DESC LIMIT ?", (case_id, MAX_WRAPUPS))
             return [{**dict(row), "time": local_text(row["time"])} for row in reversed(list(rows))]
 
+    def untouched(self, before: float) -> List[Dict[str, Any]]:
+        """Cases last changed before ``before`` (Unix seconds): the candidates of the retention sweep
+        (channels/forget.py ``retention_due`` decides)."""
+        with self.db.read() as con:
+            rows = con.execute("SELECT id, updated, callback FROM cases WHERE updated < ? ORDER BY updated",
+                               (before,))
+            return [dict(row) for row in rows]
+
     def forget(self, case_id: str) -> None:
         with self.db.write() as con:
             con.execute("DELETE FROM wrapups WHERE case_id = ?", (case_id,))

@@ -31,11 +31,12 @@
   var ACTIONS = { create: "新建个案", view: "查看", message: "记录对话", note: "写备注", assign: "转交", status: "改状态",
     "export": "导出文件", "delete": "删除个案", edit: "改案情", region: "设地区", redraft: "重写草稿", sign_in: "登录", sign_out: "退出", locked: "账号被锁定",
     account_create: "创建账号", account_unlock: "解锁账号", checklist: "看通话清单", suggest: "查催收应对",
-    wrapup: "保存通话小结" };
+    wrapup: "保存通话小结", account_deactivate: "停用账号", account_reactivate: "启用账号", password_reset: "重置密码",
+    password_change: "修改密码", retention_delete: "到期删除个案" };
   // What starts a practice call with a simulated collector (coach/rehearsal/texts.yml button_start): the same words
   // the bot's own button sends.
   var REHEARSE = "模拟练习一次";
-  var ROLES = { adviser: "坐席", supervisor: "主管", operator: "运维" };
+  var ROLES = { adviser: "坐席", supervisor: "主管", operator: "运维", system: "系统" };
   var DRAFT_RE = /^【([^】\n]{1,40})】\n/;
 
   function $(id) { return document.getElementById(id); }
@@ -85,12 +86,18 @@
     return fetch(API + path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, cache: "no-store" })
       .then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (data) {
-          if (!res.ok) { var err = new Error(data.error || ("请求失败（" + res.status + "）")); err.status = res.status; throw err; }
+          if (!res.ok) {
+            var err = new Error(data.error || ("请求失败（" + res.status + "）"));
+            err.status = res.status; err.mustChange = !!data.must_change;
+            throw err;
+          }
           return data;
         });
       });
   }
   function signedOut(err) {
+    // 403 must_change: this session was opened with a temporary password and may only choose a new one.
+    if (err.status === 403 && err.mustChange) { showMustChange(); return true; }
     // 401: the session ended (expired, signed out elsewhere) or the token is wrong; 503: no operator token.
     if (err.status !== 401 && err.status !== 503) return false;
     if (operatorToken) { operatorToken = null; store("session", KEY_TOKEN, null); }
@@ -101,16 +108,36 @@
 
   // ---------- views ----------
   var VIEWS = { "case": "app", cases: "cases-view", audit: "audit-view", accounts: "accounts-view" };
+  function hideAll() {
+    Object.keys(VIEWS).forEach(function (v) { $(VIEWS[v]).hidden = true; });
+    ["top-actions", "case-id-box", "who", "views", "must-change"].forEach(function (id) { $(id).hidden = true; });
+    hideTemporary();
+  }
   function showLogin(message) {
     me = null;
-    Object.keys(VIEWS).forEach(function (v) { $(VIEWS[v]).hidden = true; });
-    ["top-actions", "case-id-box", "who", "views"].forEach(function (id) { $(id).hidden = true; });
+    hideAll();
     $("login").hidden = false;
     $("auth-error").textContent = message || "";
     $("login-name").focus();
   }
+  // Signed in with a temporary password: nothing but choosing a new one (the server refuses everything else).
+  function showMustChange(message) {
+    hideAll();
+    $("login").hidden = true;
+    $("must-change").hidden = false;
+    $("must-login").value = me ? me.login : "";
+    $("must-error").textContent = message || "";
+    $("must-new").focus();
+  }
+  // The temporary password is shown once: gone as soon as the supervisor leaves the page or hides it.
+  function hideTemporary() {
+    $("temp-box").hidden = true;
+    $("temp-password").textContent = ""; $("temp-text").textContent = ""; $("temp-copy").textContent = "";
+  }
   function show(view) {
     $("login").hidden = true;
+    $("must-change").hidden = true;
+    if (view !== "accounts") hideTemporary();
     ["top-actions", "views", "who"].forEach(function (id) { $(id).hidden = false; });
     $("case-id-box").hidden = view !== "case";
     Object.keys(VIEWS).forEach(function (v) { $(VIEWS[v]).hidden = v !== view; });
@@ -585,7 +612,7 @@
       (w.created_by ? "；" + w.created + " 由" + w.created_by.name + "接线" : "") : "新个案：发出第一条消息后由您负责。";
     fillSelect($("status"), Object.keys(STATUSES).map(function (k) { return [k, STATUSES[k]]; }), w ? w.status : "open");
     $("status").disabled = !w;
-    var others = colleagues.filter(function (c) { return c.role !== "operator" && (!w || !w.assignee || c.login !== w.assignee.login); });
+    var others = colleagues.filter(function (c) { return c.role !== "operator" && c.active !== false && (!w || !w.assignee || c.login !== w.assignee.login); });
     fillSelect($("assignee"), others.map(function (c) { return [c.login, c.name + "（" + (ROLES[c.role] || c.role) + "）"]; }));
     $("assign-form").hidden = !w || !others.length;
     $("work-message").textContent = "";
@@ -669,13 +696,56 @@
       if (!data.entries.length) $("audit-error").textContent = "日志里还没有记录。";
     }).catch(function (err) { if (!signedOut(err)) $("audit-error").textContent = err.message; });
   }
+  function accountAction(a, path, question, then) {
+    if (question && !window.confirm(question)) return;
+    $("account-message").textContent = "";
+    api("POST", "accounts/" + encodeURIComponent(a.login) + "/" + path).then(function (data) {
+      if (then) then(data);
+      return showAccounts();
+    }).catch(function (err) { if (!signedOut(err)) $("account-message").textContent = err.message; });
+  }
+  function showTemporary(data) {
+    $("temp-text").textContent = data.name + "（" + data.login + "）的临时密码：";
+    $("temp-password").textContent = data.temporary_password;
+    $("temp-copy").textContent = "";
+    $("temp-copy").appendChild(copyButton("临时密码", data.temporary_password));
+    $("temp-box").hidden = false;
+  }
+  function accountButtons(li, a) {
+    var mine = me && a.login === me.login;
+    if (me.role === "supervisor" && !mine) {
+      var toggle = el("button", { type: "button", className: "small plain" }, a.active === false ? "启用" : "停用");
+      toggle.setAttribute("aria-label", (a.active === false ? "启用 " : "停用 ") + a.name + "（" + a.login + "）");
+      toggle.addEventListener("click", function () {
+        if (a.active === false) accountAction(a, "reactivate", null, function () { $("account-message").textContent = "已启用：" + a.name + "。原来的密码仍然有效。"; });
+        else accountAction(a, "deactivate", "停用 " + a.name + " 的账号？正在用的登录会立即退出，之后不能再登录；负责的个案保留，可由主管转交。",
+          function () { $("account-message").textContent = "已停用：" + a.name + "。负责的个案仍在，请在个案里转交给其他同事。"; });
+      });
+      li.appendChild(toggle);
+    }
+    if (!mine && a.active !== false && (me.role === "supervisor" || (me.role === "operator" && a.role === "supervisor"))) {
+      var reset = el("button", { type: "button", className: "small plain" }, "重置密码");
+      reset.setAttribute("aria-label", "重置 " + a.name + "（" + a.login + "）的密码");
+      reset.addEventListener("click", function () {
+        accountAction(a, "reset", "为 " + a.name + " 重置密码？正在用的登录会立即退出，要用临时密码重新登录并设新密码。", showTemporary);
+      });
+      li.appendChild(reset);
+    }
+  }
   function showAccounts() {
     show("accounts");
+    var admin = me && (me.role === "supervisor" || me.role === "operator");
+    $("accounts-admin").hidden = !admin;
+    $("password-section").hidden = !me || me.role === "operator";  // the operator's token has no password
+    $("p-login").value = me ? me.login : "";
+    if (!admin) return Promise.resolve();
     return loadColleagues().then(function () {
       var list = $("account-list"); list.textContent = "";
       colleagues.forEach(function (a) {
-        var li = el("li");
+        var li = el("li", a.active === false ? { className: "inactive" } : null);
         li.appendChild(el("span", null, a.name + "（" + a.login + "，" + (ROLES[a.role] || a.role) + "）"));
+        if (a.active === false) li.appendChild(el("span", { className: "badge muted" }, "已停用"));
+        if (a.must_change) li.appendChild(el("span", { className: "badge muted" }, "待设新密码"));
         if (a.locked_minutes) {
           li.appendChild(el("span", { className: "badge" }, "已锁定，约 " + a.locked_minutes + " 分钟后自动解锁"));
           var b = el("button", { type: "button", className: "small" }, "解锁");
@@ -685,6 +755,7 @@
           });
           li.appendChild(b);
         }
+        accountButtons(li, a);
         list.appendChild(li);
       });
     });
@@ -715,11 +786,12 @@
     if (!token()) { showLogin("需要员工凭证：请用自己的坐席账号登录。"); return Promise.resolve(); }
     return api("GET", "check").then(function (who) {
       me = who;
+      if (who.must_change) { showMustChange(); return null; }
       STATUSES = who.statuses || {}; REGIONS = who.regions || {};
       FACT_LABELS = who.fact_labels || {}; HARDSHIPS = who.hardship_reasons || []; SCRIPTS = who.scripts || {};
       $("who").textContent = who.name + " · " + (who.role_label || ROLES[who.role] || who.role);
       $("nav-audit").hidden = who.role !== "supervisor";
-      $("nav-accounts").hidden = who.role !== "supervisor" && who.role !== "operator";
+      $("nav-accounts").hidden = false;  // everyone changes their own password there; supervisors manage accounts
       fillSelect($("f-status"), [["", "全部"]].concat(Object.keys(STATUSES).map(function (k) { return [k, STATUSES[k]]; })));
       fillSelect($("f-region"), [["", "全部"]].concat(Object.keys(REGIONS).map(function (k) { return [k, REGIONS[k]]; })));
       $("a-role").disabled = who.role === "operator";  // the operator's token makes supervisors only
@@ -899,6 +971,31 @@
       return showAccounts();
     }).catch(function (err) { if (!signedOut(err)) $("account-message").textContent = err.message; });
   });
+  $("temp-done").addEventListener("click", hideTemporary);
+  $("password-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var body = { old: $("p-old").value, "new": $("p-new").value };
+    $("password-message").textContent = "";
+    if (body["new"] !== $("p-again").value) { $("password-message").textContent = "两次输入的新密码不一样，请重新输入。"; return; }
+    api("POST", "password", body).then(function () {
+      $("password-form").reset();
+      $("password-message").textContent = "密码已修改。其他电脑或浏览器上的登录已退出。";
+    }).catch(function (err) { if (!signedOut(err)) $("password-message").textContent = err.message; });
+  });
+  $("must-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var fresh = $("must-new").value;
+    $("must-error").textContent = "";
+    if (fresh !== $("must-again").value) { $("must-error").textContent = "两次输入的新密码不一样，请重新输入。"; return; }
+    api("POST", "password", { "new": fresh }).then(function () {
+      $("must-form").reset();
+      return start();
+    }).catch(function (err) {
+      if (err.status === 401) { signedOut(err); return; }
+      $("must-error").textContent = err.message;
+    });
+  });
+  $("must-logout").addEventListener("click", function () { $("logout").click(); });
   $("new-case").addEventListener("click", newCase);
   $("logout").addEventListener("click", function () {
     var wasOperator = !!operatorToken;

@@ -110,7 +110,7 @@ def test_a_supervisor_reads_the_audit_log_with_the_advisers_names(new_page, chan
     expect(boss.locator("#audit-table")).not_to_contain_text("未署名")
     boss.screenshot(path=str(screenshots / "console-audit-1280.png"))
     boss.get_by_role("link", name="账号管理").click()
-    expect(boss.locator("#account-list")).to_contain_text("吴琪")
+    expect(boss.locator("#account-list")).to_contain_text(team["wu"])
     boss.locator("#a-login").fill(unique("sun"))
     boss.locator("#a-name").fill("孙悦")
     boss.locator("#a-password").fill("sun-yue-initial-pass")
@@ -218,3 +218,76 @@ def test_two_callers_in_two_tabs_with_one_sign_in(new_page, channel_servers, sta
     expect(first.locator("#login")).to_be_visible()
     staff_token_left = first.evaluate("() => localStorage.getItem('debtCoach.staffSession')")
     assert staff_token_left is None
+
+
+def test_a_supervisor_deactivates_an_adviser_and_resets_a_password(new_page, channel_servers, staff_token,
+                                                                    screenshots):
+    base = channel_servers.base
+    team = make_team(base, staff_token)
+    li = new_page(1280, 800)
+    sign_in(li, base, team["li"])
+    expect(li.locator("#app")).to_be_visible()
+
+    boss = new_page(1280, 900)
+    boss.on("dialog", lambda dialog: dialog.accept())  # 「停用…？」「重置…？」
+    sign_in(boss, base, team["boss"])
+    expect(boss.locator("#app")).to_be_visible()
+    boss.get_by_role("link", name="账号管理").click()
+    expect(boss.get_by_role("button", name=f"停用 周主管（{team['boss']}）")).to_have_count(0)  # not oneself
+    boss.get_by_role("button", name=f"停用 吴琪（{team['wu']}）").click()
+    expect(boss.locator("#account-message")).to_contain_text("已停用：吴琪")
+    expect(boss.locator("#account-list li").filter(has_text=team["wu"])).to_contain_text("已停用")
+    expect(boss.get_by_role("button", name=f"启用 吴琪（{team['wu']}）")).to_be_visible()
+
+    boss.get_by_role("button", name=f"重置 李娜（{team['li']}）的密码").click()
+    expect(boss.locator("#temp-box")).to_be_visible()
+    expect(boss.locator("#temp-text")).to_contain_text("李娜")
+    expect(boss.locator("#temp-box").get_by_role("button", name="复制「临时密码」")).to_be_visible()
+    temporary = boss.locator("#temp-password").inner_text()
+    assert len(temporary) >= 12
+    boss.screenshot(path=str(screenshots / "console-accounts-reset-1280.png"))
+    boss.get_by_role("link", name="个案列表").click()  # shown once: leaving the page hides it
+    boss.get_by_role("link", name="账号管理").click()
+    expect(boss.locator("#temp-box")).to_be_hidden()
+    expect(boss.locator("#temp-password")).to_have_text("")
+
+    wu = new_page(1280, 800)
+    sign_in(wu, base, team["wu"])
+    expect(wu.locator("#auth-error")).to_have_text("账号已停用，请联系主管。")
+    expect(wu.locator("#app")).to_be_hidden()
+
+    li.reload()  # 李娜's session ended with the reset
+    expect(li.locator("#login")).to_be_visible()
+    expect(li.locator("#auth-error")).to_contain_text("重新登录")
+
+    phone = new_page(360, 780)
+    sign_in(phone, base, team["li"], temporary)
+    expect(phone.locator("#must-change")).to_be_visible()
+    expect(phone.locator("#app")).to_be_hidden()
+    phone.locator("#must-new").fill("li-na-own-password")
+    phone.locator("#must-again").fill("li-na-own-passwor")
+    phone.get_by_role("button", name="保存新密码").click()
+    expect(phone.locator("#must-error")).to_contain_text("两次输入的新密码不一样")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(screenshots / "console-must-change-360.png"))
+    phone.locator("#must-again").fill("li-na-own-password")
+    phone.get_by_role("button", name="保存新密码").click()
+    expect(phone.locator("#app")).to_be_visible()
+    expect(phone.locator("#who")).to_have_text("李娜 · 坐席")
+    phone.get_by_role("link", name="账号管理").click()
+    expect(phone.locator("#password-section")).to_be_visible()
+    expect(phone.locator("#accounts-admin")).to_be_hidden()  # an adviser only changes their own password
+    own = phone.locator("#password-section")
+    own.get_by_label("原密码").fill("li-na-own-password")
+    own.get_by_label("新密码", exact=True).fill("li-na-second-password")
+    own.get_by_label("再输一次新密码").fill("li-na-second-password")
+    own.get_by_role("button", name="修改密码").click()
+    expect(phone.locator("#password-message")).to_contain_text("密码已修改")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+    phone.screenshot(path=str(screenshots / "console-password-360.png"), full_page=True)
+
+    boss.set_viewport_size({"width": 360, "height": 780})
+    boss.reload()
+    expect(boss.locator("#account-list")).to_contain_text(team["wu"])
+    assert boss.evaluate("() => document.documentElement.scrollWidth") <= 360
+    boss.screenshot(path=str(screenshots / "console-accounts-360.png"), full_page=True)

@@ -117,3 +117,89 @@ def test_case_board_search_and_notes(tmp_path: Path) -> None:
     assert workspace.local_text(workspace.utc_seconds("2025-01-31T16:30:00Z")) == "2025-02-01 00:30"  # UTC+8
     board.forget("staff-aaaaaaaa")
     assert board.notes("staff-aaaaaaaa") == [] and not board.exists("staff-aaaaaaaa")
+
+
+def test_deactivation_rules() -> None:
+    assert accounts.deactivation_problem("zhou.min", "zhou.min", "supervisor", 3) == accounts.NOT_SELF
+    assert accounts.deactivation_problem("sun.yue", "zhou.min", "supervisor", 1) == accounts.LAST_SUPERVISOR
+    assert accounts.deactivation_problem("sun.yue", "zhou.min", "supervisor", 2) is None
+    assert accounts.deactivation_problem("li.na", "zhou.min", "adviser", 1) is None
+
+
+def test_temporary_passwords_are_random_readable_and_pass_the_rules() -> None:
+    made = {accounts.temporary_password() for _ in range(50)}
+    assert len(made) == 50
+    for password in made:
+        assert len(password) == 14 and password.count("-") == 2
+        assert not set(password) - set(accounts.TEMPORARY_ALPHABET + "-") and not set(password) & set("01lIO")
+        assert accounts.password_problem(password) is None
+
+
+def test_deactivate_reset_and_change_in_the_store(store) -> None:  # type: ignore[no-untyped-def]
+    accounts_, _ = store
+    boss = accounts_.create("zhou.min", "周敏", "supervisor", "supervisor-pass-1", OPERATOR_ACTOR)
+    li = accounts_.create("li.na", "李娜", "adviser", "adviser-pass-01", boss)
+    _, token, _ = accounts_.sign_in("li.na", "adviser-pass-01", "10.0.0.1")
+    with pytest.raises(Refused) as refused:
+        accounts_.set_active("zhou.min", False, boss)  # oneself, and the last supervisor
+    assert refused.value.status == 409
+    with pytest.raises(Refused) as refused:
+        accounts_.set_active("zhou.min", False, li)
+    assert refused.value.status == 403
+    accounts_.set_active("li.na", False, boss)
+    assert accounts_.session(token)[0] is None
+    with pytest.raises(Refused) as refused:  # a wrong password is answered as for anyone
+        accounts_.sign_in("li.na", "not-the-password", "10.0.0.1")
+    assert refused.value.status == 401
+    with pytest.raises(Refused) as refused:
+        accounts_.sign_in("li.na", "adviser-pass-01", "10.0.0.1")
+    assert (refused.value.status, refused.value.message) == (403, accounts.DEACTIVATED)
+    assert "li.na" in accounts_.names() and "li.na" not in accounts_.names(active_only=True)
+    accounts_.set_active("li.na", True, boss)
+    assert accounts_.session(token)[0] is None  # ended, not suspended: reactivation does not revive it
+
+    _, temporary = accounts_.reset_password("li.na", boss)
+    assert temporary.encode() not in accounts_.db.path.read_bytes()
+    actor, token, _ = accounts_.sign_in("li.na", temporary, "10.0.0.1")
+    assert actor.must_change and accounts_.session(token)[0].must_change
+    with pytest.raises(Refused):  # once only
+        accounts_.sign_in("li.na", temporary, "10.0.0.1")
+    with pytest.raises(Refused) as refused:
+        accounts_.change_password(actor, token, None, "li.na")
+    assert refused.value.status == 400
+    accounts_.change_password(actor, token, None, "new-adviser-pass")
+    assert not accounts_.session(token)[0].must_change
+    other = accounts_.sign_in("li.na", "new-adviser-pass", "10.0.0.1")[1]
+    with pytest.raises(Refused) as refused:  # now the old password is required
+        accounts_.change_password(actor, token, "wrong-old-password", "third-adviser-pass")
+    assert refused.value.status == 403
+    accounts_.change_password(actor, token, "new-adviser-pass", "third-adviser-pass")
+    assert accounts_.session(other)[0] is None and accounts_.session(token)[0] is not None
+
+
+def test_retention_days_and_due() -> None:
+    from channels import forget
+
+    assert forget.retention_days(None) == forget.retention_days("") == forget.DEFAULT_CASE_DAYS
+    assert forget.retention_days("0") == 0 and forget.retention_days("30") == 30
+    assert forget.retention_days("-5") == forget.retention_days("soon") == forget.DEFAULT_CASE_DAYS
+    now = workspace.day_bounds("2026-12-06")[0] + 12 * 3600  # noon at the hotline
+    day = 86400
+    assert forget.retention_due(now - 91 * day, None, now, 90)
+    assert not forget.retention_due(now - 89 * day, None, now, 90)
+    assert not forget.retention_due(now - 900 * day, None, now, 0)  # 0 disables
+    # a callback keeps the case until its day is 90 days past
+    assert not forget.retention_due(now - 200 * day, "2026-10-01", now, 90)
+    assert forget.retention_due(now - 200 * day, "2026-09-06", now, 90)
+    assert not forget.retention_due(now - 200 * day, "2026-09-07", now, 90)
+    assert forget.retention_due(now - 200 * day, "not-a-day", now, 90)
+
+
+def test_two_supervisors_cannot_deactivate_each_other_at_once(store) -> None:  # type: ignore[no-untyped-def]
+    accounts_, _ = store
+    zhou = accounts_.create("zhou.min", "周敏", "supervisor", "supervisor-pass-1", OPERATOR_ACTOR)
+    sun = accounts_.create("sun.yue", "孙悦", "supervisor", "supervisor-pass-2", OPERATOR_ACTOR)
+    accounts_.set_active("sun.yue", False, zhou)
+    with pytest.raises(Refused) as refused:  # 孙悦's request was already past its session check
+        accounts_.set_active("zhou.min", False, sun)
+    assert refused.value.status == 409 and "最后一位" in refused.value.message and "周敏" in refused.value.message
