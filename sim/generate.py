@@ -43,6 +43,25 @@ def registry_names() -> list[str]:
     return sorted(set(names))
 
 
+@lru_cache(maxsize=1)
+def lender_aliases() -> dict[str, str]:
+    """Every way of naming a registry lender (the registry's synonyms and the grammar's `say`), simplified and
+    lower-cased, → its canonical name: a case holding an alias holds a lender the person named."""
+    data = yaml.safe_load(REGISTRY_PATH.read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    for entry in data["nlu"]:
+        if "synonym" in entry:
+            canonical = str(entry["synonym"])
+            aliases[canonical.lower()] = canonical
+            for line in str(entry["examples"]).splitlines():
+                if line.startswith("- "):
+                    aliases[to_simplified(line[2:].strip()).lower()] = canonical
+    for entry in grammar()["lenders"]["registry"]:
+        for say in entry["say"]:
+            aliases.setdefault(str(say).lower(), str(entry["name"]))
+    return aliases
+
+
 def to_simplified(text: str) -> str:
     return str(_converter("t2s").convert(text))
 
@@ -162,10 +181,18 @@ class Truth:
     noise: tuple[tuple[str, int], ...] = ()   # amounts that are no fact: (role, value), e.g. ("demand", 5000)
     lump_offer: int | None = None       # a one-off sum they offered by a date
     pay_date: str | None = None         # ISO date of the pay day they named (the next such date)
+    costs: int | None = None            # the month's necessary costs, said as items or a total (the budget path)
     region: str = "mainland"
     expect_script: str = "simplified"
     region_evident: bool = False
     crisis: bool = False
+
+    @property
+    def budget_left(self) -> int | None:
+        """Income less the month's costs (never below 0), when both were said: what they can pay can be no more."""
+        if self.income is None or self.costs is None:
+            return None
+        return max(self.income - self.costs, 0)
 
     @property
     def debt_amount(self) -> int | None:
@@ -194,6 +221,10 @@ class Turn:
     in_domain: bool              # has debt words: a refusal would be wrong
     contact_report: bool         # reports what a collector did: may add to the evidence log
     fact: str | None = None      # the fact it states, for corrections ("total", "affordable", "overdue", ...)
+    # The bot's question this turn answers, when the script relies on it (sim/run.py counts how often the bot did
+    # ask it): "offer" (要现在开始吗), "confirm_lender", "ask_affordable", "ask_income", "ask_costs".
+    after: str | None = None
+    plan_request: bool = False   # asks for the plan explicitly: the form starts, no 「要现在开始吗」
 
 
 @dataclass(frozen=True)
@@ -239,6 +270,14 @@ def _value(rng: random.Random, role: str) -> int:
     return rng.randrange(low, high + 1, step)
 
 
+def _other_value(rng: random.Random, role: str, old: int | None) -> int:
+    """A value for ``role`` other than ``old``: a correction that repeats the value corrects nothing."""
+    value = _value(rng, role)
+    while value == old:
+        value = _value(rng, role)
+    return value
+
+
 def _amount(rng: random.Random, value: int) -> str:
     return spell(value, rng.choice(spellings_for(value)))
 
@@ -256,6 +295,7 @@ class _Builder:
                            region_evident=persona["region"] == "mainland")
         self.turns: list[Turn] = []
         self.mentions: dict[str, str] = {}   # lender name → how this person names it
+        self.form = False                    # the plan's questions have started (after 「好」 or a plan request)
 
     # -- lenders --
     def pick_lenders(self, count: int) -> list[tuple[str, bool]]:
@@ -287,8 +327,11 @@ class _Builder:
         return str(self.rng.choice(intro)).replace("{N}", name)
 
     # -- sentences --
-    def sentence(self, kind: str, **slots: str) -> dict[str, Any]:
-        entry = dict(self.rng.choice(_entries(self.g["patterns"][kind], self.persona)))
+    def sentence(self, kind: str, where: str = "", **slots: str) -> dict[str, Any]:
+        """One of the pattern's sentences (with ``where``: one containing it, when the persona has any)."""
+        pool = _entries(self.g["patterns"][kind], self.persona)
+        pool = [e for e in pool if where in e["text"]] or pool
+        entry = dict(self.rng.choice(pool))
         text = entry["text"]
         for key, value in slots.items():
             text = text.replace("{" + key + "}", value)
@@ -296,13 +339,14 @@ class _Builder:
         return entry
 
     def add(self, kind: str, truth: Truth, *, fact: str | None = None, contact: bool | None = None,
-            **slots: str) -> None:
-        entry = self.sentence(kind, **slots)
+            after: str | None = None, where: str = "", **slots: str) -> None:
+        entry = self.sentence(kind, where, **slots)
         pattern_contact = bool(self.g["patterns"][kind].get("contact", False))
         is_contact = bool(entry.get("contact", pattern_contact)) if contact is None else contact
         self.truth = truth
         self.turns.append(Turn(text=entry["text"], kind=kind, truth=truth, in_domain=True,
-                               contact_report=is_contact, fact=fact))
+                               contact_report=is_contact, fact=fact, after=after,
+                               plan_request=kind.startswith("plan_request")))
 
     def duration(self) -> tuple[str, int]:
         d = self.rng.choice(self.g["durations"])
@@ -362,30 +406,91 @@ def _lender_turns(b: _Builder, chosen: list[tuple[str, bool]]) -> list[tuple[str
 
 
 def _correction(b: _Builder) -> None:
-    """「不对 是…」 right after the fact it corrects."""
+    """「不对 是…」 right after the fact it corrects (before the plan's questions, the bot has just offered to
+    draft: the correction changes the fact, it is no 「不」 to the offer)."""
     last = b.turns[-1]
     rng = b.rng
+    after = None if b.form else "offer"
     if last.fact in ("total", "single_debt"):
         name = b.truth.lenders[0].name
-        amount = _value(rng, "owed")
+        amount = _other_value(rng, "owed", b.truth.lenders[0].amount)
         truth = b.truth.with_lender(name, amount, b.truth.lenders[0].registry)
         if last.fact == "total":
             truth = replace(truth, total=amount)
-        b.add("correct_amount", truth, fact=last.fact, A=_amount(rng, amount))
+        b.add("correct_amount", truth, after=after, fact=last.fact, A=_amount(rng, amount))
     elif last.fact == "affordable":
-        amount = _value(rng, "affordable")
-        b.add("correct_affordable", replace(b.truth, affordable=amount), fact="affordable",
+        amount = _other_value(rng, "affordable", b.truth.affordable)
+        b.add("correct_affordable", replace(b.truth, affordable=amount), after=after, fact="affordable",
               A=_amount(rng, amount))
     elif last.fact == "overdue":
         said, days = b.duration()
         while days == b.truth.overdue_days:
             said, days = b.duration()
-        b.add("correct_overdue", replace(b.truth, overdue_days=days), fact="overdue", D=said)
+        b.add("correct_overdue", replace(b.truth, overdue_days=days), after=after, fact="overdue", D=said)
     elif last.fact in ("list", "lender_amount") and b.truth.lenders:
         target = rng.choice([lt for lt in b.truth.lenders if lt.amount is not None] or list(b.truth.lenders))
-        amount = _value(rng, "owed")
-        b.add("correct_lender", b.truth.with_lender(target.name, amount, target.registry), fact="lender_amount",
-              L=b.mentions[target.name], A=_amount(rng, amount))
+        amount = _other_value(rng, "owed", target.amount)
+        b.add("correct_lender", b.truth.with_lender(target.name, amount, target.registry), after=after,
+              fact="lender_amount", L=b.mentions[target.name], A=_amount(rng, amount))
+
+
+def _month_phrase(b: _Builder, partner: str) -> None:
+    """How long overdue and a per-month amount in one message (「逾期有5个月 一个月顶多还得起1600」): the 一个月 of
+    the amount is no duration."""
+    rng = b.rng
+    said, days = b.duration()
+    overdue = b.sentence("overdue", D=said)["text"]
+    amount = _value(rng, partner)
+    month = b.sentence(f"{partner}_month", A=_amount(rng, amount))["text"]
+    truth = replace(b.truth, overdue_days=days)
+    truth = replace(truth, affordable=amount) if partner == "affordable" else replace(truth, income=amount)
+    parts = [overdue, month] if rng.random() < 0.5 else [month, overdue]
+    b.truth = truth
+    b.turns.append(Turn(text=rng.choice([" ", "，"]).join(parts), kind=f"overdue+{partner}_month", truth=truth,
+                        in_domain=True, contact_report=False, fact=partner))
+
+
+def _costs_items(b: _Builder) -> tuple[str, int]:
+    """「房租1500 吃饭1,200元 孩子800」: the month's costs item by item, and their total."""
+    rng, costs = b.rng, b.g["costs"]
+    region = "plain" if b.persona["channel"] == "staff" else {"hk": "hk", "tw": "tw"}.get(b.persona["region"],
+                                                                                           "plain")
+    items = costs["items"][region]
+    names = rng.sample(sorted(items), min(len(items), rng.randint(*costs["count"])))
+    parts, total = [], 0
+    for name in names:
+        low, high, step = items[name]
+        value = rng.randrange(low, high + 1, step)
+        total += value
+        parts.append(str(rng.choice(costs["item_formats"])).format(name=name, v=value))
+    return rng.choice(costs["joiners"]).join(parts), total
+
+
+def _budget(b: _Builder) -> None:
+    """「不知道」 to what they can pay: the bot asks the income (unless said), then the month's costs in one
+    question; the answer is the items, a total, 「不知道」, or what they can pay instead of the costs."""
+    rng = b.rng
+    b.add("unknown", b.truth, after="ask_affordable")
+    if b.truth.income is None:
+        income = _value(rng, "income")
+        b.add("income", replace(b.truth, income=income), fact="income", after="ask_income", A=_amount(rng, income))
+    income = b.truth.income or 0
+    answer = rng.choices(["items", "total", "unknown", "affordable"], weights=[4, 3, 1, 2])[0]
+    if answer == "items":
+        text, total = _costs_items(b)
+        b.truth = replace(b.truth, costs=total)
+        b.turns.append(Turn(text=text, kind="costs_items", truth=b.truth, in_domain=False, contact_report=False,
+                            fact="costs", after="ask_costs"))
+    elif answer == "total":
+        low = max(1000, income * 3 // 10) // 100 * 100
+        total = rng.randrange(low, max(low + 100, income * 11 // 10 // 100 * 100), 100)
+        b.add("costs_total", replace(b.truth, costs=total), fact="costs", after="ask_costs", A=_amount(rng, total))
+    elif answer == "unknown":
+        b.add("unknown", b.truth, after="ask_costs")
+    else:
+        amount = _value(rng, "affordable")
+        b.add("affordable", replace(b.truth, affordable=amount), fact="affordable", after="ask_costs",
+              A=_amount(rng, amount))
 
 
 def _fact_turn(b: _Builder, kind: str) -> None:
@@ -473,7 +578,8 @@ def _voice_merge(turns: list[Turn], rng: random.Random) -> list[Turn]:
     while i < len(turns):
         a = turns[i]
         if i + 1 < len(turns) and a.kind in mergeable and turns[i + 1].kind in mergeable \
-                and not turns[i + 1].kind.startswith("correct") and rng.random() < 0.5:
+                and not turns[i + 1].kind.startswith("correct") and not (a.after or turns[i + 1].after) \
+                and rng.random() < 0.5:
             b = turns[i + 1]
             text = f"{a.text} {rng.choice(fillers)} {b.text}"
             out.append(Turn(text=text, kind=f"{a.kind}+{b.kind}", truth=b.truth, in_domain=True,
@@ -536,22 +642,69 @@ def conversation(seed: int, index: int, today: datetime.date) -> Conversation:
         b.add("opener", b.truth)
     counts = shape["lenders"]
     count = int(rng.choices(list(counts), weights=list(counts.values()))[0])
-    later = _lender_turns(b, b.pick_lenders(count))
-    if b.maybe("correction") and b.turns and b.turns[-1].fact in ("total", "single_debt", "list",
-                                                                    "lender_amount"):
-        _correction(b)
+    chosen = b.pick_lenders(count)
+    # Paths that rely on the question the bot asks (sim/run.py counts how often it did): the budget questions
+    # after 「不知道」 (every lender a registry one: no name to confirm first), a correction while the bot confirms
+    # an unknown lender's name, the facts and the request for a plan in one message.
+    budget = all(registry for _, registry in chosen) and b.maybe("budget")
+    confirm_fix = len(chosen) == 1 and not chosen[0][1] and b.maybe("confirm_correction")
+    requested = len(chosen) == 1 and not (budget or confirm_fix) and b.maybe("plan_request")
+    later: list[tuple[str, bool]] = []
+    if confirm_fix:
+        # the plan asked for first, the name said alone when the bot asks for it, another fact corrected while the
+        # bot confirms the name (the name stays), 「好」 to the name, then the amount
+        name, registry = chosen[0]
+        said, days = b.duration()
+        b.add("plan_request_no_lender", replace(b.truth, overdue_days=days), fact="overdue", D=said)
+        b.form = True
+        b.truth = b.truth.with_lender(name, None, registry)
+        b.turns.append(Turn(text=b.mentions[name], kind="lender_name", truth=b.truth, in_domain=True,
+                            contact_report=False, fact="lender", after="ask_lender"))
+        said, days = b.duration()
+        while days == b.truth.overdue_days:
+            said, days = b.duration()
+        b.add("correct_overdue", replace(b.truth, overdue_days=days), fact="overdue", after="confirm_lender",
+              where="逾期", D=said)
+        b.add("affirm", b.truth, after="confirm_lender")
+        amount = _value(rng, "owed")
+        b.add("total", replace(b.truth.with_lender(name, amount, registry), total=amount), fact="total",
+              A=_amount(rng, amount))
+    elif requested:
+        name, registry = chosen[0]
+        amount = _value(rng, "owed")
+        said, days = b.duration()
+        b.add("plan_request", replace(b.truth.with_lender(name, amount, registry), overdue_days=days),
+              fact="single_debt", L=b.mention(name, registry, True), A=_amount(rng, amount), D=said)
+        b.form = True
+    else:
+        later = _lender_turns(b, chosen)
+        if b.maybe("correction") and b.turns and b.turns[-1].fact in ("total", "single_debt", "list",
+                                                                        "lender_amount"):
+            _correction(b)
 
     facts = [k for k in ("overdue", "hardship", "affordable", "income", "installment", "demand", "fee", "repaid")
              if b.maybe(k)]
+    if budget:
+        # the form reaches what they can pay once the lender, the amount, how long overdue and why are known
+        facts = [k for k in facts if k != "affordable"] + [k for k in ("overdue", "hardship") if k not in facts]
+    if (requested or confirm_fix) and "overdue" in facts:
+        facts.remove("overdue")  # said with the request
     rng.shuffle(facts)
-    if "affordable" in facts:
+    month_partner = next((k for k in ("affordable", "income") if k in facts), None) \
+        if "overdue" in facts and b.maybe("month_phrase") else None
+    if month_partner:
+        facts.remove(month_partner)
+    anchor = "affordable" if "affordable" in facts else ("overdue" if month_partner == "affordable" else None)
+    if anchor:
         # a sum by a date is said after what they can pay a month, when at all
         extra = [k for k in ("lump_offer", "pay_date") if b.maybe(k)][:1]
-        at = facts.index("affordable") + 1
+        at = facts.index(anchor) + 1
         facts[at:at] = extra
-    interruptions = [k for k in ("rights_question", "threat", "crisis") if b.maybe(k)]
+    scripted = budget or confirm_fix
+    interruptions = [k for k in ("rights_question", "threat", "crisis") if b.maybe(k)
+                     and not (scripted and k == "crisis")]
     slots: list[str] = facts + interruptions + ["__later__"] * len(later)
-    if b.maybe("unknown_answer"):
+    if b.maybe("unknown_answer") and not scripted:
         slots.append("__unknown__")
     rng.shuffle(slots)
     for slot in slots:
@@ -571,11 +724,19 @@ def conversation(seed: int, index: int, today: datetime.date) -> Conversation:
             b.add("unknown", b.truth)
         elif slot in interruptions:
             _interruption(b, slot)
+        elif slot == "overdue" and month_partner:
+            _month_phrase(b, month_partner)
+            if b.maybe("correction"):
+                _correction(b)
         else:
             _fact_turn(b, slot)
             if slot in ("affordable", "overdue") and b.maybe("correction"):
                 _correction(b)
-    if b.maybe("affirm"):
+    if budget:
+        b.add("affirm", b.truth, after="offer")
+        b.form = True
+        _budget(b)
+    elif not (requested or confirm_fix) and b.maybe("affirm"):
         b.add("affirm", b.truth)
     if b.maybe("closer"):
         b.add("closer", b.truth)
@@ -606,6 +767,7 @@ def grammar_size() -> dict[str, int]:
         "amount_spellings": len(g["amount_spellings"]),
         "amount_roles": len(g["amount_values"]),
         "durations": len(g["durations"]),
+        "cost_items": sum(len(items) for items in g["costs"]["items"].values()),
         "patterns": len(g["patterns"]),
         "sentences": sentences,
         "regions": len(g["personas"]["regions"]),

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from serving.servers import Servers
-from sim.check import KINDS, Violation, check_turn
+from sim.check import ASKED, KINDS, Violation, asked, check_turn
 from sim.generate import Conversation, conversations, grammar_size
 
 REPLY_CHARS = 300  # a reply kept in the report is cut to this
@@ -78,8 +78,15 @@ def play(servers: Servers, conv: Conversation, tag: str) -> dict[str, Any]:
             if (v.kind, v.subject or v.detail) not in seen:
                 seen.add((v.kind, v.subject or v.detail))
                 new.append({"kind": v.kind, "detail": v.detail})
-        turns.append({"text": turn.text, "kind": turn.kind, "replies": [r[:REPLY_CHARS] for r in replies],
-                      "violations": new})
+        record: dict[str, Any] = {"text": turn.text, "kind": turn.kind,
+                                  "replies": [r[:REPLY_CHARS] for r in replies], "violations": new}
+        if turn.after:
+            # the script relied on this question: did the bot ask it just before?
+            record["after"] = turn.after
+            record["asked"] = asked(turn.after, earlier[-1] if earlier else "")
+            if not record["asked"]:
+                record["bot_before"] = (earlier[-1] if earlier else "")[-REPLY_CHARS:]  # what it said instead
+        turns.append(record)
         found += [{**v, "turn": i} for v in new]
         earlier.append("\n".join(replies))
         previous = slots
@@ -103,11 +110,15 @@ def simulate(servers: Servers, convs: Sequence[Conversation], workers: int = 3,
     turns = sum(len(r["turns"]) for r in results)
     counts = Counter(v["kind"] for r in results for v in r["violations"])
     affected = Counter(kind for r in results for kind in {v["kind"] for v in r["violations"]})
+    scripted = [t for r in results for t in r["turns"] if t.get("after")]
+    contexts = {after: {"turns": sum(t["after"] == after for t in scripted),
+                        "asked": sum(t["after"] == after and t["asked"] for t in scripted)} for after in ASKED}
     return {
         "conversations": len(results), "turns": turns, "seconds": round(seconds, 1),
         "turns_per_second": round(turns / seconds, 2) if seconds else None,
         "violations": {kind: counts.get(kind, 0) for kind in KINDS},
         "conversations_affected": {kind: affected.get(kind, 0) for kind in KINDS},
+        "contexts": contexts,
         "grammar": grammar_size(),
         "results": results,
     }
@@ -134,7 +145,8 @@ def markdown(report: dict[str, Any], seed: int) -> str:
         "## Grammar", "",
         f"- lenders: {g['registry_lenders']} from the registry ({g['lender_spellings']} ways of naming them), "
         f"{g['unknown_lenders']} no list knows",
-        f"- amount spellings: {g['amount_spellings']}; amount roles: {g['amount_roles']}; durations: {g['durations']}",
+        f"- amount spellings: {g['amount_spellings']}; amount roles: {g['amount_roles']}; durations: {g['durations']}; "
+        f"cost items: {g['cost_items']}",
         f"- patterns: {g['patterns']} with {g['sentences']} sentences; regions: {g['regions']}; writing styles: "
         f"{g['styles']}", "",
         "## Violations by kind", "",
@@ -143,6 +155,12 @@ def markdown(report: dict[str, Any], seed: int) -> str:
     for kind, meaning in KINDS.items():
         out.append(f"| {kind} | {report['violations'][kind]} | {report['conversations_affected'][kind]} | "
                    f"{meaning} |")
+    out += ["", "## Scripted turns: did the bot ask what they answer?", "",
+            "A turn written as the answer to a question (a correction right after the offer, after the name "
+            "confirmation; the budget answers) checks what it is meant to only when the bot asked that question "
+            "just before.", "", "| answers | turns | the bot had asked it |", "|---|---:|---:|"]
+    for after, count in report.get("contexts", {}).items():
+        out.append(f"| {after} | {count['turns']} | {count['asked']} |")
     out += ["", "## One example of each", ""]
     for kind in KINDS:
         result = next((r for r in report["results"] if any(v["kind"] == kind for v in r["violations"])), None)
@@ -188,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     with servers_for(args.attach) as servers:
         report = simulate(servers, convs, args.workers, progress=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    kept = [r if r["violations"] else {**r, "turns": [{"text": t["text"], "kind": t["kind"]} for t in r["turns"]]}
+    kept = [r if r["violations"] else {**r, "turns": [{k: v for k, v in t.items() if k != "replies"}
+                                                      for t in r["turns"]]}
             for r in report["results"]]  # replies only where something failed: 5,000 conversations stay small
     args.out.write_text(json.dumps({"seed": args.seed, **report, "results": kept}, ensure_ascii=False, indent=1),
                         encoding="utf-8")
