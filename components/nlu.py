@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.case.lenders import NOT_IN_A_NAME
+from coach.case.lenders import NOT_IN_A_NAME, is_bare_name
 from coach.zh import numbers as cn_numbers
 from coach.zh.bare_answers import is_bare_number, is_correction_with_value
 from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
@@ -37,7 +37,7 @@ from coach.zh.normalizer import normalize
 from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
 from coach.zh.safety_cues import death_explained, grateful, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
-from coach.zh.stop_cues import is_stop_request
+from coach.zh.stop_cues import is_stop_request, says_goodbye
 
 TEXT_ORIGINAL = "text_original"
 FALLBACK = "nlu_fallback"
@@ -236,7 +236,8 @@ class PlanRequestNet(_Stateless):
     # 「欠招行3万 逾期两个月了 能帮我做个方案吗」: an explicit request starts the form (ask_script's rule) instead
     # of an offer to confirm; only from intents that describe the situation or ask in general.
     ASK_SCRIPT = "ask_script"
-    GENERAL = frozenset({"inform", "cannot_pay", "ask_debt_service", "out_of_scope", "express_distress"})
+    GENERAL = frozenset({"inform", "cannot_pay", "ask_debt_service", "out_of_scope", "express_distress",
+                         "ask_consequences", "greet", "thank", "affirm", "nlu_fallback"})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -347,6 +348,8 @@ class StopRequestNet(_Stateless):
     INFORM = "inform"
     # Intents a bare number (「8000」「两个月」) can never mean: it is a fact given (coach/zh/bare_answers.py).
     NOT_A_NUMBER = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "express_distress"})
+    # Intents a message that is only a lender's name can never mean.
+    NOT_A_NAME = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "nlu_fallback", "deny"})
     # Intents a correction that names a value (「不对 是101000」) can never mean.
     NOT_A_CORRECTION = frozenset({"deny", "affirm", "goodbye", "greet", "thank", "out_of_scope"})
 
@@ -356,8 +359,16 @@ class StopRequestNet(_Stateless):
             text = message.get(TEXT) or ""
             if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(text):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
+            elif intent == self.GOODBYE and not says_goodbye(text):
+                # 「裕融」「唔知」 read as goodbye would stop the questions: the next guess that is no goodbye
+                runner_up = next((r["name"] for r in message.get(INTENT_RANKING_KEY) or []
+                                  if r.get("name") not in (self.GOODBYE, "nlu_fallback")), self.INFORM)
+                set_intent(message, runner_up, "stop_request_net", "no_farewell")
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")
+            elif intent in self.NOT_A_NAME and is_bare_name(text, message.get(ENTITIES) or []):
+                # 「裕融」「WeLend㗎」 answering 「您是欠哪家机构的？」: the lender named, not out of scope
+                set_intent(message, self.INFORM, "stop_request_net", "bare_name")
             elif intent in self.NOT_A_CORRECTION and is_correction_with_value(text):
                 # 「不对 是101000」 after 「要现在开始吗？」 corrects the debt; read as deny it declined the offer
                 set_intent(message, self.INFORM, "stop_request_net", "correction")

@@ -59,7 +59,7 @@ def aliases_of(canonical: str) -> tuple[str, ...]:
 NOT_IN_A_NAME = re.compile(
     r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
     r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱|"
-    r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收")
+    r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收|总共|一共|收入|疫情|不出|缴不|交不|不了|打来|打电话")
 
 
 # --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
@@ -147,7 +147,7 @@ _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay
 _LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
-_SUFFIXED = re.compile(r"(?:欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
+_SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                        r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|app|APP|平台|上|[，,。、\s]|$)")
 # The same names as an item of a list, with its amount right after (「龙卡欠92000 光大一万九 金豆分期八万五」,
@@ -254,13 +254,16 @@ _NOT_A_LIST_NAME = re.compile(
 # that introduce an item are taken off, is that amount's lender.
 _ITEM_CUT = re.compile(r"[，,；;。、:：!！?？\s]|还有|以及|加上|另外|跟|同|和|及")
 _ITEM_LEAD = re.compile(
-    r"^(?:左右|上下|多|块钱?|元|对了|然后|再|有这几笔|这几笔|有几笔|几笔|借款人(?:有几笔欠款)?|网贷加信用卡|网贷和信用卡|欠了?好?几家|欠咗几间|"
+    r"^(?:左右|上下|多|块钱?|元|欠款|对了|然后|再|有这几笔|这几笔|有几笔|几笔|借款人(?:有几笔欠款)?|网贷加信用卡|网贷和信用卡|欠了?好?几家|欠咗几间|"
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|嗯+|呃|那个|还有个?|有个?|是|系|[我他她](?:在|欠咗?了?|借了?)|"
     r"欠咗?|欠了?个?|借了?个?|在)+")
 _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|度|的卡|的|欠咗?|欠了?|借了|一共|总共|要还|还|大概|"
                         r"差不多|大约|约|将近|快|各自?|都|有)+$")
 _REGION_TAIL = re.compile(r"(?:还有|还|有|一共|总共|大概|差不多|大约|约)+$")
-_NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|笔|钱|款|债|账|信用卡|网贷|贷款|"
+_NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|"
+                          # the month's costs listed (「房租10,000元，交通2000，吃飯4,000元，小孩7,500元」)
+                          r"房租|租金|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|医药|药费|看病|生活费|话费|保险|奶粉|"
+                          r"物业|赡养|父母|老人|家用|开销|开支|日用|网费|笔|钱|款|债|账|信用卡|网贷|贷款|"
                           r"平台|利息|本金|块|元|加起来|[年月天号期岁个]|多少|几|这|那")
 # Words that go on about the lender just named (「恒生张卡」「招行的卡」「花旗那边」), not a second name.
 _ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行|贷款|账户|戶口|户口)|那边|那里|嗰度|𠮶度|度|的|嘅")
@@ -343,3 +346,22 @@ def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, 
     if hi > at:
         out.append((at, hi))
     return out
+
+
+_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|系|欠|欠咗|欠了)")
+
+
+def is_bare_name(text: str, entities: list[dict] | None = None) -> bool:
+    """A message that is only a lender's name with particles (「裕融」「WeLend㗎」「是快易花的」): an answer naming the
+    lender, never a goodbye, a greeting or a question out of scope. ``entities``: lenders the NLU already found."""
+    text = (text or "").strip()
+    spans = [(int(e["start"]), int(e["end"])) for e in entities or [] if e.get("entity") == "lender"
+             and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    spans += [(f["start"], f["end"]) for f in find_lenders(text)]
+    latin = _LATIN.fullmatch(_PARTICLES.sub("", text))
+    if latin and latin.group("name").lower() not in _LATIN_NOT_NAMES:
+        return True
+    if not spans:
+        return False
+    rest = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
+    return not _PARTICLES.sub("", rest)

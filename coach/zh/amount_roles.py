@@ -23,7 +23,7 @@ import re
 # "overriding" ones below, which win wherever they stand in the clause (a demand stays a demand:
 # 「他们让我这个月必须先还2000」).
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("income", re.compile(r"收入|工资|月薪|薪水|底薪|挣|赚|到手|税后|税前|人工|退休金|补贴|低保")),
+    ("income", re.compile(r"收入|工资|月薪|薪水|底薪|挣|赚|揾|搵|到手|税后|税前|人工|退休金|补贴|低保")),
     ("partial", re.compile(
         r"先还|现在能?拿得?出|现在能?还|现在|目前手上|马上能?还|今天能?还|一次性(?!还清|结清)|凑|先拿出|先付|手头有|"
         r"手上有|先给")),
@@ -51,7 +51,8 @@ _OWED_THEN_PAY = re.compile(r"(一共|一攻|总共|合计|总计|全部|本息)
 _OWED_BEFORE = re.compile(r"(一共|一攻|总共|共|合计|总计|本息|全部|剩下|还剩|我)\s*$")
 _FEE = re.compile(r"收费|收我|收了我|扣了我|逾期费|滞纳金|罚金|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|"
                   r"佣金|解冻费|保证金|工本费|违约金|罚息")
-_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|(?<!美团)生活费|必要支出|日常支出|(?:房贷|车贷)(?:月供|每月|每个月)?")
+_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|租金|(?<!美团)生活费|必要支出|日常支出|"
+                       r"(?:房贷|车贷)(?:月供|每月|每个月)?|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|药费|看病|话费|奶粉|物业|家用")
 _INSTALLMENT = re.compile(
     r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|一期|每个?月还?|分期每个?月)|月供|"
     r"(?:之前|原来|以前)分期|"
@@ -64,7 +65,7 @@ _PROPOSED_INSTALLMENT = re.compile(r"(能|可以|希望|想|改成|接受|降到
                                    r"月供[^，,。；;]{0,3}(能|可以|希望|想|接受|降到|减到|改成|最多|只能)")
 _ADDING = re.compile(r"(还有|另外|再加|加上|又借了|又欠)")
 _PER_MONTH = re.compile(r"每个?月|一个月")
-_INCOME_WORDS = re.compile(r"收入|工资|月薪|挣|赚|退休金|补贴|低保|到手|薪水|人工|出粮|底薪")
+_INCOME_WORDS = re.compile(r"收入|工资|月薪|挣|赚|揾|搵|退休金|补贴|低保|到手|薪水|人工|出粮|底薪")
 # What the borrower says they can pay, as a verb (a per-month word alone says nothing about whose money it is).
 _PAY_VERBS = re.compile(r"能还|还得起|拿得出|拿出|能拿|最多|只能|承受|付得起|能付|还个|顶多|最多能")
 _CLAUSE_BREAK = re.compile(r"[，,。.!！?？;；\n、]")

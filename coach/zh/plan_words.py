@@ -28,7 +28,8 @@ INTENT_BY_PLAN = {"installment": "request_installment", "extension": "request_ex
 
 
 # A plan asked for without naming its kind, often as a polite question: 「能帮我做个方案吗」「帮我出个还款计划」.
-_ASKS_FOR_A_PLAN = re.compile(r"(帮我|给我|替我|帮忙|麻烦你?|想让你|你能不能|能不能|可不可以|可以)[^，。,]{0,4}"
+_ASKS_FOR_A_PLAN = re.compile(r"(帮我|给我|替我|帮他|帮她|给他|给她|帮借款人|请帮|帮忙|麻烦你?|想让你|你能不能|能不能|"
+                              r"可不可以|可唔可以|可以)[^，。,]{0,4}"
                               r"(做|出|写|弄|定|拟|想|整|列|起草)[^，。,]{0,2}(个|一个|一份|份|下)?"
                               r"(协商|还款|分期|延期)?(方案|计划|话术|申请)"
                               r"|(想要|需要)(个|一个|一份)?(协商|还款)(方案|计划)")

@@ -21,3 +21,14 @@ def is_stop_request(text: str) -> bool:
     """True for a short message that only says the borrower wants to stop (normalised, Simplified text)."""
     text = (text or "").strip()
     return bool(_STOP.search(text)) and len(text) <= 14 and not _OTHER_CONTENT.search(_STOP.sub("", text))
+
+
+# What a goodbye says: a farewell, thanks at the end, or a wish to stop. 「裕融」「唔知」「WeLend㗎」 say none of it,
+# whatever a classifier trained on a few thousand sentences guesses from two characters.
+_FAREWELL = re.compile(r"再见|在见|拜拜|拜|掰|bye|回见|回聊|再会|告辞|下了|走了|先这样|就这样|好了|谢|多谢|唔该|晚安|"
+                       r"不用了|不需要|没事了|没别的|没有了|冇嘢|得喇|ok|OK|886|88|先忙|去忙", re.IGNORECASE)
+
+
+def says_goodbye(text: str) -> bool:
+    """Whether the words can be a goodbye at all (a farewell, thanks, or a wish to stop)."""
+    return bool(_FAREWELL.search(text or "")) or is_stop_request(text)

@@ -116,3 +116,18 @@ def test_something_else_dying_takes_the_next_guess_and_a_fallback_leaning_to_cri
     assert after_nets(unsure) == "express_crisis"
     short = classified("死了", ("nlu_fallback", 0.5), ("express_crisis", 0.4), ("cannot_pay", 0.3))
     assert after_nets(short) == "nlu_fallback"  # too short to read as crisis: asked to say more
+
+
+@pytest.mark.parametrize("text", ["唔知", "裕融", "唔記得"])
+def test_a_goodbye_guess_without_a_farewell_takes_the_next_guess(text: str) -> None:
+    assert after_nets(classified(text, ("goodbye", 0.6), ("inform", 0.3))) == "inform"
+
+
+@pytest.mark.parametrize("text", ["再见", "好的谢谢", "先这样吧"])
+def test_a_farewell_stays_goodbye(text: str) -> None:
+    assert after_nets(classified(text, ("goodbye", 0.6), ("inform", 0.3))) == "goodbye"
+
+
+@pytest.mark.parametrize("text", ["WeLend㗎", "是快易花的", "PrimeCredit"])
+def test_a_message_that_is_only_a_name_is_inform(text: str) -> None:
+    assert after_nets(classified(text, ("out_of_scope", 0.6), ("inform", 0.3))) == "inform"

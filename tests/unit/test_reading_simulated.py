@@ -433,3 +433,21 @@ def test_an_amount_given_later_for_a_lender_named_earlier() -> None:
              {"lender": "度小满", "amount": None, "registry": True}]
     assert _listed("有钱花那个是34000", {"有钱花": "度小满"}, debts=debts, lender="浦发银行",
                    debt_amount=299000.0) == [("浦发银行", 299000), ("度小满", 34000)]
+
+
+def test_the_months_costs_listed_are_no_lenders() -> None:
+    assert _listed("房租10,000元，交通2000，吃飯4,000元，小孩7,500元", {}) == [(None, None)]
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [("而家一個月就揾4500塊", 4500, "income"),
+                                                     ("孩子学费一个月2000", 2000, "expenses")])
+def test_cantonese_earnings_and_costs(text: str, value: int, role: str) -> None:
+    assert (value, role) in _amounts(text)
+
+
+def test_欠款_before_a_name_is_no_part_of_it() -> None:
+    assert [f["value"] for f in find_lenders(normalize("我欠款快易花3万"))] == ["快易花"]
+
+
+def test_not_quite_sure_is_dont_know() -> None:
+    assert "debt_amount" in (_facts("不太確定", requested="debt_amount").get("facts_unknown") or [])
