@@ -7,6 +7,7 @@ sent, and the lender's status stored: in its ``debts`` entry (several debts) or 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List, Mapping
 
 from rasa_sdk import Tracker
@@ -14,10 +15,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import evidence
-from actions.steps import case_facts, region_of, say, today
+from actions.steps import case_facts, is_staff, region_of, say, several_record, today
 from coach import download_links, outcomes
 from coach.case import CaseFacts, contact_log
 from coach.extraction import names_lender, threats_in
+from coach.multi_drafting import make_multi_plan, multi_layout
 from coach.plan import InstallmentPlan, make_plan
 from coach.zh import evidence_cues
 from coach.zh.outcome_words import Reading
@@ -116,8 +118,15 @@ def answer_outcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[E
     if not facts.several_debts:
         return [SlotSet("latest_drafts", {**drafts, "outcome": {**new_status, "lender": lender}})]
     entry["outcome"] = new_status
+    events: List[EventType] = [SlotSet("debts", debts)]
     if decision.status in ("agreed", "agreed_in_writing") and outcomes.agreed_monthly(new_status) is not None:
         plan = outcomes.split_after(debts, facts.affordable_monthly, day)
         agreed = {str(d["lender"]): m for d in debts if (m := outcomes.agreed_monthly(d.get("outcome"))) is not None}
         say(dispatcher, tracker, outcomes.split_lines(lender, plan, agreed))
-    return [SlotSet("debts", debts)]
+        # the kept drafts follow the agreement, so drafts asked for later carry the new split
+        updated = dataclasses.replace(facts, debts=CaseFacts.from_slots({"debts": debts}).debts)
+        layout = multi_layout(updated, make_multi_plan(updated, day), day, region=region_of(tracker),
+                              crisis=is_staff(tracker) and bool(tracker.get_slot("crisis_flag")))
+        events.append(SlotSet("latest_drafts", {**several_record(layout, is_staff(tracker)),
+                                                **{k: v for k, v in drafts.items() if k == "outcome"}}))
+    return events

@@ -14,13 +14,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from coach import knowledge, replies
+from coach import knowledge, outcomes, replies
 from coach.audience import STAFF, audience_of
 from coach.case import CaseFacts, classify_hardship, region_of_script, vocabulary
 from coach.crisis_followup import followup_kind
 from coach.drafting import layout
 from coach.extraction import names_lender, region_is_clear, threats_in
-from coach.multi_drafting import LenderDrafts, debts_of, make_multi_plan, multi_layout, pending_of
+from coach.multi_drafting import LenderDrafts, MultiLayout, debts_of, make_multi_plan, multi_layout, pending_of
 from coach.plan import make_plan
 from coach.turn_shape import short_turns
 from coach.zh.normalizer import to_traditional
@@ -51,6 +51,7 @@ FACT_SLOTS = vocabulary.FACT_SLOTS + vocabulary.STATE_SLOTS
 def case_facts(tracker: Tracker) -> CaseFacts:
     """The case from the slots, and what the borrower said they can pay by a date from their messages."""
     slots = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+    slots["budget"] = tracker.get_slot("budget")  # the form's working, for the case summary and the hardship line
     untrue = tracker.get_slot("untrue_claims") or []
     if slots.get("hardship_reason") in untrue:
         slots["hardship_reason"] = None  # the person said it is not true: it never reaches a draft
@@ -459,7 +460,7 @@ def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Cas
         say(dispatcher, tracker, replies.line("debts_missing_amounts", lenders="、".join(pending)))
         return []
     day = today()
-    plan = make_multi_plan(facts, day)
+    plan = make_multi_plan(facts, day)  # agreed lenders keep their amounts (coach/multi_debt.py plan_with_agreed)
     staff = is_staff(tracker)
     drafts = multi_layout(facts, plan, day, region=region_of(tracker),
                           crisis=staff and bool(tracker.get_slot("crisis_flag")))
@@ -470,6 +471,8 @@ def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Cas
         say_lender_drafts(dispatcher, tracker, next(d for d in drafts.lenders if d.lender == only))
         return []
     compact = input_channel(tracker) in COMPACT_CHANNELS
+    for line in outcomes.redraft_lines(debts_of(facts), plan, day):
+        say(dispatcher, tracker, line)  # what is agreed stays, or plainly that it is now more than can be paid
     if staff:
         say_draft(dispatcher, tracker, "case_summary", drafts.case_summary)
     elif drafts.note:
@@ -484,6 +487,11 @@ def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Cas
             say_lender_drafts(dispatcher, tracker, lender)
     say_draft(dispatcher, tracker, "checklist", drafts.checklist)
     say(dispatcher, tracker, replies.line("after_draft_several"))
+    return [SlotSet("latest_drafts", several_record(drafts, staff)), SlotSet("pending_offer", None)]
+
+
+def several_record(drafts: MultiLayout, staff: bool) -> Dict[str, Any]:
+    """The ``latest_drafts`` record of several debts' drafts (what the files and later requests give)."""
     parts = [{"kind": "debts_overview", "title": replies.draft_title("debts_overview"), "text": drafts.overview}]
     for lender in drafts.lenders:
         parts += [{"kind": kind, "title": f"{lender.lender} · {replies.draft_title(kind)}", "text": body,
@@ -492,8 +500,7 @@ def draft_several(dispatcher: CollectingDispatcher, tracker: Tracker, facts: Cas
     if staff:
         parts.insert(0, {"kind": "case_summary", "title": replies.draft_title("case_summary"),
                          "text": drafts.case_summary})
-    record = {"summary": drafts.summary, "several": True, "parts": parts, "next_questions": []}
-    return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+    return {"summary": drafts.summary, "several": True, "parts": parts, "next_questions": []}
 
 
 def debts_list(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> bool:
@@ -528,6 +535,13 @@ def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFa
         dispatcher.utter_message(response="utter_ask_debt_amount")
         return []
     day = today()
+    outcome = (tracker.get_slot("latest_drafts") or {}).get("outcome")
+    agreed = _agreed_terms(outcome)
+    if agreed is not None and facts.lender:
+        # the lender agreed: its terms stay; the plan is redrafted on them, or the shortfall said plainly
+        for line in outcomes.single_redraft_lines(facts.lender, facts.debt_amount, agreed, facts.affordable_monthly):
+            say(dispatcher, tracker, line)
+        facts = dataclasses.replace(facts, affordable_monthly=agreed.monthly)  # the drafts keep the agreement
     plan = make_plan(facts, day)  # a plan the borrower can keep: installments, a stated extension, or a pause
     staff = is_staff(tracker)
     drafts = layout(facts, plan, day, staff=staff, crisis=staff and bool(tracker.get_slot("crisis_flag")),
@@ -549,7 +563,17 @@ def draft_plan(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFa
     record = {"summary": drafts.summary,
               "parts": [{"kind": k, "title": replies.draft_title(k), "text": b} for k, b in drafts.parts],
               "next_questions": list(drafts.next_questions)}
+    if isinstance(outcome, dict):
+        record["outcome"] = outcome  # the lender's status outlives the drafts (coach/outcomes.py)
     return [SlotSet("latest_drafts", record), SlotSet("pending_offer", None)]
+
+
+def _agreed_terms(outcome: Any) -> outcomes.Terms | None:
+    """The terms one lender agreed to (``latest_drafts["outcome"]``, one debt), or None."""
+    if outcomes.agreed_monthly(outcome) is None or not isinstance(outcome, dict):
+        return None
+    terms = outcomes.Terms.from_dict(outcome.get("terms"))
+    return terms if terms is not None and terms.monthly and terms.months else None
 
 
 def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts: CaseFacts) -> List[EventType]:

@@ -10,8 +10,9 @@ from typing import Any, Mapping, Sequence
 from coach import letters, outcomes
 from coach.case import CaseFacts, contact_log, region_of_script, vocabulary
 from coach.exports import Bundle, Section
+from coach.multi_drafting import make_multi_plan
 from coach.plan import make_plan
-from coach.schedule import follow_up_event, plan_events, with_agreements
+from coach.schedule import follow_up_event, plan_events, several_events, with_agreements
 from coach.zh.normalizer import to_traditional
 
 TITLE = "债务协商方案与信件"
@@ -44,9 +45,11 @@ def bundle(slots: Mapping[str, Any], *, user_texts: Sequence[str], drafted_on: d
         day = drafted_on or today
         try:
             facts = CaseFacts.from_slots(facts_slots, messages=list(user_texts), today=day)
-            plan = make_plan(facts, day)
+            # several debts: each lender's share, agreed lenders' amounts kept (the same plan as the drafts)
+            planned = several_events(make_multi_plan(facts, day), day) if facts.several_debts \
+                else plan_events(make_plan(facts, day), day)
             statuses = outcomes.statuses_of(slots.get("debts"), drafts, slots.get("lender"))
-            events += with_agreements(plan_events(plan, day), statuses, facts.several_debts)  # agreed dates win
+            events += with_agreements(planned, statuses, facts.several_debts)  # agreed dates win
             events.append(follow_up_event(day, letters.follow_up_days(region)))
         except (ValueError, TypeError):
             pass  # no debt amount: no schedule

@@ -90,6 +90,13 @@ class MultiPlan:
     review_days: int = 0
     review_date: datetime.date | None = None
     priority: tuple[str, ...] = field(default=())  # lenders to deal with first (lawsuit threatened)
+    agreed: tuple[str, ...] = field(default=())  # lenders whose monthly amount is agreed: fixed, never re-split
+    short_by: int = 0  # how much the agreed amounts alone exceed ``affordable`` (0: they fit)
+
+    @property
+    def agreed_total(self) -> int:
+        """What the agreed lenders get each month."""
+        return sum(s.monthly for s in self.shares if s.debt.lender in self.agreed)
 
     @property
     def total(self) -> int:
@@ -209,17 +216,21 @@ def plan_across(debts: list[Debt], affordable: int | None, today: datetime.date,
 def plan_with_agreed(debts: list[Debt], affordable: int | None, agreed: dict[str, int], today: datetime.date,
                      floor: int = FLOOR) -> MultiPlan:
     """The plan when some lenders have agreed a monthly amount: each agreed amount is fixed for its lender, and
-    what is left of ``affordable`` is split pro rata across the others (as plan_across). Nothing agreed: the
-    plan across all debts, unchanged."""
-    fixed = {d.lender: min(int(agreed[d.lender]), d.amount) for d in debts if d.lender in agreed}
+    what is left of ``affordable`` is split across the others (as plan_across, whose mode the plan takes). An
+    agreement is the borrower's word to that lender, so a later change of facts never re-splits it: when the agreed
+    amounts alone are more than ``affordable``, they stay as agreed and ``short_by`` says by how much (the drafts
+    then say so and suggest going back to that lender). Nothing agreed: the plan across all debts, unchanged."""
+    fixed = {d.lender: min(max(int(agreed[d.lender]), 0), d.amount) for d in debts if d.lender in agreed}
     if not fixed or affordable is None:
         return plan_across(debts, affordable, today, floor)
     open_debts = [d for d in debts if d.lender not in fixed]
+    short_by = max(sum(fixed.values()) - int(affordable), 0)
     left = max(int(affordable) - sum(fixed.values()), 0)
     rest = plan_across(open_debts, left, today, floor) if open_debts else None
     by_lender = {s.debt.lender: s for s in rest.shares} if rest else {}
     shares = tuple(Share(d, fixed[d.lender], float(fixed[d.lender])) if d.lender in fixed else by_lender[d.lender]
                    for d in debts)
     mode: Mode = rest.mode if rest and rest.mode != "pro_rata" else "pro_rata"
+    priority = tuple(d.lender for d in debts if "lawsuit" in d.threats)
     return MultiPlan(mode, shares, int(affordable), floor, rest.review_days if rest else 0,
-                     rest.review_date if rest else None, rest.priority if rest else ())
+                     rest.review_date if rest else None, priority, tuple(fixed), short_by)

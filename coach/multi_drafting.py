@@ -16,7 +16,7 @@ from coach import knowledge
 from coach.case import LENDER_TYPES, CaseFacts, region_of_script, vocabulary
 from coach.drafting import _ENV, PLACEHOLDER_RE, cn_date, money  # noqa: F401  (one Jinja environment)
 from coach.drafting import _render as render
-from coach.multi_debt import Debt, MultiPlan, Share, plan_across
+from coach.multi_debt import Debt, MultiPlan, Share, plan_with_agreed
 
 BANKISH = ("credit_card", "bank_loan", "consumer_finance")
 
@@ -66,7 +66,9 @@ def make_multi_plan(facts: CaseFacts, today: datetime.date) -> MultiPlan:
     affordable = facts.affordable_monthly
     if affordable is None and facts.monthly_income == 0:
         affordable = 0  # no income at all: nothing to pay (as the single-debt plan)
-    return plan_across(debts_of(facts), affordable, today)
+    # a lender that agreed keeps its amount in every redraft; only what is left is split among the others
+    agreed = {d.lender: d.agreed_monthly for d in facts.debts if d.amount and d.agreed_monthly is not None}
+    return plan_with_agreed(debts_of(facts), affordable, agreed, today)
 
 
 def _base(facts: CaseFacts, plan: MultiPlan, today: datetime.date, region: str, pending: list[str],
@@ -127,7 +129,8 @@ def multi_layout(facts: CaseFacts, plan: MultiPlan, today: datetime.date, *, reg
     for share in plan.shares:
         ctx = _lender_context(base, share)
         lenders.append(LenderDrafts(
-            lender=share.debt.lender, title=_title(share, plan.mode),
+            lender=share.debt.lender,
+            title=_title(share, "pro_rata" if share.debt.lender in plan.agreed else plan.mode),
             phone_script=render("multi/phone_script.j2", ctx),
             written_request=render("multi/written_request.j2", ctx),
             short_reply=render("multi/short_reply.j2", ctx)))

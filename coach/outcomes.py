@@ -30,8 +30,9 @@ from typing import Any, Literal, Mapping, Sequence
 import yaml
 
 from coach import letters
+from coach.case.facts import agreed_monthly_of
 from coach.drafting import cn_date, money
-from coach.multi_debt import FLOOR, Debt, MultiPlan, plan_with_agreed
+from coach.multi_debt import FLOOR, Debt, MultiPlan, plan_across, plan_with_agreed
 from coach.plan import MAX_INSTALLMENT_MONTHS
 from coach.zh.outcome_words import Reading, read
 
@@ -209,10 +210,7 @@ def record(previous: Any, decision: Decision, day: datetime.date) -> dict[str, A
 
 def agreed_monthly(status: Any) -> int | None:
     """The monthly amount fixed with a lender that agreed (orally or in writing), else None."""
-    if not isinstance(status, Mapping) or status.get("status") not in ("agreed", "agreed_in_writing"):
-        return None
-    terms = Terms.from_dict(status.get("terms"))
-    return terms.monthly if terms is not None else None
+    return agreed_monthly_of(status)
 
 
 def limit_for(lender: str, debts: Sequence[Mapping[str, Any]], affordable: int | None) -> int | None:
@@ -354,6 +352,64 @@ def split_lines(lender: str, plan: MultiPlan, agreed: Mapping[str, int]) -> str:
     return text.rstrip()
 
 
+def redraft_lines(debts: Sequence[Debt], plan: MultiPlan, today: datetime.date) -> list[str]:
+    """Before the drafts of a redraft (a fact corrected, a debt added, the drafts asked again) once a lender agreed:
+    that its amount stays, and what is left for the others; or, when the agreed amounts alone are more than the
+    borrower can now pay, that plainly, with the amount to ask each agreed lender for instead (its share of a plan
+    across all the debts at the new amount). Empty when nothing is agreed."""
+    lines = load()["lines"]
+    agreed = [s for s in plan.shares if s.debt.lender in plan.agreed]
+    if not agreed or plan.affordable is None:
+        return []
+    items = "、".join(lines["redraft_agreed_item"].format(lender=s.debt.lender, monthly=money(s.monthly))
+                      for s in agreed)
+    if not plan.short_by:
+        return [lines["redraft_agreed"].format(agreed=items, left=money(plan.affordable - plan.agreed_total))]
+    out = [lines["over_committed"].format(agreed=items, total=money(plan.agreed_total),
+                                          affordable=money(plan.affordable), short=money(plan.short_by))]
+    fresh = plan_across(list(debts), plan.affordable, today) if len(debts) > 1 else None
+    for share in agreed:
+        out.append(back_to_lender(share.debt.lender, share.debt.amount, plan.affordable,
+                                  fresh.share_of(share.debt.lender) if fresh is not None else None,
+                                  fresh.mode if fresh is not None else "pro_rata"))
+    others = [s.debt.lender for s in plan.shares if s.debt.lender not in plan.agreed]
+    if others:
+        out.append(lines["over_committed_others"].format(lenders="、".join(others),
+                                                         agreed="、".join(s.debt.lender for s in agreed)))
+    return out
+
+
+def back_to_lender(lender: str, debt: int, affordable: int, share: Any = None, mode: str = "pro_rata") -> str:
+    """What to ask an agreed lender for when the borrower can no longer keep the agreement: its share of the new
+    plan across every debt (``share``, a coach/multi_debt.py Share), or for one debt the whole new amount spread
+    over as few months as it allows; a pause when that is nothing or more than 60 months."""
+    lines = load()["lines"]
+    if share is not None:
+        if mode != "pro_rata" or not share.monthly or share.beyond_limit:
+            return lines["over_committed_pause"].format(lender=lender)
+        monthly, months = share.installment, share.months
+    else:
+        if affordable <= 0:
+            return lines["over_committed_pause"].format(lender=lender)
+        terms, beyond = spread(debt, affordable)
+        if beyond:
+            return lines["over_committed_pause"].format(lender=lender)
+        monthly, months = terms.monthly, terms.months
+    return lines["over_committed_back"].format(lender=lender, monthly=money(monthly), months=months)
+
+
+def single_redraft_lines(lender: str, debt: int, agreed: Terms, affordable: int | None) -> list[str]:
+    """One debt agreed with its lender, then a fact corrected: the agreement stays; when the borrower can now pay
+    less than the agreed monthly amount, that plainly, with the new amount to ask the lender for."""
+    lines = load()["lines"]
+    item = lines["redraft_agreed_item"].format(lender=lender, monthly=money(agreed.monthly))
+    if affordable is None or affordable >= agreed.monthly:
+        return [lines["redraft_agreed_single"].format(agreed=item)]
+    return [lines["over_committed"].format(agreed=item, total=money(agreed.monthly), affordable=money(affordable),
+                                           short=money(agreed.monthly - affordable)),
+            back_to_lender(lender, debt, affordable)]
+
+
 def pending_lines(statuses: Mapping[str, Any]) -> list[str]:
     """For a returning borrower: each lender's last answer, and the question it leaves open."""
     lines = load()["lines"]
@@ -393,6 +449,7 @@ __all__ = [
     "Reading",
     "Terms",
     "agreed_monthly",
+    "back_to_lender",
     "decide",
     "levelled",
     "limit_for",
@@ -401,7 +458,9 @@ __all__ = [
     "pending_lines",
     "read",
     "record",
+    "redraft_lines",
     "reply",
+    "single_redraft_lines",
     "split_after",
     "split_lines",
     "spread",

@@ -14,7 +14,8 @@ from typing import Any, Mapping
 
 from coach.drafting import money
 from coach.exports import Event
-from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
+from coach.multi_debt import MultiPlan
+from coach.plan import MAX_INSTALLMENT_MONTHS, ExtensionPlan, HardshipPlan, InstallmentPlan, Plan
 
 AGREED_DATES = "以与机构书面确认的还款日为准；本日历按方案起草日推算。"
 
@@ -38,6 +39,33 @@ def plan_events(plan: Plan, drafted_on: datetime.date) -> list[Event]:
     if isinstance(plan, HardshipPlan):
         return [Event(plan.review_date, "暂缓期满：重新评估收入，与机构再协商", AGREED_DATES)]
     return []
+
+
+def several_events(plan: MultiPlan, drafted_on: datetime.date) -> list[Event]:
+    """Several debts: each lender's payments of the split, the first one month after drafting; an agreed lender's
+    are left to agreed_events (its agreed dates, not the plan's). Token payments run until the review; a pause or an
+    unknown amount has only the review date."""
+    out: list[Event] = []
+    for share in plan.shares:
+        lender = share.debt.lender
+        if lender in plan.agreed or not share.monthly:
+            continue
+        if plan.mode == "pro_rata":
+            months = min(share.months, MAX_INSTALLMENT_MONTHS)
+            for k in range(1, months + 1):
+                amount = share.monthly if share.beyond_limit else \
+                    share.last_amount if k == share.months else share.installment
+                summary = f"{lender}：第 {k}/{months} 期还款 {money(amount)} 元（计划）"
+                out.append(Event(add_months(drafted_on, k), summary, AGREED_DATES))
+        elif plan.mode == "token" and plan.review_date is not None:
+            k = 1
+            while add_months(drafted_on, k) < plan.review_date:
+                out.append(Event(add_months(drafted_on, k), f"{lender}：先还 {money(share.monthly)} 元（计划）",
+                                 AGREED_DATES))
+                k += 1
+    if plan.mode != "pro_rata" and plan.review_date is not None:
+        out.append(Event(plan.review_date, "暂缓期满：重新评估收入，与各家机构再协商", AGREED_DATES))
+    return out
 
 
 def follow_up_event(sent_on: datetime.date, days: int, what: str = "书面还款申请") -> Event:

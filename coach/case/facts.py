@@ -12,7 +12,7 @@ import datetime
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping
 
 from coach.case import vocabulary
 from coach.case.lenders import BANK_SHORT_NAMES, PLATFORMS, extra_lender_type
@@ -20,6 +20,9 @@ from coach.zh.debt_kind_words import received_amount
 from coach.zh.normalizer import to_halfwidth, to_simplified
 from coach.zh.numbers import find_amounts, parse_duration_days
 from coach.zh.time_words import upcoming_date
+
+if TYPE_CHECKING:
+    from coach.budget import Working
 
 # The kinds and their labels live in coach/case/vocabulary.yml, the lenders in data/nlu/lenders.yml.
 HARDSHIP_REASONS = vocabulary.HARDSHIP_REASONS
@@ -283,6 +286,36 @@ class DebtFact:
     amount: int | None = None
     threats: tuple[str, ...] = ()
     confirmed: bool = True
+    agreed_monthly: int | None = None  # the monthly amount this lender agreed to (coach/outcomes.py), else None
+
+
+# The statuses of coach/outcomes.py in which a lender's monthly amount is agreed and so fixed in every redraft.
+AGREED_STATUSES = ("agreed", "agreed_in_writing")
+
+
+def agreed_monthly_of(outcome: Any) -> int | None:
+    """The monthly amount agreed in a lender's status (its ``outcome``), or None: not agreed, or no terms. 0 is an
+    agreed one-off payment: nothing a month for that lender."""
+    if not isinstance(outcome, Mapping) or outcome.get("status") not in AGREED_STATUSES:
+        return None
+    terms = outcome.get("terms")
+    return _to_int(terms.get("monthly") or 0) if isinstance(terms, Mapping) else None
+
+
+def _budget(value: Any) -> Working | None:
+    """The form's ``budget`` slot (coach/budget.py), or None for anything malformed: no income, a cost that is not
+    a label and an amount, a negative or non-numeric amount."""
+    from coach.budget import Working  # here: coach.budget imports coach.case
+
+    if not isinstance(value, Mapping) or not isinstance(value.get("costs", []), (list, tuple)):
+        return None
+    numbers = [value.get("income"), *(c[1] for c in value.get("costs") or () if isinstance(c, (list, tuple)))]
+    if any(isinstance(n, bool) or not isinstance(n, (int, float)) or n < 0 for n in numbers):
+        return None
+    if any(not isinstance(c, (list, tuple)) or len(c) != 2 or not isinstance(c[0], str)
+           for c in value.get("costs") or ()):
+        return None
+    return Working.from_slot(value)
 
 
 def _debts(value: Any) -> tuple[DebtFact, ...]:
@@ -298,7 +331,8 @@ def _debts(value: Any) -> tuple[DebtFact, ...]:
         amount = _to_int(item.get("amount"))
         out.append(DebtFact(lender=name, kind=lender_type(name), amount=amount or None,
                             threats=_threats(item.get("threats")),
-                            confirmed=item.get("registry") is not False or bool(item.get("confirmed"))))
+                            confirmed=item.get("registry") is not False or bool(item.get("confirmed")),
+                            agreed_monthly=agreed_monthly_of(item.get("outcome"))))
     return tuple(out)
 
 
@@ -319,6 +353,7 @@ class CaseFacts:
     #                                              an extension; see stated_payment_in)
     debts: tuple[DebtFact, ...] = ()  # several lenders (共债); empty for a single-debt case
     loan_received: int | None = None  # what actually reached the borrower (「到手700」), read from their messages
+    budget: Working | None = None  # the month's budget the form worked out (coach/budget.py), if it did
 
     @property
     def debt_kind(self) -> str | None:
@@ -378,6 +413,7 @@ class CaseFacts:
             stated_payment=stated,
             debts=_debts(slots.get("debts")),
             loan_received=_received(messages) if ltype == "illegal" else None,
+            budget=_budget(slots.get("budget")),
         )
 
 

@@ -147,3 +147,73 @@ def test_the_complaint_goes_to_the_lender_the_contacts_came_from(servers: Server
                      == "letter_complaint")
     assert "本人在借呗的借款尚欠约 20,000 元" in complaint
     assert "招商银行" not in complaint  # not the case's first lender
+
+
+def two_lenders_one_agreed(servers: Servers, sender: str) -> None:
+    """借呗 10,000 and 招行 20,000 at 2,000 a month; 招行 agrees to 20 × 1,000 (within the 1,900 the floor of 借呗
+    leaves it), so 借呗 gets the other 1,000."""
+    converse(servers, sender, ["我欠了两个平台，借呗1万，招行信用卡2万，每个月只能拿出2000，怎么办",
+                               "两个月", "失业了"])
+    assert [d["lender"] for d in servers.tracker(sender)["slots"]["debts"]] == ["借呗", "招商银行"]
+    body = texts(servers.say(sender, "招行同意分20期"))
+    assert "招商银行的金额定了：每月 1,000 元" in body and "借呗：每月 1,000 元" in body
+
+
+def schedule_summaries(servers: Servers, replies: list[dict[str, Any]]) -> list[str]:
+    link = next(d["url"] for r in replies for d in (r.get("custom") or {}).get("downloads") or []
+                if d["name"] == "schedule.ics")
+    with urllib.request.urlopen(servers.base + link, timeout=60) as resp:
+        return [str(e["SUMMARY"]) for e in Calendar.from_ical(resp.read()).walk("VEVENT")]
+
+
+def test_a_correction_after_an_agreement_keeps_the_agreed_amount_and_resplits_the_rest(servers: Servers) -> None:
+    sender = new_sender("outcome-redraft")
+    two_lenders_one_agreed(servers, sender)
+    body = texts(servers.say(sender, "每个月其实只能还1800"))
+    slots = servers.tracker(sender)["slots"]
+    assert slots["affordable_monthly"] == 1800
+    # 招商银行 keeps its 1,000; only the 800 left goes to 借呗 (13 × 770, the last 760), never a new split of the
+    # whole 1,800 (1,200 to 招商银行 and 600 to 借呗)
+    assert "已约定的不变：招商银行每月 1,000 元" in body and "剩下的 800 元" in body
+    assert "【招商银行：每月 1,000 元，20 期】" in body and "【借呗：每月 770 元，13 期】" in body
+    assert "招商银行（银行信用卡，已约定）｜欠 20,000 元｜每月 1,000 元｜20 期" in body
+    debts = {d["lender"]: d for d in slots["debts"]}
+    assert debts["招商银行"]["outcome"]["status"] == "agreed"
+    assert debts["招商银行"]["outcome"]["terms"]["monthly"] == 1000
+    overview = next(p["text"] for p in slots["latest_drafts"]["parts"] if p["kind"] == "debts_overview")
+    # the drafts kept in the case are the new ones (what the files and a later request for them give)
+    assert "借呗（网络借贷平台）｜欠 10,000 元｜每月 770 元｜13 期（最后一期 760 元）" in overview
+
+    # the calendar follows the same plan: 招商银行's agreed dates, 借呗's new share, nothing planned on the total
+    summaries = schedule_summaries(servers, servers.say(sender, "他们发了短信确认"))
+    assert sum("招商银行：第" in x and "期还款 1,000 元（已书面确认）" in x for x in summaries) == 20
+    assert sum(x.startswith("借呗：第") and "期还款 770 元（计划）" in x for x in summaries) == 12
+    assert "借呗：第 13/13 期还款 760 元（计划）" in summaries
+    assert not any("（计划）" in x and not x.startswith("借呗") for x in summaries)
+
+
+def test_a_correction_below_the_agreed_amount_says_so_and_suggests_going_back(servers: Servers) -> None:
+    sender = new_sender("outcome-over")
+    two_lenders_one_agreed(servers, sender)
+    body = texts(servers.say(sender, "不对，每个月其实只能还800"))
+    # said plainly, with the numbers: 1,000 agreed, 800 now, 200 short; 招商银行's share of a plan across both debts
+    # at 800 is 534 → 38 payments of 527
+    assert "您已约定的每月还款（招商银行每月 1,000 元）合计 1,000 元，比您现在每月能还的 800 元多 200 元" in body
+    assert "约定的金额我没有改" in body
+    assert "建议尽快联系招商银行" in body and "请求把每月金额改为约 527 元（38 期）" in body
+    assert "其他机构（借呗）暂时分不到钱" in body
+    assert "【招商银行：每月 1,000 元，20 期】" in body  # the agreed lender is not silently re-planned
+    debts = {d["lender"]: d for d in servers.tracker(sender)["slots"]["debts"]}
+    assert debts["招商银行"]["outcome"]["status"] == "agreed"
+    assert debts["招商银行"]["outcome"]["terms"]["monthly"] == 1000
+
+
+def test_one_debt_agreed_then_a_lower_amount_keeps_the_agreement_and_says_so(servers: Servers) -> None:
+    sender = new_sender("outcome-one-over")
+    single_plan(servers, sender)
+    assert "可以接受" in texts(servers.say(sender, "同意了"))  # 20 × 1,000, as proposed
+    body = texts(servers.say(sender, "不对，每个月其实只能还800"))
+    assert "比您现在每月能还的 800 元多 200 元" in body and "改为约 800 元（25 期）" in body
+    assert "分 20 期，每期 1,000 元" in body and "分 25 期" not in body  # the drafts keep the agreement
+    outcome = servers.tracker(sender)["slots"]["latest_drafts"]["outcome"]  # the status outlives the redraft
+    assert outcome["status"] == "agreed" and outcome["terms"]["monthly"] == 1000
