@@ -159,9 +159,11 @@ def answer_money_and_rates(dispatcher: CollectingDispatcher, tracker: Tracker) -
     if budget is not None:
         reply, read = budget
         say_answer_once(dispatcher, tracker, "question", reply)
+        working = money_help.working_of(read)  # the form's working: the same amount offered, kept in the case
         noted: List[EventType] = [SlotSet("monthly_income", float(read.total_income)),
                                   SlotSet("essential_expenses", float(read.total_costs)),
-                                  SlotSet("affordable_monthly", float(read.left))]
+                                  SlotSet("affordable_monthly", float(working.offer)),
+                                  SlotSet("budget", working.as_slot())]
         return noted + offer_plan(dispatcher, tracker)
     if money_help.asks_for_help(text):
         say_answer_once(dispatcher, tracker, "question",

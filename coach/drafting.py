@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from coach import knowledge
+from coach import budget, knowledge, replies
 from coach.case import LENDER_TYPES, CaseFacts, lender_type, region_of_script, vocabulary
 from coach.plan import ExtensionPlan, HardshipPlan, IllegalLoanPlan, InstallmentPlan, Plan, SecuredPlan
 
@@ -102,6 +102,16 @@ def _lines(name: str, ctx: dict[str, Any]) -> tuple[str, ...]:
     return tuple(line.strip() for line in _render(name, ctx).splitlines() if line.strip())
 
 
+def budget_cost_words(working: budget.Working) -> str:
+    """「房租、吃饭等」: the first two costs the borrower named, for the written request (empty when they gave only a
+    total: the sentence then says 必要开支 alone)."""
+    generic = {replies.line("affordable_total_label"), replies.line("affordable_rest_label")}
+    named = [label for label, amount in working.costs if label not in generic and amount > 0]
+    if not named:
+        return ""
+    return "、".join(named[:2]) + "等"
+
+
 def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: str = "mainland",
              **extra: Any) -> dict[str, Any]:
     if isinstance(plan, InstallmentPlan):
@@ -121,7 +131,14 @@ def _context(facts: CaseFacts, plan: Plan, today: datetime.date | None, region: 
         lender_kind = lender_type(facts.lender, "贷款")
     region = region_of_script(region)
     affordable = facts.affordable_monthly if (facts.affordable_monthly or 0) > 0 else None
+    working = facts.budget
     ctx: dict[str, Any] = {
+        # the month's budget the form worked out: the staff summary shows it; the written request says it only
+        # while the amount is still the one it proposed (a borrower who corrected it gets their own number only)
+        "budget": working,
+        "budget_line": budget.summary_line(working, region) if working is not None else None,
+        "budget_used": working is not None and working.offer > 0 and facts.affordable_monthly == working.offer,
+        "budget_costs": budget_cost_words(working) if working is not None else "",
         "facts": facts,
         "plan": plan,
         "kind": kind,

@@ -4,8 +4,9 @@
   (失业保险金 and 12333, 低保 and 临时救助 at the 乡镇/街道, legal aid and 12348; Taiwan 1957 and 社會救助; Hong Kong
   SWD and the free debt counselling), facts §13.4–13.5, never a promise of approval.
 - ``budget_pointers``: the help after a budget in the case form that leaves nothing (coach/budget.py).
-- ``budget_answer``: income and costs listed → what is left, the most to offer each month (never more), with the
-  working (facts §11.4).
+- ``budget_answer``: income and costs listed → what is left, with the working, and the amount to offer each month:
+  the case form's (coach/budget.py offer_for: a margin kept back for the unexpected, said and explained), so a
+  budget given in one message and one worked out in the form propose the same amount (facts §11.4).
 Pure: no Rasa. The words are data in money_help.yml.
 """
 
@@ -18,6 +19,9 @@ from typing import Any
 
 import yaml
 
+from coach import replies
+from coach.budget import Working, offer_for
+from coach.budget import money as local_money
 from coach.case import region_of_script
 from coach.zh.budget_words import Budget, read_budget
 from coach.zh.normalizer import to_simplified
@@ -89,8 +93,14 @@ def _money(value: int) -> str:
     return f"{value:,}"
 
 
-def budget_lines(budget: Budget, several_debts: bool = False) -> list[str]:
-    """The working and the amount to offer (or that nothing is left)."""
+def working_of(budget: Budget) -> Working:
+    """The one-message budget as the case form's working (the ``budget`` slot: the case summary and drafts)."""
+    return Working(budget.total_income, budget.costs)
+
+
+def budget_lines(budget: Budget, several_debts: bool = False, region: str = "mainland") -> list[str]:
+    """The working, then the amount to offer with the margin kept back and why (as the case form), or that nothing
+    is left."""
     items = "、".join(f"{label} {_money(amount)}" for label, amount in budget.costs)
     balance = budget.total_income - budget.total_costs
     if balance < 0:
@@ -99,12 +109,16 @@ def budget_lines(budget: Budget, several_debts: bool = False) -> list[str]:
     else:
         lines = [_line("budget_work", income=_money(budget.total_income), items=items,
                        costs=_money(budget.total_costs), left=_money(balance))]
-    if budget.left <= 0:
-        lines.append(_line("budget_none"))
+    offer = offer_for(budget.left)
+    if offer <= 0:
+        # nothing left, or too little to keep a margin and still offer a whole hundred
+        lines.append(_line("budget_none") if budget.left <= 0 else replies.line("affordable_none"))
         return lines
-    lines.append(_line("budget_offer", left=_money(budget.left)))
+    lines.append(replies.line("affordable_estimate", margin=local_money(budget.left - offer, region),
+                              amount=local_money(offer, region)))
+    lines.append(_line("budget_offer", left=_money(offer)))
     if several_debts:
-        lines.append(_line("budget_several", left=_money(budget.left)))
+        lines.append(_line("budget_several", left=_money(offer)))
     return lines
 
 
@@ -114,8 +128,8 @@ def budget_answer(text: str, region: str = "mainland", several_debts: bool = Fal
     budget = read_budget(text)
     if budget is None:
         return None
-    lines = budget_lines(budget, several_debts)
-    if budget.left <= 0:
+    lines = budget_lines(budget, several_debts, region)
+    if offer_for(budget.left) <= 0:
         pointers = help_answer(["no_income"], region)
         if pointers:
             lines.append(pointers)

@@ -15,6 +15,7 @@ from typing import Any
 
 from coach.zh.normalizer import to_simplified
 from serving.servers import Servers, texts
+from tests.http.test_staff_api import call, new_case
 
 
 def sender(prefix: str) -> str:
@@ -145,3 +146,24 @@ def test_income_and_costs_in_one_answer_ask_nothing_more(servers: Servers) -> No
     assert "= 剩 1,200" in body and "每月大约能拿出 1,000 元" in body, body
     assert "按项目大概说一下" not in body  # the costs question is not asked
     assert slots(servers, who)["affordable_monthly"] == 1000
+
+
+def test_the_staff_case_summary_shows_the_budget(channel_servers: Servers, staff_token: str) -> None:
+    """A hotline adviser relays the borrower's answers through the staff console API (channels/staff.py): the case
+    summary the console shows carries the budget the form worked out."""
+    case_id, base = new_case(), channel_servers.base
+    bodies = []
+    for message in ["借款人欠招行信用卡3万，逾期两个月，失业了", "好", "他不知道每月能还多少", "每月工资5000",
+                    "房租1500 吃饭1200 孩子800 交通300"]:
+        status, body = call(base, "POST", "api/message", {"conversation_id": case_id, "message": message},
+                            token=staff_token)
+        assert status == 200, body
+        bodies.append(body)
+    status, body = call(base, "GET", f"api/case/{case_id}", token=staff_token)
+    assert status == 200, body
+    drafts = body["case"]["latest_drafts"]
+    summary = next(p["text"] for p in drafts["parts"] if p["kind"] == "case_summary")
+    assert "收支测算：月收入 5,000 元，必要开支 3,800 元，可还约 1,000 元（已留出 200 元应付意外）" in summary, bodies
+    assert "后来改为" not in summary
+    request = next(p["text"] for p in drafts["parts"] if p["kind"] == "written_request")
+    assert "本人月收入约 5,000 元，房租、吃饭等必要开支约 3,800 元，每月能用于还款的约 1,000 元" in request

@@ -167,3 +167,52 @@ def test_what_they_can_pay_said_at_the_costs_question_is_what_they_can_pay(text:
 
 def test_costs_with_thousands_separators() -> None:
     assert _form_turn("房租1,500 吃饭1,200", "essential_expenses")["essential_expenses"] == 2700
+
+
+# --- the budget in the case (coach/case/facts.py) and the one-message budget (coach/money_help.py) -------------
+
+BUDGET_SLOT = {"income": 5000, "costs": [["房租", 1500], ["吃饭", 1200], ["其他", 1500]], "total_costs": 4200,
+               "left": 800, "margin": 100, "offer": 700}
+
+
+def test_the_case_holds_the_form_s_budget() -> None:
+    from coach.case import CaseFacts
+
+    facts = CaseFacts.from_slots({"debt_amount": 20000, "affordable_monthly": 700, "budget": BUDGET_SLOT})
+    assert facts.budget == Working(5000, (("房租", 1500), ("吃饭", 1200), ("其他", 1500)))
+    assert summary_line(facts.budget) == "月收入 5,000 元，必要开支 4,200 元，可还约 700 元"
+    assert CaseFacts.from_slots({"debt_amount": 20000}).budget is None
+
+
+@pytest.mark.parametrize("value", [
+    None, "5000", [], {"costs": [["房租", 1500]]}, {"income": "五千", "costs": []}, {"income": -1, "costs": []},
+    {"income": True, "costs": []}, {"income": 5000, "costs": [["房租", -1500]]}, {"income": 5000, "costs": ["房租"]},
+    {"income": 5000, "costs": [["房租", "1500"]]}, {"income": 5000, "costs": [[1500, "房租"]]},
+    {"income": 5000, "costs": [["房租", 1500, 3]]}, {"income": 5000, "costs": {"房租": 1500}},
+])
+def test_a_malformed_budget_is_ignored(value: object) -> None:
+    from coach.case import CaseFacts
+
+    assert CaseFacts.from_slots({"debt_amount": 20000, "budget": value}).budget is None
+
+
+def test_a_budget_in_one_message_offers_what_the_form_would() -> None:
+    from coach.money_help import budget_answer, working_of
+
+    text = "工资5000 房租1500 吃饭1200 孩子800 交通300"
+    reply, read = budget_answer(text) or ("", None)
+    assert read is not None
+    form = work_out(5000, read_costs("房租1500 吃饭1200 孩子800 交通300") or Costs((), 0))
+    assert working_of(read) == form and form.offer == 1000
+    # the same margin sentence as the form's, then the amount to name on the phone: the offer, not all 1,200 left
+    assert estimate_lines(form)[1] in reply
+    assert "最多报 1,000 元" in reply and "最多报 1,200" not in reply
+    assert working_of(read).as_slot()["offer"] == 1000
+
+
+def test_too_little_left_for_a_margin_is_nothing_to_offer_in_one_message_too() -> None:
+    from coach.money_help import budget_answer
+
+    reply, read = budget_answer("工资5000 房租1500 吃饭3400") or ("", None)
+    assert read is not None and read.left == 100 and offer_for(read.left) == 0
+    assert "最多报" not in reply and "拿不出钱来还" in reply and "低保" in reply
