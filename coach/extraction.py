@@ -522,6 +522,11 @@ _SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge
 _SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
 
 
+# What a sentence has and a name has not: Cantonese grammar, a time, words about the debt itself.
+_A_SENTENCE = re.compile(r"[冇咗嚟揾搵唔嘅㗎喎佢哋俾畀]|听日|今日|琴日|明天|今天|昨天|本金|加起来|一攻|总攻|预期|"
+                         r"利息|利系|上门|找我|打给|打电话|工作|份工|生意|住院")
+
+
 def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
     """A lender the registry does not know, typed as the answer to the lender question (「国泰世华啊」).
 
@@ -544,8 +549,9 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
         if re.match(r"[一二两三四五六七八九十几]", name):
             return
     if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
-            or NOT_IN_A_NAME.search(name):
-        return  # 「你好」「嗯嗯」「我想申请分期还款」 are not names; the form re-asks
+            or NOT_IN_A_NAME.search(name) or _A_SENTENCE.search(name) or classify_hardship(name) \
+            or threats_in(name):
+        return  # 「你好」「嗯嗯」「我想申请分期还款」「冇咗份工」 are not names; the form re-asks
     if 2 <= len(name) <= 10 and not re.search(r"\d", name):
         updates["lender"] = name
         updates["lender_type"] = lender_type(name, msg.text)

@@ -59,7 +59,8 @@ def aliases_of(canonical: str) -> tuple[str, ...]:
 NOT_IN_A_NAME = re.compile(
     r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
     r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱|"
-    r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收|总共|一共|收入|疫情|不出|缴不|交不|不了|打来|打电话")
+    r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收|总共|一共|收入|疫情|不出|缴不|交不|不了|打来|打电话|"
+    r"一攻|总攻|本金|加起来")
 
 
 # --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
@@ -144,7 +145,8 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z]
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几]|"
+                          r"(嘅|㗎|呀|啊|吧|喎|啦|的)?[。.!！]?$)")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
@@ -263,7 +265,7 @@ _REGION_TAIL = re.compile(r"(?:还有|还|有|一共|总共|大概|差不多|大
 _NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|"
                           # the month's costs listed (「房租10,000元，交通2000，吃飯4,000元，小孩7,500元」)
                           r"房租|租金|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|医药|药费|看病|生活费|话费|保险|奶粉|"
-                          r"物业|赡养|父母|老人|家用|开销|开支|日用|网费|笔|钱|款|债|账|信用卡|网贷|贷款|"
+                          r"物业|赡养|父母|老人|家用|开销|开支|日用|网费|笔|钱(?![包庄])|款|债|账|信用卡|网贷|贷款|"
                           r"平台|利息|本金|块|元|加起来|[年月天号期岁个]|多少|几|这|那")
 # Words that go on about the lender just named (「恒生张卡」「招行的卡」「花旗那边」), not a second name.
 _ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行|贷款|账户|戶口|户口)|那边|那里|嗰度|𠮶度|度|的|嘅")
@@ -305,15 +307,12 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
         tail = _REGION_TAIL.search(region)
         region_end = a_start - (len(tail.group(0)) if tail else 0)
         pieces = _pieces(text, before, region_end)
-        if pieces and pieces[0][0] == before and any(e == before for _, e in taken) \
-                and (not each or _ABOUT_THE_LENDER.match(pieces[0][1])):
-            # 「恒生张卡欠3000」「借呗其实是一万五」: words right after a lender's name are still about it; only
-            # before 各 can they be another name (「台新快易花各42000」)
-            pieces = pieces[1:]
+        pieces = _after_lenders(pieces, taken, each)
         if each:
             # every name since the amount before, the known ones among them (「还有台新 快易花 各42000」)
             lo = max((e for s, e in bounds if e <= a_start and (s, e) not in taken), default=0)
-            chosen = pieces + [p for a, b in _outside(lo, before, taken) for p in _pieces(text, a, b)]
+            chosen = pieces + _after_lenders([p for a, b in _outside(lo, before, taken) for p in _pieces(text, a, b)],
+                                             taken, each)
         elif pieces and not text[pieces[-1][0] + len(pieces[-1][1]):region_end].strip("，,、 "):
             chosen = pieces[-1:]
         else:
@@ -334,6 +333,23 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
             found.append({"entity": "lender", "start": start, "end": end, "value": name, "text": name,
                           "confidence": 1.0, "registry": False, "extractor": "item_names"})
     return found
+
+
+def _after_lenders(pieces: list[tuple[int, str]], taken: list[tuple[int, int]], each: bool) -> list[tuple[int, str]]:
+    """Pieces without the words that go on about the lender right before them: 「恒生张卡欠3000」「借呗其实是一万五」
+    say nothing new; 「中国信托的卡裕融各25,000元」 keeps 裕融. Only before 各 can such a piece be another name
+    (「台新快易花各42000」)."""
+    out = []
+    for at, piece in pieces:
+        if any(e == at for _, e in taken):
+            about = _ABOUT_THE_LENDER.match(piece)
+            if about:
+                at, piece = at + about.end(), piece[about.end():]
+            elif not each:
+                continue
+        if piece:
+            out.append((at, piece))
+    return out
 
 
 def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:

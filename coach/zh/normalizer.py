@@ -22,6 +22,9 @@ _SPACE_BETWEEN_NUMBERS = re.compile(r"(?<=[\d万千百wWkK一二两三四五六�
 # amount to the next name (「一万七米花花」). Units and counters after a number keep it whole (「三 个月」).
 _SPACE_AFTER_AMOUNT = re.compile(rf"(?:(?<=[\d万千百一二两三四五六七八九十块元右])|(?<=\d[wWkK]))\s+"
                                  rf"(?=[{_CJK}A-Za-z])(?![个月天年期号万千百块元多左来几周星礼岁次在是的])")
+# 「過咗期一個半月 一個月人工得1萬」: a space after a length of time ends it too (「一个半月一个月」 reads as neither).
+_N = "[\\d一二两三四五六七八九十半多几]"
+_SPACE_AFTER_DURATION = re.compile(rf"(?:(?<={_N}个月)|(?<={_N}月)|(?<={_N}天)|(?<={_N}年)|(?<={_N}周))\s+(?=[{_CJK}])")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")
 
 
@@ -91,5 +94,6 @@ def normalize(text: str) -> str:
     text = _converter().convert(text)
     text = _SPACE_BETWEEN_NUMBERS.sub("，", text)
     text = _SPACE_AFTER_AMOUNT.sub("，", text)
+    text = _SPACE_AFTER_DURATION.sub("，", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _MULTISPACE.sub(" ", text).strip()

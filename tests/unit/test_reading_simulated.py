@@ -451,3 +451,27 @@ def test_欠款_before_a_name_is_no_part_of_it() -> None:
 
 def test_not_quite_sure_is_dont_know() -> None:
     assert "debt_amount" in (_facts("不太確定", requested="debt_amount").get("facts_unknown") or [])
+
+
+@pytest.mark.parametrize(("text", "registry", "expected"), [
+    ("渣打張卡 花旗銀行 各欠94000塊呀", {"渣打": "渣打银行", "花旗銀行": "花旗银行"},
+     [("渣打银行", 94000), ("花旗银行", 94000)]),
+    ("中國信託的卡 裕融 各25,000元", {"中國信託": "中国信托银行"}, [("中国信托银行", 25000), ("裕融", 25000)]),
+    ("小鹿钱包跟拍拍贷各66,000元", {"拍拍贷": "拍拍贷"}, [("小鹿钱包", 66000), ("拍拍贷", 66000)]),
+])
+def test_names_before_各_with_a_lenders_own_words_among_them(text: str, registry: dict[str, str],
+                                                              expected: list) -> None:
+    assert _listed(text, registry) == expected
+
+
+@pytest.mark.parametrize("text", ["冇咗份工", "收數佬話聽日上嚟揾我", "本金加起来八万元", "唔係 預期一百多天"])
+def test_a_sentence_answering_the_lender_question_is_no_name(text: str) -> None:
+    assert "lender" not in _facts(text, requested="lender")
+
+
+def test_a_latin_name_with_a_particle_answers_the_lender_question() -> None:
+    assert _facts("PrimeCredit嘅", requested="lender")["lender"] == "PrimeCredit"
+
+
+def test_a_space_after_a_length_of_time_ends_it() -> None:
+    assert [s.value for s in extract(normalize("過咗期一個半月 一個月人工得1萬喎"))[1]] == [45]
