@@ -22,14 +22,25 @@ COUNT = 300
 # fact_wrong_value 12, lender_dropped 15 (of 2,465 turns). Lower a ceiling as causes are fixed; remove the entry
 # at zero.
 KNOWN_FAILING: dict[str, tuple[int, str]] = {
-    "fact_missing": (8, "「有这几笔 三六零借条那边5.3w，还有中信欠14.9万」 → 360借条 without its amount"),
-    "fact_wrong_value": (30, "「唔啱 中銀係46000啦」 → the correction goes to another lender's amount; a name no "
-                             "list knows dropped from a list makes the total short"),
-    "lender_dropped": (30, "「網貸加信用卡 裕融欠93000 …」 → 裕融, a name with no lender's ending and no separator "
-                           "before it, is not kept"),
+    # Measured on 2026-12-06 with this round's grammar (seed 2026, 300 conversations, the local model): fact_missing 2,
+    # fact_wrong_value 7, lender_dropped 7, lender_invented 10 before the last fixes; ceilings leave room for a model
+    # trained elsewhere. The last four kinds depend on the intent a model gives a short or Cantonese message.
+    "fact_missing": (6, "「使費大概2,900元」 answering the costs question after 「唔記得喎」 → the costs not kept"),
+    "fact_wrong_value": (15, "「渣打張卡 花旗銀行 各欠94000塊呀」 → a third lender 張卡 makes the total 282,000 "
+                             "(fixed)"),
+    "lender_dropped": (12, "「小鹿钱包跟拍拍贷各66,000元」 → 小鹿钱包 not kept (fixed: 钱包 is a lender's ending)"),
+    "lender_invented": (12, "「冇咗份工」 answering the lender question became a lender (fixed); "
+                            "「一攻欠十一萬七千元」 → 一攻"),
     # Rasa's own fallback when no rule or story predicts the next action: none here since 「是花旗」 was fixed, but
     # which message reaches it depends on the intent a model gives, so a model trained elsewhere may hit one
     "bot_error": (3, "「是花旗」 read as a yes, the offer made, then 「抱歉，这一步我没处理好」 (fixed)"),
+    "asked_again": (3, "「逾期三個多月 可唔可以幫我整個還款方案」 answered with the offer when the model's intent is "
+                       "none the request net turns into ask_script"),
+    "refusal": (2, "a bare 「WeLend㗎」 answering the lender question read as out of scope (fixed by the bare-name "
+                   "rule)"),
+    "plan_above_affordable": (3, "the month's costs not read, so the plan used the income (fixed: costs are no "
+                                 "lenders)"),
+    "role_confused": (2, "「而家一個月就揾4500塊」 (earning) taken as what they can pay (fixed: 揾 is earning)"),
 }
 
 
