@@ -582,7 +582,8 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, valu
         role = "affordable"
     by_role = ROLE_TO_SLOT.get(role) if role else None
     # 「我一个月只能挤出两千三」 answering the debt question is still what they can pay a month
-    said_monthly = role == "affordable" and bool(_MONTHLY.search(msg.text))
+    said_monthly = role == "affordable" and bool(_MONTHLY.search(msg.text)) and (
+        msg.requested_slot not in ("monthly_income", "essential_expenses") or bool(_PAY_VERB.search(msg.text)))
     if by_role and (said_monthly or not (msg.requested_slot in slots and role not in ("debt", "income", "overdue"))):
         return by_role
     last_of_kind = next((f for f in reversed(_recent(msg)) if f in slots), None)
@@ -612,6 +613,9 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, valu
 
 
 _MONTHLY = re.compile(r"每个?月|一个月|每期|月供|月还款|月还")
+# 「一个月两万」 answering the income question is the income; 「一个月最多能还两千」 is what they can pay.
+_PAY_VERB = re.compile(r"能还|还得起|拿得出|拿出|能拿|最多|顶多|只能|承受|付得起|能付|挤出|还个|能缴|缴得起|还行|再多|"
+                       r"可以接受|没问题|做得到|能做到")
 _TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|差不多|大概)\s*$")
 
 
@@ -623,6 +627,11 @@ def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updat
              and _number(e["value"]) is not None]
     if len(items) < 2:
         return set()
+    if _CORRECTION.search(msg.text):  # 「三千五 不对 四千」: the value said last, not items to add up
+        last = max(items, key=lambda e: _start(e, msg.text))
+        updates["essential_expenses"] = _number(last["value"])
+        _note_recent(updates, msg, "essential_expenses")
+        return {id(e) for e in items}
     total = next((e for e in items if _TOTAL_BEFORE.search(msg.text[max(0, _start(e, msg.text) - 4):
                                                                       _start(e, msg.text)])), None)
     updates["essential_expenses"] = _number(total["value"]) if total else float(sum(float(e["value"]) for e in items))

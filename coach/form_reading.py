@@ -104,11 +104,21 @@ _STATES_WHAT_THEY_CAN_PAY = re.compile(
     r"再多|没问题|沒問題|可以接受")
 
 
+_SELF_CORRECTION = re.compile(r"不对|不是|说错|哦不|更正|应该是")
+
+
+def _numbers_in(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?[万wWkK千]?|[零〇一二两三四五六七八九十百千万]{2,}", text)
+
+
 def _costs_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:
     """The answer to the month's costs, read item by item whatever roles the classifier gave its amounts: their
     total is the fact, and no amount in it is a debt, an income or a reason (「其他欠款最低还款500」「看病300」)."""
     if "affordable_monthly" in updates and _STATES_WHAT_THEY_CAN_PAY.search(raw_text):
         return updates  # 「每个月最多能还2,200元」 asked for the costs: what they can pay, said after all
+    if "essential_expenses" in updates and (
+            is_bare_answer(raw_text) or (len(_numbers_in(raw_text)) >= 2 and _SELF_CORRECTION.search(raw_text))):
+        return updates  # 「一千五」「1.2w」「三千五 不对 四千」: one amount, read as any answer is
     costs = read_costs(raw_text)
     if costs is None:
         return updates

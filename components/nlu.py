@@ -37,7 +37,7 @@ from coach.zh.normalizer import normalize
 from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
 from coach.zh.safety_cues import death_explained, grateful, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
-from coach.zh.stop_cues import is_stop_request, says_goodbye
+from coach.zh.stop_cues import answers_unknown, is_stop_request, says_goodbye
 
 TEXT_ORIGINAL = "text_original"
 FALLBACK = "nlu_fallback"
@@ -359,11 +359,9 @@ class StopRequestNet(_Stateless):
             text = message.get(TEXT) or ""
             if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(text):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
-            elif intent == self.GOODBYE and not says_goodbye(text):
-                # 「裕融」「唔知」 read as goodbye would stop the questions: the next guess that is no goodbye
-                runner_up = next((r["name"] for r in message.get(INTENT_RANKING_KEY) or []
-                                  if r.get("name") not in (self.GOODBYE, "nlu_fallback")), self.INFORM)
-                set_intent(message, runner_up, "stop_request_net", "no_farewell")
+            elif intent == self.GOODBYE and not says_goodbye(text) and answers_unknown(text):
+                # 「唔知」「记不清」 read as goodbye would stop the questions: an answer that it is not known
+                set_intent(message, self.INFORM, "stop_request_net", "unknown_answer")
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")
             elif intent in self.NOT_A_NAME and is_bare_name(text, message.get(ENTITIES) or []):

@@ -145,8 +145,9 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z]
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几]|"
-                          r"(嘅|㗎|呀|啊|吧|喎|啦|的)?[。.!！]?$)")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
+# At the end of a message only a name written as a brand is one (「PrimeCredit嘅」, not 「thx」「hey」).
+_LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|啦|的)?[。.!！]?$")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
@@ -219,8 +220,10 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             continue
         if name.lower() in _REGISTRY_LOWER:
             continue  # the registry's own Latin names (HSBC, CMB) are the NLU's to find
+        brand = len(name) >= 4 and name[0].isupper()
         if _LATIN_AFTER.match(text[m.end():m.end() + 3]) or _LATIN_BEFORE.search(text[max(0, m.start() - 3):
-                                                                                          m.start()]):
+                                                                                          m.start()]) \
+                or (brand and _LATIN_AT_END.match(text[m.end():])):
             add(m.start(), m.end(), name, False)
     bare = _BARE_NAME.match(text.strip())
     if bare and len(bare.group("name")) >= 3 and not re.search(r"[想要不没能会去再还]", bare.group("name")) \
@@ -375,8 +378,9 @@ def is_bare_name(text: str, entities: list[dict] | None = None) -> bool:
              and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
     spans += [(f["start"], f["end"]) for f in find_lenders(text)]
     latin = _LATIN.fullmatch(_PARTICLES.sub("", text))
-    if latin and latin.group("name").lower() not in _LATIN_NOT_NAMES:
-        return True
+    if latin and latin.group("name").lower() not in _LATIN_NOT_NAMES and len(latin.group("name")) >= 4 \
+            and latin.group("name")[0].isupper():
+        return True  # a brand written as one (WeLend, PrimeCredit), not 「thx」「hey」
     if not spans:
         return False
     rest = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))

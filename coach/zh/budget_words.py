@@ -16,7 +16,8 @@ from coach.zh.numbers import parse_amount
 
 _AMT = (r"(?:\d+(?:\.\d+)?\s*(?:[万wW](?:\d+|[一二两三四五六七八九]千?)?|[千kK]\d*)?"
         r"|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)")
-_ITEM = re.compile(rf"(?P<label>[^\d,，。、；;:：\s]{{1,12}}?)\s*[:：]?\s*(?P<amt>{_AMT})\s*(?:块钱|块|元)?"
+# A label holds no digit and no decimal point: 「1.5w」 is not a label 「1.」 and 5w.
+_ITEM = re.compile(rf"(?P<label>[^\d.,，。、；;:：\s]{{1,12}}?)\s*[:：]?\s*(?P<amt>{_AMT})\s*(?:块钱|块|元)?"
                    r"(?![\d.]|期|个|天|号|日|月|年|点|次|%|岁)")
 INCOME = re.compile(r"工资|收入|月薪|薪水|底薪|到手|月入|挣|赚|退休金|养老金|补贴|兼职|营业额|生活费给我")
 # A debt, not a month's cost (房贷/车贷 stay: they are costs of keeping a home and a car).

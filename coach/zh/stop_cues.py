@@ -32,3 +32,12 @@ _FAREWELL = re.compile(r"再见|在见|拜拜|拜|掰|bye|回见|回聊|再会|�
 def says_goodbye(text: str) -> bool:
     """Whether the words can be a goodbye at all (a farewell, thanks, or a wish to stop)."""
     return bool(_FAREWELL.search(text or "")) or is_stop_request(text)
+
+
+# 「唔知」「唔記得」「记不清了」: a short answer that the fact is not known, never a goodbye.
+_UNKNOWN_ANSWER = re.compile(r"^(我)?(也|真的|都)?(唔知|不知道|唔记得|不记得|记不清|记不得|唔清楚|不清楚|不确定|"
+                             r"不太确定|冇印象|没印象|忘了|忘记了)(啦|喇|喎|呀|啊|了|哦|耶)?[。.!！~～]?$")
+
+
+def answers_unknown(text: str) -> bool:
+    return bool(_UNKNOWN_ANSWER.match((text or "").strip()))

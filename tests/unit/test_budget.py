@@ -216,3 +216,15 @@ def test_too_little_left_for_a_margin_is_nothing_to_offer_in_one_message_too() -
     reply, read = budget_answer("工资5000 房租1500 吃饭3400") or ("", None)
     assert read is not None and read.left == 100 and offer_for(read.left) == 0
     assert "最多报" not in reply and "拿不出钱来还" in reply and "低保" in reply
+
+
+@pytest.mark.parametrize(("text", "value"), [("一千五", 1500), ("1.2w", 12000), ("三千五 不对 四千", 4000)])
+def test_one_amount_for_the_costs_is_read_as_any_answer(text: str, value: int) -> None:
+    assert _form_turn(text, "essential_expenses")["essential_expenses"] == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("一个月两万", 20000), ("跑外卖一个月七千左右", 7000),
+                                             ("每个月大概一万五", 15000)])
+def test_a_month_said_with_the_income_is_the_income(text: str, value: int) -> None:
+    updates = _form_turn(text, "monthly_income")
+    assert updates["monthly_income"] == value and "affordable_monthly" not in updates

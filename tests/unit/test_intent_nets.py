@@ -118,9 +118,20 @@ def test_something_else_dying_takes_the_next_guess_and_a_fallback_leaning_to_cri
     assert after_nets(short) == "nlu_fallback"  # too short to read as crisis: asked to say more
 
 
-@pytest.mark.parametrize("text", ["唔知", "裕融", "唔記得"])
-def test_a_goodbye_guess_without_a_farewell_takes_the_next_guess(text: str) -> None:
+@pytest.mark.parametrize("text", ["唔知", "唔記得", "记不清了"])
+def test_not_knowing_read_as_goodbye_is_an_answer(text: str) -> None:
     assert after_nets(classified(text, ("goodbye", 0.6), ("inform", 0.3))) == "inform"
+
+
+@pytest.mark.parametrize("text", ["bb了", "我先撤了", "行 就先聊到这"])
+def test_a_goodbye_the_nets_cannot_place_stays_goodbye(text: str) -> None:
+    """Never the runner-up for them: 「bb了」 (bye-bye) once became crisis that way."""
+    assert after_nets(classified(text, ("goodbye", 0.6), ("express_crisis", 0.3))) == "goodbye"
+
+
+@pytest.mark.parametrize("text", ["thx", "hey", "Hi", "okk"])
+def test_short_latin_words_are_no_lenders_name(text: str) -> None:
+    assert after_nets(classified(text, ("thank", 0.6), ("inform", 0.3))) == "thank"
 
 
 @pytest.mark.parametrize("text", ["再见", "好的谢谢", "先这样吧"])
