@@ -16,3 +16,11 @@ __all__ = ["Servers", "texts"]
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     with Servers(tmp_path_factory.mktemp("servers")).running() as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def team(channel_servers, staff_token):  # type: ignore[no-untyped-def]
+    """Signed-in advisers and a supervisor of the staff console (tests/http/test_staff_accounts.py Team)."""
+    from tests.http.test_staff_accounts import Team
+
+    return Team(channel_servers.base, staff_token)

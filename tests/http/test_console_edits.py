@@ -10,28 +10,9 @@ import io
 import urllib.request
 from typing import Any
 
-import pytest
-
-from tests.http.test_staff_accounts import Team, call
+from tests.http.test_staff_accounts import call, new_case, say
 
 STAFF_ONLY = ("个案摘要", "风险提示", "可以这样告诉借款人", "建议接着问")
-
-
-@pytest.fixture(scope="module")
-def team(channel_servers, staff_token) -> Team:  # type: ignore[no-untyped-def]
-    return Team(channel_servers.base, staff_token)
-
-
-def new_case(base: str, token: str) -> str:
-    status, body = call(base, "POST", "api/cases", token=token)
-    assert status == 201, body
-    return str(body["conversation_id"])
-
-
-def say(base: str, token: str, case: str, text: str) -> dict[str, Any]:
-    status, body = call(base, "POST", "api/message", {"conversation_id": case, "message": text}, token=token)
-    assert status == 200, body
-    return body
 
 
 def drafted_case(base: str, token: str) -> str:

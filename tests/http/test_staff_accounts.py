@@ -12,8 +12,6 @@ import urllib.request
 import uuid
 from typing import Any
 
-import pytest
-
 PASSWORD = "hotline-pass-2025"
 
 
@@ -58,9 +56,18 @@ class Team:
         return body["token"]
 
 
-@pytest.fixture(scope="module")
-def team(channel_servers, staff_token) -> Team:  # type: ignore[no-untyped-def]
-    return Team(channel_servers.base, staff_token)
+def new_case(base: str, token: str) -> str:
+    """A new case opened by the adviser holding ``token``."""
+    status, body = call(base, "POST", "api/cases", token=token)
+    assert status == 201, body
+    return str(body["conversation_id"])
+
+
+def say(base: str, token: str, case: str, text: str) -> dict[str, Any]:
+    """One note recorded on ``case`` through the staff API."""
+    status, body = call(base, "POST", "api/message", {"conversation_id": case, "message": text}, token=token)
+    assert status == 200, body
+    return body
 
 
 def test_who_may_create_accounts(channel_servers, staff_token, team):  # type: ignore[no-untyped-def]

@@ -9,29 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import pytest
-
-from tests.http.test_staff_accounts import Team, call
+from tests.http.test_staff_accounts import call, new_case, say
 from tests.http.test_staff_api import call as raw_call
 
 SAYINGS = {"今天必须还": "today", "再不还就上门": "visit", "找你家人": "third_party"}
-
-
-@pytest.fixture(scope="module")
-def team(channel_servers, staff_token) -> Team:  # type: ignore[no-untyped-def]
-    return Team(channel_servers.base, staff_token)
-
-
-def new_case(base: str, token: str) -> str:
-    status, body = call(base, "POST", "api/cases", token=token)
-    assert status == 201, body
-    return str(body["conversation_id"])
-
-
-def say(base: str, token: str, case: str, text: str) -> dict[str, Any]:
-    status, body = call(base, "POST", "api/message", {"conversation_id": case, "message": text}, token=token)
-    assert status == 200, body
-    return body
 
 
 def checklist(base: str, token: str, case: str) -> dict[str, dict[str, Any]]:
