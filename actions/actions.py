@@ -439,7 +439,7 @@ class ActionAnswerQuestion(NoLoops, Action):
             return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         text = tracker.latest_message.get("text") or ""
         if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly", "overdue_days", "monthly_income",
-                                           "debts", "lender"} and not has_question_words(text):
+                                           "debts", "lender", "extension_days"} and not has_question_words(text):
             # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
             # read as a question: the facts are what was said.
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))

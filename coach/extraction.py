@@ -686,8 +686,8 @@ def message_day(now: datetime.datetime | None) -> datetime.date:
 def _dates(msg: _Message, updates: dict[str, Any], now: datetime.datetime | None) -> None:
     """「1月15号发了工资一次还清」 (said in December: next year's 15 January) and the correction 「不是12月15号 是明年
     1月15号」: the time asked for, in days from the message day, as ``extension_days``."""
-    if "extension_days" in updates or not (msg.gives_facts or msg.intent == "deny"):
-        return
+    if "extension_days" in updates or not (msg.gives_facts or msg.intent == "deny" or _CORRECTION.search(msg.text)):
+        return  # 「不对 是明年1月15号」 is a correction whatever intent a model gives it
     today = message_day(now)
     day = upcoming_date(msg.text, today)
     if day is None:

@@ -335,6 +335,11 @@ def set_intent(message: Message, name: str, marker: str, value: Any) -> None:
     message.set(marker, value, add_to_output=True)
 
 
+# A yes said in words (a fact added with no yes in it is no yes to the offer).
+_SAYS_YES = re.compile(r"好|是|对|嗯|恩|可以|行|要|开始|ok|OK|yes|没问题|当然|麻烦|谢|来吧|弄吧|搞|得|係|系|啱|"
+                       r"冇问题|唔该")
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class StopRequestNet(_Stateless):
     """Runs last: a short message that only says the borrower wants to stop (「不弄了」「先不聊了」) is goodbye,
@@ -364,6 +369,10 @@ class StopRequestNet(_Stateless):
                 set_intent(message, self.INFORM, "stop_request_net", "unknown_answer")
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")
+            elif intent == "affirm" and not _SAYS_YES.search(text) and any(
+                    e.get("entity") in ("lender", "amount") for e in message.get(ENTITIES) or []):
+                # 「还有个“速借宝”」 read as a yes would accept the pending offer: a fact added, no yes in it
+                set_intent(message, self.INFORM, "stop_request_net", "fact_not_yes")
             elif intent in self.NOT_A_NAME and is_bare_name(text, message.get(ENTITIES) or []):
                 # 「裕融」「WeLend㗎」 answering 「您是欠哪家机构的？」: the lender named, not out of scope
                 set_intent(message, self.INFORM, "stop_request_net", "bare_name")

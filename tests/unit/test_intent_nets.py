@@ -142,3 +142,12 @@ def test_a_farewell_stays_goodbye(text: str) -> None:
 @pytest.mark.parametrize("text", ["WeLend㗎", "是快易花的", "PrimeCredit"])
 def test_a_message_that_is_only_a_name_is_inform(text: str) -> None:
     assert after_nets(classified(text, ("out_of_scope", 0.6), ("inform", 0.3))) == "inform"
+
+
+def test_a_lender_added_read_as_a_yes_is_a_fact() -> None:
+    message = classified("还有个“速借宝”", ("affirm", 0.6), ("inform", 0.3))
+    message.set("entities", [{"entity": "lender", "start": 4, "end": 7, "value": "速借宝"}])
+    assert after_nets(message) == "inform"
+    yes = classified("好 还有个“速借宝”", ("affirm", 0.6), ("inform", 0.3))
+    yes.set("entities", [{"entity": "lender", "start": 5, "end": 8, "value": "速借宝"}])
+    assert after_nets(yes) == "affirm"

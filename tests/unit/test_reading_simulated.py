@@ -475,3 +475,10 @@ def test_a_latin_name_with_a_particle_answers_the_lender_question() -> None:
 
 def test_a_space_after_a_length_of_time_ends_it() -> None:
     assert [s.value for s in extract(normalize("過咗期一個半月 一個月人工得1萬喎"))[1]] == [45]
+
+
+def test_a_date_correction_whatever_the_intent() -> None:
+    out = extract_facts(intent="nlu_fallback", entities=[], text=normalize("不对 是明年1月15号"),
+                        raw_text="不对 是明年1月15号", requested_slot=None,
+                        current={"extension_days": 9.0, "requested_plan": "extension"}, as_answer=False, now=NOON)
+    assert out["extension_days"] == 40
