@@ -482,3 +482,8 @@ def test_a_date_correction_whatever_the_intent() -> None:
                         raw_text="不对 是明年1月15号", requested_slot=None,
                         current={"extension_days": 9.0, "requested_plan": "extension"}, as_answer=False, now=NOON)
     assert out["extension_days"] == 40
+
+
+def test_嗰邊_after_a_lenders_name_is_about_it() -> None:
+    assert _listed("我計過 Promise九萬五左右 滙豐信用卡嗰邊欠7000嘅", {"滙豐信用卡": "汇丰银行"}) == [
+        ("Promise", 95000), ("汇丰银行", 7000)]
