@@ -42,6 +42,7 @@ from coach.zh.debt_words import (
 )
 from coach.zh.evidence_cues import command
 from coach.zh.normalizer import to_simplified
+from coach.zh.plan_words import PLAN_WORDS
 
 # The quick replies of the clarifying question: the three things most people with a debt come for.
 CLARIFY_OPTIONS = (("clarify_option_consequences", "/ask_consequences"),
@@ -127,7 +128,14 @@ def not_a_contact(text: str) -> bool:
     if command(to_simplified(text or "")) is not None:
         return False  # a request about the log or the letters (「答辩状怎么写」): evidence.log_events reads it
     return knowledge.asks_debt_list(text) or asks_without_contact(text) or tells_of_no_collector(text) or \
-        knowledge.special_topic(text) == "phishing_clicked" or from_the_court(text)
+        knowledge.special_topic(text) == "phishing_clicked" or from_the_court(text) or asks_for_own_plan(text)
+
+
+def asks_for_own_plan(text: str) -> bool:
+    """「我在马上消费金融借了6万8 拖了一个半月 想跟他们谈分期」: the borrower's own debt and the plan they want, with
+    no contact by a collector in it (whatever report intent a model gives it)."""
+    simplified = to_simplified(text or "")
+    return any(words.search(simplified) for _, words in PLAN_WORDS) and not reports_contact(simplified)
 
 
 # Court stages told of papers or acts of a court, not of a collector (「法院寄来传票 下周开庭」).

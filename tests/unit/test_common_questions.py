@@ -267,3 +267,12 @@ async def test_the_answer_to_the_region_question_is_noted_and_the_question_answe
 async def test_a_place_named_without_the_question_is_only_noted() -> None:
     messages, _ = await run(actions.ActionAcknowledgeFacts, tracker("香港", "inform", slots={"script": "hk"}))
     assert [m.get("text") for m in messages] == [to_traditional(replies.line("region_noted", place="香港"), "hk")]
+
+
+
+@pytest.mark.parametrize(("text", "entry"), [("我再马上消费金融借了6万8 拖了一个半月 想跟他们谈分期 你帮我弄一下",
+                                              False),
+                                             ("催收天天打电话 我想分期", True),
+                                             ("他们打电话给我妈了 我想申请延期", True)])
+def test_a_plan_asked_for_with_no_contact_in_it_is_no_evidence_entry(text: str, entry: bool) -> None:
+    assert not_a_contact(text) is not entry
