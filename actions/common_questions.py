@@ -43,6 +43,7 @@ from coach.zh.debt_words import (
 from coach.zh.evidence_cues import command
 from coach.zh.normalizer import to_simplified
 from coach.zh.plan_words import PLAN_WORDS
+from coach.zh.safety_cues import deception_request, hardship_only_weighed, untrue_hardship
 
 # The quick replies of the clarifying question: the three things most people with a debt come for.
 CLARIFY_OPTIONS = (("clarify_option_consequences", "/ask_consequences"),
@@ -183,7 +184,10 @@ def answer_money_and_rates(dispatcher: CollectingDispatcher, tracker: Tracker) -
 def money_help_once(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A hardship named in passing (「我失业了，网贷还不上了」): the official help that fits, once a conversation,
     after the answer to what was asked."""
-    topics = money_help.circumstances(_raw_text(tracker))
+    text = _raw_text(tracker)
+    if hardship_only_weighed(text) or deception_request(text) or untrue_hardship(text):
+        return  # 「我能不能说我生病了」: a hardship weighed, invented or taken back is no circumstance to help with
+    topics = money_help.circumstances(text)
     if not topics:
         return
     heading = localise(money_help.heading(region_of(tracker)), tracker)

@@ -28,6 +28,7 @@ from coach.zh.safety_cues import (
     collector_coaching,
     collector_side,
     deception_request,
+    hardship_only_weighed,
     privacy_question,
     strip_untrue,
     untrue_hardship,
@@ -254,6 +255,10 @@ def safety_guard(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Eve
             return [*events, *draft_plan(dispatcher, tracker, facts)]
     if deceive or untrue:
         return [*events, SlotSet("pending_offer", "draft_plan" if deceive else tracker.get_slot("pending_offer"))]
+    if hardship_only_weighed(text):
+        # 「我能不能说我生病了」: true, say it with papers; untrue, do not; nothing recorded until the person says so
+        say(dispatcher, tracker, replies.line("hardship_weighed"))
+        return None
     if privacy_question(text):
         say_answer_once(dispatcher, tracker, "question", replies.line("privacy"))
         return []

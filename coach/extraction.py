@@ -23,7 +23,7 @@ from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
 from coach.zh.plan_words import NAMES_PLAN, PLAN_WORDS
-from coach.zh.safety_cues import deception_request, strip_untrue, untrue_hardship
+from coach.zh.safety_cues import deception_request, hardship_only_weighed, strip_untrue, untrue_hardship
 from coach.zh.time_words import upcoming_date
 
 # Dates are read in the borrowers' time zone (mainland China, Hong Kong and Taiwan are all UTC+8).
@@ -727,7 +727,7 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
         updates[requested] = 0.0
     # 「其实我没住院」「原因就写住院 写得像一点」: a hardship said to be untrue, or asked for as a lie, is no fact
     told = strip_untrue(text) if untrue_hardship(text) else text
-    reason = None if deception_request(text) else classify_hardship(told)
+    reason = None if deception_request(text) or hardship_only_weighed(text) else classify_hardship(told)
     if reason in (msg.current.get("untrue_claims") or []):
         reason = None
     if reason:

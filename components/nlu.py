@@ -35,7 +35,7 @@ from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, repo
 from coach.zh.evidence_cues import command as evidence_command
 from coach.zh.normalizer import normalize
 from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
-from coach.zh.safety_cues import death_explained, grateful, self_harm_cue
+from coach.zh.safety_cues import death_explained, despair_about_debt, grateful, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
 from coach.zh.stop_cues import answers_unknown, is_stop_request, says_goodbye
 
@@ -308,6 +308,10 @@ class CrisisSafetyNet(_Stateless):
                 # 「贵到死」「我爸死了三年了」「游戏里跳崖了」「还没到想死的地步」: death words for something else
                 set_intent(message, best_guess(message, self.CRISIS) or self.DISTRESS, "crisis_safety_net",
                            "demoted_explained")
+            elif intent == self.CRISIS and not cue and despair_about_debt(text):
+                # 「我是不是这辈子就完了，征信都黑了」: despair at what the debt did, with no self-harm cue: distress,
+                # whose answer still names the crisis line
+                set_intent(message, self.DISTRESS, "crisis_safety_net", "demoted_debt_despair")
             elif intent == self.CRISIS and only_something_else_dies(text):
                 # 「游戏里我的角色又死了」: a game character, a plant or a pet, not the borrower: the next guess
                 set_intent(message, best_guess(message, self.CRISIS) or "out_of_scope", "crisis_safety_net",
@@ -318,7 +322,8 @@ class CrisisSafetyNet(_Stateless):
     def _demoted(text: str) -> bool:
         """The readings below that take a crisis guess away: too short, an idiom, someone else's words or death."""
         return len(text) <= 3 or has_death_idiom(text) or reports_others_wishing_death(text) \
-            or only_something_else_dies(text) or (death_explained(text) and not self_harm_cue(text))
+            or only_something_else_dies(text) or (death_explained(text) and not self_harm_cue(text)) \
+            or despair_about_debt(text)
 
 
 def best_guess(message: Message, other_than: str) -> str | None:

@@ -149,10 +149,11 @@ _INVENT = re.compile(
 _DENIABLE = _HARDSHIPS.replace("|没收入|没有收入|收入为零", "")
 _UNTRUE = re.compile(
     rf"(其实|实际上|说实话|老实说|根本|并|也)?(我)?(没有?|沒有?|并没有?|根本没有?|从来没有?|不是真的?)(在)?{_DENIABLE}|"
-    rf"{_DENIABLE}(是)?(假的|编的|骗他们的|瞎说的|随便说的|不是真的)|假(装)?{_DENIABLE}|(?<![a-z])没住(院)?(?=[，,。 ]|$)")
+    rf"{_DENIABLE}(是)?(假的|编的|骗他们的|瞎说的|随便说的|不是真的)|假(装)?{_DENIABLE}|(?<![a-z])没住(院)?(?=[，,。 ]|$)|"
+    r"(其实|实际上|说实话|老实说|根本)(我)?(没有?|沒有?|冇)(什么)?(病)(?![毒例历])")
 
 _HARDSHIP_CATEGORY = (
-    ("疾病/意外", re.compile(r"住院|入院|生病|得病|病了|大病|重病|癌症|抑郁症|手术|车祸|工伤|残疾|病危|受伤|怀孕|没住")),
+    ("疾病/意外", re.compile(r"住院|入院|生病|得病|病了|大病|重病|癌症|抑郁症|手术|车祸|工伤|残疾|病危|受伤|怀孕|没住|没(有|什么)?病|冇病")),
     ("失业/收入下降", re.compile(r"失业|被裁|裁员|被开|没收入|没有收入|收入为零")),
     ("家庭变故", re.compile(r"离婚|去世|过世|坐牢")),
     ("生意失败", re.compile(r"破产|倒闭")),
@@ -170,8 +171,21 @@ def untrue_hardship(text: str) -> str | None:
 
 
 def untrue_words(text: str) -> list[str]:
-    """The hardship words the person says are untrue (「我没失业」 → ["失业"])."""
-    return [w for m in _UNTRUE.finditer(_simplified(text)) for w in re.findall(_DENIABLE, m.group(0))]
+    """The hardship words the person says are untrue (「我没失业」 → ["失业"]; 「其实没病」 → ["生病"])."""
+    return [w for m in _UNTRUE.finditer(_simplified(text))
+            for w in (re.findall(_DENIABLE, m.group(0)) or (["生病"] if "病" in m.group(0) else []))]
+
+
+# 「我能不能说我生病了」「说失业行不行」: a hardship weighed as something to say, not told as a fact. Nothing to record
+# until the person says it is so.
+_WEIGHED = re.compile(
+    rf"(能不能|可不可以|可以|能否|能|行不行|要不要|好不好)(跟[^。？！?!]{{0,6}})?(说|讲|写|报|话)(成)?(我|自己)?[^。？！?!]{{0,6}}{_HARDSHIPS}|"
+    rf"(说|讲|写)(成)?(我|自己)?[^。？！?!]{{0,6}}{_HARDSHIPS}[^。？！?!]{{0,4}}(行不行|可以吗|行吗|好吗|可不可以|好不好|有用吗|会不会)")
+
+
+def hardship_only_weighed(text: str) -> bool:
+    """Whether the hardships in the text are only asked about as something to say (「我能不能说我生病了」)."""
+    return bool(_WEIGHED.search(_simplified(text)))
 
 
 def strip_untrue(text: str) -> str:
@@ -289,6 +303,7 @@ _ACT = re.compile(
     r"(吃|吞|喝|服)(了|下|下了|下去了|掉了)(一|1|几|半)?(整)?(瓶|板|盒|把|堆|些|很多|好多|大把|片|粒)?(的)?"
     r"(安眠药|药片?|农药|百草枯|敌敌畏|老鼠药|除草剂|消毒水|洗洁精|酒和药)|"
     r"(安眠药|药|农药|百草枯|敌敌畏)[^。？！?!]{0,4}(已经)?(吃|吞|喝)(下去|下|了|完|咗)|"
+    r"(吃|吞|服|食)(了|下|下了|掉了|咗)(一|1|几|半|成)(整)?(瓶|板|盒|把|堆|樽)[^。？！?!，,]{0,5}(药|片|胶囊)|"
     r"(割|划)(了|开了|咗)(手腕|腕|自己|血管|手)|割腕了|已经割了|血止不住|(一直|还在)流血|流了(好多|很多|一地)血|"
     r"(在|站在|坐在|爬上|到了|上了|喺|企喺)(了)?(天台|楼顶|顶楼|桥上|大桥|桥边|河边|江边|海边|窗台|阳台外|楼顶边|铁轨|轨道)"
     r"[^。？！?!]{0,8}(跳|下去|往下|边缘|边上|准备|落去|最后)|(顶楼|楼顶|天台|桥)(的)?边(缘|上)|"
@@ -306,7 +321,15 @@ _NOT_SELF = re.compile(
     r"[^。？！?!]{0,10}(死|跳崖|挂了)|"
     r"(催收|他们|对方|收数佬)[^。？！?!]{0,8}(说|骂|叫|让|话)[^。？！?!]{0,12}(死|跳楼|跳河|喝农药)|"
     r"(还)?没到(想死|不想活|寻死)的?地步|死是不可能死的|(不想活|想死)[^。？！?!]{0,3}是?(开玩笑|说说而已|气话)|"
-    r"(楼顶|天台|阳台)[^。？！?!]{0,4}(晒|收|拿|乘凉|抽烟|打电话|吃饭|种|修)")
+    r"(楼顶|天台|阳台)[^。？！?!]{0,4}(晒|收|拿|乘凉|抽烟|打电话|吃饭|种|修)|"
+    # words built on 死 or 命 that name no death: a dead debt, a fixed wage, a deadline, a best friend, a frozen
+    # screen, a stubborn clerk, 「打死也不借了」「吓个半死」「要命」
+    r"死账|呆账|坏账|死债|呆死账|死工资|死线|死党|死忠|死宅|死心|死脑筋|死心眼|死板|死对头|死缠烂打|死皮赖脸|死循环|死胡同|"
+    r"死角|死记硬背|死守|卡死|当机|死海|生死状|生死时速|死亡诗社|死刑|死缓|该死的?|拼死拼活|拼死|(打|累|吓|忙)(得|了)?(个)?半死|"
+    r"打死(我|我都|我也)?(也|都)?(不|唔)|(?<!不)要(人)?命(啊|呀|了)?(?![^。？！?!]{0,4}(不要|换|抵|赔|还))|"
+    # an ordinary medicine taken for what it is for (a whole bottle of it is an act, read above)
+    r"(?<![瓶盒把板堆多片粒些颗整])(感冒|退烧|发烧|止咳|咳嗽|胃|肠胃|消炎|头疼|头痛|牙疼|晕车|过敏|降压|降糖|中|维生素|止痛)(药|片|冲剂|胶囊)"
+    r"(?![^。？！?!]{0,4}(全|都|一起|一瓶|整瓶|一盒|很多|好多|几十|过量))")
 # Words of ending that, beside a plan to clear the debt, are about the debt: 「想一了百了把债还清」.
 _WEAK_CUE = re.compile(r"(结束这一切|一了百了|解脱|最后一次|了结)")
 _DEBT_END = re.compile(r"(还清|结清|投诉|催收电话|优惠|网贷|再也不碰|不碰网贷|把债|这些债|欠款|绑着)")
@@ -322,6 +345,18 @@ def death_explained(text: str) -> bool:
     """Whether the death words of a message stand for something else (an idiom, someone else's death, a game, the
     news, a collector's words, a joke taken back). Only used when the message has no self-harm cue."""
     return bool(_NOT_SELF.search(_simplified(text)))
+
+
+# 「我是不是这辈子就完了，征信都黑了」: a life said to be ruined by what the debt did to it. Despair about the debt's
+# consequences is distress (its answer names the crisis line gently); a self-harm cue anywhere still brings the lines.
+_RUINED = re.compile(r"(这辈子|一辈子|人生|我|我的人生|前途)(是不是|是否|就|都|算是|彻底|真的|已经|就这样)*(完了|毁了|废了|完蛋了?|玩完了?)")
+_DEBT_CONSEQUENCE = re.compile(r"(征信|信用|黑名单|黑户|上黑|起诉|被告|逾期|网贷|贷款|信用卡|欠(了|着)?|债|还不上|还不起|催收)")
+
+
+def despair_about_debt(text: str) -> bool:
+    """A life said to be over because of the debt (征信, a lawsuit, what is owed), with no self-harm cue."""
+    body = _simplified(text)
+    return bool(_RUINED.search(body) and _DEBT_CONSEQUENCE.search(body)) and not self_harm_cue(body)
 
 
 def weak_cue_about_debt(text: str) -> bool:

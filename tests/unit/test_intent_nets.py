@@ -151,3 +151,25 @@ def test_a_lender_added_read_as_a_yes_is_a_fact() -> None:
     yes = classified("好 还有个“速借宝”", ("affirm", 0.6), ("inform", 0.3))
     yes.set("entities", [{"entity": "lender", "start": 5, "end": 8, "value": "速借宝"}])
     assert after_nets(yes) == "affirm"
+
+
+@pytest.mark.parametrize("text", [
+    "那张卡算呆账了吧，银行好几年没联系我", "我就一份死工资，每月到手三千八", "月底是死线，钱还差两千",
+    "打死我也不碰714高炮了", "客服死脑筋，说什么都听不进去", "昨晚喝了点止咳糖浆吃了消炎药，脑子有点昏",
+    "被那个电话吓了个半死", "我死党帮我垫了五千",
+])
+def test_words_built_on_death_that_name_none_are_answered_for_what_they_ask(text: str) -> None:
+    assert after_nets(classified(text, ("express_crisis", 0.6), ("inform", 0.3))) == "inform"
+
+
+@pytest.mark.parametrize("text", ["欠了三十多万，我这辈子算是毁了", "人生彻底完了，上了征信黑名单还被起诉"])
+def test_despair_at_what_the_debt_did_is_distress(text: str) -> None:
+    assert after_nets(classified(text, ("express_crisis", 0.7), ("cannot_pay", 0.2))) == "express_distress"
+
+
+@pytest.mark.parametrize("text", [
+    "欠了三十多万，这辈子完了，不想活了", "征信黑了，人生毁了，我吃了一整瓶感冒药", "我把降压药全吃了",
+    "网贷还不上 死工资也不够 真的活不下去了",
+])
+def test_no_such_reading_hides_a_self_harm_cue(text: str) -> None:
+    assert after_nets(classified(text, ("cannot_pay", 0.7), ("express_crisis", 0.2))) == "express_crisis"

@@ -166,3 +166,20 @@ def test_no_message_of_the_independent_sets_is_refused() -> None:
 ])
 def test_thanks_for_help_is_not_a_goodbye(text: str, thanks: bool) -> None:
     assert grateful(text) is thanks
+
+
+@pytest.mark.parametrize("text,weighed", [
+    ("我可不可以跟银行说我失业了", True), ("说我住院了行不行", True), ("能不能写我家人重病", True),
+    ("我失业三个月了，能不能申请分期", False), ("我住院了，能不能延期", False), ("可以说说怎么协商吗", False),
+])
+def test_a_hardship_weighed_as_something_to_say_is_no_fact(text: str, weighed: bool) -> None:
+    from coach.zh.safety_cues import hardship_only_weighed
+
+    assert hardship_only_weighed(text) is weighed
+
+
+@pytest.mark.parametrize("text", ["其实我没病，就想多拖几个月", "老实说没什么病，你写严重点"])
+def test_an_illness_said_to_be_untrue_in_a_word(text: str) -> None:
+    from coach.zh.safety_cues import untrue_words
+
+    assert untrue_hardship(text) == "疾病/意外" and untrue_words(text) == ["生病"]
