@@ -584,7 +584,8 @@ def _slot_for(kind: str, role: str | None, msg: _Message, correction: bool, valu
     # 「我一个月只能挤出两千三」 answering the debt question is still what they can pay a month
     said_monthly = role == "affordable" and bool(_MONTHLY.search(msg.text)) and (
         msg.requested_slot not in ("monthly_income", "essential_expenses") or bool(_PAY_VERB.search(msg.text)))
-    if by_role and (said_monthly or not (msg.requested_slot in slots and role not in ("debt", "income", "overdue"))):
+    if by_role and (said_monthly or not (msg.requested_slot in slots
+                                        and role not in ("debt", "income", "overdue", "expenses"))):
         return by_role
     last_of_kind = next((f for f in reversed(_recent(msg)) if f in slots), None)
     if correction and role is None and kind == "amount" and value > 0:

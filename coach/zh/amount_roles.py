@@ -51,7 +51,8 @@ _OWED_THEN_PAY = re.compile(r"(一共|一攻|总共|合计|总计|全部|本息)
 _OWED_BEFORE = re.compile(r"(一共|一攻|总共|共|合计|总计|本息|全部|剩下|还剩|我)\s*$")
 _FEE = re.compile(r"收费|收我|收了我|扣了我|逾期费|滞纳金|罚金|定金|手续费|服务费|中介费|代理费|会员费|押金|罚款|"
                   r"佣金|解冻费|保证金|工本费|违约金|罚息")
-_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|租金|(?<!美团)生活费|必要支出|日常支出|"
+_EXPENSES = re.compile(r"开销|开支|花销|花费|房租|租金|(?<!美团)生活费|必要支出|日常支出|使费|洗费|使用开支|"
+                       r"(必须|必要|固定|日常|平时|每个?月|一个月)(要|得)?花(的|掉|在)?(?!呗)|(要|得)花(的|掉)(?!呗)|"
                        r"(?:房贷|车贷)(?:月供|每月|每个月)?|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|药费|看病|话费|奶粉|物业|家用")
 _INSTALLMENT = re.compile(
     r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|一期|每个?月还?|分期每个?月)|月供|"
@@ -94,7 +95,7 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     demand = _DEMAND.search(before)
     if demand and not (demand.group(0).startswith("要") and _OWED_BEFORE.search(before[:demand.start()])):
         return "demand"
-    if _EXPENSES.search(near) and not _LENDER_NAMED_SO.search(before):
+    if _EXPENSES.search(before[-8:]) and not _LENDER_NAMED_SO.search(before):
         return "expenses"
     if _INSTALLMENT.search(before) and not _PROPOSED_INSTALLMENT.search(before):
         return "installment"

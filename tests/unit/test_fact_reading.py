@@ -44,6 +44,8 @@ def _role(text: str, amount: str) -> str | None:
     ("1月15号发了工资一次还清6000", "6000", "debt"),
     ("借呗、微粒贷各一万六左右", "一万六", "each"),
     ("4000", "4000", None),
+    ("每个月必须花的差不多六千一百块", "六千一百", "expenses"),
+    ("使费大概12,000元", "12,000", "expenses"),
 ])
 def test_every_amount_gets_its_role_from_the_words_around_it(text: str, amount: str, role: str | None) -> None:
     assert _role(text, amount) == role
@@ -78,6 +80,8 @@ def test_a_number_inside_a_lender_name_is_no_amount() -> None:
     ("他们叫我转3000", []),
     ("还有房贷", []),
     ("叫家里的人还", []),
+    ("678借条", [("678借条", False)]),
+    ("是123贷的", [("123贷", False)]),
 ])
 def test_lenders_the_registry_lacks_are_found(text: str, names: list[tuple[str, bool]]) -> None:
     assert [(f["value"], f["registry"]) for f in find_lenders(text)] == names
@@ -112,6 +116,11 @@ def test_a_demand_or_the_old_installment_is_never_what_the_borrower_can_pay() ->
     for text in ("他们还让我再交2000", "原来月供7800"):
         out = _facts(text, requested="affordable_monthly")
         assert "affordable_monthly" not in out, text
+
+
+def test_living_costs_said_to_the_monthly_question_are_living_costs() -> None:
+    out = _facts("每个月必须花的差不多六千一百块", requested="affordable_monthly", monthly_income=6500.0)
+    assert out.get("essential_expenses") == 6100 and "affordable_monthly" not in out
 
 
 def test_another_lender_and_its_amount_while_the_form_asks_the_monthly_amount() -> None:
