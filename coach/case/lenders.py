@@ -148,6 +148,8 @@ _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay
 _LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
 # At the end of a message only a name written as a brand is one (「PrimeCredit嘅」, not 「thx」「hey」).
 _LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|啦|的)?[。.!！]?$")
+# 「PrimeCredit 中銀 各欠十二萬」: a brand in a list of names that share one amount.
+_EACH_AHEAD = re.compile(r"^[^，,。；;!！?？\d]{0,10}各")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
@@ -223,7 +225,8 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
         brand = len(name) >= 4 and name[0].isupper()
         if _LATIN_AFTER.match(text[m.end():m.end() + 3]) or _LATIN_BEFORE.search(text[max(0, m.start() - 3):
                                                                                           m.start()]) \
-                or (brand and _LATIN_AT_END.match(text[m.end():])):
+                or (brand and _LATIN_AT_END.match(text[m.end():])) \
+                or (brand and _EACH_AHEAD.match(text[m.end():])):
             add(m.start(), m.end(), name, False)
     bare = _BARE_NAME.match(text.strip())
     if bare and len(bare.group("name")) >= 3 and not re.search(r"[想要不没能会去再还]", bare.group("name")) \

@@ -73,13 +73,15 @@ _TRADITIONAL_FIXES = {"幹擾": "干擾", "幹預": "干預", "幹涉": "干涉"
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII forms (Ａ１，！) → half-width; the ideographic space → a normal space.
 
-    Chinese punctuation without an ASCII twin (。、「」) is left alone.
+    Chinese punctuation without an ASCII twin (。、「」) is left alone, and so is a full-width comma before a digit.
     """
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         code = ord(ch)
         if code == 0x3000:
             out.append(" ")
+        elif ch == "，" and text[i + 1:i + 2].isdigit():
+            out.append(ch)  # 「捷信欠12万6，360借条…」: a clause break, never a thousands separator (6,360)
         elif 0xFF01 <= code <= 0xFF5E:
             out.append(chr(code - 0xFEE0))
         else:

@@ -81,6 +81,7 @@ def test_a_number_inside_a_lender_name_is_no_amount() -> None:
     ("还有房贷", []),
     ("叫家里的人还", []),
     ("678借条", [("678借条", False)]),
+    ("PrimeCredit 中银 各欠十二万两千", [("PrimeCredit", False)]),
     ("是123贷的", [("123贷", False)]),
 ])
 def test_lenders_the_registry_lacks_are_found(text: str, names: list[tuple[str, bool]]) -> None:
@@ -116,6 +117,25 @@ def test_a_demand_or_the_old_installment_is_never_what_the_borrower_can_pay() ->
     for text in ("他们还让我再交2000", "原来月供7800"):
         out = _facts(text, requested="affordable_monthly")
         assert "affordable_monthly" not in out, text
+
+
+@pytest.mark.parametrize(("text", "costs"), [
+    ("食飯 3100，租金6,000元", 9100), ("供樓 13500，交通600塊 食飯2200", 16300), ("供楼11000块 租金9000", 20000),
+])
+def test_every_cost_item_counts_in_cantonese_too(text: str, costs: int) -> None:
+    assert _facts(text, requested="essential_expenses").get("essential_expenses") == costs
+
+
+def test_a_fullwidth_comma_before_a_digit_ends_the_amount() -> None:
+    out = _facts("捷信欠12万6，360借条 13.2w", (("捷信", "捷信消费金融"), ("360借条", "360借条")))
+    assert [(d["lender"], d["amount"]) for d in out["debts"]] == [("捷信消费金融", 126000), ("360借条", 132000)]
+
+
+def test_pay_said_in_cantonese_is_income_not_a_length_of_time() -> None:
+    text = normalize("而家一個月就揾3500 過咗期兩個月")
+    amounts, durations = extract(text)
+    assert [(a.value, a.role) for a in amounts] == [(3500, "income")]
+    assert [d.value for d in durations] == [60]
 
 
 def test_living_costs_said_to_the_monthly_question_are_living_costs() -> None:
