@@ -55,6 +55,7 @@ class Demand:
     borrow: bool = False
     whole: bool = False
     deadline: bool = False
+    asks_income: bool = False
 
 
 def _field(case: Any, name: str) -> Any:
@@ -86,7 +87,9 @@ _REGIONAL = (
     ("揾", "找"), ("攞", "拿"), ("黐线", "神经病"), ("死开", "滚开"), ("咩人", "什么人"), ("点搞", "怎么搞"),
     ("点解", "为什么"), ("咩", "什么"), ("系咪", "是不是"), ("你系", "你是"), ("我系", "我是"), ("今个", "这个"),
     ("几多", "多少"), ("呢个", "这个"), ("呢度", "这里"), ("即刻", "立刻"), ("点证明", "怎么证明"),
-    ("点知", "怎么知道"), ("account number", "账号"), ("account no", "账号"), ("a/c", "账户"), ("account", "账户"),
+    ("点知", "怎么知道"),
+    ("廿", "二十"), ("卅", "三十"),
+    ("account number", "账号"), ("account no", "账号"), ("a/c", "账户"), ("account", "账户"),
 )
 # 「千五」「千二」: a thousand and five hundred (the leading 一 left out).
 _BARE_THOUSAND = re.compile(r"(?<![\d一二两三四五六七八九十百零.])千(?=[一二两三四五六七八九](?![十百千万]))")
@@ -237,6 +240,7 @@ _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|�
 # Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
 _OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
                         r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
+_MONTHLY_PAY = re.compile(r"(分\s*\S{1,3}\s*期|每期|月供|能还|可以还)")
 _PAY_VERB = re.compile(r"(还|给|付|转|交|拿出|凑|打)")
 # Not agreeing to the figure, only hearing it: 「好的，我知道了」「我考虑一下」.
 _HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到|"
@@ -332,6 +336,8 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
             continue  # 「工资才3000」「医药费花了三万」: money of the story, not a payment offered
         if not _OFFER_CUE.search(clause) and len(body) > 10:
             continue
+        if demand.asks_income and not _PAY_VERB.search(clause) and not _MONTHLY_PAY.search(clause):
+            continue  # 「五六千吧，不太固定」 to 「您现在每月收入大概多少？」: what they earn
         if _HAVE.search(before) and not _PAY_VERB.search(before[-4:] + after):
             continue
         if body[clause_start + len(clause):clause_start + len(clause) + 1] == "?" and \
@@ -398,6 +404,8 @@ _C_MONTHLY = re.compile(r"(每个?月|一个月|每期|月供|按月|月还)")
 _C_BORROW = re.compile(r"(借一借|借点|借一下|借别的|借钱|周转|套现|刷信用卡|以贷养贷|找(朋友|家里|亲戚|家人)|"
                        r"找你(的)?(爸|妈|父母|家里|家人|亲戚|朋友|老婆|老公)|"
                        r"(爸妈|父母|家里人?|亲戚|朋友|同事|家人)[^，。]{0,3}(借|想(想)?办法|拿|要))")
+# 「您现在每月收入大概多少？」: a figure in the answer is what they earn, not an offer.
+_C_INCOME = re.compile(r"(收入|工资|月薪|薪水|挣|赚|人工)[^，。]{0,8}(多少|几多|怎么样|情况|\?)")
 _C_CODE = re.compile(r"(验证码|校验码|动态码|密码|口令|cvv|安全码|背面|后三位|码(念|报|发|告诉|说))")
 _C_PERSONAL = re.compile(
     r"(个人(账户|账号|卡)|私人(账户|卡)|我(的|这个|那个|个)?(卡|账户|账号|微信|支付宝|收款码)|转(给|到)?我|打(到)?我|扫我|"
@@ -415,7 +423,8 @@ def read_collector(line: str | None, case: Any = None) -> Demand:
     amount, monthly = None, False
     for span in _amounts(body, None):
         before = body[max(0, span.start - 6):span.start]
-        if span.role in ("debt", "repaid") or (_DEBT_QUOTE.search(before) and not _C_LUMP.search(before)):
+        if span.role in ("debt", "repaid") or (_DEBT_QUOTE.search(before) and not _C_LUMP.search(before)) or \
+                _NUMBER_NOT_MONEY.search(before):
             continue
         if debt and span.value > debt * 1.05:
             continue
@@ -432,7 +441,7 @@ def read_collector(line: str | None, case: Any = None) -> Demand:
     whole = lump and amount == debt and debt is not None
     return Demand(amount=amount, monthly=monthly, periods=periods, lump=lump, code=bool(_C_CODE.search(body)),
                   personal=bool(_C_PERSONAL.search(body)), borrow=bool(_C_BORROW.search(body)), whole=whole,
-                  deadline=_c_deadline(body))
+                  deadline=_c_deadline(body), asks_income=bool(_C_INCOME.search(body)))
 
 
 # --- promise_under_pressure ------------------------------------------------------------------------------------
@@ -466,7 +475,7 @@ _PROMISE_WHEN = re.compile(
     r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上|"
     r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
     r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看)|转|给|处理|凑|打)"
-    r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我)")
+    r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我|来|过来|催收|电话)")
 _PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出)[^，。]{0,3}$")
 _PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也不行|不了|不到|不出|不起|不上)|^的?都")
 # Earlier in the same clause: a no (「我不会为了还你们再去借钱」) or the past (「我之前就是借网贷还的」).
@@ -578,14 +587,15 @@ _PERSONAL = re.compile(
     r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps)|扫(你|您)的?(码|二维码|收款码)|(转数快|fps)(转|过数|给)(你|您)|"
     r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您)|"
     r"(个人|私人)(的)?(也)?(可以|行|没问题)|(卡号|账号|账户|收款码|微信号)[^，。]{0,3}传(给)?我|"
-    r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您))")
+    r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您)|"
+    r"(转|打|汇|存)[^，。]{0,6}(到|给|进)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝))")
 # After the collector asked for a payment to someone's own account: agreeing, asking for the number, 「我转给你」.
 _PERSONAL_AFTER_ASK = re.compile(
     r"((卡号|账号|号码|账户)[^，。]{0,3}(发|给|多少|是多少|呢)|(发|给)(我)?(个|一下)?(卡号|账号|号码)|"
     r"(我)?(转|打|汇)(给|到)?(你|您)|我(就|现在|马上|这就)?(转|打|汇)(了|过去|完)|(现在|马上|这就|等下|待会|一会)(就)?(转|打|汇)|"
     r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|"
     r"^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇)|"
-    r"(转|汇|打|存)(账|款|钱)(给|到|进)(你|您)|存(到|进)(你|您)|(发|给|报|传)(我)?(一下|个|一个)?(你的)?(卡号|账号|账户|户名|收款码|二维码|微信号|支付宝号|号码)|"
+    r"(转|汇|打|存)(账|款|钱)(给|到|进)(你|您)|存(到|进)(你|您)|(发|给|报|传)(我)?(一下|个|一个)?(你的)?(支付宝|微信|银行|银行卡)?(卡号|账号|账户|户名|收款码|二维码|微信号|支付宝号|号码)|^(得|好|行|可以|ok|嗯)[^。]{0,10}(转数快|fps|电话号码|手机号)|"
     r"哪个银行|开户行|收款人|户名|(转|打|汇)给谁|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
     r"(转|汇|打)(好|完)了|已(经)?(转|汇|打)|扫了|我扫(?!描)|^发(吧|啦)|加(我|你)(的)?(微信|支付宝)|我加(你|了)|^加了|抄下来|记下了|"
     r"等你(的|发)?(码|卡号|账号|二维码)|(手机号|号码|账号|卡号)(是吧|对吧|对不对)|收到$|推(给)?我|账户名|打(过去|给你|到)|(微信|支付宝)(号)?(是)?多少|"
@@ -681,15 +691,27 @@ def _secret(body: str, demand: Demand) -> bool:
     return False
 
 
+_TRANSFER = re.compile(r"(?<!不)(转|汇|打钱|打款|存)")
+_NOT_ABOUT_MONEY = re.compile(r"(没法|没办法|不能|无法)(确认|核实|相信|判断|知道|证明|联系)")
+_LUMP_NAMED = re.compile(r"(一次性|一次|全部|全额|结清|还清|首付|最低|这么多|那么多|"
+                         r"[\d一二两三四五六七八九十百千万]+(块|元)?)")
+# Installments asked for (「我想申请分期」「分24期」), not only named (「分期方案写成书面的发我」).
+_ASKS_INSTALLMENTS = re.compile(r"(申请|想|要|能不能|可不可以|可以|改成|办|只能|希望)[^，。]{0,3}分期|"
+                                r"分\s*\S{1,3}\s*期")
+
+
 def _lump_countered(body: str, demand: Demand, offers: list[Offer], agreed: bool) -> bool:
     """A one-off sum refused or answered with the person's own numbers: asked by the collector's line, or named
     in the reply itself (「一次性还清我做不到」)."""
     if agreed:
         return False
-    refusal = _REFUSAL.search(body)
+    # 「我没法确认你是不是平台的人」 doubts the caller; it says no to no sum
+    refusal = _REFUSAL.search(_NOT_ABOUT_MONEY.sub("，", body))
     if demand.lump:
         smaller = [o for o in offers if o.amount and (demand.amount is None or o.amount < demand.amount)]
-        if refusal or smaller or any(o.monthly for o in offers) or re.search(r"(分期|分\s*\S{1,3}\s*期)", body):
+        if demand.personal and not offers and (_official(body) or not _LUMP_NAMED.search(body)):
+            return False  # 「不转个人账户，我只在App里还」 refuses the account, not the sum
+        if refusal or smaller or any(o.monthly for o in offers) or _ASKS_INSTALLMENTS.search(body):
             return not (demand.amount and any(o.amount >= demand.amount for o in offers if not o.monthly))
         return False
     for lump in _LUMP.finditer(body):
@@ -721,9 +743,11 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
     agreed = _agrees(body, demand, offers)
     affordable = _number(_field(case, "affordable_monthly"))
     debt = _number(_field(case, "debt"))
+    personal = _personal(body, demand)
     if affordable is not None:
         committed = [o.amount for o in offers]
-        if agreed:
+        if agreed or (personal and demand.personal and not offers and _TRANSFER.search(body)):
+            # 「卡号发我吧，我转」 to 「先转5000到专员的个人账户」 agrees to the 5000 too
             committed += [v for v in (demand.amount, _per_period(demand, debt)) if v]
         if _full_repayment(body) and debt:
             committed.append(debt)
@@ -735,7 +759,6 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
     # 「好吧」「行 我试试」 to 「今天必须还上」: yielding to a deadline with no figure of one's own
     yields = yields or (demand.deadline and (demand.amount is None or demand.whole) and not demand.personal and
                         not offers and bool(_BARE_YES.match(body)) and not _REFUSAL.search(body))
-    personal = _personal(body, demand)
     if _promise(body, bool(offers), demand, personal) or unrealistic or yields:
         found.add("promise_under_pressure")
     if _lump_countered(body, demand, offers, agreed):
