@@ -230,11 +230,13 @@ _MONTHLY_WORDS = re.compile(r"每个?月|一个月|每期|一期|月供|按月|�
 _NOT_OFFERED_ROLES = {"debt", "income", "expenses", "fee", "repaid"}
 _QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(要|说|让|叫|要求)|(让|叫|要|逼)我|总共|一共|"
                       r"欠(了|款)?|"
-                      r"要还|还要|还欠|还剩|显示|看到|如果|要是|假如|万一|之前|以前|原来|上个月|去年|本来")
+                      r"要还|还要|还欠|还剩|显示|看到|如果|要是|假如|万一|之前|以前|原来|上个月|去年|本来|"
+                      r"(每个?月|每期|一个月)(就)?要")
 # What the person has, not what they offer: 「卡里就剩300了」.
 _HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|手里|手上|余额|存款)[^，。]{0,3}$")
 # Money the reply tells of without offering it (pay, rent, fees, what was spent or borrowed).
-_OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|"
+_OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|人工|"
+                          r"外卖|打工|打零工|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
                           r"利息|罚息|违约金|降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保)")
 _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
 # Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
@@ -354,8 +356,9 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
         if _REFUSAL.search(body[position:clause_start + len(clause)]) and \
                 not re.search(r"(要|想|分)\s*\S{0,3}期\S*$", clause):
             continue
-        if re.match(r"分?\s*\S{1,3}期\s*(我)?(也)?(还不起|还不上|太|不行|做不到|拿不出)", rest):
-            continue
+        if re.match(r"分?\s*\S{1,3}期\s*(我)?(也)?(还不起|还不上|太|不行|做不到|拿不出)", rest) or \
+                re.match(r"分?\s*\S{1,3}期\s*(的话)?(每个?月|每期|一个月)(就)?要", rest):
+            continue  # 「12期每个月要两千五 我还不起」: the collector's plan worked out, not an offer
         offers.append(Offer(-(-debt // count), True) if debt else Offer(0, True))
     return offers
 
@@ -462,7 +465,11 @@ _PROMISE = re.compile(
     r"无论如何(都)?|不管怎(么)?样(都)?|砸锅卖铁|拼了命|想法子|想辙|(弄|搞|筹)钱|去找钱|去筹|抵押|典当|当掉|预支|撸(个)?口子|借(个)?贷款|"
     r"网上借|去(拿|取)钱|(去|找|跟|向)[^，。]{0,6}周转|想(下|一下|想)?(怎么|咋)(搞|弄|办)|"
     r"(今天|今晚|明天|下午|晚上)[^，。]{0,3}(弄|搞)(好|定|到)|去(弄|搞|筹)(?!清楚|明白)|尽我所能|尽力而为|"
-    r"(跟|找|向)[^，。]{0,4}开口|去刷卡|刷卡还|放心[^。]{0,6}(会|一定|肯定|保证))")
+    r"(跟|找|向)[^，。]{0,4}开口|去刷卡|刷卡还|放心[^。]{0,6}(会|一定|肯定|保证)|"
+    # another lender's money, a cash-out, a loan shark, friends rung round
+    r"(别的|其他|其它)(平台|app|网贷)[^，。]{0,8}(下款|借|贷|额度)|能不能下款|套(个|点)?现|高利贷|"
+    r"(借呗|花呗|白条|微粒贷|信用卡|网贷|额度)[^，。]{0,4}(还能|能|可以)(借|贷|刷|套)|(我)?借一下|"
+    r"(问问|打几个电话|打电话问问?)[^，。]{0,3}(朋友|家里|亲戚|同事|家人|人))")
 # The same said with a figure is an offer (judged against the means), not a vague promise: these count only
 # when the reply names no amount (「好好好」「今天下午就还」「尽量」).
 _PROMISE_NO_FIGURE = re.compile(
@@ -547,6 +554,10 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
             continue  # 「借钱还债那是饮鸩止渴 我不干」
         if re.search(r"打给?$", m.group(0)) and re.match(r"(给)?(你|您)(们)?(?!.{0,2}钱)", body[m.end():]):
             continue  # 「再打给你们」 is a call
+        if m.group(0).endswith("打") and not re.match(r"(钱|款|给|过去|到|进)", body[m.end():m.end() + 2]):
+            continue  # 「晚点打」「回头打客服核实」: a call, not a payment
+        if demand.code and m.re is _PROMISE_NO_FIGURE:
+            continue  # 「好吧好吧 738201」: the code given, that mistake
         return True
     return False
 
@@ -558,10 +569,11 @@ _COUNTER = re.compile(r"(最多|只能|顶多|可以先|能先|先还|先付|每
 
 # --- written_confirmation --------------------------------------------------------------------------------------
 _WRITTEN = re.compile(
-    r"(书面|写下来|写进|文字|短信(发|确认|通知)|发(个|条)?短信|(方案|协议|结果|明细)[^，。]{0,4}(发|寄)(到|给)?我|邮件|盖章|协议(?!还款|分期)|"
+    r"(书面|写下来|写进|文字|短信(发|确认|通知)|发(个|条|一条)短信|发短信(给我|确认|通知)|(请|麻烦|你)(给我)?发短信|短信[^，。]{0,4}(确认|给我)|短讯|留(个)?底|"
+    r"email|e-mail|电邮|(方案|协议|结果|明细)[^，。]{0,4}(发|寄)(到|给)?我|邮件|盖章|协议(?!还款|分期)|"
     r"计划表|(开|发)(个|一份)?证明|结清证明|写低|纸本|确认书|"
     r"合同|确认函|通知书|回执|正式文件|文件(发|寄|给)|年化|年利率|实际利率|利率(是)?多少|什么利率|利息(是)?多少|多少利息|总共(要)?还多少|一共(要)?还多少|"
-    r"app(上|里)(能)?(看|查|显示)|留(个)?(凭证|记录|证据)|白纸黑字|记录下来)")
+    r"app(上|里)(能|可以)(看|查|显示)|留(个)?(凭证|记录|证据)|白纸黑字|记录下来)")
 
 # --- official_account_only / personal_account_accepted ---------------------------------------------------------
 # The official channel named: these words count only in a clause that speaks of paying (「我打官方客服核实」
@@ -588,7 +600,8 @@ _PERSONAL = re.compile(
     r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您)|"
     r"(个人|私人)(的)?(也)?(可以|行|没问题)|(卡号|账号|账户|收款码|微信号)[^，。]{0,3}传(给)?我|"
     r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您)|"
-    r"(转|打|汇|存)[^，。]{0,6}(到|给|进)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝))")
+    r"(转|打|汇|存)[^，。]{0,6}(到|给|进)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝)|"
+    r"(转账|转|汇|打钱)(给|到)(你|您)(们)?(的)?(同事|财务|经理|领导|专员|主管))")
 # After the collector asked for a payment to someone's own account: agreeing, asking for the number, 「我转给你」.
 _PERSONAL_AFTER_ASK = re.compile(
     r"((卡号|账号|号码|账户)[^，。]{0,3}(发|给|多少|是多少|呢)|(发|给)(我)?(个|一下)?(卡号|账号|号码)|"
@@ -599,7 +612,7 @@ _PERSONAL_AFTER_ASK = re.compile(
     r"哪个银行|开户行|收款人|户名|(转|打|汇)给谁|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
     r"(转|汇|打)(好|完)了|已(经)?(转|汇|打)|扫了|我扫(?!描)|^发(吧|啦)|加(我|你)(的)?(微信|支付宝)|我加(你|了)|^加了|抄下来|记下了|"
     r"等你(的|发)?(码|卡号|账号|二维码)|(手机号|号码|账号|卡号)(是吧|对吧|对不对)|收到$|推(给)?我|账户名|打(过去|给你|到)|(微信|支付宝)(号)?(是)?多少|"
-    r"(号码|账号|卡号)[^，。]{0,8}开头)")
+    r"(号码|账号|卡号)[^，。]{0,8}开头|(的)?(卡|账户|账号|微信|支付宝)(也)?(行|可以|没问题))")
 # After the same request, any transfer said with no no, no question and no other account: 「五千是吧 我去转」.
 _PERSONAL_ANY_TRANSFER = re.compile(r"(?<!不)(?<!别)(转|汇|存)(?!什么|个屁|不|账记录)")
 
