@@ -117,7 +117,7 @@ WITH_LINE = [
     ("每月至少还两千", "好的，我知道了，我考虑一下", set()),  # heard, not agreed
     ("每月还八百可以吗", "好吧", set()),  # agreed, within the means
     ("你分十期吧", "好 那就10期", {"offer_concrete", "offer_above_means"}),  # 32,000 / 10 a month
-    ("先付首付9600", "9600我拿不出，先付一千", {"lump_sum_countered", "offer_concrete", "hardship_stated"}),
+    ("先付首付9600", "9600我拿不出，先付一千", {"lump_sum_countered", "offer_concrete"}),  # no reason said
     ("每月至少两千", "两千我做不到，最多一千", {"offer_concrete"}),  # a monthly figure countered: no lump sum
     ("系统发了验证码，念给我", "482913", {"secret_given"}),
     ("系统发了验证码，念给我", "验证码不能给你", set()),
