@@ -513,8 +513,8 @@ def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
 
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
-_LENDER_LEAD = re.compile(r"^(是|欠|在|我欠|欠了|借的|借了|找)+")
-_LENDER_TAIL = re.compile(r"(信用卡|贷款|借款|网贷|app|APP)+$")
+_LENDER_LEAD = re.compile(r"^(就是|就|是|欠|在|我欠|欠了|借的|借了|找)+")
+_LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP)+$")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
 # An answer about a fee or a demand (「还收了我2k手续费」) names no lender, whatever its first words.
 _NOT_ABOUT_A_NAME = re.compile(r"手续费|服务费|会员费|收了我|扣了我|让我交|要我交")
@@ -552,7 +552,9 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
             or NOT_IN_A_NAME.search(name) or _A_SENTENCE.search(name) or classify_hardship(name) \
             or threats_in(name):
         return  # 「你好」「嗯嗯」「我想申请分期还款」「冇咗份工」 are not names; the form re-asks
-    if 2 <= len(name) <= 10 and not re.search(r"\d", name):
+    # digits said as part of a name (「2345贷款王」「678借条」), never digits alone or a long number
+    if 2 <= len(name) <= 10 and not re.fullmatch(r"[\d\s]+", name) and not re.search(r"\d{5,}", name) \
+            and not re.search(r"\d$", name):
         updates["lender"] = name
         updates["lender_type"] = lender_type(name, msg.text)
         updates["lender_confirmed"] = False
@@ -621,11 +623,15 @@ _TOTAL_BEFORE = re.compile(r"(一共|总共|合计|加起来|加一起|总的|�
 
 
 def _expenses_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
-    """Living costs listed item by item (「房租1500，吃饭1000，差不多2500」): the total they name, else their sum."""
-    if msg.requested_slot != "essential_expenses":
+    """Living costs listed item by item (「房租1500，吃饭1000，差不多2500」): the total they name, else their sum.
+    Unasked, only a list every item of which is said as a cost (「食飯3500塊 租金7000塊 交通600塊」)."""
+    amounts = [e for e in _entities(entities, "amount") if _number(e["value"]) is not None]
+    if msg.requested_slot == "essential_expenses":
+        items = [e for e in amounts if e.get("role") in (None, "expenses", "debt")]
+    elif len(amounts) >= 2 and all(e.get("role") == "expenses" for e in amounts):
+        items = amounts
+    else:
         return set()
-    items = [e for e in _entities(entities, "amount") if e.get("role") in (None, "expenses", "debt")
-             and _number(e["value"]) is not None]
     if len(items) < 2:
         return set()
     if _CORRECTION.search(msg.text):  # 「三千五 不对 四千」: the value said last, not items to add up

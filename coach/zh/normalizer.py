@@ -89,11 +89,25 @@ def to_halfwidth(text: str) -> str:
     return "".join(out)
 
 
+# Chat shorthand and pinyin for the domain's words (「帮我写个xieshang方案」「xyk逾期了」「cs天天打」): read as the
+# words they stand for, only as whole Latin words.
+_SHORTHAND = {"xieshang": "协商", "xyk": "信用卡", "cs": "催收", "cuishou": "催收", "fenqi": "分期", "yanqi": "延期",
+              "yuqi": "逾期", "huankuan": "还款", "zmb": "怎么办", "zfb": "支付宝", "wx": "微信", "fangan": "方案",
+              "wangdai": "网贷", "zhengxin": "征信", "tousu": "投诉"}
+_SHORTHAND_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![A-Za-z])",
+                           re.IGNORECASE)
+
+
+def expand_shorthand(text: str) -> str:
+    return _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)
+
+
 def normalize(text: str) -> str:
     """Normalised text for NLU; idempotent."""
     text = _ZERO_WIDTH.sub("", text or "")
     text = to_halfwidth(text)
     text = _converter().convert(text)
+    text = expand_shorthand(text)
     text = _SPACE_BETWEEN_NUMBERS.sub("，", text)
     text = _SPACE_AFTER_AMOUNT.sub("，", text)
     text = _SPACE_AFTER_DURATION.sub("，", text)

@@ -138,6 +138,17 @@ def test_pay_said_in_cantonese_is_income_not_a_length_of_time() -> None:
     assert [d.value for d in durations] == [60]
 
 
+@pytest.mark.parametrize(("text", "name"), [("2345贷款王", "2345贷款王"), ("就米花花那笔", "米花花"), ("裕融", "裕融")])
+def test_a_name_no_list_knows_answering_the_lender_question_is_kept(text: str, name: str) -> None:
+    out = _facts(text, requested="lender")
+    assert (out.get("lender"), out.get("lender_confirmed")) == (name, False)
+
+
+def test_costs_listed_unasked_are_added_up_not_taken_as_the_debt() -> None:
+    out = _facts("食飯3500塊 租金7000塊 交通600塊")
+    assert out.get("essential_expenses") == 11100 and "debt_amount" not in out
+
+
 def test_living_costs_said_to_the_monthly_question_are_living_costs() -> None:
     out = _facts("每个月必须花的差不多六千一百块", requested="affordable_monthly", monthly_income=6500.0)
     assert out.get("essential_expenses") == 6100 and "affordable_monthly" not in out

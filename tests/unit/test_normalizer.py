@@ -7,8 +7,8 @@ from coach.zh.normalizer import normalize, to_halfwidth, to_traditional
     ("raw", "expected"),
     [
         ("催收人員說要上門，我欠招商銀行兩萬", "催收人员说要上门,我欠招商银行两万"),
-        ("ｃｓ　天天打电话！！", "cs天天打电话!!"),
-        ("我 欠 了 3.2w  在 zfb 借呗", "我欠了3.2w在zfb借呗"),
+        ("ｃｓ　天天打电话！！", "催收天天打电话!!"),  # full-width, then chat shorthand
+        ("我 欠 了 3.2w  在 zfb 借呗", "我欠了3.2w在支付宝借呗"),
         ("  ok app 打不开  ", "ok app打不开"),
         ("\u200b你好\ufeff", "你好"),
         ("", ""),
@@ -47,3 +47,11 @@ def test_hong_kong_replies_use_hong_kong_words() -> None:
     text = to_traditional("只还到账单上列明的账户；附近几个月的银行流水；回复催收的短信", "hk")
     assert text == "只還到月結單上列明的賬戶；附近幾個月的銀行月結單；回覆催收的短訊"
     assert "帳戶" in to_traditional("账户", "tw") or "賬戶" in to_traditional("账户", "tw")  # Taiwan unchanged
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("帮我写个xieshang方案吧", "帮我写个协商方案吧"), ("XYK逾期了", "信用卡逾期了"), ("我用wx转的", "我用微信转的"),
+    ("docs里面有", "docs里面有"), ("WeLend 5万", "WeLend 5万"),
+])
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(text: str, expected: str) -> None:
+    assert normalize(text) == expected
