@@ -166,8 +166,8 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
                      r"(?:\d|[一二两三四五六七八九十]))")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
-_BARE_NAME = re.compile(r"^(?:是|就是|欠的是|欠|还有|还有个|另外)?"
-                        r"(?P<name>(?:\d{2,4}|[A-Za-z]{1,6})?[\u4e00-\u9fff]{0,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))(?:的|啊|吧|呀|啦|嘅|喔)?[。.!！]?$")
+_BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
+                        r"(?P<name>(?:\d{2,4}|[A-Za-z]{1,6})?[\u4e00-\u9fff]{0,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))(?:那笔|那个|那家)?(?:的|啊|吧|呀|啦|嘅|喔)?[。.!！]?$")
 _LIST_LEAD = re.compile(r"^(分别是|主要是|就是|还有个?|有个?|是|系|欠了?|[我他她]们?在|[我他她]们?欠了?)")
 # Words that are no lender's name though they end like one.
 _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
@@ -372,7 +372,7 @@ def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|系|欠|欠咗|欠了)")
+_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|就|系|欠|欠咗|欠了)|(那笔|那个|那家)$")
 
 
 def is_bare_name(text: str, entities: list[dict] | None = None) -> bool:

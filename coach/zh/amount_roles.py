@@ -53,8 +53,9 @@ _FEE = re.compile(r"收费|收我|收了我|扣了我|逾期费|滞纳金|罚金
                   r"佣金|解冻费|保证金|工本费|违约金|罚息")
 _EXPENSES = re.compile(r"开销|开支|花销|花费|房租|租金|(?<!美团)生活费|必要支出|日常支出|使费|洗费|使用开支|食饭|饭钱|"
                        r"供楼|供车|管理费|"
-                       r"(必须|必要|固定|日常|平时|每个?月|一个月)(要|得)?花(的|掉|在)?(?!呗)|(要|得)花(的|掉)(?!呗)|"
-                       r"(?:房贷|车贷)(?:月供|每月|每个月)?|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|药费|看病|话费|奶粉|物业|家用")
+                       r"(?:房贷|车贷)(?:月供|每月|每个月)?|吃饭|伙食|饭钱|交通(?!银行)|车费|油费|小孩|孩子|学费|水电|药费|看病|话费|奶粉|物业|家用")
+# 「每个月必须花的差不多六千一百」: spending said as a verb, a few words before the amount.
+_SPENDING = re.compile(r"(必须|必要|固定|日常|平时|每个?月|一个月)(要|得)?花(的|掉|在)?(?!呗)|(要|得)花(的|掉)(?!呗)")
 _INSTALLMENT = re.compile(
     r"(?:原来|之前|以前|本来|原本|合同|原先|当时|现在的)[^，,。；;]{0,6}(?:月供|每期|一期|每个?月还?|分期每个?月)|月供|"
     r"(?:之前|原来|以前)分期|"
@@ -96,7 +97,7 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     demand = _DEMAND.search(before)
     if demand and not (demand.group(0).startswith("要") and _OWED_BEFORE.search(before[:demand.start()])):
         return "demand"
-    if _EXPENSES.search(before[-8:]) and not _LENDER_NAMED_SO.search(before):
+    if (_EXPENSES.search(near) or _SPENDING.search(before[-10:])) and not _LENDER_NAMED_SO.search(before):
         return "expenses"
     if _INSTALLMENT.search(before) and not _PROPOSED_INSTALLMENT.search(before):
         return "installment"

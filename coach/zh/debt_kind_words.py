@@ -99,6 +99,10 @@ _ILLEGAL_NAME = re.compile(r"^\s*高炮")
 _RECEIVED_BEFORE = re.compile(r"(到手|到账|拿到手?|下款)(了|的)?(只有|才|就)?$")
 
 
+_MONTHLY_COST = re.compile(r"(月供|每个?月|一个月|每期)")
+_OTHER_COSTS = re.compile(r"(吃饭|食饭|房租|租金|交通(?!银行)|孩子|小孩|水电|生活费|开销|伙食|话费|物业|车费|油费|奶粉|学费)")
+
+
 def role_for_kind(kind: str | None, text: str, start: int, end: int, role: str | None) -> str | None:
     """An amount's role in a message about a kind of debt, where the general reading (coach/zh/amount_roles.py)
     does not fit: 「房贷120万」 is the debt, not a monthly expense; in 「714高炮 到手700 要还1000」 714 is a name
@@ -106,8 +110,9 @@ def role_for_kind(kind: str | None, text: str, start: int, end: int, role: str |
     ``received_amount``) and 1000 the debt demanded. Otherwise the role is unchanged."""
     before = to_simplified(text[max(0, start - 8):start])
     after = to_simplified(text[end:end + 3])
-    if kind in ("mortgage", "car_loan", "car_lease") and role == "expenses" and _AFTER_SECURED.search(before):
-        return "debt"
+    if kind in ("mortgage", "car_loan", "car_lease") and role == "expenses" and _AFTER_SECURED.search(before) \
+            and not _MONTHLY_COST.search(before) and not _OTHER_COSTS.search(to_simplified(text)):
+        return "debt"  # 「房贷120万」, but 「房贷 2500 吃饭 1900」 lists what goes out each month
     if kind == "illegal":
         if _ILLEGAL_NAME.match(after) or text[start:end].strip() == "714":
             return "name"

@@ -35,9 +35,23 @@ _ASKS_FOR_A_PLAN = re.compile(r"(帮我|给我|替我|帮他|帮她|给他|给�
                               r"|(想要|需要)(个|一个|一份)?(协商|还款)(方案|计划)")
 
 
+# 「想跟他们谈分期 你帮我弄一下」: a plan named, and the bot asked to do it.
+_NAMES_A_PLAN = re.compile(r"(?<![来Uu])分期(?!乐)|延期|协商|谈一下|谈谈|商量|方案|停息挂账|减免")
+_DO_IT_FOR_ME = re.compile(r"(你|您)?(帮|幫)(我|忙|他|她)[^，。,]{0,2}(弄|搞|整|处理|写|做|起草|出|谈|安排)(一下|下|个|好|吧)?"
+                           r"|(交给|拜托|麻烦)(你|您)了?")
+
+
 def asks_for_a_plan(text: str) -> bool:
     """A plan asked for in so many words, whatever its kind: the form starts, no offer to confirm first."""
-    return bool(_ASKS_FOR_A_PLAN.search(text or "")) and not _PAST_PLAN.search(text or "")
+    text = text or ""
+    if _PAST_PLAN.search(text):
+        return False
+    return bool(_ASKS_FOR_A_PLAN.search(text) or (_NAMES_A_PLAN.search(text) and _DO_IT_FOR_ME.search(text)
+                                                  and not _QUESTION_ABOUT.search(text)))
+
+
+# 「分期会影响征信吗 你帮我看看」 asks about a plan; it does not ask for one.
+_QUESTION_ABOUT = re.compile(r"(会不会|会影响|有没有用|靠谱吗|好还是|哪个好|是什么|什么意思|怎么算)")
 
 
 def requested_plan_intent(text: str) -> str | None:

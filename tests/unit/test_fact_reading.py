@@ -144,6 +144,21 @@ def test_a_name_no_list_knows_answering_the_lender_question_is_kept(text: str, n
     assert (out.get("lender"), out.get("lender_confirmed")) == (name, False)
 
 
+def test_a_mortgage_payment_listed_with_other_costs_is_a_cost() -> None:
+    out = _facts("房贷 2500 吃饭 1900", requested="affordable_monthly")
+    assert out.get("essential_expenses") == 4400 and "debt_amount" not in out
+
+
+def test_a_bank_named_like_a_cost_is_a_bank() -> None:
+    out = _facts("交通银行信用卡欠8.7w 浦发信用卡欠39000", (("交通银行", "交通银行"), ("浦发", "浦发银行")))
+    assert [(d["lender"], d["amount"]) for d in out["debts"]] == [("交通银行", 87000), ("浦发银行", 39000)]
+
+
+def test_raising_a_child_alone_is_no_cost() -> None:
+    out = _facts("离婚了 一个人带孩子 就是 一个月还3500块的话我能做到")
+    assert out.get("affordable_monthly") == 3500 and "essential_expenses" not in out
+
+
 def test_costs_listed_unasked_are_added_up_not_taken_as_the_debt() -> None:
     out = _facts("食飯3500塊 租金7000塊 交通600塊")
     assert out.get("essential_expenses") == 11100 and "debt_amount" not in out

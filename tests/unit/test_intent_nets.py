@@ -173,3 +173,17 @@ def test_despair_at_what_the_debt_did_is_distress(text: str) -> None:
 ])
 def test_no_such_reading_hides_a_self_harm_cue(text: str) -> None:
     assert after_nets(classified(text, ("cannot_pay", 0.7), ("express_crisis", 0.2))) == "express_crisis"
+
+
+@pytest.mark.parametrize("text", ["我在洋钱罐借了6.8万 拖了三个多月 想跟他们谈分期 你帮我弄一下",
+                                  "麻烦你帮我处理一下延期的事", "帮我写个xieshang方案吧"])
+def test_a_plan_named_and_the_bot_asked_to_do_it_starts_the_plan(text: str) -> None:
+    message = classified(text, ("inform", 0.5), ("report_harassment", 0.3))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] in ("ask_script", "request_installment", "request_extension")
+
+
+def test_a_question_about_a_plan_with_a_request_to_look_is_no_request() -> None:
+    message = classified("分期会影响征信吗 你帮我看看", ("ask_consequences", 0.6), ("inform", 0.3))
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == "ask_consequences"
