@@ -372,7 +372,8 @@ def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|就|系|欠|欠咗|欠了)|(那笔|那个|那家)$")
+_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|就|系|欠|欠咗|欠了)|"
+                        r"(那笔|那个|那家)$")
 
 
 def is_bare_name(text: str, entities: list[dict] | None = None) -> bool:

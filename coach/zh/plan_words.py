@@ -37,8 +37,8 @@ _ASKS_FOR_A_PLAN = re.compile(r"(帮我|给我|替我|帮他|帮她|给他|给�
 
 # 「想跟他们谈分期 你帮我弄一下」: a plan named, and the bot asked to do it.
 _NAMES_A_PLAN = re.compile(r"(?<![来Uu])分期(?!乐)|延期|协商|谈一下|谈谈|商量|方案|停息挂账|减免")
-_DO_IT_FOR_ME = re.compile(r"(你|您)?(帮|幫)(我|忙|他|她)[^，。,]{0,2}(弄|搞|整|处理|写|做|起草|出|谈|安排)(一下|下|个|好|吧)?"
-                           r"|(交给|拜托|麻烦)(你|您)了?")
+_DO_IT_FOR_ME = re.compile(r"(你|您)?(帮|幫)(我|忙|他|她)[^，。,]{0,2}(弄|搞|整|处理|写|做|起草|出|谈|安排)"
+                           r"(一下|下|个|好|吧)?|(交给|拜托|麻烦)(你|您)了?")
 
 
 def asks_for_a_plan(text: str) -> bool:
