@@ -80,7 +80,8 @@ _REGIONAL = (
     ("边个", "谁"), ("边度", "哪里"), ("打嚟", "打来"), ("嚟", "来"), ("send", "发"), ("下个礼拜", "下周"),
     ("礼拜", "周"), ("过数", "转账"), ("点称呼", "怎么称呼"), ("谂办法", "想办法"), ("谂", "想"),
     ("点可能", "怎么可能"),
-    ("一次过", "一次性"), ("还晒", "还清"), ("俾", "给"), ("畀", "给"), ("冇", "没有"), ("咗", "了"),
+    ("一次过", "一次性"), ("还返晒", "还清"), ("还晒", "还清"), ("俾", "给"), ("畀", "给"), ("冇", "没有"),
+    ("咗", "了"),
     ("而家", "现在"), ("听日", "明天"), ("今日", "今天"), ("搞掂", "搞定"), ("入数", "转账"), ("户口", "账户"),
     ("收声", "闭嘴"), ("痴线", "神经病"), ("唔", "不"), ("嘅", "的"), ("佢", "他"), ("哋", "们"), ("帐", "账"),
     ("缴", "还"), ("清偿", "还清"), ("蚊", "元"),
@@ -121,7 +122,7 @@ _CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])
 _REFUSAL = re.compile(
     r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
     r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
-    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|没有|也没|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|(?<!有)没有(?!问题)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
 _NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
 _QUESTION_ONLY = re.compile(
     r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
@@ -159,17 +160,28 @@ _IDENTITY = re.compile(
     r"正规(的)?(公司|机构|催收)?(吗|嘛)|(单位|公司|机构)(是|在)哪|(确认|核实|证明|知道)(你|您)(真)?是|职员证|大名|分机|"
     r"(你|您)们?是不是骗子|(有|拿)(什么)?证明|授权(吗|呢|书)|真名|(公司|机构)(的)?(名字|名称|全称)|备案|是哪(家|个|间)|"
     r"委托[^，。]{0,6}(文件|证明|手续)|(你们|你|您)和[^，。]{0,6}什么关系|座机|(官方|客服)电话(是)?多少|打回去核实|回拨|"
-    r"核实(一下)?(你|您)?的?身份)")
+    r"核实(一下)?(你|您)?的?身份|职员编号|员工编码|叫(什么|啥)(名)?(\?|$)|外包(\?|$))")
+
+
+# Said about the caller's identity without asking it: 「工号不用管?那行」「我不问你工号了」「工号我记下了」.
+_NOT_ASKING_ID = re.compile(r"(不用管|不说就算|不说也|不讲|不问|懒得问|记下了|记低|查到了|都知|也知|无所谓|没有所谓|"
+                            r"算了|"
+                            r"不用(问|说|报))")
+_KNOWS_WHO = re.compile(r"(?<!怎么)(?<!点)(知道|知)(你|您)(是|系)")
 
 
 def _identity(body: str) -> bool:
-    """Asks who calls; a 「哪个」 that means 「any」 (「哪个平台都没还」), 「不管你是谁」 and the bank of a card to pay
-    into do not."""
+    """Asks who calls; a 「哪个」 that means 「any」 (「哪个平台都没还」), 「不管你是谁」, the bank of a card to pay
+    into, and what is said about the caller's number without asking it (「工号我记下了」) do not."""
     for m in _IDENTITY.finditer(body):
         before = body[max(0, m.start() - 4):m.start()]
+        clause_start, clause = _clause_span(body, m.start())
+        if (_NOT_ASKING_ID.search(clause) or _KNOWS_WHO.search(clause)) and \
+                not re.search(r"(吗|嘛|呢|\?)", body[m.end():clause_start + len(clause) + 1]):
+            continue
         if re.match(r"[^，。]{0,3}(都|也)", body[m.end():]) and m.group(0).startswith("哪"):
             continue
-        if re.search(r"(不管|管他|管)$", before) or re.search(r"卡(是)?$", before):
+        if re.search(r"(不管|管他|管)$", before) or re.search(r"卡(号)?(是)?$", before):
             continue
         return True
     return False
@@ -177,7 +189,10 @@ def _identity(body: str) -> bool:
 
 # --- hardship_stated -------------------------------------------------------------------------------------------
 _HARDSHIP = re.compile(
-    r"(揭不开锅|交不起(房租|学费)|吃饭都(成问题|不够|难)|欠了[^，。]{0,4}(几|好几|[\d一二两三四五六七八九十]+)(个|家)平台|行情(差|不好)|"
+    r"(揭不开锅|交不起(房租|学费)|无薪假|二宝|生(了|完)?(bb|二胎|老二)|就我一个人(上班|挣钱|赚钱|做嘢)|接不到活|"
+    r"炒了|炒咗|赌债|(被|给)[^，。]{0,6}(骗|呃)(了|走|光)|(店|铺|档)[^，。]{0,4}收起来|"
+    r"(工资|薪水|人工)[^，。]{0,4}(拖欠|还没发|没发|未发)|淹水|水浸|台风|泡烂|没有了(份)?工|中了?风|住紧院|做散工|打散工|"
+    r"吃饭都成问题|欠了[^，。]{0,4}(几|好几|[\d一二两三四五六七八九十]+)(个|家)平台|行情(差|不好)|"
     r"(超市|店|生意|厂|公司)[^，。]{0,4}(快)?撑不住|开刀|减(了)?(人工|工资|薪水|薪)|份工没有?了?|工作没有?了|生(了)?bb|生仔|"
     r"(孩子|小孩)[^，。]{0,4}上学|失业|失了业|没工作|丢了工作|工作没了|工没了|被裁|裁员|资遣|被辞|辞退|降薪|减薪|工资(降|少|没发|拖|被拖|只有|发不出)|"
     r"(工资|薪水)?(被)?砍(了)?(一半|工资|薪)|工资(被)?砍|"
@@ -196,8 +211,8 @@ _HARDSHIP = re.compile(
     r"养不活|养不起|养[^，。]{0,3}(孩子|小孩|老人|一家)|单子少|订单少|收入掉|"
     r"没(有)?上班|上不了班|没法(工作|上班|干活)|一个人(挣|赚|找)钱|得我一个|被人骗|"
     r"(刚|才)?生(了)?(小孩|孩子|二胎|宝宝)|开销(很|太|特别)?大|"
-    r"确诊|肿瘤|白血病|尿毒症|透析|脑梗|心脏病|工伤|病假|药费|封控|行情不好|经济不好|生意差|淡季|拆东墙|一身债|"
-    r"一屁股债|跑路|传销|赡养|贫困|(开|做|干|撑)不下去|(工资|收入|粮|人工|薪水|薪)[^，。]{0,3}(减|砍|少|降)(了)?一半|一分(钱)?(都)?没(拿到|发|有)|(粮|人工)(减|少|冇|没)|"
+    r"确诊|肿瘤|白血病|尿毒症|透析|脑梗|心脏病|工伤|病假|药费|封控|行情不好|经济不好|生意差|淡季|一身债|"
+    r"一屁股债|跑路|传销|赡养|贫困|(开|做|干|撑)不下去|(工资|收入|粮|人工|薪水|薪)[^，。]{0,3}(减|砍|少|降)(了)?一半|一分(钱)?(都)?没(拿到|发)|(粮|人工)(减|少|冇|没)|"
     r"工钱[^，。]{0,4}没|吃药|工作(丢|黄)了|饭碗(丢|没)了|亏(进去|光|完|掉)|被坑|赔进去|养病|裁人|火烧|失火|火灾|被淹|水灾|地震|"
     r"亏损|低保|产后|照顾[^，。]{0,3}(病|老人|瘫|孩子)|打官司|合同到期|"
     r"(退休金|养老金)[^，。]{0,3}(少|只有|就)|还是(个)?学生)")
@@ -215,6 +230,8 @@ def _hardship(body: str) -> bool:
     if len(body) > _HARDSHIP_MAX_CHARS:
         return False
     for m in _HARDSHIP.finditer(body):
+        if re.search(r"(没|没有|不是|并没|也没|没有说)$", body[max(0, m.start() - 3):m.start()]):
+            continue  # 「我没失业也没生病」: denied
         if m.group(0) == "困难" and (_HARDSHIP_DENIED.search(body[max(0, m.start() - 4):m.start()]) or
                                      re.match(r"(谈不上|不算|倒没有|没有)", body[m.end():])):
             continue
@@ -243,13 +260,18 @@ _OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车�
 _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
 # Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
 _OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
+                        r"最高|顶天|"
+                        r"爱要不要|"
                         r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
+# An amount said on its own as the first words of a reply (「400，你们把方案写下来」「係一千五」).
+_ALONE = re.compile(r"(对|是|系|就|嗯|好|行)?\s*(就)?\s*[\d一二两三四五六七八九十百千万wk.]+\s*(块|元|蚊)?"
+                    r"\s*(吧|啊|啦)?")
 _MONTHLY_PAY = re.compile(r"(分\s*\S{1,3}\s*期|每期|月供|能还|可以还)")
 _PAY_VERB = re.compile(r"(还|给|付|转|交|拿出|凑|打)")
 # Not agreeing to the figure, only hearing it: 「好的，我知道了」「我考虑一下」.
 _HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到|"
                          r"行了行了|好了好了|别说了|够了)")  # 「行了行了 别说了」 ends the talk, it agrees to nothing
-_BARE_NUMBER = re.compile(r"(?<![\d.])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千|开头|结尾))")
+_BARE_NUMBER = re.compile(r"(?<![\d.a-z])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千|开头|结尾))")
 _AGREE = re.compile(
     r"^(那|哦|噢|嗯|恩|额|也|那就)*\s*(好好|好的|好吧|好啦|好嘞|好|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成交|成|"
     r"(我)?(同意|答应|接受|认了)|就这样|就按|按你说的|听你的|只能这样|只好这样|就这么定)")
@@ -274,6 +296,8 @@ def _amounts(body: str, debt: int | None, bare: bool = True) -> list[numbers.Spa
     """The money amounts, and (``bare``) plain three-to-six-digit numbers that numbers.py leaves out for lack
     of a money word around them (「300可以」「一个月800吧」) when they can be a payment (not above the debt)."""
     found, _ = numbers.extract(body)
+    # 「A1073」: a staff number, not an amount
+    found = [s for s in found if not re.search(r"[a-z]$", body[max(0, s.start - 1):s.start])]
     if bare:
         taken = [(s.start, s.end) for s in found]
         for m in _BARE_NUMBER.finditer(body):
@@ -321,12 +345,14 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
     for i, span in enumerate(amounts):
         if span.role in _NOT_OFFERED_ROLES or span.value in _HOTLINES:
             continue
-        if secretish and span.text.isdigit():
+        if secretish and (span.text.isdigit() or re.fullmatch(r"[零〇一二三四五六七八九幺两]{4,8}", span.text)):
             continue  # digits read out after a request for a code are the code
         clause_start, clause = _clause_span(body, span.start)
         before = body[clause_start:span.start]
         next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(body)
-        if _refused_after(body, span.end, next_start) or _REFUSAL.search(before[-3:]):
+        refused_before = _REFUSAL.search(before[-3:]) and not (
+            i > 0 and span.start - amounts[i - 1].end <= 8 and _REFUSAL.search(body[amounts[i - 1].end:span.start]))
+        if _refused_after(body, span.end, next_start) or refused_before:
             continue
         if _QUOTING.search(before) or _QUESTION_ONLY.match(body[clause_start:]) or \
                 body[span.end:span.end + 3].startswith(("的话", "的时候")):
@@ -338,8 +364,8 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
         window = before[-6:] + span.text + after[:4]
         if _OTHER_MONEY.search(window) and not _REPAY.search(window):
             continue  # 「工资才3000」「医药费花了三万」: money of the story, not a payment offered
-        if not _OFFER_CUE.search(clause) and len(body) > 10:
-            continue
+        if not _OFFER_CUE.search(clause) and len(body) > 10 and not _ALONE.fullmatch(clause.strip()):
+            continue  # 「对 就400 我工资才两千八」: the 400 said on its own answers; the pay is told of
         if demand.asks_income and not _PAY_VERB.search(clause) and not _MONTHLY_PAY.search(clause):
             continue  # 「五六千吧，不太固定」 to 「您现在每月收入大概多少？」: what they earn
         if _HAVE.search(before) and not _PAY_VERB.search(before[-4:] + after):
@@ -429,7 +455,7 @@ def read_collector(line: str | None, case: Any = None) -> Demand:
     for span in _amounts(body, None):
         before = body[max(0, span.start - 6):span.start]
         if span.role in ("debt", "repaid") or (_DEBT_QUOTE.search(before) and not _C_LUMP.search(before)) or \
-                _NUMBER_NOT_MONEY.search(before):
+                _NUMBER_NOT_MONEY.search(before) or re.match(r"\s*(块|元|蚊)?\s*(欠|已经逾期|逾期)", body[span.end:]):
             continue
         if debt and span.value > debt * 1.05:
             continue
@@ -471,7 +497,8 @@ _PROMISE = re.compile(
     # another lender's money, a cash-out, a loan shark, friends rung round
     r"(别的|其他|其它)(平台|app|网贷)[^，。]{0,8}(下款|借|贷|额度)|能不能下款|套(个|点)?现|高利贷|"
     r"(借呗|花呗|白条|微粒贷|信用卡|网贷|额度)[^，。]{0,4}(还能|能|可以)(借|贷|刷|套)|(我)?借一下|"
-    r"(问问|打几个电话|打电话问问?)[^，。]{0,3}(朋友|家里|亲戚|同事|家人|人))")
+    r"(问问|打几个电话|打电话问问?)[^，。]{0,3}(朋友|家里|亲戚|同事|家人|人)|想[^，。]{0,2}办法|尽快把|"
+    r"(下个?月|月底|下周|明天|过几天)[^，。]{0,2}一定|卖(了)?[^，。]{0,2}(车|房|楼|手机|东西|首饰|金))")
 # The same said with a figure is an offer (judged against the means), not a vague promise: these count only
 # when the reply names no amount (「好好好」「今天下午就还」「尽量」).
 _PROMISE_NO_FIGURE = re.compile(
@@ -483,10 +510,11 @@ _PROMISE_NO_FIGURE = re.compile(
 _PROMISE_WHEN = re.compile(
     r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上|"
     r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
-    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看)|转|给|处理|凑|打)"
+    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看|打|来|骚扰|催)|转|给|处理|凑|打)"
     r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我|来|过来|催收|电话)")
 _PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出)[^，。]{0,3}$")
-_PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也不行|不了|不到|不出|不起|不上)|^的?都")
+_PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|也不行|不了|不到|不出|不起|不上)|^的?都|"
+                                   r"^[^，。]{0,2}验证码")
 # Earlier in the same clause: a no (「我不会为了还你们再去借钱」) or the past (「我之前就是借网贷还的」).
 _PROMISE_NO_BEFORE = re.compile(
     r"(不会|不能|不可能|不想|不要|不再|绝不|决不|没法|我之前|之前就|以前|上次|原来|当初|本来|已经|也想|希望)")
@@ -552,7 +580,8 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
             continue  # 「我会还的，但现在拿不出」: willing, not promising
         if _PROMISE_UNDONE_AFTER.match(body[m.end():]):
             continue
-        if re.search(r"(借|贷)", m.group(0)) and re.search(r"(不(干|借|会借|去借|要借)|饮鸩止渴)", body[m.end():]):
+        if re.search(r"(借|贷)", m.group(0)) and \
+                re.search(r"(不(干|借|会借|去借|要借|会再借|再借)|饮鸩止渴|越滚越多)", body[m.end():]):
             continue  # 「借钱还债那是饮鸩止渴 我不干」
         if re.search(r"打给?$", m.group(0)) and re.match(r"(给)?(你|您)(们)?(?!.{0,2}钱)", body[m.end():]):
             continue  # 「再打给你们」 is a call
@@ -580,15 +609,18 @@ _WRITTEN = re.compile(
 # --- official_account_only / personal_account_accepted ---------------------------------------------------------
 # The official channel named: these words count only in a clause that speaks of paying (「我打官方客服核实」
 # checks who calls, it does not insist on a channel).
-_OFFICIAL_WORDS = re.compile(r"(官方|官网|正规渠道|对公|公司(的)?账户|还款渠道|原来的还款|账单上(的)?|自动扣款|app)")
-_PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在)|付|转|交|汇|扣|入账|打款|打钱)")
+_OFFICIAL_WORDS = re.compile(r"(官方|官网|正规渠道|对公|公司(的)?账户|还款渠道|原来的还款|账单上(的)?|自动扣款|app|"
+                            r"柜台|柜位|"
+                            r"网上银行|网银|手机银行|还款账户|还款账号|缴款账号|缴款帐号|月结单|营业厅|网点)")
+_PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在|款(金额|额|日|记录|计划))|付|转|交|汇|扣|入账|"
+                     r"打款|打钱|入)")
 _OFFICIAL = re.compile(
     r"("
     r"只(在|走|通过|用|往|从|会在|会走|会通过|会往|会用)[^，。]{0,12}(app|页面|账户|渠道|里|上)|"
     r"(在|从)[^，。]{0,8}(app|页面|里面|里)[^，。]{0,2}(直接)?(还|付)(?!看|有|是|要|欠|没|了|过|显示)|"
-    r"(不|不会|不能|只)[^，。]{0,3}(往|给|打|转|汇)[^，。]{0,3}((个人|私人)(的)?|你的?)(账户|账号|卡|微信|支付宝)|"
-    r"(个人|私人)(账户|账号|卡)[^，。?]{0,4}(不|不行|不会|不转|不打)|别的账户[^，。]{0,2}不|"
-    r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|不(能|会|可以|要)?(转|打|汇)(到|给)?(个人|私人)|"
+    r"只[^，。]{0,3}(往|给|打|转|汇)[^，。]{0,3}((个人|私人)(的)?|你的?)(账户|账号|卡|微信|支付宝)|"
+    r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|"
+    r"还(到|进)[^，。]{0,8}(信用卡|卡)(上|里|本身)|(一系|只|只有|要么|只认|只走)[^，。]{0,3}官方(的)?(账户|渠道|app)|"
     r"(走|认|用)[^，。]{0,2}(官方|正规|对公)|对公(账户|账号)|只认官方|"
     r"只(在|走|通过|用|从|认)[^，。]{0,6}(借呗|花呗|白条|微粒贷|美团|京东|招行|工行|建行|农行|中行|交行|浦发|平安|银行|平台|app)"
     r"[^，。]{0,4}(还|付)|只(还|转|付|打)(到|给|进)(?![^，。]{0,3}(个人|私人|你))[^，。]{0,6}(官方|账户|app|平台|银行|借呗|花呗|美团)|"
@@ -656,8 +688,27 @@ _ABUSE = re.compile(
 _VIOLATION = re.compile(
     r"(违规|违法|不合规|不合法|犯法|违反|不允许|不准|没有权利|无权|不可以(联系|找|打)|不能(联系|找|打给|骚扰)|"
     r"(联系|打给|找|骚扰)[^，。]{0,6}(家人|家里人|父母|爸妈|同事|单位|领导|朋友|通讯录)[^，。]{0,6}(是|属于)?(违规|违法|不行|不可以|不允许)|"
-    r"投诉|举报|申诉|12378|12363|12321|110|报警|监管|金管局|金管会|评议中心|1998|0800|金融消费|第三人|第三方(?!是(哪|谁|什么))|"
-    r"(晚上|夜里|半夜)[^，。]{0,6}(不能|不可以|不允许|违规)|十点以后|10点以后|22点|恐吓|威胁我|吓唬|录音)")
+    r"(?<!\d)(12378|12363|12321|110)(?!\d)|报警|报案|警署|派出所|公安|监管|金管局|金管会|评议中心|1998|0800|金融消费|消保|消委会|"
+    r"人民银行|人行|银保监|第三人|第三方(?!是(哪|谁|什么))|扰民|(不合|不啱|不符合|坏了)规矩|民事|借新还旧|借新债还旧债|"
+    r"诱导|本身就(不对|不啱|不合|违)|吓唬|(?<![问睇试想])吓(人|我)|"
+    r"(晚上|夜里|半夜)[^，。]{0,6}(不能|不可以|不允许|违规)|十点以后|10点以后|22点|恐吓|威胁我|"
+    r"(这是|这叫|属于|算是?|你这)(在)?(威胁|骚扰|吓唬)|骚扰|(跟|和|同)[^，。]{0,6}(没|无)(有)?关(系)?|"
+    r"(索要|要|问我要)[^，。]{0,4}验证码[^，。]{0,6}(不对|不合|违|诈骗|骗))")
+
+
+# A complaint with the conduct it is about named (「晚上十一点打电话，我会举报」「你再打给我同事 我就去投诉」): the
+# violation named. A bare 「我要投诉」 names neither the rule nor a route.
+_COMPLAINT = re.compile(r"(投诉|投述|举报|申诉|告你们|告你)")
+_CONDUCT = re.compile(
+    r"(半夜|深夜|晚上|夜里|夜晚|凌晨|[\d一二两三四五六七八九十]+点)[^，。]{0,6}(打|电话|来)|"
+    r"(打|打电话|打给|打到|找|联系|骚扰|去)[^，。]{0,3}(我)?(老婆|老公|家人|家里|屋企|爸|妈|父母|同事|单位|公司|领导|老板|朋友|"
+    r"联系人|通讯录)|骂人|骂我|上门|爆通讯录")
+
+
+def _violation(body: str) -> bool:
+    if _VIOLATION.search(body):
+        return True
+    return bool(_COMPLAINT.search(body) and _CONDUCT.search(body))
 
 
 def _official(body: str) -> bool:
@@ -707,6 +758,9 @@ def _secret(body: str, demand: Demand) -> bool:
 
 
 _TRANSFER = re.compile(r"(?<!不)(转|汇|打钱|打款|存)")
+_RAISE_IT_ALL = re.compile(r"(凑齐|凑够|还上|还清|结清|全部|全给|付清|汇|转|到账)")
+# 「那我今天想办法把最低还了」: the collector's figure taken in words.
+_TAKES_THE_SUM = re.compile(r"(把|将)(最低|首付|首期|这笔|那笔|这个数|那个数|这些|这么多)[^，。]{0,3}(还|付|交|凑|转)")
 _NOT_ABOUT_MONEY = re.compile(r"(没法|没办法|不能|无法)(确认|核实|相信|判断|知道|证明|联系)")
 _LUMP_NAMED = re.compile(r"(一次性|一次|全部|全额|结清|还清|首付|最低|这么多|那么多|"
                          r"[\d一二两三四五六七八九十百千万]+(块|元)?)")
@@ -766,6 +820,9 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
             committed += [v for v in (demand.amount, _per_period(demand, debt)) if v]
         if _full_repayment(body) and debt:
             committed.append(debt)
+        if demand.amount and not offers and ((_PROMISE.search(body) and _RAISE_IT_ALL.search(body)) or
+                                             (_TAKES_THE_SUM.search(body) and not _REFUSAL.search(body))):
+            committed.append(demand.amount)  # 「我去找朋友借借看 尽量下午凑齐」 to 「先付18000」
         if any(amount > affordable for amount in committed):
             found.add("offer_above_means")
     unrealistic = (_full_repayment(body) or (agreed and demand.whole)) and affordable is not None and \
@@ -789,7 +846,7 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
         found.add("secret_given")
     if _ABUSE.search(body):
         found.add("abusive")
-    if _VIOLATION.search(body):
+    if _violation(body):
         found.add("violation_named")
     return found
 

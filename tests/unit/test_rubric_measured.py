@@ -1,12 +1,13 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout_replies.yml, the independent set: 345 replies by a writer who never saw the detectors nor
-  the other sets' replies, labelled before any detector read them; measured once, never used for tuning. Its floors
-  sit just below that first reading, so a change that makes any item worse on replies no one tuned on fails here.
-- tests/rehearsal/borrower_replies.yml and fresh_replies.yml: the first two independent sets. Each was read once as
-  an independent measure, then their misses were used to improve the detectors, so they are development sets now.
-- tests/rehearsal/dev_replies.yml, the development set the detectors were first tuned on.
+- tests/rehearsal/heldout2_replies.yml, the independent set: 415 replies by a writer who never saw the detectors
+  nor the other sets' replies, labelled before any detector read them; measured once, never used for tuning. Its
+  floors sit just below that first reading, so a change that makes any item worse on replies no one tuned on fails.
+- tests/rehearsal/borrower_replies.yml, fresh_replies.yml and heldout_replies.yml: the first three independent sets.
+  Each was read once as the independent measure, then its misses were used to improve the detectors, so they are
+  development sets now.
+- tests/rehearsal/dev_replies.yml and dev4_replies.yml, the sets written to tune the detectors.
 Development sets only catch a detector that breaks (DEV_FLOOR per item).
 """
 
@@ -21,27 +22,30 @@ import yaml
 from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
-HELDOUT = HERE / "heldout_replies.yml"
+HELDOUT = HERE / "heldout2_replies.yml"
 FIRST = HERE / "borrower_replies.yml"
 SECOND = HERE / "fresh_replies.yml"
+THIRD = HERE / "heldout_replies.yml"
 DEV = HERE / "dev_replies.yml"
+DEV4 = HERE / "dev4_replies.yml"
+DEVELOPMENT = (FIRST, SECOND, THIRD, DEV, DEV4)
 
 # (precision, recall) floors on the held-out set, just below its first reading (docs/rehearsal-rubric.md).
 FLOORS = {
-    "identity_checked": (0.88, 0.91),
-    "hardship_stated": (0.98, 0.73),
-    "offer_concrete": (0.98, 0.87),
-    "lump_sum_countered": (0.83, 0.87),
+    "identity_checked": (0.98, 0.96),
+    "hardship_stated": (0.84, 0.81),
+    "offer_concrete": (0.98, 0.89),
+    "lump_sum_countered": (0.88, 0.95),
     "written_confirmation": (0.98, 0.98),
-    "official_account_only": (0.85, 0.89),
-    "violation_named": (0.85, 0.77),
-    "secret_given": (0.98, 0.89),
-    "personal_account_accepted": (0.98, 0.91),
-    "promise_under_pressure": (0.87, 0.89),
-    "offer_above_means": (0.82, 0.92),
-    "abusive": (0.98, 0.98),
+    "official_account_only": (0.98, 0.94),
+    "violation_named": (0.89, 0.98),
+    "secret_given": (0.94, 0.89),
+    "personal_account_accepted": (0.98, 0.81),
+    "promise_under_pressure": (0.90, 0.97),
+    "offer_above_means": (0.91, 0.91),
+    "abusive": (0.98, 0.95),
 }
-MICRO_FLOOR = (0.91, 0.88)
+MICRO_FLOOR = (0.94, 0.92)
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
@@ -92,7 +96,7 @@ def test_held_out_set_per_item() -> None:
     assert measured["micro"][0] >= MICRO_FLOOR[0] and measured["micro"][1] >= MICRO_FLOOR[1], measured["micro"]
 
 
-@pytest.mark.parametrize("path", [FIRST, SECOND, DEV])
+@pytest.mark.parametrize("path", DEVELOPMENT)
 def test_development_sets_per_item(path: Path) -> None:
     measured = figures(measure(path))
     low = {item: pr for item, pr in measured.items() if min(pr) < DEV_FLOOR}
@@ -103,7 +107,7 @@ def test_every_item_has_a_floor() -> None:
     assert set(FLOORS) == set(ITEMS)
 
 
-@pytest.mark.parametrize("path", [HELDOUT, FIRST, SECOND, DEV])
+@pytest.mark.parametrize("path", [HELDOUT, *DEVELOPMENT])
 def test_every_labelled_item_is_a_rubric_item_and_every_reply_has_its_collectors_line(path: Path) -> None:
     data = _load(path)
     assert {label for row in data["replies"] for label in row.get("labels") or []} <= set(ITEMS)
@@ -112,15 +116,13 @@ def test_every_labelled_item_is_a_rubric_item_and_every_reply_has_its_collectors
 
 
 def test_the_two_sets_share_no_reply() -> None:
-    """The sets are written apart: no reply of the held-out set is in another, nor of the first two in the first
-    development set."""
-    replies = {path: {str(row["reply"]).strip() for row in _load(path)["replies"]}
-               for path in (HELDOUT, FIRST, SECOND, DEV)}
-    # replies of a few characters (「好的」「分6期吧」) are what anyone writes; they say nothing about copying
-    shared = sorted(r for r in replies[HELDOUT] & (replies[FIRST] | replies[SECOND] | replies[DEV]) if len(r) > 5)
-    shared += sorted(r for r in (replies[FIRST] | replies[SECOND]) & replies[DEV] if len(r) > 5)
-    assert sorted(set(shared) - COINCIDENCES) == [], shared
-
-
-# The held-out set's writer could not read the development set; this everyday line came out word for word in both.
-COINCIDENCES = {"朋友都借遍了 没人借了"}
+    """The sets are written apart: no reply of the held-out set is in another, nor of the first three independent
+    sets in the sets written for tuning."""
+    replies = {path: {str(row["reply"]).strip() for row in _load(path)["replies"]} for path in (HELDOUT, *DEVELOPMENT)}
+    others = set().union(*(replies[path] for path in DEVELOPMENT))
+    # replies of up to twelve characters (「好的」「分24期好了」「好 我去问问朋友」) are what anyone writes: writers who
+    # could not see each other's sets produced eight such lines word for word; they say nothing about copying
+    shared = sorted(r for r in replies[HELDOUT] & others if len(r) > 12)
+    shared += sorted(r for r in (replies[FIRST] | replies[SECOND] | replies[THIRD]) & (replies[DEV] | replies[DEV4])
+                     if len(r) > 12)
+    assert not shared, shared
