@@ -28,7 +28,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.case.lenders import NOT_IN_A_NAME, is_bare_name
+from coach.case.lenders import NOT_IN_A_NAME, adds_a_lender, is_bare_name
 from coach.zh import numbers as cn_numbers
 from coach.zh.bare_answers import is_bare_number, is_correction_with_value
 from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
@@ -239,14 +239,23 @@ class PlanRequestNet(_Stateless):
     GENERAL = frozenset({"inform", "cannot_pay", "ask_debt_service", "out_of_scope", "express_distress",
                          "ask_consequences", "greet", "thank", "affirm", "nlu_fallback"})
 
+    # Intents an explicit request never overrides, and the confidence under which any other guess gives way.
+    NEVER = frozenset({"express_crisis", "request_installment", "request_extension", "request_fee_waiver",
+                       "ask_script", "goodbye", "deny"})
+    UNSURE = 0.5
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
+            confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             text = message.get(TEXT) or ""
             found = requested_plan_intent(text) if intent == self.INFORM else None
             if found:
                 set_intent(message, found, "plan_request_net", True)
-            elif intent in self.GENERAL and asks_for_a_plan(text):
+            elif asks_for_a_plan(text) and (intent in self.GENERAL or (
+                    intent not in self.NEVER and confidence < self.UNSURE)):
+                # 「可唔可以幫我整個還款方案」 read as verify_collector at 0.18: the request said in so many words wins
+                # over an unsure guess; a sure one (「催收说要帮我做个方案，是真的吗」) stays
                 set_intent(message, self.ASK_SCRIPT, "plan_request_net", "asks_for_a_plan")
         return messages
 
@@ -362,6 +371,9 @@ class StopRequestNet(_Stateless):
     NOT_A_NAME = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "nlu_fallback", "deny"})
     # Intents a correction that names a value (「不对 是101000」) can never mean.
     NOT_A_CORRECTION = frozenset({"deny", "affirm", "goodbye", "greet", "thank", "out_of_scope"})
+    # Intents a message that only adds a lender keeps: it is already a fact, or a request, or a crisis.
+    KEEP_FOR_AN_ADDED_LENDER = frozenset({"inform", "express_crisis", "request_installment", "request_extension",
+                                          "request_fee_waiver", "ask_script", "cannot_pay"})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -381,6 +393,9 @@ class StopRequestNet(_Stateless):
             elif intent in self.NOT_A_NAME and is_bare_name(text, message.get(ENTITIES) or []):
                 # 「裕融」「WeLend㗎」 answering 「您是欠哪家机构的？」: the lender named, not out of scope
                 set_intent(message, self.INFORM, "stop_request_net", "bare_name")
+            elif intent not in self.KEEP_FOR_AN_ADDED_LENDER and adds_a_lender(text, message.get(ENTITIES) or []):
+                # 「还有马上消费金融」 read as a report of a collector's call: another lender for the case
+                set_intent(message, self.INFORM, "stop_request_net", "lender_added")
             elif intent in self.NOT_A_CORRECTION and is_correction_with_value(text):
                 # 「不对 是101000」 after 「要现在开始吗？」 corrects the debt; read as deny it declined the offer
                 set_intent(message, self.INFORM, "stop_request_net", "correction")

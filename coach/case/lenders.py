@@ -376,6 +376,34 @@ _PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!
                         r"(那笔|那个|那家)$")
 
 
+_ADDING_LEAD = re.compile(r"^(哦|噢|喔|啊|对了|對了|另|诶|欸)?[，,\s]*(还有|另外(还有)?|以及|加上|再加上?|仲有)"
+                          r"(个|一个|一家|一笔|间|一间)?")
+# What may stand around an added lender's name: its amount, 「也逾期了」「那边」, particles.
+_ADDED_FILLER = re.compile(r"[\d一二两三四五六七八九十百千万wk.,，、\s]|块|元|蚊|左右|大概|差不多|那边|那里|嗰边|的|嘅|"
+                           r"也|都|"
+                           r"欠|了|咗|逾期|预期|过期|还不上|还唔到|没还|未还|信用卡|贷款|呢|啊|吧|喔|[。.!！~～「」“”\"]")
+
+
+def adds_a_lender(text: str, entities: list[dict] | None = None) -> bool:
+    """A message that only adds another lender (「还有马上消费金融」「哦还有个安逸花也预期了」「另外还有捷信 8000」):
+    a fact for the case, whatever a classifier makes of its few words."""
+    text = (text or "").strip()
+    lead = _ADDING_LEAD.match(text)
+    if not lead or lead.end() == 0:
+        return False
+    spans = [(int(e["start"]), int(e["end"])) for e in entities or [] if e.get("entity") == "lender"
+             and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    spans += [(f["start"], f["end"]) for f in find_lenders(text)]
+    spans = [(a, b) for a, b in spans if a >= lead.end() - 2]
+    if not spans:
+        return False
+    rest = text[lead.end():]
+    for a, b in sorted(spans, reverse=True):
+        a, b = max(a - lead.end(), 0), max(b - lead.end(), 0)
+        rest = rest[:a] + rest[b:]
+    return len(_ADDED_FILLER.sub("", rest)) <= 1
+
+
 def is_bare_name(text: str, entities: list[dict] | None = None) -> bool:
     """A message that is only a lender's name with particles (「裕融」「WeLend㗎」「是快易花的」): an answer naming the
     lender, never a goodbye, a greeting or a question out of scope. ``entities``: lenders the NLU already found."""

@@ -138,6 +138,10 @@ def counter_terms(text: str) -> dict[str, float | int]:
     return out
 
 
+_CAPACITY = re.compile(r"(能拿出|拿得出|能拿|还得起|付得起|承受得?了|最多能还|能还|还得上)")
+_LENDER_SIDE = re.compile(r"(他们|她们|对方|那边|银行|客服|催收|平台|机构|公司|经理|专员|法务|贵行|坐席)")
+
+
 def read(text: str, names_lender: bool = False) -> Reading | None:
     """The report in ``text``, or None when it is not one. ``names_lender``: the message names the case's lender
     (「招行说…」), which says as much as 「他们说…」."""
@@ -146,6 +150,8 @@ def read(text: str, names_lender: bool = False) -> Reading | None:
     they = names_lender or bool(_THEY.search(text))
     if _OWN.search(text.strip()) and not they:
         return None
+    if _CAPACITY.search(text) and not (names_lender or _LENDER_SIDE.search(text)):
+        return None  # 「他说一个月能拿出五百块来还」 (an adviser's note): the borrower's means, not the answer
     if _HYPOTHETICAL.search(text) or (_QUESTION.search(text) and not _REPORTED.search(text)):
         return None
     terms = counter_terms(text)

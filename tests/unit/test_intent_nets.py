@@ -187,3 +187,22 @@ def test_a_question_about_a_plan_with_a_request_to_look_is_no_request() -> None:
     message = classified("分期会影响征信吗 你帮我看看", ("ask_consequences", 0.6), ("inform", 0.3))
     PlanRequestNet().process([message])
     assert message.get(INTENT)["name"] == "ask_consequences"
+
+
+def test_an_explicit_request_wins_over_an_unsure_guess_not_a_sure_one() -> None:
+    unsure = classified("我欠一間叫Welab嘅財務公司六萬塊 預期半年 可唔可以幫我整個還款方案",
+                        ("verify_collector", 0.18), ("inform", 0.15))
+    PlanRequestNet().process([unsure])
+    assert unsure.get(INTENT)["name"] == "ask_script"
+    sure = classified("催收说要帮我做个方案，是真的吗", ("verify_collector", 0.9), ("ask_script", 0.05))
+    PlanRequestNet().process([sure])
+    assert sure.get(INTENT)["name"] == "verify_collector"
+
+
+def test_a_message_that_only_adds_a_lender_is_a_fact() -> None:
+    message = classified("还有马上消费金融", ("report_third_party_contact", 0.21), ("inform", 0.2))
+    message.set("entities", [{"entity": "lender", "start": 2, "end": 8, "value": "马上消费金融"}])
+    assert after_nets(message) == "inform"
+    told = classified("还有借呗的催收天天打电话", ("report_harassment", 0.6), ("inform", 0.2))
+    told.set("entities", [{"entity": "lender", "start": 2, "end": 4, "value": "借呗"}])
+    assert after_nets(told) == "report_harassment"

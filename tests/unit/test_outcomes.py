@@ -268,3 +268,10 @@ def test_every_sourced_line_exists_and_its_section_is_in_the_facts() -> None:
     # the lines that state a rule have a source
     for key in ("accept", "accept_fee_cut", "counter_card_rule", "refused_card_rule", "refused", "confirmed"):
         assert key in data["sources"], key
+
+
+def test_what_the_borrower_can_pay_in_an_advisers_note_is_no_answer_from_the_lender() -> None:
+    from coach.zh.outcome_words import read
+
+    assert read("他说一个月能拿出五百块来还") is None
+    assert read("他们说最多分12期") is not None
