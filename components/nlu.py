@@ -300,6 +300,9 @@ class CrisisSafetyNet(_Stateless):
                 # unsure, but its best guess is crisis (「想自我了断」 under the threshold): a person who may be in
                 # danger gets the crisis help, not a request to rephrase
                 set_intent(message, self.CRISIS, "crisis_safety_net", "fallback_best_guess")
+            elif intent == FALLBACK and best_guess(message, FALLBACK) == self.CRISIS and despair_about_debt(text):
+                # unsure, its best guess crisis, and despair at what the debt did: distress, not a request to rephrase
+                set_intent(message, self.DISTRESS, "crisis_safety_net", "fallback_debt_despair")
             elif intent == self.CRISIS and not cue and len(text) <= 3:
                 # 「不想」 declining an offer: too short to say more than the classifier's next guess
                 set_intent(message, best_guess(message, self.CRISIS) or self.DISTRESS, "crisis_safety_net",

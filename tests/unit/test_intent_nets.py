@@ -206,3 +206,8 @@ def test_a_message_that_only_adds_a_lender_is_a_fact() -> None:
     told = classified("还有借呗的催收天天打电话", ("report_harassment", 0.6), ("inform", 0.2))
     told.set("entities", [{"entity": "lender", "start": 2, "end": 4, "value": "借呗"}])
     assert after_nets(told) == "report_harassment"
+
+
+def test_despair_at_the_debt_under_the_threshold_is_distress_not_a_rephrase() -> None:
+    message = classified("我是不是这辈子就完了，征信都黑了", ("nlu_fallback", 0.4), ("express_crisis", 0.35))
+    assert after_nets(message) == "express_distress"
