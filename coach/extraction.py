@@ -514,7 +514,8 @@ def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
 _LENDER_LEAD = re.compile(r"^(就是|就|是|欠|在|我欠|欠了|借的|借了|找)+")
-_LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP)+$")
+_LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP|啊|呀|吧|咯|喔|啦|嘅|㗎|的)+$")
+_PAYING_WORDS = re.compile(r"(可以|能|先还|还钱|月尾|月底|发工资|出粮)")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
 # An answer about a fee or a demand (「还收了我2k手续费」) names no lender, whatever its first words.
 _NOT_ABOUT_A_NAME = re.compile(r"手续费|服务费|会员费|收了我|扣了我|让我交|要我交")
@@ -548,6 +549,8 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
         name = name[:amounts[0].start]
         if re.match(r"[一二两三四五六七八九十几]", name):
             return
+    if _PAYING_WORDS.search(name):
+        return  # 「月尾可以先還3500塊㗎」 answers something else: what they can pay, not who they owe
     if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
             or NOT_IN_A_NAME.search(name) or _A_SENTENCE.search(name) or classify_hardship(name) \
             or threats_in(name):

@@ -259,3 +259,16 @@ def test_a_debt_only_the_borrower_named_stays_in_the_plan_marked_unconfirmed() -
                                                                       "registry": False}]
     facts = CaseFacts.from_slots({"debts": debts})
     assert [(d.lender, d.amount, d.confirmed) for d in facts.debts] == [("借呗", 10000, True), ("速借宝", 2000, False)]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("欠款明细 快易花141000 光大信用卡12万5", ["快易花"]), ("就一笔 闪电借的 48000", ["闪电借"]),
+    ("在米花花借了7.5w还没还", ["米花花"]),
+])
+def test_the_words_around_a_list_are_no_part_of_a_name(text: str, names: list[str]) -> None:
+    assert [f["value"] for f in find_lenders(normalize(text))] == names
+
+
+def test_an_answer_about_paying_is_no_lender_name() -> None:
+    assert _facts("月尾可以先還3500塊㗎", requested="lender").get("lender") is None
+    assert _facts("Welab咯", requested="lender").get("lender") == "Welab"
