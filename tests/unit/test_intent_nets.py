@@ -211,3 +211,10 @@ def test_a_message_that_only_adds_a_lender_is_a_fact() -> None:
 def test_despair_at_the_debt_under_the_threshold_is_distress_not_a_rephrase() -> None:
     message = classified("我是不是这辈子就完了，征信都黑了", ("nlu_fallback", 0.4), ("express_crisis", 0.35))
     assert after_nets(message) == "express_distress"
+
+
+def test_self_blame_with_death_in_it_keeps_the_classifiers_crisis_reading() -> None:
+    # 「该死的催收」 is an adjective; 「我真是该死」 is self-blame, a warning sign the explained-death list never hides
+    assert after_nets(classified("我真是该死", ("express_crisis", 0.7), ("express_distress", 0.2))) == "express_crisis"
+    assert after_nets(classified("该死的催收又打来了", ("express_crisis", 0.6), ("report_harassment", 0.3))) \
+        == "report_harassment"
