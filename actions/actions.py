@@ -22,6 +22,7 @@ from actions.common_questions import (
     about_debt,
     acknowledge_region,
     answer_money_and_rates,
+    ask_amount_role,
     brand_note,
     clarify_debt,
     money_help_once,
@@ -119,6 +120,9 @@ def before_the_intent(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     reported = outcomes.answer_outcome(dispatcher, tracker)  # 「他们说最多分12期」「同意了」 after a plan
     if reported is not None:
         return reported
+    role_asked = ask_amount_role(dispatcher, tracker)  # 「5000」「我手上有3000」: which fact is it?
+    if role_asked is not None:
+        return role_asked
     shown = drafts_on_request(dispatcher, tracker)  # 「看电话协商话术」「全部」 after a plan
     if shown is not None:
         return shown

@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.steps import (
+    CORRECTABLE_FACTS,
     last_turn_bot_texts,
     localise,
     offer_plan,
@@ -27,11 +28,12 @@ from actions.steps import (
     say,
     say_answer,
     say_answer_once,
+    slots_around_this_turn,
     user_texts,
 )
-from coach import knowledge, money_help, replies, true_rate
+from coach import budget, knowledge, money_help, replies, true_rate
 from coach.case import brands, region_of_script
-from coach.extraction import bare_place
+from coach.extraction import bare_place, lets_amount_go
 from coach.zh import court_words
 from coach.zh.debt_words import (
     asks_what_to_do,
@@ -71,6 +73,35 @@ def clarify_debt(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Eve
                for title, payload in CLARIFY_OPTIONS]
     say(dispatcher, tracker, replies.line(key), buttons=buttons)
     return []
+
+
+AMOUNT_ROLE_OPTIONS = ("debt", "monthly", "income", "none")
+
+
+def ask_amount_role(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """An amount said outside the form whose role the words do not settle (``amount_unsettled``, set by the
+    extraction): one question with quick replies, nothing redrafted. 「都不是」 to it: the amount is let go, said
+    in one line. None when neither applies or a fact did change this turn (the change is acknowledged instead)."""
+    before, after = slots_around_this_turn(tracker)
+    if set(after) & (CORRECTABLE_FACTS | {"debts"}) and any(after[k] != before.get(k) for k in after
+                                                            if k in CORRECTABLE_FACTS | {"debts"}):
+        return None
+    region = region_of(tracker)
+    asked, earlier = after.get("amount_unsettled"), before.get("amount_unsettled")
+    if asked is not None:
+        value = int(asked)
+        plain = str(value)
+        buttons = [{"title": localise(replies.line(f"amount_role_option_{option}"), tracker),
+                    "payload": localise(replies.line(f"amount_role_payload_{option}", plain=plain), tracker)}
+                   for option in AMOUNT_ROLE_OPTIONS]
+        say(dispatcher, tracker, replies.line("amount_role_question", money=budget.money(value, region),
+                                              plain=plain), buttons=buttons)
+        return []
+    if earlier is not None and "amount_unsettled" in after and lets_amount_go(_raw_text(tracker)):
+        # 「都不是」: let go, and said so
+        say(dispatcher, tracker, replies.line("amount_role_dropped", money=budget.money(int(earlier), region)))
+        return []
+    return None
 
 
 def _raw_text(tracker: Tracker) -> str:

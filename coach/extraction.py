@@ -234,6 +234,7 @@ def extract_facts(
     entities = _kind_roles(text, entities)
     paired = _lenders_and_debts(msg, entities, updates)
     _numbers(msg, [e for e in entities if id(e) not in paired], updates)
+    _role_answer(msg, entities, updates)
     _dates(msg, updates, now)
     _plain_answers(msg, updates)
     _plan_request(msg, updates)
@@ -674,10 +675,66 @@ def _numbers(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict
             if value is None or role in IGNORED_ROLES:
                 continue
             slot = _slot_for(kind, role, msg, correction, value)
+            if kind == "amount" and _unsettled(msg, ent, slot, correction, value):
+                updates.setdefault("amount_unsettled", value)  # asked about (「您说的5,000元是指…」), not guessed
+                continue
             if slot and (slot not in updates or _replaces_earlier(msg.text, ent, last_of.get(slot))):
                 updates[slot] = value
                 last_of[slot] = ent
                 _note_recent(updates, msg, slot)
+
+
+# 「还有5000」 alone, with the debt known: another debt or what is left of this one; the words do not say which.
+_BARE_MORE = re.compile(r"^(那|哦|噢|对了|还有就是)?[，,\s]*(另外|其他|其它)?还(有|剩)(一笔|一个|个|大概|差不多|约)?$")
+_AMOUNT_TAIL = re.compile(r"^\s*(块钱?|元|蚊|文|块|左右|的样子|吧|啊|呢|呀|哈|。|！|\.|!)*\s*$")
+# The answer in words to the question about an amount's role (「每个月能还的」「是收入」).
+_ROLE_ANSWER = (
+    ("debt_amount", re.compile(r"欠款|欠的|总额|一共|总共|本金|欠了|是欠|剩下的?欠|还欠")),
+    ("affordable_monthly", re.compile(r"每个?月能?还|每月能|一个月能|能还的|还得起|能拿出|每月还|月还")),
+    ("monthly_income", re.compile(r"收入|工资|月薪|挣|赚|人工|薪水")),
+)
+_NONE_OF_THESE = re.compile(r"都不是|都唔系|不是这些|别管|不用管|算了|随便说的|没什么")
+
+
+def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correction: bool, value: float) -> bool:
+    """An amount outside the form that the words give no role the case can use: 「5000」「我手上有3000」 after the
+    facts are in, or 「还有5000」 alone when the debt is known. It is asked about, never guessed; an amount the case
+    already holds (said again) is not."""
+    if msg.requested_slot is not None or correction or value < 50:
+        return False
+    known = [_number(msg.current.get(s)) for s in AMOUNT_SLOTS]
+    debts = msg.current.get("debts") or []
+    known += [_number(d.get("amount")) for d in debts if isinstance(d, Mapping)]
+    if any(k is not None and abs(k - value) < 0.5 for k in known):
+        return False
+    role = ent.get("role")
+    if slot is None:
+        return role in (None, "partial") and msg.current.get("debt_amount") is not None
+    if slot != "debt_amount" or msg.current.get("debt_amount") is None:
+        return False
+    start, end = _span(ent, msg.text)
+    return bool(_BARE_MORE.match(msg.text[:start].strip())) and bool(_AMOUNT_TAIL.match(msg.text[end:]))
+
+
+def lets_amount_go(text: str) -> bool:
+    """「都不是」 to the question about an amount's role."""
+    return bool(_NONE_OF_THESE.search(text))
+
+
+def _role_answer(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> None:
+    """The answer to 「您说的5,000元是指…」 in words (「每个月能还的」「是收入」「都不是」): the amount asked about
+    goes to that fact. The question lives one turn: any other message lets it go."""
+    pending = _number(msg.current.get("amount_unsettled"))
+    if pending is None:
+        return
+    if "amount_unsettled" not in updates:
+        updates["amount_unsettled"] = None
+    if _entities(entities, "amount") or _NONE_OF_THESE.search(msg.text):
+        return
+    slot = next((s for s, words in _ROLE_ANSWER if words.search(msg.text)), None)
+    if slot is not None and slot not in updates:
+        updates[slot] = pending
+        _note_recent(updates, msg, slot)
 
 
 # --- dates: the day the borrower says they will pay -------------------------------------------------------------

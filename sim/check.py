@@ -51,6 +51,7 @@ ASKED: dict[str, tuple[str, ...]] = {
     "ask_affordable": ("每个月最多能拿出",),
     "ask_income": ("收入",),
     "ask_costs": ("必须花的钱", "必须的开支"),
+    "amount_role": ("是指哪一项",),
 }
 
 

@@ -520,6 +520,22 @@ def _fact_turn(b: _Builder, kind: str) -> None:
               DATE=said, A=_amount(rng, amount))
 
 
+def _unsettled(b: _Builder) -> None:
+    """A bare amount once the plan is drafted (「5000」「我手上有3000」): no fact until the person says which; then
+    「都不是」 (nothing changes) or 「每个月能还的」 (what they can pay is that amount)."""
+    rng = b.rng
+    known = {b.truth.debt_amount, b.truth.affordable, b.truth.income, *(v for _, v in b.truth.noise),
+             *(d.amount for d in b.truth.lenders)}
+    amount = _value(rng, "affordable")
+    while amount in known:
+        amount = _value(rng, "affordable")
+    b.add("unsettled", replace(b.truth, noise=(*b.truth.noise, ("unsettled", amount))), A=_amount(rng, amount))
+    if rng.random() < 0.5:
+        b.add("unsettled_none", b.truth, after="amount_role")
+    else:
+        b.add("unsettled_monthly", replace(b.truth, affordable=amount), fact="affordable", after="amount_role")
+
+
 def _interruption(b: _Builder, kind: str) -> None:
     if kind == "crisis":
         b.add("crisis", replace(b.truth, crisis=True))
@@ -738,6 +754,10 @@ def conversation(seed: int, index: int, today: datetime.date) -> Conversation:
         _budget(b)
     elif not (requested or confirm_fix) and b.maybe("affirm"):
         b.add("affirm", b.truth)
+    complete = {"overdue", "hardship", "affordable"} <= set(facts) | ({"overdue"} if requested else set())
+    if complete and not (budget or confirm_fix) and "__unknown__" not in slots and b.truth.debt_amount \
+            and (requested or b.turns[-1].kind == "affirm") and b.maybe("unsettled"):
+        _unsettled(b)
     if b.maybe("closer"):
         b.add("closer", b.truth)
     turns = _finish(b, b.turns, style)

@@ -218,3 +218,30 @@ def test_a_correction_after_the_offer_changes_the_fact_and_says_what_changed(
     body = texts(servers.say(sender, correction))
     assert slots(servers, sender)["debt_amount"] == value
     assert change in body and "不急" not in body
+
+
+def _buttons(replies: list[dict[str, Any]]) -> dict[str, str]:
+    return {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
+
+
+def test_an_amount_whose_role_the_words_do_not_settle_is_asked_about_and_the_answer_taken(
+        servers: Servers) -> None:
+    """「5000」 or 「我手上有3000」 after the facts are in: one question with quick replies, nothing changed or
+    redrafted; the quick reply (or the answer in words) puts the amount where it belongs; 「都不是」 lets it go."""
+    sender = sender_id()
+    assert "方案" in texts(servers.say(sender, "招行信用卡欠了3万，逾期两个月，每月能还1500，想申请分期，被裁员了"))
+    drafts = slots(servers, sender)["latest_drafts"]
+    replies = servers.say(sender, "5000")
+    assert "是指哪一项" in texts(replies) and "方案：" not in texts(replies)
+    assert slots(servers, sender)["debt_amount"] == 30000 and slots(servers, sender)["latest_drafts"] == drafts
+    options = _buttons(replies)
+    assert set(options) == {"欠款总额", "每月能还", "月收入", "都不是"}
+    assert "不记进方案" in texts(servers.say(sender, options["都不是"]))
+    assert slots(servers, sender)["debt_amount"] == 30000 and slots(servers, sender)["amount_unsettled"] is None
+    assert "是指哪一项" in texts(servers.say(sender, "我手上有3000"))
+    assert slots(servers, sender)["affordable_monthly"] == 1500
+    body = texts(servers.say(sender, "每个月能还的"))
+    assert slots(servers, sender)["affordable_monthly"] == 3000 and "1,500 → 3,000" in body
+    assert "是指哪一项" in texts(servers.say(sender, "还有8000"))
+    body = texts(servers.say(sender, _buttons(servers.say(sender, "还有8000"))["欠款总额"]))
+    assert slots(servers, sender)["debt_amount"] == 8000 and "30,000 → 8,000" in body

@@ -272,3 +272,43 @@ def test_the_words_around_a_list_are_no_part_of_a_name(text: str, names: list[st
 def test_an_answer_about_paying_is_no_lender_name() -> None:
     assert _facts("月尾可以先還3500塊㗎", requested="lender").get("lender") is None
     assert _facts("Welab咯", requested="lender").get("lender") == "Welab"
+
+
+_KNOWN_CASE = {"lender": "招商银行", "debt_amount": 30000.0, "affordable_monthly": 1500.0, "overdue_days": 60.0}
+
+
+@pytest.mark.parametrize("text", ["5000", "还有5000", "大概3000吧", "我手上有3000", "另外还剩8000块"])
+def test_an_amount_the_words_give_no_role_is_asked_about_never_guessed(text: str) -> None:
+    out = _facts(text, **_KNOWN_CASE)
+    assert "amount_unsettled" in out and out["amount_unsettled"] > 0, out
+    assert not {"debt_amount", "affordable_monthly", "monthly_income", "debts"} & set(out), out
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("欠款一共5000", "debt_amount", 5000), ("每月能还5000", "affordable_monthly", 5000),
+    ("月收入5000", "monthly_income", 5000),
+])
+def test_an_amount_with_its_role_is_taken_and_not_asked_about(text: str, slot: str, value: int) -> None:
+    out = _facts(text, **_KNOWN_CASE)
+    assert out.get(slot) == value and out.get("amount_unsettled") is None, out
+
+
+def test_another_lender_named_with_its_amount_is_a_debt_not_a_question() -> None:
+    out = _facts("还有借呗5000", (("借呗", "借呗"),), **_KNOWN_CASE)
+    assert out.get("debt_amount") == 35000 and out.get("amount_unsettled") is None, out
+
+
+@pytest.mark.parametrize(("text", "slot"), [
+    ("每个月能还的", "affordable_monthly"), ("是收入", "monthly_income"), ("欠的总数", "debt_amount"),
+])
+def test_the_answer_in_words_gives_the_asked_amount_its_role(text: str, slot: str) -> None:
+    out = _facts(text, **_KNOWN_CASE, amount_unsettled=5000.0)
+    assert out.get(slot) == 5000 and out["amount_unsettled"] is None, out
+
+
+def test_none_of_these_lets_the_amount_go_and_a_restated_amount_is_not_asked_about() -> None:
+    out = _facts("都不是", **_KNOWN_CASE, amount_unsettled=5000.0)
+    assert out.get("amount_unsettled", "missing") is None and "debt_amount" not in out
+    assert "amount_unsettled" not in _facts("1500", **_KNOWN_CASE)  # what they can pay, said again
+    assert "amount_unsettled" not in _facts("5000", requested="debt_amount", lender="招商银行")  # the form asked
+    assert _role("他说要3000", "3000") == "demand"

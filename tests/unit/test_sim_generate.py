@@ -71,12 +71,14 @@ def _amounts_said(turn: Turn) -> list[int]:
 
 
 def test_ground_truth_follows_the_messages():
-    """Each fact the truth gains on a turn is said in that turn, in some spelling; facts never appear from nowhere."""
+    """Each fact the truth gains on a turn is said in that turn, in some spelling (or, for the answer to the bot's
+    question about an amount, in the turn before); facts never appear from nowhere."""
     for conv in SAMPLE:
-        before = Truth()
+        before, previous = Truth(), ""
         for turn in conv.turns:
             truth = turn.truth
-            plain = to_simplified(turn.text)
+            plain = to_simplified(turn.text) + (previous if turn.kind == "unsettled_monthly" else "")
+            previous = to_simplified(turn.text)
             digits = re.sub(r"[,，\s]", "", plain)
             for field in ("affordable", "income", "lump_offer"):
                 value = getattr(truth, field)
