@@ -78,8 +78,8 @@ def _number(value: Any) -> int | None:
 _REGIONAL = (
     ("咩公司", "什么公司"), ("叫咩名", "叫什么名"), ("咩名", "什么名"), ("边位", "哪位"), ("边间", "哪家"),
     ("边个", "谁"), ("边度", "哪里"), ("打嚟", "打来"), ("嚟", "来"), ("send", "发"), ("下个礼拜", "下周"),
-    ("礼拜", "周"), ("过数", "转账"), ("点称呼", "怎么称呼"), ("谂办法", "想办法"), ("谂", "想"),
-    ("点可能", "怎么可能"),
+    ("礼拜", "周"), ("过完数", "转完账"), ("过数", "转账"), ("点称呼", "怎么称呼"), ("谂办法", "想办法"), ("谂", "想"),
+    ("点可能", "怎么可能"), ("点还", "怎么还"), ("点俾", "怎么给"), ("点畀", "怎么给"),
     ("一次过", "一次性"), ("还返晒", "还清"), ("还晒", "还清"), ("俾", "给"), ("畀", "给"), ("冇", "没有"),
     ("咗", "了"),
     ("而家", "现在"), ("听日", "明天"), ("今日", "今天"), ("搞掂", "搞定"), ("入数", "转账"), ("户口", "账户"),
@@ -90,13 +90,17 @@ _REGIONAL = (
     ("几多", "多少"), ("呢个", "这个"), ("呢度", "这里"), ("即刻", "立刻"), ("点证明", "怎么证明"),
     ("点知", "怎么知道"),
     ("廿", "二十"), ("卅", "三十"),
-    ("account number", "账号"), ("account no", "账号"), ("a/c", "账户"), ("account", "账户"),
+    ("screenshot", "截图"), ("account number", "账号"), ("account no", "账号"), ("a/c", "账户"), ("account", "账户"),
 )
 # 「千五」「千二」: a thousand and five hundred (the leading 一 left out).
 _BARE_THOUSAND = re.compile(r"(?<![\d一二两三四五六七八九十百零.])千(?=[一二两三四五六七八九](?![十百千万]))")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # What a maximum sounds like is not a refusal: 「不能再多了」「再多没有」「是我的极限」.
-_CEILING = re.compile(r"(不能再多了?|再多(就)?(没有|没了|拿不出)|多了(就)?没有|是我的极限|极限了)")
+_CEILING = re.compile(r"(不能再多了?|再多(就)?(没有|没了|拿不出)|多了(就)?没有|是我的极限|极限了|(已经)?(是|系)极限|"
+                      r"已经(很|好)?勉强|已经(是|系)尽|已经尽力|(是)?(我的)?上限|"
+                      # holding one's own figure: 「你嫌少我也没办法」「再加也没用」「别的不答应」
+                      r"(没有?得|不能|没法)再加|加不了|再加(也)?没用|嫌少(我)?也?没(有)?办法|是我算过的|"
+                      r"就这么多(了)?|(别的|其他的?)(都)?不答应)")
 # Asking whether an amount will do is not refusing it: 「先还一千行不行」.
 _ASKING = re.compile(r"(行不行|可不可以|能不能|可以不可以|好不好|成不成)")
 # 「三千五六」: a range said with two digits after 千, read at its lower end (三千五).
@@ -122,7 +126,7 @@ _CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])
 _REFUSAL = re.compile(
     r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
     r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
-    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|(?<!有)没有(?!问题)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|结不了|还不到|付不到|不付|不交|我没说|处理不了|怎么(还|给|付)(得起|得出)?(呀|啊|嘛)|(?<!有)没有(?!问题|闹|骂|吵|说|讲|凶|怪|针对|恶意)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
 _NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
 _QUESTION_ONLY = re.compile(
     r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
@@ -145,7 +149,7 @@ def _clause_span(body: str, index: int) -> tuple[int, str]:
 
 # --- identity_checked ------------------------------------------------------------------------------------------
 _IDENTITY = re.compile(
-    r"(怎么称呼|贵姓|你叫(什么|啥|咩)|您叫什么|(你|您)的?(全名|名字|姓名)|叫什么名|工号|公号|员工号|员工编号|工牌|编号是|"
+    r"(怎么称呼|贵姓|你叫(什么|啥|咩)|您叫什么|(你|您)的?(全名|名字|姓名)|叫什么名|工号|公号|员工号|员工编号|员编|工牌|编号是|"
     r"(哪|什么|哪个|哪一)(家|个|间)?(公司|机构|单位|部门|平台|银行)|你是谁|您是谁|你是哪位|您是哪位|哪位|"
     r"(受|被)[^，。]{0,6}委托|委托(你们)?的?是(哪|谁)|(哪|什么)(里|边)打来|身份(?!证)|证件|营业执照|"
     r"(怎么|如何|拿什么)证明(你|您)|(你|您)们?(是)?哪(家|个|里)的|(你|您)们?(是|系)?谁|(公司|单位|机构|你们)叫(什么|啥)|"
@@ -196,7 +200,7 @@ _HARDSHIP = re.compile(
     r"(超市|店|生意|厂|公司)[^，。]{0,4}(快)?撑不住|开刀|减(了)?(人工|工资|薪水|薪)|份工没有?了?|工作没有?了|生(了)?bb|生仔|"
     r"(孩子|小孩)[^，。]{0,4}上学|失业|失了业|没工作|丢了工作|工作没了|工没了|被裁|裁员|资遣|被辞|辞退|降薪|减薪|工资(降|少|没发|拖|被拖|只有|发不出)|"
     r"(工资|薪水)?(被)?砍(了)?(一半|工资|薪)|工资(被)?砍|"
-    r"收入(少|降|下降|减少|只有|不稳定|没了|断了|很低)|没(有)?收入|没开工|开不了工|打零工|生病|病了|病倒|住院|手术|看病|"
+    r"收入(少|降|下降|减少|只有|不稳定|没了|断了|很低)|没(有)?收入|没有?开工|开不了工|打零工|生病|病了|病倒|住院|手术|看病|"
     r"医药费|化疗|车祸|受伤|家里(出事|有人|有病人|变故)|生意(亏|赔|失败|不好|黄了|垮了)|亏本|亏了|赔了|倒闭|破产|"
     r"店(关|倒|黄)|关门了|离婚|(老人|父母|爸|妈|孩子|老婆|老公)[^，。]{0,8}(病|住院|手术)|养(孩子|家|老人)|"
     # work stopped, debts piled up, a fraud, a pregnancy
@@ -210,12 +214,29 @@ _HARDSHIP = re.compile(
     r"中风|瘫痪|过世|去世|走了[^，。]{0,4}(剩|只有|就我)|丧事|骨折|摔断|抑郁|医院|陪床|住了[^，。]{0,4}院|"
     r"养不活|养不起|养[^，。]{0,3}(孩子|小孩|老人|一家)|单子少|订单少|收入掉|"
     r"没(有)?上班|上不了班|没法(工作|上班|干活)|一个人(挣|赚|找)钱|得我一个|被人骗|"
-    r"(刚|才)?生(了)?(小孩|孩子|二胎|宝宝)|开销(很|太|特别)?大|"
+    r"(刚|才)?生(了|完)?(小孩|孩子|二胎|宝宝)|开销(很|太|特别)?大|洗肾|执(了)?笠|靠散工|shiye|shi ye|"
+    r"减(了)?(我)?(的)?(人工|工资|薪水|薪)|"
     r"确诊|肿瘤|白血病|尿毒症|透析|脑梗|心脏病|工伤|病假|药费|封控|行情不好|经济不好|生意差|淡季|一身债|"
     r"一屁股债|跑路|传销|赡养|贫困|(开|做|干|撑)不下去|(工资|收入|粮|人工|薪水|薪)[^，。]{0,3}(减|砍|少|降)(了)?一半|一分(钱)?(都)?没(拿到|发)|(粮|人工)(减|少|冇|没)|"
     r"工钱[^，。]{0,4}没|吃药|工作(丢|黄)了|饭碗(丢|没)了|亏(进去|光|完|掉)|被坑|赔进去|养病|裁人|火烧|失火|火灾|被淹|水灾|地震|"
     r"亏损|低保|产后|照顾[^，。]{0,3}(病|老人|瘫|孩子)|打官司|合同到期|"
-    r"(退休金|养老金)[^，。]{0,3}(少|只有|就)|还是(个)?学生)")
+    r"(退休金|养老金)[^，。]{0,3}(少|只有|就)|还是(个)?学生|"
+    # the harvest lost; a body hurt at work or on the road; a disability; a child's or a parent's long illness
+    r"冰雹|绝收|大旱|旱灾|虫灾|歉收|减产|收成(不好|差|没了)|遭(了)?灾|"
+    r"砸(到|伤)|摔(伤|断)|跌(亲|伤|断)|石膏|职灾|职业病|聋哑|聋人|听障|失聪|失明|截肢|坐轮椅|"
+    r"痴呆|失智|自闭症|脑瘫|早产|保温箱|重症|ICU|(在家|全职)照顾|"
+    # a death in the family and what it cost
+    r"(爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|爷爷|奶奶|外婆|外公)[^，。]{0,2}(刚|已经)?(走了|过身|没了|去了)|丧葬|后事|白事|"
+    # work cut back without a word for it above
+    r"被?优化|只发(了)?(生活费|基本工资|底薪)|停薪|育婴假|产假|[六七五四]成薪|半薪|生产(了)?$|刚生产|"
+    r"(单|活)[^，。]{0,2}(少|变少)了|(铺|铺头|店|档|摊)[^，。]{0,4}(执|收|结业|倒)|蚀(晒|本|了)|结业|"
+    r"人工[^，。]{0,3}没有?(出|发)|走佬|"
+    # a relative's debts taken on
+    r"帮[^，。]{0,4}还[^，。]{0,2}(卡债|债|钱)|(家人|家里人|屋企人|弟|哥|姐|妹|爸|妈|老公|老婆)[^，。]{0,4}(欠|赌)|"
+    r"一个人[^，。]{0,2}(养|带|湊|凑)[^，。]{0,3}(孩子|小孩|细路|仔|女))")
+# A hardship only supposed or asked about (「如果我说我失业了…」「对失业的人有没有政策」「生病住院的话能…吗」) is none.
+_SUPPOSED = re.compile(r"(如果|要是|假如|假设|万一|若是|假使|倘若|你话|如果是|如果系)[^。？?！!]{0,20}$")
+_ASKED_ABOUT = re.compile(r"^[^，。？?]{0,4}(的人|者|人士|的话|嘅话)")
 # Only a circumstance counts (a job gone, illness, a pay cut, a baby, a business closed, the family's debts): saying
 # that the money is not there (「还不了」「没钱」「手头紧」) tells the collector nothing they can weigh, and the coach
 # asks for the reason instead (docs/rehearsal-rubric.md).
@@ -232,6 +253,8 @@ def _hardship(body: str) -> bool:
     for m in _HARDSHIP.finditer(body):
         if re.search(r"(没|没有|不是|并没|也没|没有说)$", body[max(0, m.start() - 3):m.start()]):
             continue  # 「我没失业也没生病」: denied
+        if _SUPPOSED.search(body[:m.start()]) or _ASKED_ABOUT.match(body[m.end():]):
+            continue
         if m.group(0) == "困难" and (_HARDSHIP_DENIED.search(body[max(0, m.start() - 4):m.start()]) or
                                      re.match(r"(谈不上|不算|倒没有|没有)", body[m.end():])):
             continue
@@ -255,13 +278,14 @@ _QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(
 _HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|手里|手上|余额|存款)[^，。]{0,3}$")
 # Money the reply tells of without offering it (pay, rent, fees, what was spent or borrowed).
 _OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|人工|"
-                          r"外卖|打工|打零工|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
-                          r"利息|罚息|违约金|降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保)")
+                          r"外卖|打工|打零工|零工|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
+                          r"利息|罚息|违约金|(工资|收入|薪水|人工)[^，。]{0,3}降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保|"
+                          r"亏了|亏掉|赔了|赔掉|损失|蚀了|欠我|工程款|货款)")
 _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
 # Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
 _OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
                         r"最高|顶天|"
-                        r"爱要不要|"
+                        r"爱要不要|我说了|"
                         r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
 # An amount said on its own as the first words of a reply (「400，你们把方案写下来」「係一千五」).
 _ALONE = re.compile(r"(对|是|系|就|嗯|好|行)?\s*(就)?\s*[\d一二两三四五六七八九十百千万wk.]+\s*(块|元|蚊)?"
@@ -269,11 +293,11 @@ _ALONE = re.compile(r"(对|是|系|就|嗯|好|行)?\s*(就)?\s*[\d一二两三�
 _MONTHLY_PAY = re.compile(r"(分\s*\S{1,3}\s*期|每期|月供|能还|可以还)")
 _PAY_VERB = re.compile(r"(还|给|付|转|交|拿出|凑|打)")
 # Not agreeing to the figure, only hearing it: 「好的，我知道了」「我考虑一下」.
-_HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到|"
+_HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再说|商量|回头|听到|记下(了|来)|我听着|你说吧|你继续说|"
                          r"行了行了|好了好了|别说了|够了)")  # 「行了行了 别说了」 ends the talk, it agrees to nothing
 _BARE_NUMBER = re.compile(r"(?<![\d.a-z])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千|开头|结尾))")
 _AGREE = re.compile(
-    r"^(那|哦|噢|嗯|恩|额|也|那就)*\s*(好好|好的|好吧|好啦|好嘞|好|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成交|成|"
+    r"^(那|哦|噢|嗯|恩|额|也|那就)*\s*(好好|好的|好吧|好啦|好嘞|好(?![烦累惨难怕气痛吵辛])|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成交|成|"
     r"(我)?(同意|答应|接受|认了)|就这样|就按|按你说的|听你的|只能这样|只好这样|就这么定)")
 _PAY_NOW = re.compile(r"(现在|马上|这就|立刻|今天)(就)?([^，。不没?]{0,8}(全部|都))?(转|还|付|打)(?!不)")
 _AGREE_WITH_NUMBER = re.compile(r"(可以|没问题|就这样|就按|行|好|成|得|同意)")
@@ -354,7 +378,9 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
             i > 0 and span.start - amounts[i - 1].end <= 8 and _REFUSAL.search(body[amounts[i - 1].end:span.start]))
         if _refused_after(body, span.end, next_start) or refused_before:
             continue
-        if _QUOTING.search(before) or _QUESTION_ONLY.match(body[clause_start:]) or \
+        quoted = [q for q in _QUOTING.finditer(before)
+                  if not re.search(r"我[^，。]{0,4}(还|付|给)", before[q.end():])]  # 「欠你们的我每月还一千五」
+        if quoted or _QUESTION_ONLY.match(body[clause_start:]) or \
                 body[span.end:span.end + 3].startswith(("的话", "的时候")):
             continue
         after = body[span.end:clause_start + len(clause)]
@@ -441,7 +467,7 @@ _C_CODE = re.compile(r"(验证码|校验码|动态码|密码|口令|cvv|安全�
 _C_PERSONAL = re.compile(
     r"(个人(账户|账号|卡)|私人(账户|卡)|我(的|这个|那个|个)?(卡|账户|账号|微信|支付宝|收款码)|转(给|到)?我|打(到)?我|扫我|"
     r"收款码|二维码|转数快|fps|(同事|经理|领导|专员|主管)(的)?(卡|微信|支付宝|账户|账号)|这个(卡号|账号|账户)|"
-    r"(卡号|账号)(发|给)你|(发|给)你(的|一个|个)?(账号|卡号|账户|码)|扫(这个|我)|(微信|支付宝)(转|还|付)|对私|私户|加我微信|"
+    r"(卡号|账号)[^，。]{0,6}(发|给)你|转完[^，。]{0,3}截(个)?图|payme|(发|给)你(的|一个|个)?(账号|卡号|账户|码)|扫(这个|我)|(微信|支付宝)(转|还|付)|对私|私户|加我微信|"
     r"这张卡|这个卡|\d{4}\s?\d{4}\s?\d{4}|扫码(付|转|支付|给我)|我发你(个|一个)?(收款)?(码|二维码|卡号|账号)|发你(收款)?码)")
 
 
@@ -482,7 +508,7 @@ _PROMISE = re.compile(
     r"(我)?(去|找)[^，。]{0,6}借|借(钱|点钱|点|网贷|别的|一笔|借看)|借我(点|一点|些)|(找|跟|向|问)(我)?(朋友|亲戚|家里|同事|别人|人|"
     r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要|拿)|要点钱|套现|套出来|(刷|用)信用卡|"
     r"我保证|保证(今天|明天|下周|这周|月底|还|给|到账|打)|一定(到|到账|转|凑|处理)|(今天|今晚|明天|马上|尽快)[^，。]{0,3}搞定|"
-    r"想办法|我尽快|尽快(还|凑|给|处理|搞定)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
+    r"想办法|我尽快|尽快(还|凑|给|处理|搞定)|尽量(去)?(凑|借|还上|给你)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
     r"把[^，。]{0,4}(卖|当|押)(了|掉)|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
     r"(今天|明天|今晚|这周|下周|月底|下个?月|周末|马上)[^，。]{0,3}(一定|保证|肯定)[^，。]{0,3}(还清|全还|还上|结清|还完)|"
     r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑|吧|一下)|我努力|争取|凑(一下|点)|(能)?凑多少|"
@@ -548,13 +574,16 @@ _BORROW_ASKED = re.compile(
     r"(问(问)?|找|跟)(我)?(家里|家人|爸|妈|父母|老婆|老公|哥|姐|弟|妹|朋友|亲戚|同事|舅|叔|姑|姨|表|堂)")
 
 
-def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool = False) -> bool:
+def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool = False,
+             agreed_figure: bool = False) -> bool:
     """A vague or unrealistic promise; with a figure only the borrowing and 「想办法」 kind (the figure itself is
     an offer, judged against the means). A time to pay into someone's own account (``account``: the reply
     accepts one) is that mistake, not this one, unless the money is to be borrowed or raised."""
     cues = [_PROMISE.finditer(body)]
     if not offered and not demand.personal:
-        cues += [_PROMISE_NO_FIGURE.finditer(body), _PROMISE_WHEN.finditer(body)]
+        cues.append(_PROMISE_NO_FIGURE.finditer(body))
+        if not agreed_figure:  # 「好吧 今天还最低还款」: the collector's figure, said with a day, is an offer
+            cues.append(_PROMISE_WHEN.finditer(body))
     if demand.borrow:
         cues.append(_BORROW_ASKED.finditer(body))  # 「我回家问问我爸」 to 「找你爸妈借点」
     for m in (m for found in cues for m in found):
@@ -564,7 +593,7 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
                 re.search(r"(哪|谁|怎么|什么)", body[max(0, m.start() - 3):m.start()]):
             continue  # 「我上哪去借？」「你让我去借？」「上哪弄钱」: no promise, the opposite
         start = m.start() + (1 if m.group(0).startswith("我") else 0)
-        if re.search(r"((让|叫|要|逼|帮)(我)?(想)?|(你|您)们?|请|麻烦)$", body[max(0, start - 3):start]) or \
+        if re.search(r"((让|叫|要|逼|迫|帮)(我)?(想)?|(你|您)们?|请|麻烦)$", body[max(0, start - 3):start]) or \
                 ("借" in m.group(0) and re.match(r"(过|了)", body[m.end():m.end() + 1])) or \
                 (m.group(0).endswith("给") and re.match(r"我", body[m.end():m.end() + 1])):
             continue  # 「帮我想想办法」「请尽快给我」 ask the collector; 「借过了」 is the past
@@ -580,7 +609,7 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
             continue  # 「我会还的，但现在拿不出」: willing, not promising
         if _PROMISE_UNDONE_AFTER.match(body[m.end():]):
             continue
-        if re.search(r"(借|贷)", m.group(0)) and \
+        if (re.search(r"(借|贷)", m.group(0)) or m.re is _BORROW_ASKED) and \
                 re.search(r"(不(干|借|会借|去借|要借|会再借|再借)|饮鸩止渴|越滚越多)", body[m.end():]):
             continue  # 「借钱还债那是饮鸩止渴 我不干」
         if re.search(r"打给?$", m.group(0)) and re.match(r"(给)?(你|您)(们)?(?!.{0,2}钱)", body[m.end():]):
@@ -601,7 +630,8 @@ _COUNTER = re.compile(r"(最多|只能|顶多|可以先|能先|先还|先付|每
 # --- written_confirmation --------------------------------------------------------------------------------------
 _WRITTEN = re.compile(
     r"(书面|写下来|写进|文字|短信(发|确认|通知)|发(个|条|一条)短信|发短信(给我|确认|通知)|(请|麻烦|你)(给我)?发短信|短信[^，。]{0,4}(确认|给我)|短讯|留(个)?底|"
-    r"email|e-mail|电邮|(方案|协议|结果|明细)[^，。]{0,4}(发|寄)(到|给)?我|邮件|盖章|协议(?!还款|分期)|"
+    r"email|e-mail|电邮|(方案|协议|结果|明细|内容|金额|利率)[^，。]{0,4}(发|寄|写)(到|给)?我|邮件|盖章|协议(?!还款|分期)|"
+    r"(简讯|短信)[^，。]{0,2}(写|发)给我|寄给我|"
     r"计划表|(开|发)(个|一份)?证明|结清证明|写低|纸本|确认书|"
     r"合同|确认函|通知书|回执|正式文件|文件(发|寄|给)|年化|年利率|实际利率|利率(是)?多少|什么利率|利息(是)?多少|多少利息|总共(要)?还多少|一共(要)?还多少|"
     r"app(上|里)(能|可以)(看|查|显示)|留(个)?(凭证|记录|证据)|白纸黑字|记录下来)")
@@ -611,8 +641,9 @@ _WRITTEN = re.compile(
 # checks who calls, it does not insist on a channel).
 _OFFICIAL_WORDS = re.compile(r"(官方|官网|正规渠道|对公|公司(的)?账户|还款渠道|原来的还款|账单上(的)?|自动扣款|app|"
                             r"柜台|柜位|"
-                            r"网上银行|网银|手机银行|还款账户|还款账号|缴款账号|缴款帐号|月结单|营业厅|网点)")
-_PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在|款(金额|额|日|记录|计划))|付|转|交|汇|扣|入账|"
+                            r"网上银行|网路银行|网银|手机银行|还款账户|还款账号|缴款账号|缴款帐号|月结单|营业厅|网点)")
+_PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在|款(金额|额|日|记录|计划))|(?<!支)付(?!宝)|"
+                     r"转|交|汇|扣|入账|"
                      r"打款|打钱|入)")
 _OFFICIAL = re.compile(
     r"("
@@ -625,30 +656,36 @@ _OFFICIAL = re.compile(
     r"只(在|走|通过|用|从|认)[^，。]{0,6}(借呗|花呗|白条|微粒贷|美团|京东|招行|工行|建行|农行|中行|交行|浦发|平安|银行|平台|app)"
     r"[^，。]{0,4}(还|付)|只(还|转|付|打)(到|给|进)(?![^，。]{0,3}(个人|私人|你))[^，。]{0,6}(官方|账户|app|平台|银行|借呗|花呗|美团)|"
     r"(在|从|用|通过)[^，。]{0,8}(手机银行|网银|官网|小程序|银行app)[^，。]{0,2}(直接)?(还|付)|"
-    r"(花呗|借呗|白条|微粒贷|app|银行|平台)(里|上)[^，。还看]{0,6}(?<![要欠需得])(还|付)(?!看|有|是|要|欠|没|了|过|显示|不))")
+    r"(花呗|借呗|白条|微粒贷|app|银行|平台)(里|上)[^，。还看]{0,6}(?<![要欠需得])(还|付)"
+    r"(?!看|有|是|要|欠|没|了|过|显示|不|款(金额|额|日|记录|计划))|"
+    r"走[^，。]{0,3}app|只[^，。]{0,3}(用|走|通过)[^，。]{0,2}(网路银行|网上银行|网银|手机银行))")
 _PERSONAL = re.compile(
     r"((转|打|汇|付|给)(到|给)?(你|您)(的|们)?(同事|个人|私人)?(的)?(那张)?(账户|账号|卡|银行卡|微信|支付宝|收款码)|"
     r"(你|您)把(你的|您的)?(卡号|账号|收款码|二维码)(发|给)|(卡号|账号|收款码)(发|给)我|"
     r"(个人|私人)(账户|账号|卡)[^，。]{0,3}(也)?(可以|行|没问题)|加(你|您)?(的)?微信[^，。]{0,4}(转|还|付)|"
-    r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps)|扫(你|您)的?(码|二维码|收款码)|(转数快|fps)(转|过数|给)(你|您)|"
+    r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps|payme)|扫(你|您)的?(码|二维码|收款码)|"
+    r"(转数快|fps|payme)(转|过数|转账|给)(你|您)|"
     r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您)|"
     r"(个人|私人)(的)?(也)?(可以|行|没问题)|(卡号|账号|账户|收款码|微信号)[^，。]{0,3}传(给)?我|"
     r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您)|"
     r"(转|打|汇|存)[^，。]{0,6}(到|给|进)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝)|"
-    r"(转账|转|汇|打钱)(给|到)(你|您)(们)?(的)?(同事|财务|经理|领导|专员|主管))")
+    r"(转账|转|汇|打钱)(给|到)(你|您)(们)?(的)?(同事|财务|经理|领导|专员|主管)|"
+    r"(转|打|汇|存)[^，。]{0,2}(到|给|进)(你|您)(给|发)(我)?的(账号|卡号|账户|卡))")
+# 「我用网银转到你给的账号」: the bank's app is only the means; the account is the collector's own.
+_THEIR_ACCOUNT = re.compile(r"(你|您)(给|发)(我)?的(账号|卡号|账户|卡)")
 # After the collector asked for a payment to someone's own account: agreeing, asking for the number, 「我转给你」.
 _PERSONAL_AFTER_ASK = re.compile(
     r"((卡号|账号|号码|账户)[^，。]{0,3}(发|给|多少|是多少|呢)|(发|给)(我)?(个|一下)?(卡号|账号|号码)|"
-    r"(我)?(转|打|汇)(给|到)?(你|您)|我(就|现在|马上|这就)?(转|打|汇)(了|过去|完)|(现在|马上|这就|等下|待会|一会)(就)?(转|打|汇)|"
+    r"(我)?(转|打|汇)(给|到)?(你|您)(?![妈娘])|我(就|现在|马上|这就)?(转|打|汇)(了|过去|完)|(现在|马上|这就|等下|待会|一会)(就)?(转|打|汇)|"
     r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|"
     r"^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇)|"
     r"(转|汇|打|存)(账|款|钱)(给|到|进)(你|您)|存(到|进)(你|您)|(发|给|报|传)(我)?(一下|个|一个)?(你的)?(支付宝|微信|银行|银行卡)?(卡号|账号|账户|户名|收款码|二维码|微信号|支付宝号|号码)|^(得|好|行|可以|ok|嗯)[^。]{0,10}(转数快|fps|电话号码|手机号)|"
-    r"哪个银行|开户行|收款人|户名|(转|打|汇)给谁|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
+    r"哪个银行|开户行|收款人|(fps|转数快|payme)[^，。]{0,3}(号码|号|是什么|系什么|多少)|户名(?![^，。]{0,2}(谁|哪))|(转|打|汇)给谁|(截图|截个图|影低)[^，。]{0,4}(给|发)(你|您)|转完账|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
     r"(转|汇|打)(好|完)了|已(经)?(转|汇|打)|扫了|我扫(?!描)|^发(吧|啦)|加(我|你)(的)?(微信|支付宝)|我加(你|了)|^加了|抄下来|记下了|"
     r"等你(的|发)?(码|卡号|账号|二维码)|(手机号|号码|账号|卡号)(是吧|对吧|对不对)|收到$|推(给)?我|账户名|打(过去|给你|到)|(微信|支付宝)(号)?(是)?多少|"
     r"(号码|账号|卡号)[^，。]{0,8}开头|(的)?(卡|账户|账号|微信|支付宝)(也)?(行|可以|没问题))")
 # After the same request, any transfer said with no no, no question and no other account: 「五千是吧 我去转」.
-_PERSONAL_ANY_TRANSFER = re.compile(r"(?<!不)(?<!别)(转|汇|存)(?!什么|个屁|不|账记录)")
+_PERSONAL_ANY_TRANSFER = re.compile(r"(?<!不)(?<!别)(?<!什么)(转|汇|存)(?!什么|个屁|不|账记录|你妈|你娘)")
 
 # --- secret_given ----------------------------------------------------------------------------------------------
 _SECRET_WORD = re.compile(r"(验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|码是|码为|背面|后三位)")
@@ -656,12 +693,13 @@ _CODE_DIGITS = r"(\d[\d\s]{2,14}\d|[零一二三四五六七八九幺]{4,8}|\d�
 _SECRET = re.compile(
     r"((验证码|验证吗|校验码|动态码|密码|口令|pin|安全码|cvv|cvv2|卡背后三位|背面|后三位|(?<!号)码)[^，。\d]{0,4}(是|为|:|系)?\s*"
     + _CODE_DIGITS + r"|(cvv|安全码|背面|后三位)[^，。\d]{0,4}\d{3}(?!\d)|"
-    r"(验证码|验证吗|短信|密码)[^，。]{0,4}截图[^，。]{0,3}(给|发)|"
+    r"(验证码|验证吗|密码)[^，。]{0,4}截图[^，。]{0,3}(给|发)|短信截图[^，。]{0,3}(给|发)|"
     r"(念|报|发|告诉|给)(给)?(你|您)[^，。]{0,3}(验证码|密码|口令|pin)|(验证码|密码|口令|pin)[^，。]{0,4}(念|报|发|告诉|给)(给)?(你|您)|"
     r"(验证码|密码)(我)?(发|报|念)(过去|一下|了|给)|(我|这就|马上)[^，。]{0,3}(念|报)(一下)?(验证码|密码)?(给你)?[^，。]{0,2}\d{4,8})")
 # After the collector asked for a code: the digits alone, or 「发你了」「截图发你了」.
 _SECRET_AFTER_ASK = re.compile(
-    r"((?<![\d])" + _CODE_DIGITS + r"(?![\d])|(发|给|念|报|告诉)(给)?(你|您)(了|啦|过去)|(发|给)过去了|截图(发|给)|"
+    r"((?<![\d])" + _CODE_DIGITS + r"(?![\d])|(发|给|念|报|告诉)(给)?(你|您)(了|啦|过去)|"
+    r"(发|念|报)了(个|张)?(截图)?给(你|您)|(发|给)过去了|截图(发|给)|"
     r"(已经|刚刚?)(发|给)(你|您)?了)")
 _SECRET_NEGATED = re.compile(r"(不|不会|不能|别|不要|没|绝不|不可能)[^，。]{0,5}(给|发|报|念|告诉|说)?[^，。]{0,3}$")
 
@@ -681,16 +719,16 @@ _ABUSE = re.compile(
     r"瓜娃子|哈批|肏|食屎|躝|咸家铲|戆居|低b|(你|死)三八|猪狗不如|你是人吗|烂人|禽兽|疯狗|狗叫|乱吠|"
     r"(你|你们)(才是|就是|真是|是|这个|个)?(个)?(傻子|傻瓜|笨蛋|疯子|有毛病|脑子坏)|死(骗子|催收|收数|要债|讨债)|"
     r"(你|你们)(才)?该死|(这些|一群|这帮|你个|你这)狗(?!屁)|(你个|个)锤子|白目|低能|脑瘫|死变态|(你|你们)[^，。]{0,3}变态|"
-    r"狗逼|你算老几|去你妈|操(?!作|心|场|劳|办|持|守|练|纵|控|盘)|"
+    r"狗逼|你算老几|听不懂人话|去你妈|操(?!作|心|场|劳|办|持|守|练|纵|控|盘)|"
     r"(?<![a-z])(md|wcnm|nmb|shabi|tm)(?![a-z]))")
 
 # --- violation_named -------------------------------------------------------------------------------------------
 _VIOLATION = re.compile(
-    r"(违规|违法|不合规|不合法|犯法|违反|不允许|不准|没有权利|无权|不可以(联系|找|打)|不能(联系|找|打给|骚扰)|"
+    r"(违规|违法|不合规|不合法|犯法|违反|不允许|(?<!说)不准(?!时)|没有权利|无权|不可以(联系|找|打)|不能(联系|找|打给|骚扰)|"
     r"(联系|打给|找|骚扰)[^，。]{0,6}(家人|家里人|父母|爸妈|同事|单位|领导|朋友|通讯录)[^，。]{0,6}(是|属于)?(违规|违法|不行|不可以|不允许)|"
     r"(?<!\d)(12378|12363|12321|110)(?!\d)|报警|报案|警署|派出所|公安|监管|金管局|金管会|评议中心|1998|0800|金融消费|消保|消委会|"
     r"人民银行|人行|银保监|第三人|第三方(?!是(哪|谁|什么))|扰民|(不合|不啱|不符合|坏了)规矩|民事|借新还旧|借新债还旧债|"
-    r"诱导|本身就(不对|不啱|不合|违)|吓唬|(?<![问睇试想])吓(人|我)|"
+    r"诱导|本身就(不对|不啱|不合|违)|夸大|(是|在)吓唬人|"
     r"(晚上|夜里|半夜)[^，。]{0,6}(不能|不可以|不允许|违规)|十点以后|10点以后|22点|恐吓|威胁我|"
     r"(这是|这叫|属于|算是?|你这)(在)?(威胁|骚扰|吓唬)|骚扰|(跟|和|同)[^，。]{0,6}(没|无)(有)?关(系)?|"
     r"(索要|要|问我要)[^，。]{0,4}验证码[^，。]{0,6}(不对|不合|违|诈骗|骗))")
@@ -705,20 +743,44 @@ _CONDUCT = re.compile(
     r"联系人|通讯录)|骂人|骂我|上门|爆通讯录")
 
 
+# 「被骗了…已经报警了」: the police in the borrower's own story of a fraud, not a route against this collector.
+_OWN_CASE_REPORTED = re.compile(r"(被[^，。？?！!]{0,8}骗|杀猪盘|刷单)[^。？?！!]{0,14}(报警|报案)")
+
+
 def _violation(body: str) -> bool:
-    if _VIOLATION.search(body):
+    for m in _VIOLATION.finditer(body):
+        if m.group(0) in ("报警", "报案") and _OWN_CASE_REPORTED.search(body[:m.end()]):
+            continue
         return True
     return bool(_COMPLAINT.search(body) and _CONDUCT.search(body))
 
 
-def _official(body: str) -> bool:
-    if _OFFICIAL.search(body):
+# 「是你们公司的对公账户吗」「你们平台没有对公账户吗」 check or reproach; 「你们有对公账户吗」 asks for it.
+_CHECKS = re.compile(r"(是|没有?)[^，。]{0,10}$")
+_QUESTION_END = re.compile(r"(吗|嘛|\?)$")
+# A bank's app used to pay someone's own account is only the means: 「我用网银转给你」「手机银行转 你账户名是啥」.
+_MEANS = re.compile(r"(网上银行|网路银行|网银|手机银行)")
+_TO_THEM = re.compile(r"(转|打|汇)(给|到)(你|您)(?!们公司)|(你|您)(的)?(账户名|户名|卡号|账号)|(转|打|汇)过去")
+
+
+def _official(body: str, demand: Demand | None = None) -> bool:
+    for m in _OFFICIAL.finditer(body):
+        start, clause = _clause_span(body, m.start())
+        if not (_CHECKS.search(body[start:m.start()]) and _QUESTION_END.search(body[start:start + len(clause) + 1])):
+            return True
+    for _, clause in _clauses(body):
+        words = {w.group(0) for w in _OFFICIAL_WORDS.finditer(clause)}
+        if not words or not _PAYING.search(clause) or _THEIR_ACCOUNT.search(clause):
+            continue
+        if all(_MEANS.fullmatch(w) for w in words) and "还" not in clause and \
+                (_TO_THEM.search(body) or (demand and demand.personal)):
+            continue
         return True
-    return any(_OFFICIAL_WORDS.search(clause) and _PAYING.search(clause) for _, clause in _clauses(body))
+    return False
 
 
 def _personal(body: str, demand: Demand) -> bool:
-    if demand.personal and _AGREE.match(body) and not _REFUSAL.search(body) and not _official(body) and \
+    if demand.personal and _AGREE.match(body) and not _REFUSAL.search(body) and not _official(body, demand) and \
             not body.endswith("?"):
         return True  # 「好的」 to 「转到我们财务的个人账户」
     cues = [_PERSONAL] + ([_PERSONAL_AFTER_ASK, _PERSONAL_ANY_TRANSFER] if demand.personal else [])
@@ -739,7 +801,7 @@ def _personal(body: str, demand: Demand) -> bool:
                                                   (re.search(r"[?吗呢]", asked) and
                                                    not re.search(r"(行|可以|好|成)(吗|吧)", asked))):
                 continue
-            if re.search(r"(骗子|骗|报警|投诉|举报|不转|不会转|不打|不汇|违规|违法)", body) or _official(body):
+            if re.search(r"(骗子|骗|报警|投诉|举报|不转|不会转|不打|不汇|违规|违法)", body) or _official(body, demand):
                 continue
             return True
     return False
@@ -760,6 +822,7 @@ def _secret(body: str, demand: Demand) -> bool:
 _TRANSFER = re.compile(r"(?<!不)(转|汇|打钱|打款|存)")
 _RAISE_IT_ALL = re.compile(r"(凑齐|凑够|还上|还清|结清|全部|全给|付清|汇|转|到账)")
 # 「那我今天想办法把最低还了」: the collector's figure taken in words.
+_NOT_THE_SUM = re.compile(r"(工号|名字|姓名|称呼|身份|账户|账号|卡号|微信|支付宝)")
 _TAKES_THE_SUM = re.compile(r"(把|将)(最低|首付|首期|这笔|那笔|这个数|那个数|这些|这么多)[^，。]{0,3}(还|付|交|凑|转)")
 _NOT_ABOUT_MONEY = re.compile(r"(没法|没办法|不能|无法)(确认|核实|相信|判断|知道|证明|联系)")
 _LUMP_NAMED = re.compile(r"(一次性|一次|全部|全额|结清|还清|首付|最低|这么多|那么多|"
@@ -775,19 +838,39 @@ def _lump_countered(body: str, demand: Demand, offers: list[Offer], agreed: bool
     if agreed:
         return False
     # 「我没法确认你是不是平台的人」 doubts the caller; it says no to no sum
-    refusal = _REFUSAL.search(_NOT_ABOUT_MONEY.sub("，", body))
-    if demand.lump:
-        smaller = [o for o in offers if o.amount and (demand.amount is None or o.amount < demand.amount)]
-        if demand.personal and not offers and (_official(body) or not _LUMP_NAMED.search(body)):
+    # a no said to the caller's name or to an account (「工号不用管?不行」「别的账户不行」) says no to no sum
+    said = _NOT_ABOUT_MONEY.sub("，", body)
+    refusal = any(not any(abs(w.start() - m.start()) <= 8 for w in _NOT_THE_SUM.finditer(clause))
+                  and (len(body) <= 40 or _LUMP_NAMED.search(clause[max(0, m.start() - 12):m.end() + 12]))
+                  for _, clause in _clauses(said) for m in _REFUSAL.finditer(clause))  # a long story: near the sum
+    # 「2000今天也没有」: the no is said to the sum itself
+    sum_refused = any(_REFUSAL.search(clause) and re.search(r"[\d一二两三四五六七八九十百千万]", clause)
+                      for _, clause in _clauses(said))
+    if re.search(r"(全|都)还(上|清)|全部还|一次性还清|还清(给你|你们)", body) and not any(o.monthly for o in offers) \
+            and not _REFUSAL.search(body[body.find("还"):]):
+        return False  # 「今天肯定结不了 明天我一定全还上」: the whole sum promised for another day, not countered
+    if demand.lump and not demand.borrow:
+        smaller = [o for o in offers if o.amount and (o.monthly or (demand.amount is not None
+                                                                  and o.amount < demand.amount))]
+        if demand.amount is not None and any(
+                _HAVE.search(body[:span.start]) and span.value < demand.amount
+                for span in _amounts(body, None, bare=True)):
+            return True  # 「3600? 我卡里就剩300」: what there is, against the sum asked
+        if demand.personal and not offers and not sum_refused and \
+                (_official(body, demand) or not _LUMP_NAMED.search(body)):
             return False  # 「不转个人账户，我只在App里还」 refuses the account, not the sum
         if refusal or smaller or any(o.monthly for o in offers) or _ASKS_INSTALLMENTS.search(body):
             return not (demand.amount and any(o.amount >= demand.amount for o in offers if not o.monthly))
         return False
+    if demand.monthly or demand.periods:
+        return False  # a monthly figure or a number of installments countered is not a lump sum countered
     for lump in _LUMP.finditer(body):
-        if re.search(r"(会|要|想|能)$", body[:lump.start()]):
-            continue  # 「我一定会还清的」: willing, not answering a demand
+        if re.search(r"(会|要|想|能)$", body[:lump.start()]) or re.search(r"期\s*$", body[max(0, lump.start() - 2):
+                                                                                       lump.start()]):
+            continue  # 「我一定会还清的」: willing, not answering a demand; 「分八期还清」: installments
         near = body[lump.end():lump.end() + 10]
-        if _REFUSAL.search(near) or (_COUNTER.search(body) and offers):
+        if _REFUSAL.search(near) or _REFUSAL.search(body[max(0, lump.start() - 4):lump.start()]) or \
+                (_COUNTER.search(body) and offers):
             return True
     return False
 
@@ -831,7 +914,10 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
     # 「好吧」「行 我试试」 to 「今天必须还上」: yielding to a deadline with no figure of one's own
     yields = yields or (demand.deadline and (demand.amount is None or demand.whole) and not demand.personal and
                         not offers and bool(_BARE_YES.match(body)) and not _REFUSAL.search(body))
-    if _promise(body, bool(offers), demand, personal) or unrealistic or yields:
+    # agreeing to the collector's own figure (「好吧 今天还最低还款」) is an offer of that figure, judged against the
+    # means, not a vague promise
+    if _promise(body, bool(offers), demand, personal, agreed and demand.amount is not None) or unrealistic or \
+            yields:
         found.add("promise_under_pressure")
     if _lump_countered(body, demand, offers, agreed):
         found.add("lump_sum_countered")
@@ -840,7 +926,7 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
         found.add("written_confirmation")  # 「卡号给我发短信」 asks for an account by text, not for the agreement
     if personal:
         found.add("personal_account_accepted")
-    elif _official(body):
+    elif _official(body, demand):
         found.add("official_account_only")
     if _secret(body, demand):
         found.add("secret_given")

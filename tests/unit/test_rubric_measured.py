@@ -1,18 +1,19 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout2_replies.yml, the independent set: 415 replies by a writer who never saw the detectors
+- tests/rehearsal/heldout3_replies.yml, the independent set: 572 replies by a writer who never saw the detectors
   nor the other sets' replies, labelled before any detector read them; measured once, never used for tuning. Its
   floors sit just below that first reading, so a change that makes any item worse on replies no one tuned on fails.
-- tests/rehearsal/borrower_replies.yml, fresh_replies.yml and heldout_replies.yml: the first three independent sets.
-  Each was read once as the independent measure, then its misses were used to improve the detectors, so they are
-  development sets now.
-- tests/rehearsal/dev_replies.yml and dev4_replies.yml, the sets written to tune the detectors.
+- tests/rehearsal/borrower_replies.yml, fresh_replies.yml, heldout_replies.yml and heldout2_replies.yml: the first
+  four independent sets. Each was read once as the independent measure, then its misses were used to improve the
+  detectors, so they are development sets now.
+- tests/rehearsal/dev_replies.yml, dev4_replies.yml and dev5_replies.yml, the sets written to tune the detectors.
 Development sets only catch a detector that breaks (DEV_FLOOR per item).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +23,34 @@ import yaml
 from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
-HELDOUT = HERE / "heldout2_replies.yml"
+HELDOUT = HERE / "heldout3_replies.yml"
 FIRST = HERE / "borrower_replies.yml"
 SECOND = HERE / "fresh_replies.yml"
 THIRD = HERE / "heldout_replies.yml"
+FOURTH = HERE / "heldout2_replies.yml"
 DEV = HERE / "dev_replies.yml"
 DEV4 = HERE / "dev4_replies.yml"
-DEVELOPMENT = (FIRST, SECOND, THIRD, DEV, DEV4)
+DEV5 = HERE / "dev5_replies.yml"
+INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH)
+WRITTEN_FOR_TUNING = (DEV, DEV4, DEV5)
+DEVELOPMENT = (*INDEPENDENT_BEFORE, *WRITTEN_FOR_TUNING)
 
 # (precision, recall) floors on the held-out set, just below its first reading (docs/rehearsal-rubric.md).
 FLOORS = {
     "identity_checked": (0.98, 0.96),
-    "hardship_stated": (0.84, 0.81),
-    "offer_concrete": (0.98, 0.89),
-    "lump_sum_countered": (0.88, 0.95),
-    "written_confirmation": (0.98, 0.98),
-    "official_account_only": (0.98, 0.94),
-    "violation_named": (0.89, 0.98),
-    "secret_given": (0.94, 0.89),
-    "personal_account_accepted": (0.98, 0.81),
-    "promise_under_pressure": (0.90, 0.97),
-    "offer_above_means": (0.91, 0.91),
+    "hardship_stated": (0.95, 0.87),
+    "offer_concrete": (0.95, 0.93),
+    "lump_sum_countered": (0.95, 0.89),
+    "written_confirmation": (0.96, 0.96),
+    "official_account_only": (0.92, 0.92),
+    "violation_named": (0.97, 0.97),
+    "secret_given": (0.98, 0.88),
+    "personal_account_accepted": (0.95, 0.79),
+    "promise_under_pressure": (0.82, 0.83),
+    "offer_above_means": (0.81, 0.91),
     "abusive": (0.98, 0.95),
 }
-MICRO_FLOOR = (0.94, 0.92)
+MICRO_FLOOR = (0.93, 0.91)
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
@@ -115,6 +120,11 @@ def test_every_labelled_item_is_a_rubric_item_and_every_reply_has_its_collectors
     assert all(row["case"] in data["cases"] for row in data["replies"])
 
 
+def _length(reply: str) -> int:
+    """Characters without the spaces (a space in a chat reply stands for a comma)."""
+    return len(re.sub(r"\s", "", reply))
+
+
 def test_the_two_sets_share_no_reply() -> None:
     """The sets are written apart: no reply of the held-out set is in another, nor of the first three independent
     sets in the sets written for tuning."""
@@ -122,7 +132,8 @@ def test_the_two_sets_share_no_reply() -> None:
     others = set().union(*(replies[path] for path in DEVELOPMENT))
     # replies of up to twelve characters (「好的」「分24期好了」「好 我去问问朋友」) are what anyone writes: writers who
     # could not see each other's sets produced eight such lines word for word; they say nothing about copying
-    shared = sorted(r for r in replies[HELDOUT] & others if len(r) > 12)
-    shared += sorted(r for r in (replies[FIRST] | replies[SECOND] | replies[THIRD]) & (replies[DEV] | replies[DEV4])
-                     if len(r) > 12)
+    shared = sorted(r for r in replies[HELDOUT] & others if _length(r) > 12)
+    independent = set().union(*(replies[path] for path in INDEPENDENT_BEFORE))
+    tuning = set().union(*(replies[path] for path in WRITTEN_FOR_TUNING))
+    shared += sorted(r for r in independent & tuning if _length(r) > 12)
     assert not shared, shared
