@@ -102,7 +102,7 @@ _CEILING = re.compile(r"(不能再多了?|再多(就)?(没有|没了|拿不出)|
                       r"(没有?得|不能|没法)再加|加不了|再加(也)?没用|嫌少(我)?也?没(有)?办法|是我算过的|"
                       r"就这么多(了)?|(别的|其他的?)(都)?不答应)")
 # Asking whether an amount will do is not refusing it: 「先还一千行不行」.
-_ASKING = re.compile(r"(行不行|可不可以|能不能|可以不可以|好不好|成不成)")
+_ASKING = re.compile(r"(行不行|可不可以|能不能|可以不可以|好不好|成不成|得不得|得唔得)")
 # 「三千五六」: a range said with two digits after 千, read at its lower end (三千五).
 _RANGE_TAIL = re.compile(r"(?<=[一二两三四五六七八九]千)([一二三四五六七八])[二三四五六七八九](?![十百千万\d])")
 # A number straight after 「一个月」 is read apart from it: 「1k一个月」「千五一个月」.
@@ -126,7 +126,7 @@ _CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])
 _REFUSAL = re.compile(
     r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
     r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
-    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|结不了|还不到|付不到|不付|不交|我没说|处理不了|怎么(还|给|付)(得起|得出)?(呀|啊|嘛)|(?<!有)没有(?!问题|闹|骂|吵|说|讲|凶|怪|针对|恶意)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|结不了|清不了|对我(来说|而言)?(很|好|真的)多|清不到|还不到|付不到|不付|不交|我没说|处理不了|怎么(还|给|付)(得起|得出)?(呀|啊|嘛)|(?<!有)没有(?!问题|闹|骂|吵|说|讲|凶|怪|针对|恶意)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
 _NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
 _QUESTION_ONLY = re.compile(
     r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
@@ -226,16 +226,18 @@ _HARDSHIP = re.compile(
     r"砸(到|伤)|摔(伤|断)|跌(亲|伤|断)|石膏|职灾|职业病|聋哑|聋人|听障|失聪|失明|截肢|坐轮椅|"
     r"痴呆|失智|自闭症|脑瘫|早产|保温箱|重症|ICU|(在家|全职)照顾|"
     # a death in the family and what it cost
-    r"(爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|爷爷|奶奶|外婆|外公)[^，。]{0,2}(刚|已经)?(走了|过身|没了|去了)|丧葬|后事|白事|"
+    r"(爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|爷爷|奶奶|外婆|外公|老豆|老窦)[^，。]{0,2}(刚|啱啱|已经)?(走了|过身|没了|去了)|"
+    r"丧葬|后事|白事|殡仪|"
     # work cut back without a word for it above
-    r"被?优化|只发(了)?(生活费|基本工资|底薪)|停薪|育婴假|产假|[六七五四]成薪|半薪|生产(了)?$|刚生产|"
+    r"被?优化|(给|俾|畀)[^，。]{0,4}裁|拖粮|欠粮|降了?(计件|单价|工价)|加护病房|重症监护|(被|给)[^，。]{0,6}骗去|只发(了)?(生活费|基本工资|底薪)|停薪|育婴假|产假|[六七五四]成薪|半薪|生产(了)?$|刚生产|"
     r"(单|活)[^，。]{0,2}(少|变少)了|(铺|铺头|店|档|摊)[^，。]{0,4}(执|收|结业|倒)|蚀(晒|本|了)|结业|"
     r"人工[^，。]{0,3}没有?(出|发)|走佬|"
     # a relative's debts taken on
     r"帮[^，。]{0,4}还[^，。]{0,2}(卡债|债|钱)|(家人|家里人|屋企人|弟|哥|姐|妹|爸|妈|老公|老婆)[^，。]{0,4}(欠|赌)|"
     r"一个人[^，。]{0,2}(养|带|湊|凑)[^，。]{0,3}(孩子|小孩|细路|仔|女))")
 # A hardship only supposed or asked about (「如果我说我失业了…」「对失业的人有没有政策」「生病住院的话能…吗」) is none.
-_SUPPOSED = re.compile(r"(如果|要是|假如|假设|万一|若是|假使|倘若|你话|如果是|如果系)[^。？?！!]{0,20}$")
+_SUPPOSED = re.compile(r"(如果|要是|假如|假设|万一|若是|假使|倘若|你话|如果是|如果系|(可以吗|可以)(跟|和|同)(你|您)说)"
+                       r"[^。？?！!]{0,20}$")
 _ASKED_ABOUT = re.compile(r"^[^，。？?]{0,4}(的人|者|人士|的话|嘅话)")
 # Only a circumstance counts (a job gone, illness, a pay cut, a baby, a business closed, the family's debts): saying
 # that the money is not there (「还不了」「没钱」「手头紧」) tells the collector nothing they can weigh, and the coach
@@ -278,7 +280,7 @@ _QUOTING = re.compile(r"(你们?|你们的?|对方|催收|他们)[^，。]{0,4}(
 _HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|手里|手上|余额|存款)[^，。]{0,3}$")
 # Money the reply tells of without offering it (pay, rent, fees, what was spent or borrowed).
 _OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|人工|"
-                          r"外卖|打工|打零工|零工|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
+                          r"外卖|打工|打零工|零工|(一个|每个?)月(才|只有)|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
                           r"利息|罚息|违约金|(工资|收入|薪水|人工)[^，。]{0,3}降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保|"
                           r"亏了|亏掉|赔了|赔掉|损失|蚀了|欠我|工程款|货款)")
 _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
@@ -297,7 +299,8 @@ _HEARD_ONLY = re.compile(r"(知道|明白|了解|收到|考虑|想想|看看|再
                          r"行了行了|好了好了|别说了|够了)")  # 「行了行了 别说了」 ends the talk, it agrees to nothing
 _BARE_NUMBER = re.compile(r"(?<![\d.a-z])(\d{3,6})(?![\d.%]|\s*(期|天|日|号|个|月|年|点|岁|次|位|w|k|万|千|开头|结尾))")
 _AGREE = re.compile(
-    r"^(那|哦|噢|嗯|恩|额|也|那就)*\s*(好好|好的|好吧|好啦|好嘞|好(?![烦累惨难怕气痛吵辛])|行行|行吧|行啊|行|可以|ok|okay|没问题|得|成交|成|"
+    r"^(那|哦|噢|嗯|恩|额|也|那就|咁|[…\.。，,~\s])*\s*(好好|好的|好吧|好啦|好嘞|好(?![烦累惨难怕气痛吵辛])|行行|行吧|行啊|行(?!吗)|可以(?!吗)|ok|okay|"
+    r"没问题|得|成交|成|能(?![不吗])|"
     r"(我)?(同意|答应|接受|认了)|就这样|就按|按你说的|听你的|只能这样|只好这样|就这么定)")
 _PAY_NOW = re.compile(r"(现在|马上|这就|立刻|今天)(就)?([^，。不没?]{0,8}(全部|都))?(转|还|付|打)(?!不)")
 _AGREE_WITH_NUMBER = re.compile(r"(可以|没问题|就这样|就按|行|好|成|得|同意)")
@@ -356,6 +359,10 @@ def _periods_in(body: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+# A lender's customer-service line said as digits (「我要打95508核实」), not a sum.
+_SERVICE_LINE = re.compile(r"9[56]\d{3}|[48]00\d{7}")
+
+
 def offers_in(text: str, case: Any = None, collector_line: str | None = None) -> list[Offer]:
     """The amounts the reply offers: what the borrower says they will pay, not a sum they quote, refuse or owe.
     「分24期」 with the debt known offers the debt over 24 months."""
@@ -367,7 +374,7 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
     periods = _periods_in(body)
     offers: list[Offer] = []
     for i, span in enumerate(amounts):
-        if span.role in _NOT_OFFERED_ROLES or span.value in _HOTLINES:
+        if span.role in _NOT_OFFERED_ROLES or span.value in _HOTLINES or _SERVICE_LINE.fullmatch(span.text):
             continue
         if secretish and (span.text.isdigit() or re.fullmatch(r"[零〇一二三四五六七八九幺两]{4,8}", span.text)):
             continue  # digits read out after a request for a code are the code
@@ -427,8 +434,9 @@ def _agrees(body: str, demand: Demand, offers: list[Offer]) -> bool:
     if offers and any(o.amount not in (demand.amount, _per_period(demand, None)) for o in offers if o.amount):
         return False
     agreeing_clause = any(_AGREE.match(clause.strip()) for _, clause in _clauses(body))  # 「三天是吧 没问题」
-    return bool(agreeing_clause or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or
-                re.search(r"就(这样|按|这么|[\d一二两三四五六七八九十])", body))
+    said_so = any(re.search(r"就(这样|按|这么|[\d一二两三四五六七八九十])", clause) and not _OTHER_MONEY.search(clause)
+                  for _, clause in _clauses(body))  # 「就五千吧」 agrees; 「实习工资就两千」 tells
+    return bool(agreeing_clause or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or said_so)
 
 
 def _per_period(demand: Demand, debt: int | None) -> int | None:
@@ -471,6 +479,10 @@ _C_PERSONAL = re.compile(
     r"这张卡|这个卡|\d{4}\s?\d{4}\s?\d{4}|扫码(付|转|支付|给我)|我发你(个|一个)?(收款)?(码|二维码|卡号|账号)|发你(收款)?码)")
 
 
+# A clause that says what the caller will never do (a bank's warning about fraud).
+_NEVER_ASKED = re.compile(r"[^，。！？!?]*(不会|绝不|从不|不要|切勿|请勿)[^，。！？!?]*")
+
+
 def read_collector(line: str | None, case: Any = None) -> Demand:
     """What the collector's line asks the borrower to do (the figure, monthly or at once, a code, an account)."""
     body = plain(line or "")
@@ -496,8 +508,9 @@ def read_collector(line: str | None, case: Any = None) -> Demand:
     if lump and amount is None and re.search(r"(一次性|结清|还清|全额|全部)", body):
         amount = debt
     whole = lump and amount == debt and debt is not None
-    return Demand(amount=amount, monthly=monthly, periods=periods, lump=lump, code=bool(_C_CODE.search(body)),
-                  personal=bool(_C_PERSONAL.search(body)), borrow=bool(_C_BORROW.search(body)), whole=whole,
+    asks = _NEVER_ASKED.sub("，", body)  # 「我们不会通过私人账户收款，也不会向您要验证码」 asks for neither
+    return Demand(amount=amount, monthly=monthly, periods=periods, lump=lump, code=bool(_C_CODE.search(asks)),
+                  personal=bool(_C_PERSONAL.search(asks)), borrow=bool(_C_BORROW.search(asks)), whole=whole,
                   deadline=_c_deadline(body), asks_income=bool(_C_INCOME.search(body)))
 
 
@@ -508,7 +521,7 @@ _PROMISE = re.compile(
     r"(我)?(去|找)[^，。]{0,6}借|借(钱|点钱|点|网贷|别的|一笔|借看)|借我(点|一点|些)|(找|跟|向|问)(我)?(朋友|亲戚|家里|同事|别人|人|"
     r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要|拿)|要点钱|套现|套出来|(刷|用)信用卡|"
     r"我保证|保证(今天|明天|下周|这周|月底|还|给|到账|打)|一定(到|到账|转|凑|处理)|(今天|今晚|明天|马上|尽快)[^，。]{0,3}搞定|"
-    r"想办法|我尽快|尽快(还|凑|给|处理|搞定)|尽量(去)?(凑|借|还上|给你)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
+    r"想办法|我尽快|(会|一定)尽快|尽快(还|凑|给|处理|搞定)|夹埋|预借现金|(问|找)[^，。]{0,3}(家人|家里人|屋企人)借|(这两天|月底|月尾)[^，。]{0,4}凑给|尽量(去)?(凑|借|还上|给你)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
     r"把[^，。]{0,4}(卖|当|押)(了|掉)|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
     r"(今天|明天|今晚|这周|下周|月底|下个?月|周末|马上)[^，。]{0,3}(一定|保证|肯定)[^，。]{0,3}(还清|全还|还上|结清|还完)|"
     r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑|吧|一下)|我努力|争取|凑(一下|点)|(能)?凑多少|"
@@ -538,7 +551,8 @@ _PROMISE_WHEN = re.compile(
     r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
     r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看|打|来|骚扰|催)|转|给|处理|凑|打)"
     r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我|来|过来|催收|电话)")
-_PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出)[^，。]{0,3}$")
+_PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出|没说|没有说|没讲|没答应)"
+                              r"[^，。]{0,3}$")
 _PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|也不行|不了|不到|不出|不起|不上)|^的?都|"
                                    r"^[^，。]{0,2}验证码")
 # Earlier in the same clause: a no (「我不会为了还你们再去借钱」) or the past (「我之前就是借网贷还的」).
@@ -593,7 +607,7 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
                 re.search(r"(哪|谁|怎么|什么)", body[max(0, m.start() - 3):m.start()]):
             continue  # 「我上哪去借？」「你让我去借？」「上哪弄钱」: no promise, the opposite
         start = m.start() + (1 if m.group(0).startswith("我") else 0)
-        if re.search(r"((让|叫|要|逼|迫|帮)(我)?(想)?|(你|您)们?|请|麻烦)$", body[max(0, start - 3):start]) or \
+        if re.search(r"((让|叫|要|逼|迫|帮)(我)?(想)?|(你|您)们?(自己)?|请|麻烦)$", body[max(0, start - 5):start]) or \
                 ("借" in m.group(0) and re.match(r"(过|了)", body[m.end():m.end() + 1])) or \
                 (m.group(0).endswith("给") and re.match(r"我", body[m.end():m.end() + 1])):
             continue  # 「帮我想想办法」「请尽快给我」 ask the collector; 「借过了」 is the past
@@ -662,13 +676,13 @@ _OFFICIAL = re.compile(
 _PERSONAL = re.compile(
     r"((转|打|汇|付|给)(到|给)?(你|您)(的|们)?(同事|个人|私人)?(的)?(那张)?(账户|账号|卡|银行卡|微信|支付宝|收款码)|"
     r"(你|您)把(你的|您的)?(卡号|账号|收款码|二维码)(发|给)|(卡号|账号|收款码)(发|给)我|"
-    r"(个人|私人)(账户|账号|卡)[^，。]{0,3}(也)?(可以|行|没问题)|加(你|您)?(的)?微信[^，。]{0,4}(转|还|付)|"
+    r"(个人|私人)(账户|账号|卡)[^，。]{0,3}(也|都)?(可以|行|没问题|没有?所谓|无所谓|得)|加(你|您)?(的)?微信[^，。]{0,4}(转|还|付)|"
     r"(发|给)(我)?(个|一个)?(收款码|二维码|转数快|fps|payme)|扫(你|您)的?(码|二维码|收款码)|"
     r"(转数快|fps|payme)(转|过数|转账|给)(你|您)|"
     r"(好|行|可以)[^，。]{0,4}(转|打)(给|到)(你|您)|(微信|支付宝|银行卡)(转|打|付)(给)?(你|您)|"
     r"(个人|私人)(的)?(也)?(可以|行|没问题)|(卡号|账号|账户|收款码|微信号)[^，。]{0,3}传(给)?我|"
     r"(微信|支付宝|银行卡)(给|转给|打给)(你|您)|(给|帮)(你|您)存|存给(你|您)|"
-    r"(转|打|汇|存)[^，。]{0,6}(到|给|进)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝)|"
+    r"(转|打|汇|存|入)[^，。]{0,6}(到|给|进|去)(你|您)(的)?(个人|私人)?(的)?(卡|账户|账号|微信|支付宝|那(边|里|儿)?)|"
     r"(转账|转|汇|打钱)(给|到)(你|您)(们)?(的)?(同事|财务|经理|领导|专员|主管)|"
     r"(转|打|汇|存)[^，。]{0,2}(到|给|进)(你|您)(给|发)(我)?的(账号|卡号|账户|卡))")
 # 「我用网银转到你给的账号」: the bank's app is only the means; the account is the collector's own.
@@ -680,7 +694,7 @@ _PERSONAL_AFTER_ASK = re.compile(
     r"(转|打|汇)(多少|哪)|发(来|过来)|那我(就)?转|发(给)?我吧|(你)?发(个)?(收款)?码|(现在|马上|这就)(转|打|汇)|转过去|打过去|汇过去|"
     r"^(好|行|可以|ok|嗯)[^，。]{0,3}(转|打|汇)|"
     r"(转|汇|打|存)(账|款|钱)(给|到|进)(你|您)|存(到|进)(你|您)|(发|给|报|传)(我)?(一下|个|一个)?(你的)?(支付宝|微信|银行|银行卡)?(卡号|账号|账户|户名|收款码|二维码|微信号|支付宝号|号码)|^(得|好|行|可以|ok|嗯)[^。]{0,10}(转数快|fps|电话号码|手机号)|"
-    r"哪个银行|开户行|收款人|(fps|转数快|payme)[^，。]{0,3}(号码|号|是什么|系什么|多少)|户名(?![^，。]{0,2}(谁|哪))|(转|打|汇)给谁|(截图|截个图|影低)[^，。]{0,4}(给|发)(你|您)|转完账|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
+    r"哪个银行|开户行|收款人|(用|by)\s*(payme|转数快|fps|微信|支付宝|line\s?pay)|(fps|转数快|payme)[^，。]{0,3}(号码|号|是什么|系什么|多少)|户名(?![^，。]{0,2}(谁|哪))|(转|打|汇)给谁|(截图|截个图|影低)[^，。]{0,4}(给|发)(你|您)|转完账|(微信|支付宝)还是(微信|支付宝|银行卡|卡)|"
     r"(转|汇|打)(好|完)了|已(经)?(转|汇|打)|扫了|我扫(?!描)|^发(吧|啦)|加(我|你)(的)?(微信|支付宝)|我加(你|了)|^加了|抄下来|记下了|"
     r"等你(的|发)?(码|卡号|账号|二维码)|(手机号|号码|账号|卡号)(是吧|对吧|对不对)|收到$|推(给)?我|账户名|打(过去|给你|到)|(微信|支付宝)(号)?(是)?多少|"
     r"(号码|账号|卡号)[^，。]{0,8}开头|(的)?(卡|账户|账号|微信|支付宝)(也)?(行|可以|没问题))")
@@ -822,7 +836,7 @@ def _secret(body: str, demand: Demand) -> bool:
 _TRANSFER = re.compile(r"(?<!不)(转|汇|打钱|打款|存)")
 _RAISE_IT_ALL = re.compile(r"(凑齐|凑够|还上|还清|结清|全部|全给|付清|汇|转|到账)")
 # 「那我今天想办法把最低还了」: the collector's figure taken in words.
-_NOT_THE_SUM = re.compile(r"(工号|名字|姓名|称呼|身份|账户|账号|卡号|微信|支付宝)")
+_NOT_THE_SUM = re.compile(r"(工号|名字|姓名|称呼|身份|账户|账号|卡号|微信|支付宝|任何人|别人|(?<!一)个人)")
 _TAKES_THE_SUM = re.compile(r"(把|将)(最低|首付|首期|这笔|那笔|这个数|那个数|这些|这么多)[^，。]{0,3}(还|付|交|凑|转)")
 _NOT_ABOUT_MONEY = re.compile(r"(没法|没办法|不能|无法)(确认|核实|相信|判断|知道|证明|联系)")
 _LUMP_NAMED = re.compile(r"(一次性|一次|全部|全额|结清|还清|首付|最低|这么多|那么多|"
@@ -859,7 +873,8 @@ def _lump_countered(body: str, demand: Demand, offers: list[Offer], agreed: bool
         if demand.personal and not offers and not sum_refused and \
                 (_official(body, demand) or not _LUMP_NAMED.search(body)):
             return False  # 「不转个人账户，我只在App里还」 refuses the account, not the sum
-        if refusal or smaller or any(o.monthly for o in offers) or _ASKS_INSTALLMENTS.search(body):
+        asks_installments = bool(_ASKS_INSTALLMENTS.search(body)) and not body.rstrip().endswith(("?", "吗"))
+        if refusal or smaller or any(o.monthly for o in offers) or asks_installments:
             return not (demand.amount and any(o.amount >= demand.amount for o in offers if not o.monthly))
         return False
     if demand.monthly or demand.periods:
@@ -896,19 +911,21 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
     affordable = _number(_field(case, "affordable_monthly"))
     debt = _number(_field(case, "debt"))
     personal = _personal(body, demand)
+    # 「今天九千六我一次性还上」 pays a sum in one go, not the whole debt
+    whole_at_once = _full_repayment(body) and not any(o.amount and debt and o.amount < debt * 0.9 for o in offers)
     if affordable is not None:
         committed = [o.amount for o in offers]
         if agreed or (personal and demand.personal and not offers and _TRANSFER.search(body)):
             # 「卡号发我吧，我转」 to 「先转5000到专员的个人账户」 agrees to the 5000 too
             committed += [v for v in (demand.amount, _per_period(demand, debt)) if v]
-        if _full_repayment(body) and debt:
+        if whole_at_once and debt:
             committed.append(debt)
         if demand.amount and not offers and ((_PROMISE.search(body) and _RAISE_IT_ALL.search(body)) or
                                              (_TAKES_THE_SUM.search(body) and not _REFUSAL.search(body))):
             committed.append(demand.amount)  # 「我去找朋友借借看 尽量下午凑齐」 to 「先付18000」
         if any(amount > affordable for amount in committed):
             found.add("offer_above_means")
-    unrealistic = (_full_repayment(body) or (agreed and demand.whole)) and affordable is not None and \
+    unrealistic = (whole_at_once or (agreed and demand.whole)) and affordable is not None and \
         (debt or 0) > affordable  # the whole debt at once, promised or agreed to
     yields = demand.borrow and bool(_AGREE.match(body)) and not _REFUSAL.search(body)  # 「好」 to 「借一借」
     # 「好吧」「行 我试试」 to 「今天必须还上」: yielding to a deadline with no figure of one's own
