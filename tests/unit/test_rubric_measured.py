@@ -1,12 +1,12 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout3_replies.yml, the independent set: 572 replies by a writer who never saw the detectors
+- tests/rehearsal/heldout4_replies.yml, the independent set: 536 replies by a writer who never saw the detectors
   nor the other sets' replies, labelled before any detector read them; measured once, never used for tuning. Its
   floors sit just below that first reading, so a change that makes any item worse on replies no one tuned on fails.
-- tests/rehearsal/borrower_replies.yml, fresh_replies.yml, heldout_replies.yml and heldout2_replies.yml: the first
-  four independent sets. Each was read once as the independent measure, then its misses were used to improve the
-  detectors, so they are development sets now.
+- tests/rehearsal/borrower_replies.yml, fresh_replies.yml, heldout_replies.yml, heldout2_replies.yml and
+  heldout3_replies.yml: the first five independent sets. Each was read once as the independent measure, then its
+  misses were used to improve the detectors, so they are development sets now.
 - tests/rehearsal/dev_replies.yml, dev4_replies.yml and dev5_replies.yml, the sets written to tune the detectors.
 Development sets only catch a detector that breaks (DEV_FLOOR per item).
 """
@@ -23,34 +23,35 @@ import yaml
 from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
-HELDOUT = HERE / "heldout3_replies.yml"
+HELDOUT = HERE / "heldout4_replies.yml"
 FIRST = HERE / "borrower_replies.yml"
 SECOND = HERE / "fresh_replies.yml"
 THIRD = HERE / "heldout_replies.yml"
 FOURTH = HERE / "heldout2_replies.yml"
+FIFTH = HERE / "heldout3_replies.yml"
 DEV = HERE / "dev_replies.yml"
 DEV4 = HERE / "dev4_replies.yml"
 DEV5 = HERE / "dev5_replies.yml"
-INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH)
+INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH)
 WRITTEN_FOR_TUNING = (DEV, DEV4, DEV5)
 DEVELOPMENT = (*INDEPENDENT_BEFORE, *WRITTEN_FOR_TUNING)
 
 # (precision, recall) floors on the held-out set, just below its first reading (docs/rehearsal-rubric.md).
 FLOORS = {
-    "identity_checked": (0.98, 0.96),
-    "hardship_stated": (0.95, 0.87),
-    "offer_concrete": (0.95, 0.93),
-    "lump_sum_countered": (0.95, 0.89),
-    "written_confirmation": (0.96, 0.96),
-    "official_account_only": (0.92, 0.92),
-    "violation_named": (0.97, 0.97),
-    "secret_given": (0.98, 0.88),
-    "personal_account_accepted": (0.95, 0.79),
-    "promise_under_pressure": (0.82, 0.83),
-    "offer_above_means": (0.81, 0.91),
-    "abusive": (0.98, 0.95),
+    "identity_checked": (0.93, 0.96),
+    "hardship_stated": (0.96, 0.78),
+    "offer_concrete": (0.95, 0.94),
+    "lump_sum_countered": (0.98, 0.85),
+    "written_confirmation": (0.96, 0.90),
+    "official_account_only": (0.98, 0.96),
+    "violation_named": (0.97, 0.95),
+    "secret_given": (0.98, 0.75),
+    "personal_account_accepted": (0.87, 0.96),
+    "promise_under_pressure": (0.81, 0.86),
+    "offer_above_means": (0.90, 0.90),
+    "abusive": (0.98, 0.90),
 }
-MICRO_FLOOR = (0.93, 0.91)
+MICRO_FLOOR = (0.94, 0.89)
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
