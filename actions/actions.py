@@ -265,7 +265,13 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
         # Nothing usable for the asked fact: re-ask with an example; from the second miss on, offer to skip it.
         misses = misses_after(tracker.get_slot("form_misses"), requested)
         reask = REASK_RESPONSES.get(requested)
-        if reask:
+        amounts = [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+                   if e.get("entity") == "amount" and isinstance(e.get("value"), (int, float))]
+        if requested in ("overdue_days", "extension_days") and amounts:
+            # 「我手上有3000」 while the form asks how long: money heard, said so, the time asked again
+            say(dispatcher, tracker, replies.line("amount_not_a_time",
+                                                  money=budget.money(int(amounts[0]), region_of(tracker))))
+        elif reask:
             dispatcher.utter_message(response=reask)
         if misses.get(requested, 0) >= 2 and requested in OPTIONAL_FORM_SLOTS:
             dispatcher.utter_message(response="utter_offer_skip")

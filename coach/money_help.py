@@ -23,6 +23,7 @@ from coach import replies
 from coach.budget import Working, offer_for
 from coach.budget import money as local_money
 from coach.case import region_of_script
+from coach.case.lenders import names_a_lender
 from coach.zh.budget_words import Budget, read_budget
 from coach.zh.normalizer import to_simplified
 
@@ -126,8 +127,8 @@ def budget_answer(text: str, region: str = "mainland", several_debts: bool = Fal
     """The reply to a message that lists income and costs, with the budget read; None for any other message. When
     nothing is left, the official help follows (the person may qualify for it)."""
     budget = read_budget(text)
-    if budget is None:
-        return None
+    if budget is None or any(names_a_lender(label) for label, _ in budget.costs):
+        return None  # 「工行1万7 中银的卡12万4 …收入少了一半」 lists debts, not a month's costs
     lines = budget_lines(budget, several_debts, region)
     if offer_for(budget.left) <= 0:
         pointers = help_answer(["no_income"], region)

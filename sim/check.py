@@ -219,7 +219,8 @@ def check_plan(truth: Truth, before: Truth | None, slots: Mapping[str, Any],
     for m in _LUMP.finditer(summary):
         amount = _money(m.group(2))
         offered = truth.lump_offer is not None and amount <= truth.lump_offer
-        one_payment = m.group(1) == "一次性结清" and truth.affordable is not None and amount <= truth.affordable
+        # what they can pay a month (said, or what income less costs leaves) covers the whole debt: paid in one go
+        one_payment = m.group(1) == "一次性结清" and capacity is not None and amount <= capacity
         if not (offered or one_payment):
             out.append(Violation("lump_sum_not_offered",
                                  f"{m.group(1)} {amount} (offered: {truth.lump_offer}): {summary[:80]}"))

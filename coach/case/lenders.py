@@ -87,6 +87,11 @@ def _registry_name_within(brand: str) -> str | None:
     return max(names, key=lambda nc: len(nc[0]))[1] if names else None
 
 
+def names_a_lender(text: str) -> bool:
+    """Whether the words hold a lender's name the registry or the brand list knows (「工行」「中银的卡」「度小满」)."""
+    return _registry_name_within(text) is not None or bool(find_lenders(text))
+
+
 def _load_brands() -> tuple[dict[str, str], dict[str, str]]:
     """(alias or brand → canonical name, canonical name → lender type) for the brands the registry lacks."""
     brands = yaml.safe_load(ENTITIES_PATH.read_text(encoding="utf-8")).get("brands") or []
@@ -147,7 +152,7 @@ _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
 _LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
 # At the end of a message only a name written as a brand is one (「PrimeCredit嘅」, not 「thx」「hey」).
-_LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|啦|的)?[。.!！]?$")
+_LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|㖞|啦|喇|咯|的)?[。.!！]?$")
 # 「PrimeCredit 中銀 各欠十二萬」: a brand in a list of names that share one amount.
 _EACH_AHEAD = re.compile(r"^[^，,。；;!！?？\d]{0,10}各")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
@@ -187,7 +192,7 @@ def _plausible(name: str) -> bool:
                                 not re.match(r"^[我你他她]的", name) else name)
     return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
         and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name) \
-        and not re.match(r"[年月日号天岁个元块万千多]", name)  # 「2024年借的」: the end of a date or a number
+        and not re.match(r"[年月日号天岁个元块万千多下]", name)  # 「2024年借的」「算一下」: the end of a date, a number
 
 
 def find_lenders(text: str, known: tuple[str, ...] = ()) -> list[dict]:
@@ -265,12 +270,13 @@ _ITEM_CUT = re.compile(r"[，,；;。、:：!！?？\s]|还有|以及|加上|另
 _ITEM_LEAD = re.compile(
     r"^(?:左右|上下|多|块钱?|元|欠款|明细|对了|然后|再|有这几笔|这几笔|有几笔|几笔|笔|借款人(?:有几笔欠款)?|网贷加信用卡|"
     r"网贷和信用卡|欠了?好?几家|欠咗几间|"
-    r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|嗯+|呃|那个|还有个?|有个?|是|系|[我他她](?:在|欠咗?了?|借了?)|"
+    r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
+    r"[我他她](?:在|再|欠咗?了?|借了?)|"
     r"欠咗?|欠了?个?|借了?个?|在)+")
 _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|的|也|咯|欠咗?|欠了?|借了|一共|总共|"
                         r"要还|还|"
                         r"大概|差不多|大约|约|将近|快|各自?|都|有)+$")
-_REGION_TAIL = re.compile(r"(?:还有|还|有|一共|总共|大概|差不多|大约|约)+$")
+_REGION_TAIL = re.compile(r"(?:还有|要还|还|有|一共|总共|大概|差不多|大约|约)+$")
 _NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|"
                           # the month's costs listed (「房租10,000元，交通2000，吃飯4,000元，小孩7,500元」)
                           r"房租|租金|吃饭|伙食|饭钱|交通|车费|油费|小孩|孩子|学费|水电|医药|药费|看病|生活费|话费|保险|奶粉|"
@@ -280,15 +286,16 @@ _NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|a
 # Words that go on about the lender just named (「恒生张卡」「招行的卡」「花旗那边」), not a second name.
 _ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行|贷款|账户|戶口|户口)|那边|那里|"
                                r"嗰度|𠮶度|嗰边|𠮶边|度|的|嘅")
-_OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度")
+_OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度|一共要还|总共要还|一共|总共")
 
 
 def _item_name(name: str, glued: bool) -> bool:
     """Whether what is left of a piece is a lender's name (the digits of 「2345贷款王」 may lead it)."""
     digits_lead = glued or name[:1].isdigit()
+    core = re.sub(r"(分期|借条|钱包)$", "", name) if len(name) >= 4 else name  # 「金豆分期」: 期 is the name's
     return 2 <= len(name) <= 8 and name not in _REGISTRY_NAMES and _plausible(name) \
         and not _NOT_A_LIST_NAME.search(re.sub(r"[你我他她]", "", name)) \
-        and not (_NOT_AN_ITEM.search(name) and not digits_lead) and not _GENERIC.match(name) \
+        and not (_NOT_AN_ITEM.search(core) and not digits_lead) and not _GENERIC.match(name) \
         and bool(re.search(r"[\u4e00-\u9fffA-Za-z]", name))
 
 
@@ -337,7 +344,8 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
             if glued is not None:  # 「2345贷款王那边58000」: digits said as part of a name
                 name, start = text[glued:start] + name, glued
             end = start + len(name)
-            if not (listed or each or _OWED_WORDS.search(piece)) or not _item_name(name, glued is not None) \
+            owed = bool(_OWED_WORDS.search(piece) or (tail and _OWED_WORDS.search(tail.group(0))))
+            if not (listed or each or owed) or not _item_name(name, glued is not None) \
                     or any(a < end and start < b for a, b in taken) \
                     or any(f["start"] < end and start < f["end"] for f in found):
                 continue
@@ -375,7 +383,7 @@ def _outside(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗。.!！~～\s]|^(是|就是|就|系|欠|欠咗|欠了)|"
+_PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗喎㖞。.!！~～\s]|^(是|就是|就|系|欠|欠咗|欠了)|"
                         r"(那笔|那个|那家)$")
 
 

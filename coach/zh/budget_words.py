@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coach.zh.amount_roles import amount_role
 from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import parse_amount
 
@@ -18,7 +19,7 @@ _AMT = (r"(?:\d+(?:\.\d+)?\s*(?:[万wW](?:\d+|[一二两三四五六七八九]�
         r"|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)")
 # A label holds no digit and no decimal point: 「1.5w」 is not a label 「1.」 and 5w.
 _ITEM = re.compile(rf"(?P<label>[^\d.,，。、；;:：\s]{{1,12}}?)\s*[:：]?\s*(?P<amt>{_AMT})\s*(?:块钱|块|元)?"
-                   r"(?![\d.]|期|个|天|号|日|月|年|点|次|%|岁)")
+                   r"(?![\d.]|期|个|天|号|日|月|年|点|次|%|岁|半|成)")  # 「少了一半」「减了三成」: no sum
 INCOME = re.compile(r"工资|收入|月薪|薪水|底薪|到手|月入|挣|赚|退休金|养老金|补贴|兼职|营业额|生活费给我")
 # A debt, not a month's cost (房贷/车贷 stay: they are costs of keeping a home and a car).
 _DEBT = re.compile(r"欠|借了?|债|网贷|信用卡|花呗|借呗|白条|额度|逾期|一共|总共|本金|还清|还款|一次")
@@ -58,6 +59,9 @@ class Costs:
         return len(self.items) >= 2 or (len(self.items) == 1 and self.stated_total is None)
 
 
+_NOT_COSTS = ("demand", "fee", "repaid")
+
+
 def read_costs(raw: str) -> Costs | None:
     """The costs an answer to 「每月必须花的钱…」 gives; None when it names no amount (「不知道」)."""
     text = _prepare(raw)
@@ -72,6 +76,8 @@ def read_costs(raw: str) -> Costs | None:
         label = _label(m.group("label"))
         if INCOME.search(label) or (_DEBT_TOTAL.search(label) and not _MONTHLY_PAYMENT.search(label)):
             continue  # income (asked before) or a debt's total (「还欠网贷5万」)
+        if amount_role(text, m.start("amt"), m.end("amt")) in _NOT_COSTS:
+            continue  # 「催收要我三天内拿22000出来」「光逾期费就2200」: what is demanded or charged, no cost of living
         if _TOTAL.search(label) and not _MONTHLY_PAYMENT.search(label):
             stated = value
         else:
@@ -123,6 +129,14 @@ def _label(raw: str) -> str:
     return _TRAILING.sub("", label) or raw.strip()
 
 
+def _not_a_sum(m: re.Match[str]) -> bool:
+    """Chinese numerals with no 十/百/千/万 and no 块/元 after them are no sum: the 一 of 一共, the 三六零 of
+    三六零借条."""
+    amount = m.group("amt").strip()
+    return bool(re.fullmatch(r"[一二两三四五六七八九十零〇]+", amount)) and not re.search(r"[十百千万]", amount) \
+        and not re.search(r"(块|元)\s*$", m.group(0))
+
+
 def read_budget(raw: str) -> Budget | None:
     """The budget a message lists: some income and at least two costs; None for any other message."""
     text = _prepare(raw)
@@ -130,7 +144,7 @@ def read_budget(raw: str) -> Budget | None:
     costs: list[tuple[str, int]] = []
     for m in _ITEM.finditer(text):
         value = parse_amount(m.group("amt").replace(" ", ""))
-        if value is None or not 0 < value < 10_000_000:
+        if value is None or not 0 < value < 10_000_000 or _not_a_sum(m):
             continue
         label = _label(m.group("label"))
         if INCOME.search(label):

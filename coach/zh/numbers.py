@@ -58,7 +58,8 @@ _CORRECTION_BEFORE = re.compile(
 _GLUED_NAME_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}$")
 _NOT_A_SUM_BEFORE = re.compile(
     r"(工号|尾号|编号|号码|卡号|账号|帐号|验证码|密码|代码|单号|房间|车牌|电话|手机|微信|QQ|qq)\s*$")
-_ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期")
+_ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|嗰度|财务|金融|"
+                          r"\d{4,}[^\d]+\d{4,}")  # 「裕融38000，花旗的卡69,000元」: a list of sums
 
 _DURATION_RE = re.compile(
     rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"

@@ -245,3 +245,15 @@ def test_an_amount_whose_role_the_words_do_not_settle_is_asked_about_and_the_ans
     assert "是指哪一项" in texts(servers.say(sender, "还有8000"))
     body = texts(servers.say(sender, _buttons(servers.say(sender, "还有8000"))["欠款总额"]))
     assert slots(servers, sender)["debt_amount"] == 8000 and "30,000 → 8,000" in body
+
+
+def test_money_said_while_the_form_asks_how_long_is_heard_as_money(servers: Servers) -> None:
+    sender = sender_id()
+    servers.say(sender, "我想申请分期")
+    servers.say(sender, "招行信用卡")
+    servers.say(sender, "3万")
+    body = texts(servers.say(sender, "我手上有3000"))
+    assert "3,000 元" in body and "钱数" in body and "没读出来" not in body and "逾期多久" in body
+    assert slots(servers, sender)["overdue_days"] is None and slots(servers, sender)["debt_amount"] == 30000
+    servers.say(sender, "两个月")
+    assert slots(servers, sender)["overdue_days"] == 60

@@ -487,3 +487,45 @@ def test_a_date_correction_whatever_the_intent() -> None:
 def test_嗰邊_after_a_lenders_name_is_about_it() -> None:
     assert _listed("我計過 Promise九萬五左右 滙豐信用卡嗰邊欠7000嘅", {"滙豐信用卡": "汇丰银行"}) == [
         ("Promise", 95000), ("汇丰银行", 7000)]
+
+
+# --- the 5,000-conversation run at the start of session 5 (seed 2026) -----------------------------------------
+
+@pytest.mark.parametrize(("text", "registry", "expected"), [
+    ("金豆分期 农行各欠10.7w", {"农行": "农业银行"}, [("金豆分期", 107000), ("农业银行", 107000)]),
+    ("拍拍贷、金豆分期各欠一万三千元", {"拍拍贷": "拍拍贷"}, [("拍拍贷", 13000), ("金豆分期", 13000)]),
+    ("裕融那邊16000 國泰世華的卡 122000塊", {"國泰世華": "国泰世华银行"}, [("裕融", 16000), ("国泰世华银行", 122000)]),
+    ("裕融38000，花旗的卡69,000元", {"花旗": "花旗银行"}, [("裕融", 38000), ("花旗银行", 69000)]),
+    ("我算一下 快易花那邊2萬6 臺新銀行欠9.6萬", {"臺新銀行": "台新银行"}, [("快易花", 26000), ("台新银行", 96000)]),
+    ("裕融一共要還31000", {}, [("裕融", 31000)]),
+    ("2345贷款王一共要还119000块", {}, [("2345贷款王", 119000)]),
+    ("我再快易花借了7.9萬", {}, [("快易花", 79000)]),
+])
+def test_names_ending_in_分期_at_the_start_of_a_list_and_names_before_一共要还(
+        text: str, registry: dict[str, str], expected: list) -> None:
+    assert _listed(text, registry) == expected
+
+
+def test_the_amount_of_a_lender_said_with_嗰個係() -> None:
+    debts = [{"lender": "中国银行", "amount": 76000, "registry": True},
+             {"lender": "花旗银行", "amount": None, "registry": True}]
+    out = _listed("花旗嗰個係17000嘅", {"花旗": "花旗银行"}, debts=debts, debt_amount=76000.0)
+    assert ("花旗银行", 17000) in out
+
+
+def test_a_latin_brand_with_the_particle_喎_is_a_name() -> None:
+    assert _facts("WeLend喎", requested="lender")["lender"] == "WeLend"
+
+
+def test_a_list_of_debts_with_a_word_about_income_is_no_budget() -> None:
+    from coach.money_help import budget_answer
+    from coach.zh.budget_words import read_budget, read_costs
+    assert budget_answer("网贷加信用卡 工行1万7 中银的卡12万4 度小满 12万5 就是 疫情后收入少了一半") is None
+    assert read_budget("三六零借条一共要还6w 然后 月收入15500块左右") is None
+    assert read_costs("催收要我三天内拿22000出来") is None and read_costs("光预期费就2,200元了") is None
+    assert read_costs("房租一千五 吃饭八百").total == 2300
+
+
+def test_work_not_found_in_either_order_is_the_hardship() -> None:
+    from coach.case import classify_hardship
+    assert classify_hardship("工作還沒找到") == classify_hardship("还没找到工作") == "失业/收入下降"
