@@ -781,10 +781,16 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
     # and its question comes again.
     corrects_other = any(k in updates for k in (*AMOUNT_SLOTS, *DURATION_SLOTS, "debts"))
     if requested == "lender_confirmed" and "lender" not in updates and not corrects_other:
-        if _NO.search(text) or (msg.intent == "deny" and not _YES.search(text)):
+        if _UNKNOWN.search(text):
+            updates["lender_confirmed"] = True  # 「唔記得」: not sure of the spelling; the name stays as they wrote it
+        elif _NO.search(text) or (msg.intent == "deny" and not _YES.search(text)):
             updates.update(lender=None, lender_type=None, lender_confirmed=None)  # ask for the name again
         elif _YES.search(text) or msg.intent == "affirm":
             updates["lender_confirmed"] = True
+    elif requested == "lender_confirmed" and "lender" not in updates and not _NO.search(text):
+        # 「一共1.8萬呀」 to 「我記下的機構是「Promise」，對嗎？」: they saw the name and went on; the name stands
+        # (asking it again after every fact is the loop people give up on)
+        updates["lender_confirmed"] = True
     if requested == "overdue_days" and "overdue_days" not in updates and _NOT_OVERDUE.search(text):
         updates["overdue_days"] = 0.0
     elif requested == "overdue_days" and "overdue_days" not in updates and _JUST_OVERDUE.search(text):

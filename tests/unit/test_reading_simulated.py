@@ -529,3 +529,13 @@ def test_a_list_of_debts_with_a_word_about_income_is_no_budget() -> None:
 def test_work_not_found_in_either_order_is_the_hardship() -> None:
     from coach.case import classify_hardship
     assert classify_hardship("工作還沒找到") == classify_hardship("还没找到工作") == "失业/收入下降"
+
+
+def test_a_fact_given_while_a_name_is_confirmed_lets_the_name_stand() -> None:
+    """「一共1.8萬呀」 to 「我記下的機構是「Promise」，對嗎？」: they saw the name and went on; asking it again after
+    every fact is a loop (sim-2026-520). 「唔記得」 keeps it as they wrote it; a 不对 still takes it back."""
+    current = {"lender": "Promise", "lender_confirmed": False}
+    out = _facts("一共1.8萬呀", requested="lender_confirmed", **current)
+    assert out["debt_amount"] == 18000 and out["lender_confirmed"] is True and "lender" not in out
+    assert _facts("唔記得", requested="lender_confirmed", **current)["lender_confirmed"] is True
+    assert _facts("不对", requested="lender_confirmed", **current)["lender"] is None
