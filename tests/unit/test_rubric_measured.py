@@ -1,12 +1,12 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout4_replies.yml, the independent set: 536 replies by a writer who never saw the detectors
+- tests/rehearsal/heldout5_replies.yml, the independent set: 620 replies by a writer who never saw the detectors
   nor the other sets' replies, labelled before any detector read them; measured once, never used for tuning. Its
   floors sit just below that first reading, so a change that makes any item worse on replies no one tuned on fails.
-- tests/rehearsal/borrower_replies.yml, fresh_replies.yml, heldout_replies.yml, heldout2_replies.yml and
-  heldout3_replies.yml: the first five independent sets. Each was read once as the independent measure, then its
-  misses were used to improve the detectors, so they are development sets now.
+- tests/rehearsal/borrower_replies.yml, fresh_replies.yml, heldout_replies.yml, heldout2_replies.yml,
+  heldout3_replies.yml and heldout4_replies.yml: the first six independent sets. Each was read once as the
+  independent measure, then its misses were used to improve the detectors, so they are development sets now.
 - tests/rehearsal/dev_replies.yml, dev4_replies.yml and dev5_replies.yml, the sets written to tune the detectors.
 Development sets only catch a detector that breaks (DEV_FLOOR per item).
 """
@@ -23,35 +23,36 @@ import yaml
 from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
-HELDOUT = HERE / "heldout4_replies.yml"
+HELDOUT = HERE / "heldout5_replies.yml"
 FIRST = HERE / "borrower_replies.yml"
 SECOND = HERE / "fresh_replies.yml"
 THIRD = HERE / "heldout_replies.yml"
 FOURTH = HERE / "heldout2_replies.yml"
 FIFTH = HERE / "heldout3_replies.yml"
+SIXTH = HERE / "heldout4_replies.yml"
 DEV = HERE / "dev_replies.yml"
 DEV4 = HERE / "dev4_replies.yml"
 DEV5 = HERE / "dev5_replies.yml"
-INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH)
+INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH, SIXTH)
 WRITTEN_FOR_TUNING = (DEV, DEV4, DEV5)
 DEVELOPMENT = (*INDEPENDENT_BEFORE, *WRITTEN_FOR_TUNING)
 
 # (precision, recall) floors on the held-out set, just below its first reading (docs/rehearsal-rubric.md).
 FLOORS = {
-    "identity_checked": (0.93, 0.96),
-    "hardship_stated": (0.96, 0.78),
-    "offer_concrete": (0.95, 0.94),
-    "lump_sum_countered": (0.98, 0.85),
-    "written_confirmation": (0.96, 0.90),
-    "official_account_only": (0.98, 0.96),
+    "identity_checked": (0.88, 0.90),
+    "hardship_stated": (0.93, 0.86),
+    "offer_concrete": (0.98, 0.93),
+    "lump_sum_countered": (0.95, 0.94),
+    "written_confirmation": (0.95, 0.95),
+    "official_account_only": (0.86, 0.88),
     "violation_named": (0.97, 0.95),
-    "secret_given": (0.98, 0.75),
-    "personal_account_accepted": (0.87, 0.96),
-    "promise_under_pressure": (0.81, 0.86),
-    "offer_above_means": (0.90, 0.90),
-    "abusive": (0.98, 0.90),
+    "secret_given": (0.99, 0.88),
+    "personal_account_accepted": (0.93, 0.93),
+    "promise_under_pressure": (0.89, 0.88),
+    "offer_above_means": (0.95, 0.88),
+    "abusive": (0.96, 0.88),
 }
-MICRO_FLOOR = (0.94, 0.89)
+MICRO_FLOOR = (0.94, 0.91)
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
