@@ -29,13 +29,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from coach.case.lenders import NOT_IN_A_NAME, adds_a_lender, is_bare_name
+from coach.extraction import with_named_lenders
 from coach.zh import numbers as cn_numbers
 from coach.zh.bare_answers import is_bare_number, is_correction_with_value
 from coach.zh.crisis_cues import has_death_idiom, only_something_else_dies, reports_others_wishing_death
 from coach.zh.evidence_cues import command as evidence_command
 from coach.zh.normalizer import normalize
 from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
-from coach.zh.safety_cues import death_explained, despair_about_debt, grateful, self_harm_cue
+from coach.zh.safety_cues import death_explained, despair_about_debt, grateful, only_debt_facts, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
 from coach.zh.stop_cues import answers_unknown, is_stop_request, says_goodbye
 
@@ -324,6 +325,10 @@ class CrisisSafetyNet(_Stateless):
                 # 「我是不是这辈子就完了，征信都黑了」: despair at what the debt did, with no self-harm cue: distress,
                 # whose answer still names the crisis line
                 set_intent(message, self.DISTRESS, "crisis_safety_net", "demoted_debt_despair")
+            elif intent == self.CRISIS and not cue and only_debt_facts(text, _fact_spans(message)):
+                # 「微信微粒贷跟米花花各65000块」: lenders and amounts and nothing else (a model trained elsewhere read
+                # it as crisis): the facts, not the crisis lines
+                set_intent(message, "inform", "crisis_safety_net", "demoted_facts")
             elif intent == self.CRISIS and only_something_else_dies(text):
                 # 「游戏里我的角色又死了」: a game character, a plant or a pet, not the borrower: the next guess
                 set_intent(message, best_guess(message, self.CRISIS) or "out_of_scope", "crisis_safety_net",
@@ -336,6 +341,15 @@ class CrisisSafetyNet(_Stateless):
         return len(text) <= 3 or has_death_idiom(text) or reports_others_wishing_death(text) \
             or only_something_else_dies(text) or (death_explained(text) and not self_harm_cue(text)) \
             or despair_about_debt(text)
+
+
+def _fact_spans(message: Message) -> list[tuple[int, int]]:
+    """Where the message's lenders (names no list has included: 「米花花」), amounts and durations stand."""
+    text = message.get(TEXT) or ""
+    entities = with_named_lenders(text, message.get(ENTITIES) or [])
+    return [(int(e["start"]), int(e["end"])) for e in entities
+            if e.get("entity") in ("lender", "amount", "duration")
+            and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
 
 
 def best_guess(message: Message, other_than: str) -> str | None:
@@ -384,8 +398,9 @@ class StopRequestNet(_Stateless):
             text = message.get(TEXT) or ""
             if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(text):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
-            elif intent == self.GOODBYE and not says_goodbye(text) and answers_unknown(text):
-                # 「唔知」「记不清」 read as goodbye would stop the questions: an answer that it is not known
+            elif intent in (self.GOODBYE, "deny") and not says_goodbye(text) and answers_unknown(text):
+                # 「唔知」「记不清了」 read as goodbye or as a no would stop the questions (「要先停在这里吗？」): an
+                # answer that it is not known
                 set_intent(message, self.INFORM, "stop_request_net", "unknown_answer")
             elif intent in self.NOT_A_NUMBER and is_bare_number(text):
                 set_intent(message, self.INFORM, "stop_request_net", "bare_number")

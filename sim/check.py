@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from coach.budget import offer_for
 from sim.generate import Truth, Turn, lender_aliases, to_simplified
 
 KINDS: dict[str, str] = {
@@ -110,6 +111,9 @@ def check_facts(truth: Truth, slots: Mapping[str, Any]) -> list[Violation]:
         got = _num(slots.get(slot))
         if got is not None and want is not None and round(got) == want:
             continue
+        if slot == "affordable_monthly" and want is None and truth.budget_left is not None and got is not None \
+                and round(got) == offer_for(truth.budget_left):
+            continue  # worked out from income and costs: the budget's own figure, whatever else it happens to equal
         candidates = [*noise, *((other, value) for other, value in money_facts.items()
                                 if other != slot and value is not None)]
         confused = [role for role, value in candidates if got is not None and round(got) == value

@@ -755,6 +755,8 @@ def conversation(seed: int, index: int, today: datetime.date) -> Conversation:
     elif not (requested or confirm_fix) and b.maybe("affirm"):
         b.add("affirm", b.truth)
     complete = {"overdue", "hardship", "affordable"} <= set(facts) | ({"overdue"} if requested else set())
+    # a pay day or a sum by a date makes it an extension, whose form asks one more thing (the time): not then
+    complete = complete and not {"pay_date", "lump_offer"} & set(facts)
     if complete and not (budget or confirm_fix) and "__unknown__" not in slots and b.truth.debt_amount \
             and (requested or b.turns[-1].kind == "affirm") and b.maybe("unsettled"):
         _unsettled(b)

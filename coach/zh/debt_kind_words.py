@@ -101,7 +101,7 @@ _RECEIVED_BEFORE = re.compile(r"(到手|到账|拿到手?|下款)(了|的)?(只�
 
 _MONTHLY_COST = re.compile(r"(月供|每个?月|一个月|每期)")
 _OTHER_COSTS = re.compile(r"(吃饭|食饭|房租|租金|交通(?!银行)|孩子|小孩|水电|生活费|开销|伙食|话费|物业|车费|油费|"
-                          r"奶粉|学费)")
+                          r"奶粉|学费|看病|吃药|药费|医药|保险|赡养|家用|日用)")
 
 
 def role_for_kind(kind: str | None, text: str, start: int, end: int, role: str | None) -> str | None:

@@ -359,6 +359,23 @@ def despair_about_debt(text: str) -> bool:
     return bool(_RUINED.search(body) and _DEBT_CONSEQUENCE.search(body)) and not self_harm_cue(body)
 
 
+# What is left of a message listing debts once its lenders and amounts are taken out: the words that join them.
+_LIST_FILLER = re.compile(
+    r"[\s，,、。.;；:：!！~～]|跟|和|同|与|及|还有|另外|各自?|都|欠咗?了?|借咗?了?的?|在|块钱?|元|蚊|万|左右|大概|差不多|大约|约|"
+    r"一共|总共|合计|加起来|的|嘅|那边|这边|嗰边|嗰度|信用卡|的卡|张卡|网贷|贷款|微信|支付宝|蚂蚁|京东|就是|我|有|这几笔|几笔|"
+    r"这几家|几家|分别是|算了?一?下|计过|然后|呀|啊|吧|嘛|呢|喔|咯|啦|㗎|喎")
+
+
+def only_debt_facts(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a message only lists debts (「微信微粒贷跟米花花各65000块」): nothing is left once the lenders and
+    amounts at ``spans`` and the words joining them are taken out. A classifier's crisis reading of such a message
+    has nothing to stand on; any other word (「不想活了」「撑不下去」) keeps it."""
+    if not spans:
+        return False
+    rest = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in spans))
+    return not _LIST_FILLER.sub("", _simplified(rest)) and not self_harm_cue(text)
+
+
 def weak_cue_about_debt(text: str) -> bool:
     """「想一了百了把债还清」「我想结束这一切催收电话」: words of ending about ending the debt. A gentle check, not the
     full lines (a strong cue anywhere else in the message still brings the lines)."""

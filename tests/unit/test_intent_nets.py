@@ -119,8 +119,10 @@ def test_something_else_dying_takes_the_next_guess_and_a_fallback_leaning_to_cri
 
 
 @pytest.mark.parametrize("text", ["唔知", "唔記得", "记不清了"])
-def test_not_knowing_read_as_goodbye_is_an_answer(text: str) -> None:
-    assert after_nets(classified(text, ("goodbye", 0.6), ("inform", 0.3))) == "inform"
+@pytest.mark.parametrize("guess", ["goodbye", "deny"])
+def test_not_knowing_read_as_goodbye_or_a_no_is_an_answer(text: str, guess: str) -> None:
+    """「记不清了」 read as a no asked 「要先停在这里吗？」 mid-form (sim seed 2026): it answers the question."""
+    assert after_nets(classified(text, (guess, 0.6), ("inform", 0.3))) == "inform"
 
 
 @pytest.mark.parametrize("text", ["bb了", "我先撤了", "行 就先聊到这"])
@@ -218,3 +220,29 @@ def test_self_blame_with_death_in_it_keeps_the_classifiers_crisis_reading() -> N
     assert after_nets(classified("我真是该死", ("express_crisis", 0.7), ("express_distress", 0.2))) == "express_crisis"
     assert after_nets(classified("该死的催收又打来了", ("express_crisis", 0.6), ("report_harassment", 0.3))) \
         == "report_harassment"
+
+
+def _with_entities(message: Message, *spans: tuple[str, str]) -> Message:
+    """The lenders and amounts the extractors found, as (entity, surface) in the normalised text."""
+    text = message.get(TEXT)
+    message.set("entities", [{"entity": kind, "start": text.index(said), "end": text.index(said) + len(said),
+                              "value": said} for kind, said in spans])
+    return message
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("微信微粒贷跟米花花各65000块", (("lender", "微信微粒贷"), ("amount", "65000块"))),
+    ("建设银行跟度小满各35000", (("lender", "建设银行"), ("lender", "度小满"), ("amount", "35000"))),
+])
+def test_a_crisis_guess_on_a_message_that_only_lists_debts_is_the_facts(text: str, spans: tuple) -> None:
+    """A model trained on another machine read 「X跟Y各N」 as crisis (sim seed 2026): nothing but lenders, amounts
+    and the words joining them is left for the crisis reading to stand on."""
+    message = _with_entities(classified(text, ("express_crisis", 0.99), ("inform", 0.01)), *spans)
+    assert after_nets(message) == "inform"
+
+
+@pytest.mark.parametrize("text", ["欠了借呗5万 不想活了", "招行3万 我撑不下去了", "借呗5万 帮我照顾好女儿"])
+def test_a_crisis_guess_with_any_other_words_beside_the_debts_stays(text: str) -> None:
+    message = _with_entities(classified(text, ("express_crisis", 0.99), ("inform", 0.01)),
+                             ("amount", "5万" if "5万" in text else "3万"))
+    assert after_nets(message) == "express_crisis"
