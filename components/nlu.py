@@ -234,6 +234,7 @@ class PlanRequestNet(_Stateless):
     """
 
     INFORM = "inform"
+    PLANS = ("request_extension", "request_installment")
     # 「欠招行3万 逾期两个月了 能帮我做个方案吗」: an explicit request starts the form (ask_script's rule) instead
     # of an offer to confirm; only from intents that describe the situation or ask in general.
     ASK_SCRIPT = "ask_script"
@@ -250,9 +251,15 @@ class PlanRequestNet(_Stateless):
             intent = (message.get(INTENT) or {}).get("name")
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             text = message.get(TEXT) or ""
-            found = requested_plan_intent(text) if intent == self.INFORM else None
-            if found:
+            found = requested_plan_intent(text) if intent in (self.INFORM, *self.PLANS) else None
+            if found and intent == self.INFORM:
                 set_intent(message, found, "plan_request_net", True)
+            elif intent in self.PLANS and not found and not asks_for_a_plan(text) and any(
+                    e.get("entity") == "amount" and e.get("role") == "affordable"
+                    for e in message.get(ENTITIES) or []):
+                # 「月还款能承受四百块」 read as a request for an extension: what they can pay a month, no plan named
+                # (an extension asked for this way sent the form after a time nobody had asked for)
+                set_intent(message, self.INFORM, "plan_request_net", "capacity_not_a_plan")
             elif asks_for_a_plan(text) and (intent in self.GENERAL or (
                     intent not in self.NEVER and confidence < self.UNSURE)):
                 # 「可唔可以幫我整個還款方案」 read as verify_collector at 0.18: the request said in so many words wins

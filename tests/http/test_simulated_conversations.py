@@ -18,29 +18,24 @@ from sim.run import simulate, simulation_servers
 SEED = 2026
 COUNT = 300
 
-# kind → (ceiling, an example of what still fails). Measured on 2026-12-06 with this seed: fact_missing 1,
-# fact_wrong_value 12, lender_dropped 15 (of 2,465 turns). Lower a ceiling as causes are fixed; remove the entry
-# at zero.
+# kind → (ceiling, an example of what failed before). Measured on 2026-12-06 with this seed on the first 300 of the
+# 5,000-conversation runs: 0 of every kind, with two models trained here (the session's first run, 52 violations in
+# all 5,000; its last, 1). A model trained on another machine reads some short or Cantonese messages differently
+# (one read 「X跟Y各N」 as crisis), so the kinds that hang on the intent keep a small ceiling above that spread.
 KNOWN_FAILING: dict[str, tuple[int, str]] = {
-    # Measured on 2026-12-06 with this round's grammar (seed 2026, 300 conversations, the local model): fact_missing 2,
-    # fact_wrong_value 7, lender_dropped 7, lender_invented 10 before the last fixes; ceilings leave room for a model
-    # trained elsewhere. The last four kinds depend on the intent a model gives a short or Cantonese message.
-    "fact_missing": (6, "「使費大概2,900元」 answering the costs question after 「唔記得喎」 → the costs not kept"),
-    "fact_wrong_value": (15, "「渣打張卡 花旗銀行 各欠94000塊呀」 → a third lender 張卡 makes the total 282,000 "
-                             "(fixed)"),
-    "lender_dropped": (12, "「小鹿钱包跟拍拍贷各66,000元」 → 小鹿钱包 not kept (fixed: 钱包 is a lender's ending)"),
-    "lender_invented": (12, "「冇咗份工」 answering the lender question became a lender (fixed); "
-                            "「一攻欠十一萬七千元」 → 一攻"),
-    # Rasa's own fallback when no rule or story predicts the next action: none here since 「是花旗」 was fixed, but
-    # which message reaches it depends on the intent a model gives, so a model trained elsewhere may hit one
-    "bot_error": (3, "「是花旗」 read as a yes, the offer made, then 「抱歉，这一步我没处理好」 (fixed)"),
-    "asked_again": (3, "「逾期三個多月 可唔可以幫我整個還款方案」 answered with the offer when the model's intent is "
+    "fact_missing": (3, "「加起来3800吧」 after 「记不清了」 had been read as a no and asked whether to stop (fixed)"),
+    "fact_wrong_value": (4, "「看病吃药600块 房贷 2500」 → the debt 97,000 replaced by 2,500 (fixed: a mortgage among "
+                            "the month's costs is a cost)"),
+    "lender_dropped": (4, "「金豆分期 农行各欠10.7w」 → 金豆分期 not kept (fixed: 期 is the name's)"),
+    "lender_invented": (4, "「算错了 一个月最多两千六百块」 → a lender 算错 (fixed)"),
+    # Rasa's own fallback when no rule or story predicts the next action: none here, but which message reaches it
+    # depends on the intent a model gives
+    "bot_error": (2, "「是花旗」 read as a yes, the offer made, then 「抱歉，这一步我没处理好」 (fixed)"),
+    "asked_again": (2, "「逾期三個多月 可唔可以幫我整個還款方案」 answered with the offer when the model's intent is "
                        "none the request net turns into ask_script"),
-    "refusal": (2, "a bare 「WeLend㗎」 answering the lender question read as out of scope (fixed by the bare-name "
-                   "rule)"),
-    "plan_above_affordable": (3, "the month's costs not read, so the plan used the income (fixed: costs are no "
-                                 "lenders)"),
-    "role_confused": (2, "「而家一個月就揾4500塊」 (earning) taken as what they can pay (fixed: 揾 is earning)"),
+    "refusal": (1, "a bare 「WeLend喎」 answering the lender question read as out of scope (fixed: the particle)"),
+    "plan_above_affordable": (2, "「月还款能承受四百块」 read as an extension request (fixed: no plan named, a fact)"),
+    "role_confused": (2, "「光预期费就2,200元了」 (a fee, typed 预期) taken as what they can pay (fixed)"),
 }
 
 

@@ -246,3 +246,20 @@ def test_a_crisis_guess_with_any_other_words_beside_the_debts_stays(text: str) -
     message = _with_entities(classified(text, ("express_crisis", 0.99), ("inform", 0.01)),
                              ("amount", "5万" if "5万" in text else "3万"))
     assert after_nets(message) == "express_crisis"
+
+
+@pytest.mark.parametrize(("text", "guess", "expected"), [
+    ("月还款能承受四百块", "request_extension", "inform"),
+    ("一个月还400行吗", "request_installment", "inform"),
+    ("每个月只能还400，能不能缓一缓", "request_extension", "request_extension"),
+    ("想分期 每月400", "request_installment", "request_installment"),
+])
+def test_what_they_can_pay_a_month_read_as_a_plan_request_is_a_fact(text: str, guess: str, expected: str) -> None:
+    """「月还款能承受四百块」 read as an extension request sent the form after a time nobody asked for (sim seed
+    2026): with no plan named it is what they can pay; a plan named in the same message stays the request."""
+    from coach.zh.numbers import extract
+    message = classified(text, (guess, 0.8), ("inform", 0.2))
+    message.set("entities", [{"entity": "amount", "start": s.start, "end": s.end, "value": s.value,
+                              **({"role": s.role} if s.role else {})} for s in extract(message.get(TEXT))[0]])
+    PlanRequestNet().process([message])
+    assert message.get(INTENT)["name"] == expected
