@@ -756,7 +756,7 @@ def conversation(seed: int, index: int, today: datetime.date) -> Conversation:
         b.add("affirm", b.truth)
     complete = {"overdue", "hardship", "affordable"} <= set(facts) | ({"overdue"} if requested else set())
     # a pay day or a sum by a date makes it an extension, whose form asks one more thing (the time): not then
-    complete = complete and not {"pay_date", "lump_offer"} & set(facts)
+    complete = complete and not {"pay_date", "lump_offer"} & set(facts) and all(lt.registry for lt in b.truth.lenders)
     if complete and not (budget or confirm_fix) and "__unknown__" not in slots and b.truth.debt_amount \
             and (requested or b.turns[-1].kind == "affirm") and b.maybe("unsettled"):
         _unsettled(b)

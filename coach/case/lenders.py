@@ -60,7 +60,7 @@ NOT_IN_A_NAME = re.compile(
     r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
     r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱|"
     r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收|总共|一共|收入|疫情|不出|缴不|交不|不了|打来|打电话|"
-    r"一攻|总攻|本金|加起来|欠款|工资|到手|算错|说错|讲错|记错|利系|利息|嘅|嗯")
+    r"一攻|总攻|本金|加起来|欠款|工资|到手|算错|说错|讲错|记错|利系|利息|嘅|嗯|然后|的是")
 
 
 # --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
@@ -158,8 +158,9 @@ _EACH_AHEAD = re.compile(r"^[^，,。；;!！?？\d]{0,10}各")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
 _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
+                       r"(?:的是|是)?"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
-                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|app|APP|平台|上|[，,。、\s]|$)")
+                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|app|APP|平台|上|[，,。、\s]|$)")
 # The same names as an item of a list, with its amount right after (「龙卡欠92000 光大一万九 金豆分期八万五」,
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.

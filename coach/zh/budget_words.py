@@ -59,7 +59,7 @@ class Costs:
         return len(self.items) >= 2 or (len(self.items) == 1 and self.stated_total is None)
 
 
-_NOT_COSTS = ("demand", "fee", "repaid")
+_NOT_COSTS = ("demand", "fee", "repaid", "installment")  # 「原来的月供是四千」: this debt's old installment
 
 
 def read_costs(raw: str) -> Costs | None:
@@ -70,7 +70,7 @@ def read_costs(raw: str) -> Costs | None:
     labelled = False  # an amount with words before it: a bare number is read only when there is none
     for m in _ITEM.finditer(text):
         value = parse_amount(m.group("amt").replace(" ", ""))
-        if value is None or not 0 < value < 10_000_000:
+        if value is None or not 0 < value < 10_000_000 or _not_a_sum(m):
             continue
         labelled = True
         label = _label(m.group("label"))
@@ -85,7 +85,7 @@ def read_costs(raw: str) -> Costs | None:
     if not items and stated is None:
         if labelled:
             return None
-        bare = _BARE.search(text)
+        bare = next((b for b in _BARE.finditer(text) if re.search(r"[\d十百千万]", b.group(0))), None)
         value = parse_amount(bare.group(0)) if bare else None
         if value is None or not 0 < value < 10_000_000:
             return None

@@ -539,3 +539,24 @@ def test_a_fact_given_while_a_name_is_confirmed_lets_the_name_stand() -> None:
     assert out["debt_amount"] == 18000 and out["lender_confirmed"] is True and "lender" not in out
     assert _facts("唔記得", requested="lender_confirmed", **current)["lender_confirmed"] is True
     assert _facts("不对", requested="lender_confirmed", **current)["lender"] is None
+
+
+# --- a seed never played before (7, 5,000 conversations) at the end of session 5 ---------------------------------
+
+@pytest.mark.parametrize(("text", "registry", "expected"), [
+    ("借款人欠的是米花花", {}, [("米花花", None)]),
+    ("哦還有個快易花也逾期了", {}, [("快易花", None)]),
+    ("对了 叫678借条的网贷那边还有7.3万", {}, [("678借条", 73000)]),
+    ("网贷加信用卡 微粒贷9.9万，还有放心借 13.1万 然后 金豆分期那边8万2 中信银行十万七",
+     {"微粒贷": "微粒贷", "放心借": "抖音放心借", "中信银行": "中信银行"},
+     [("微粒贷", 99000), ("抖音放心借", 131000), ("金豆分期", 82000), ("中信银行", 107000)]),
+])
+def test_names_after_欠的是_before_也_and_after_然后(text: str, registry: dict[str, str], expected: list) -> None:
+    assert _listed(text, registry) == expected
+
+
+def test_no_cost_in_a_sentence_about_one_person_or_this_debts_old_installment() -> None:
+    from coach.zh.budget_words import read_costs
+    assert read_costs("离婚了 一个人带孩子") is None  # 「一个人」: no sum of 1 元
+    assert read_costs("原来的月供是四千块") is None and read_costs("原合同月供3400") is None
+    assert read_costs("房贷月供3000 吃饭1000").total == 4000 and read_costs("一千五").total == 1500
