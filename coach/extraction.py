@@ -693,7 +693,7 @@ _ROLE_ANSWER = (
     ("affordable_monthly", re.compile(r"每个?月能?还|每月能|一个月能|能还的|还得起|能拿出|每月还|月还")),
     ("monthly_income", re.compile(r"收入|工资|月薪|挣|赚|人工|薪水")),
 )
-_NONE_OF_THESE = re.compile(r"都不是|都唔系|不是这些|别管|不用管|算了|随便说的|没什么")
+_NONE_OF_THESE = re.compile(r"都不是|都唔系|不是这些|别管|不用管|算了|随便说的|没什么|^(不知道|不清楚|说不清|唔知)")
 
 
 def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correction: bool, value: float) -> bool:

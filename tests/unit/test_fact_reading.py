@@ -307,8 +307,11 @@ def test_the_answer_in_words_gives_the_asked_amount_its_role(text: str, slot: st
 
 
 def test_none_of_these_lets_the_amount_go_and_a_restated_amount_is_not_asked_about() -> None:
-    out = _facts("都不是", **_KNOWN_CASE, amount_unsettled=5000.0)
-    assert out.get("amount_unsettled", "missing") is None and "debt_amount" not in out
+    for answer in ("都不是", "不知道"):  # 「不知道」 to the question: the amount is let go, not left hanging
+        out = _facts(answer, **_KNOWN_CASE, amount_unsettled=5000.0)
+        assert out.get("amount_unsettled", "missing") is None and "debt_amount" not in out, answer
+    from coach.extraction import lets_amount_go
+    assert lets_amount_go("不知道") and lets_amount_go("都不是") and not lets_amount_go("每个月能还的")
     assert "amount_unsettled" not in _facts("1500", **_KNOWN_CASE)  # what they can pay, said again
     assert "amount_unsettled" not in _facts("5000", requested="debt_amount", lender="招商银行")  # the form asked
     assert _role("他说要3000", "3000") == "demand"
