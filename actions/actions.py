@@ -36,7 +36,9 @@ from actions.steps import (
     adviser_script,
     answer_special,
     ask_region_once,
+    bot_spoke_this_turn,
     case_facts,
+    corrections_this_turn,
     draft_plan,
     facts_changed_this_turn,
     handle_deny,
@@ -86,6 +88,8 @@ logger = logging.getLogger(__name__)
 # The form's slots: coach/case/vocabulary.yml.
 OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
+# Questions of the form no amount answers: money said to them is asked about (actions.common_questions).
+UNSETTLED_WHILE_ASKED = ("overdue_days", "extension_days", "hardship_reason")
 REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
                    "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
                    "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
@@ -243,6 +247,12 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             # 「两个月 原因就写住院 你帮我写得像一点」: the true facts are kept, the lie is refused
             return [*events, *(e for e in guarded if e.get("name") != "pending_offer")]
         intent = latest_intent(tracker)
+        if requested and requested not in filled_now and not bot_spoke_this_turn(tracker):
+            if requested in UNSETTLED_WHILE_ASKED and ask_amount_role(dispatcher, tracker) is not None:
+                # 「我手上有五百块」 while the form asks how long: which fact the money is, then the question again
+                return events
+            if self._noted_aside(dispatcher, tracker, requested):
+                return events
         if not requested or requested in filled_now or intent not in ANSWER_ATTEMPT_INTENTS:
             return events
         unknown = set(tracker.get_slot("facts_unknown") or [])
@@ -262,6 +272,9 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             return [*events, SlotSet(requested, None)]
         if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
             return events
+        if tracker.get_slot("amount_unsettled") is not None:
+            # money said instead (「您说的500元是指哪一项？」 was asked): no miss, the form's question follows
+            return [*events, SlotSet(requested, None)]
         # Nothing usable for the asked fact: re-ask with an example; from the second miss on, offer to skip it.
         misses = misses_after(tracker.get_slot("form_misses"), requested)
         reask = REASK_RESPONSES.get(requested)
@@ -276,6 +289,21 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
         if misses.get(requested, 0) >= 2 and requested in OPTIONAL_FORM_SLOTS:
             dispatcher.utter_message(response="utter_offer_skip")
         return [*events, SlotSet(requested, None), SlotSet("form_misses", misses)]
+
+    @staticmethod
+    def _noted_aside(dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> bool:
+        """Facts given while the form asks something else (「每个月最多还四千七」 to 「需要宽限多久」): said back in
+        one line (what changed, or what is now known), and the form's question follows."""
+        changed = facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | {"debts"})
+        if not changed - {requested}:
+            return False
+        changes = corrections_this_turn(tracker)
+        line = replies.facts_line(case_facts(tracker))
+        if changes:
+            say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
+        elif line:
+            say(dispatcher, tracker, replies.line("facts_noted", line=line))
+        return bool(changes or line)
 
     def validate_debt_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:

@@ -95,6 +95,13 @@ def last_turn_bot_texts(tracker: Tracker) -> List[str]:
     return [e.get("text") or "" for e in tracker.events[users[-2] + 1:users[-1]] if e.get("event") == "bot"]
 
 
+def bot_spoke_this_turn(tracker: Tracker) -> bool:
+    """Whether the bot already said something since the user's latest message (a form that runs again after
+    another action answered must not say the same thing twice)."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    return any(e.get("event") == "bot" for e in tracker.events[last_user + 1:])
+
+
 def repeats_last_turn(tracker: Tracker, answer: str) -> bool:
     """Whether ``answer`` is what the bot already said last turn (as sent: in the user's script)."""
     sent = localise(answer, tracker).strip()

@@ -696,16 +696,28 @@ _ROLE_ANSWER = (
 _NONE_OF_THESE = re.compile(r"都不是|都唔系|不是这些|别管|不用管|算了|随便说的|没什么|^(不知道|不清楚|说不清|唔知)")
 
 
+# Questions of the form that no amount answers.
+_NO_AMOUNT_ANSWERS = ("overdue_days", "extension_days", "hardship_reason")
+
+
+def _known_amount(msg: _Message, value: float) -> bool:
+    """An amount the case already holds (said again)."""
+    known = [_number(msg.current.get(s)) for s in AMOUNT_SLOTS]
+    known += [_number(d.get("amount")) for d in msg.current.get("debts") or [] if isinstance(d, Mapping)]
+    return any(k is not None and abs(k - value) < 0.5 for k in known)
+
+
 def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correction: bool, value: float) -> bool:
     """An amount outside the form that the words give no role the case can use: 「5000」「我手上有3000」 after the
     facts are in, or 「还有5000」 alone when the debt is known. It is asked about, never guessed; an amount the case
     already holds (said again) is not."""
-    if msg.requested_slot is not None or correction or value < 50:
+    if correction or value < 50:
         return False
-    known = [_number(msg.current.get(s)) for s in AMOUNT_SLOTS]
-    debts = msg.current.get("debts") or []
-    known += [_number(d.get("amount")) for d in debts if isinstance(d, Mapping)]
-    if any(k is not None and abs(k - value) < 0.5 for k in known):
+    if msg.requested_slot is not None:
+        # the form asks something no amount answers (how long, why): 「我手上有五百块」 is asked about the same way
+        return msg.requested_slot in _NO_AMOUNT_ANSWERS and ent.get("role") in (None, "partial") \
+            and msg.current.get("debt_amount") is not None and not _known_amount(msg, value)
+    if _known_amount(msg, value):
         return False
     role = ent.get("role")
     if slot is None:
@@ -805,8 +817,10 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
         reason = None
     if reason:
         updates["hardship_reason"] = reason
-    elif requested == "hardship_reason" and (msg.as_answer or msg.intent in (
-            "inform", "cannot_pay", "deny", "express_distress")) and len(text) >= 2 and not _UNKNOWN.search(text):
+    elif requested == "hardship_reason" and updates.get("amount_unsettled") is None \
+            and msg.current.get("amount_unsettled") is None and (
+            msg.as_answer or msg.intent in ("inform", "cannot_pay", "deny", "express_distress")) \
+            and len(text) >= 2 and not _UNKNOWN.search(text):
         updates["hardship_reason"] = "其他"
     if requested and requested not in updates and _UNKNOWN.search(text):
         unknown = list(msg.current.get("facts_unknown") or [])

@@ -247,13 +247,21 @@ def test_an_amount_whose_role_the_words_do_not_settle_is_asked_about_and_the_ans
     assert slots(servers, sender)["debt_amount"] == 8000 and "30,000 → 8,000" in body
 
 
-def test_money_said_while_the_form_asks_how_long_is_heard_as_money(servers: Servers) -> None:
+def test_money_said_while_the_form_asks_how_long_is_asked_about_and_the_answer_noted(servers: Servers) -> None:
+    """「我手上有3000」 to 「逾期多久了」: the money is heard and asked about (not 「没读出来」), the question stays;
+    the answer in words goes where it belongs and is said back in one line; facts given while the form asks
+    something else are said back the same way (sim-7-2857)."""
     sender = sender_id()
     servers.say(sender, "我想申请分期")
     servers.say(sender, "招行信用卡")
     servers.say(sender, "3万")
     body = texts(servers.say(sender, "我手上有3000"))
-    assert "3,000 元" in body and "钱数" in body and "没读出来" not in body and "逾期多久" in body
+    assert "是指哪一项" in body and "没读出来" not in body and "逾期多久" in body
+    assert body.count("是指哪一项") == 1
     assert slots(servers, sender)["overdue_days"] is None and slots(servers, sender)["debt_amount"] == 30000
+    body = texts(servers.say(sender, "每个月能还的"))
+    assert slots(servers, sender)["affordable_monthly"] == 3000 and "3,000" in body and "逾期多久" in body
+    body = texts(servers.say(sender, "不对 每个月只能还2000"))
+    assert "3,000 → 2,000" in body and "逾期多久" in body
     servers.say(sender, "两个月")
     assert slots(servers, sender)["overdue_days"] == 60

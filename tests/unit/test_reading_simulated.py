@@ -560,3 +560,35 @@ def test_no_cost_in_a_sentence_about_one_person_or_this_debts_old_installment() 
     assert read_costs("离婚了 一个人带孩子") is None  # 「一个人」: no sum of 1 元
     assert read_costs("原来的月供是四千块") is None and read_costs("原合同月供3400") is None
     assert read_costs("房贷月供3000 吃饭1000").total == 4000 and read_costs("一千五").total == 1500
+
+
+# --- the same seed's last four, session 6 ---------------------------------------------------------------------
+
+def test_a_name_after_就是说_at_the_end_of_a_list() -> None:
+    registry = {"美团生活费": "美团借钱", "抖音放心借": "抖音放心借", "浦发": "浦发银行"}
+    assert _listed("分别是 美团生活费欠5w，还有抖音放心借欠26,000元 还有浦发3.6万 就是说 678借条那边欠了十二万四千元",
+                   registry) == [("美团借钱", 50000), ("抖音放心借", 26000), ("浦发银行", 36000), ("678借条", 124000)]
+    assert _listed("也就是说 速借宝欠了2万", {}) == [("速借宝", 20000)]
+
+
+@pytest.mark.parametrize("requested", ["extension_days", "overdue_days", "hardship_reason"])
+def test_money_with_no_role_said_to_a_question_no_amount_answers_is_asked_about(requested: str) -> None:
+    """「我手上有五百块」 to 「需要宽限多久」, 「大概四千五吧」 to 「是什么原因还不上」: asked about, never the hardship
+    「其他」 nor a guess (sim-7-2857, sim-7-1895); the answer in words then puts it where it belongs."""
+    known = {"lender": "恒生银行", "debt_amount": 65000.0, "affordable_monthly": 4700.0}
+    for text, value in (("我手上有五百塊", 500), ("大概四千五吧", 4500)):
+        out = _facts(text, requested=requested, **known)
+        assert out.get("amount_unsettled") == value and "hardship_reason" not in out, (text, out)
+    answer = _facts("是每月能还的钱", requested=requested, amount_unsettled=4500.0, **known)
+    assert answer["affordable_monthly"] == 4500 and "hardship_reason" not in answer
+    # said with its role, or a sum the case holds, it is no question
+    assert "amount_unsettled" not in _facts("每个月能还四千七", requested=requested, **known)
+    assert "amount_unsettled" not in _facts("4700", requested=requested, **known)
+    # the form asking an amount takes it as the answer
+    assert _facts("五千", requested="monthly_income", **known)["monthly_income"] == 5000
+
+
+def test_cantonese_for_the_firm_closing_and_being_fired() -> None:
+    from coach.case import classify_hardship
+    for text in ("公司执笠", "間公司執咗笠", "俾老細炒咗"):
+        assert classify_hardship(normalize(text)) == "失业/收入下降", text
