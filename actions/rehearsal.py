@@ -9,6 +9,7 @@ A self-harm cue ends the call at once and hands the message to the crisis action
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Any, List
 
 from rasa_sdk import Tracker
@@ -20,9 +21,13 @@ from coach.case import CaseFacts
 from coach.drafting import layout
 from coach.multi_drafting import debts_of
 from coach.plan import ExtensionPlan, HardshipPlan, InstallmentPlan, make_plan
-from coach.rehearsal import engine
+from coach.rehearsal import engine, learned, rubric
 from coach.zh.rehearsal_words import style_asked, wants_again, wants_rehearsal
 from coach.zh.safety_cues import act_in_progress, strong_self_harm_cue
+
+# The rubric's learned second opinion trains once per process (a few seconds): started with the action server, so
+# the first practice reply does not wait for it.
+threading.Thread(target=learned.model, args=(rubric.plain,), name="rubric-model", daemon=True).start()
 
 SLOT = "rehearsal"
 

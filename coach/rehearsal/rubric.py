@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from coach.rehearsal import learned
 from coach.zh import numbers
 from coach.zh.amount_roles import amount_role
 from coach.zh.normalizer import to_halfwidth, to_simplified
@@ -799,6 +800,10 @@ def _official(body: str, demand: Demand | None = None) -> bool:
     return False
 
 
+# Words that go along with a proposal said back as a question (「你个人账户？发我吧」).
+_GOES_ALONG = re.compile(r"发我|发过来|发来|发给我|给我发|我转|转给你|好的?|行|可以|ok|得|没问题|号码?多少|卡号|账号")
+
+
 def _personal(body: str, demand: Demand) -> bool:
     if demand.personal and _AGREE.match(body) and not _REFUSAL.search(body) and not _official(body, demand) and \
             not body.endswith("?"):
@@ -814,6 +819,9 @@ def _personal(body: str, demand: Demand) -> bool:
             if re.search(r"(对公|官方|公司的?(账户|账号)|你们公司|贵公司|干嘛|干什么|为什么|为啥|凭什么)", clause) or \
                     (_REFUSAL.search(body) and body[clause_start + len(clause):][:1] == "?"):
                 continue  # 「对公账户发我」「加你微信干嘛」: the company's account, or a question why
+            rest = body[clause_start + len(clause):]
+            if rest[:1] == "?" and not _GOES_ALONG.search(body[:clause_start] + rest):
+                continue  # 「转你个人账户？谁的卡啊这是」 says the proposal back in disbelief; 「…？发我吧」 goes along
             asked = body[m.end():clause_start + len(clause) + 1]  # 「转了你能保证停催吗」 asks; 「先转一千行吗」 agrees
             if cue is _PERSONAL_ANY_TRANSFER and (_REFUSAL.search(body) or
                                                   re.search(r"(问|确认|核实|是不是|要不要)", clause) or
@@ -898,7 +906,8 @@ def _lump_countered(body: str, demand: Demand, offers: list[Offer], agreed: bool
     return False
 
 
-def read_reply(text: str, case: Any = None, collector_line: str | None = None) -> set[str]:
+def read_reply(text: str, case: Any = None, collector_line: str | None = None, *, learned_opinion: bool = True) \
+        -> set[str]:
     """The rubric items one reply shows. ``case`` gives ``affordable_monthly`` and ``debt`` (a mapping or an
     object with those attributes); without them an offer cannot be judged above the person's means.
     ``collector_line``, the line the reply answers, lets an agreement (「行」「好吧，就这样」) take the
@@ -959,6 +968,11 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None) -
         found.add("abusive")
     if _violation(body):
         found.add("violation_named")
+    reader = learned.model(plain) if learned_opinion else None
+    if reader is not None:  # the cues corrected where a classifier trained on labelled replies is very sure
+        found = learned.second_opinion(found, reader.probabilities(text, collector_line or ""))
+        if len(body) > _HARDSHIP_MAX_CHARS:
+            found.discard("hardship_stated")  # a run-on story is not the hardship told briefly, whoever reads it
     return found
 
 
