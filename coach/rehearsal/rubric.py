@@ -554,8 +554,8 @@ _PROMISE_WHEN = re.compile(
     r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
     r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看|打|来|骚扰|催)|转|给|处理|凑|打)"
     r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我|来|过来|催收|电话)")
-_PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出|没说|没有说|没讲|没有讲|"
-                              r"没答应|"
+_PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出|想不了|想不到|"
+                              r"没说|没有说|没讲|没有讲|没答应|"
                               r"不一定|说过|讲过)"
                               r"[^，。]{0,3}$")
 _PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|也不行|不了|不到|不出|不起|不上)|^的?都|"
@@ -564,6 +564,8 @@ _PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|
 _PROMISE_NO_BEFORE = re.compile(
     r"(不会|不能|不可能|不想|不要|不再|绝不|决不|没法|我之前|之前就|以前|上次|原来|当初|本来|已经|也想|希望)")
 # Later in the same clause, a no: 「借钱还你们是不可能的」.
+# Borrowing to pay named as what it is, or refused: 「这叫以贷养贷」「拆东墙补西墙」「我不想再借了」.
+_BORROWING_REFUSED = re.compile(r"以贷养贷|借新还旧|拆东墙补西墙|拆东补西|不想再借|不会再借|不再借|不借了|诱导")
 _PROMISE_NO_AFTER = re.compile(r"(不可能|不现实|做不到|没门|不会的|办不到)")
 # A hedge after it: 「我会想办法的，但是现在真的没有」 is willing, not promising.
 _PROMISE_HEDGED = re.compile(r"(但|可是|不过|只是)[^。]*(没|不|难)")
@@ -618,8 +620,10 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
                 (m.group(0).endswith("给") and re.match(r"我", body[m.end():m.end() + 1])):
             continue  # 「帮我想想办法」「请尽快给我」 ask the collector; 「借过了」 is the past
         if _PROMISE_NEGATED.search(body[max(0, m.start() - 8):m.start()]) or \
-                re.search(r"(不|没|别)$", body[max(0, m.start() - 1):m.start()]):
-            continue
+                re.search(r"(不|没|别)$", body[max(0, m.start() - 1):m.start()]) or \
+                re.search(r"(想|找)(不了|不到|不出|唔到)", m.group(0)) or \
+                re.search(r"知道?我$", body[max(0, m.start() - 3):m.start()]):
+            continue  # 「想不了办法」 is no promise, nor 「佢唔知我借錢」 (she does not know I borrowed)
         clause_start, clause = _clause_span(body, m.start())
         if _PROMISE_NO_BEFORE.search(body[clause_start:m.start()]) or \
                 _PROMISE_NO_AFTER.search(body[m.end():clause_start + len(clause)]):
@@ -630,8 +634,9 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
         if _PROMISE_UNDONE_AFTER.match(body[m.end():]):
             continue
         if (re.search(r"(借|贷)", m.group(0)) or m.re is _BORROW_ASKED) and \
-                re.search(r"(不(干|借|会借|去借|要借|会再借|再借)|饮鸩止渴|越滚越多)", body[m.end():]):
-            continue  # 「借钱还债那是饮鸩止渴 我不干」
+                (re.search(r"(不(干|借|会借|去借|要借|会再借|再借)|饮鸩止渴|越滚越多)", body[m.end():]) or
+                 _BORROWING_REFUSED.search(body)):
+            continue  # 「借钱还债那是饮鸩止渴 我不干」「再借就是拆东墙补西墙」「我不想再借了」
         if re.search(r"打给?$", m.group(0)) and re.match(r"(给)?(你|您)(们)?(?!.{0,2}钱)", body[m.end():]):
             continue  # 「再打给你们」 is a call
         if m.group(0).endswith("打") and not re.match(r"(钱|款|给|过去|到|进)", body[m.end():m.end() + 2]):

@@ -67,12 +67,12 @@ FLOORS = {
         "violation_named": (0.97, 0.97),
         "secret_given": (0.97, 0.97),
         "personal_account_accepted": (0.95, 0.97),
-        "promise_under_pressure": (0.79, 0.91),
+        "promise_under_pressure": (0.86, 0.91),
         "offer_above_means": (0.80, 0.91),
         "abusive": (0.95, 0.95),
     },
 }
-MICRO_FLOOR = {HELDOUT: (0.95, 0.93), LATEST: (0.93, 0.94)}
+MICRO_FLOOR = {HELDOUT: (0.95, 0.93), LATEST: (0.94, 0.94)}
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
