@@ -237,7 +237,7 @@ def extract_facts(
     _role_answer(msg, entities, updates)
     _dates(msg, updates, now)
     _plain_answers(msg, updates)
-    _plan_request(msg, updates)
+    _plan_request(msg, updates, _without_names(text, entities))
     _threats(msg, updates)
     _debt_kind(msg, updates)
     if intent == "express_crisis":
@@ -514,7 +514,7 @@ def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
 
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
-_LENDER_LEAD = re.compile(r"^(就是|就|是|欠|在|我欠|欠了|借的|借了|找)+")
+_LENDER_LEAD = re.compile(r"^(就是|就|是|欠|在|我欠|欠了|借的|借了|找|我再|我在|再)+")  # 再: 在 typed by ear
 _LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP|啊|呀|吧|咯|喔|啦|嘅|㗎|的)+$")
 _PAYING_WORDS = re.compile(r"(可以|能|先还|还钱|月尾|月底|发工资|出粮)")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
@@ -526,7 +526,7 @@ _SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?
 
 # What a sentence has and a name has not: Cantonese grammar, a time, words about the debt itself.
 _A_SENTENCE = re.compile(r"[冇咗嚟揾搵唔嘅㗎喎佢哋俾畀]|听日|今日|琴日|明天|今天|昨天|本金|加起来|一攻|总攻|预期|"
-                         r"利息|利系|上门|找我|打给|打电话|工作|份工|生意|住院")
+                         r"利息|利系|上门|找我|打给|打电话|工作|份工|生意|住院|没还|没有还|冇还|逾期|预期|多天|个月|年了|天了")
 
 
 def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
@@ -791,7 +791,9 @@ def _plain_answers(msg: _Message, updates: dict[str, Any]) -> None:
     text, requested = msg.text, msg.requested_slot
     # 「不对 是逾期一个半月」 while the name is being confirmed corrects another fact, not the name: the name stays
     # and its question comes again.
-    corrects_other = any(k in updates for k in (*AMOUNT_SLOTS, *DURATION_SLOTS, "debts"))
+    # 「年纪大了 厂里不要我们了」 (read as a no by a model) or 「他们说明天上门」 tells something else: they went on
+    corrects_other = any(k in updates for k in (*AMOUNT_SLOTS, *DURATION_SLOTS, "debts")) or \
+        bool(classify_hardship(text)) or bool(threats_in(text))
     if requested == "lender_confirmed" and "lender" not in updates and not corrects_other:
         if _UNKNOWN.search(text):
             updates["lender_confirmed"] = True  # 「唔記得」: not sure of the spelling; the name stays as they wrote it
@@ -849,14 +851,24 @@ def requested_months_in(text: str) -> int | None:
     return months if 1 <= months <= 120 else None
 
 
-def _plan_request(msg: _Message, updates: dict[str, Any]) -> None:
+def _without_names(text: str, entities: Sequence[Mapping[str, Any]]) -> str:
+    """``text`` with each lender's name blanked (「金豆分期」「来分期」 ask for no installment plan)."""
+    chars = list(text)
+    for ent in _entities(entities, "lender"):
+        if isinstance(ent.get("start"), int) and isinstance(ent.get("end"), int):
+            chars[ent["start"]:ent["end"]] = "某" * (ent["end"] - ent["start"])
+    return "".join(chars)
+
+
+def _plan_request(msg: _Message, updates: dict[str, Any], unnamed: str) -> None:
+    """The plan asked for, in the borrower's words (``unnamed``: the text without lenders' names)."""
     plan = PLAN_BY_INTENT.get(msg.intent or "")
-    if plan and msg.as_answer and not NAMES_PLAN[plan].search(msg.text):
+    if plan and msg.as_answer and not NAMES_PLAN[plan].search(unnamed):
         # A reply to the form's question (「还没逾期，下周五到期」 read as request_extension): the plan changes on
         # the borrower's words, never on the classifier's guess alone.
         plan = None
     if plan is None and (msg.as_answer or msg.intent in _PLAN_TALK_INTENTS):
-        plan = next((kind for kind, words in PLAN_WORDS if words.search(msg.text)), None)
+        plan = next((kind for kind, words in PLAN_WORDS if words.search(unnamed)), None)
     if plan and plan != msg.current.get("requested_plan"):
         updates["requested_plan"] = plan
     months = requested_months_in(msg.text)

@@ -119,6 +119,8 @@ def _costs_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:
     if "essential_expenses" in updates and (
             is_bare_answer(raw_text) or (len(_numbers_in(raw_text)) >= 2 and _SELF_CORRECTION.search(raw_text))):
         return updates  # 「一千五」「1.2w」「三千五 不对 四千」: one amount, read as any answer is
+    if "debts" in updates or ("lender" in updates and "debt_amount" in updates):
+        return updates  # 「对了 台新那边还有七万七左右」: another debt, not the month's costs
     costs = read_costs(raw_text)
     if costs is None:
         return updates

@@ -384,7 +384,8 @@ class StopRequestNet(_Stateless):
     and a message that is only a number (「8000」「三万左右」) is never goodbye, a greeting or thanks but inform.
 
     Mid-form, goodbye asks before the questions stop (data/core/rules.yml); without this a classifier guess
-    of inform or deny would re-ask the question or end the form without asking. Crisis is never overridden.
+    of inform or deny would re-ask the question or end the form without asking. Crisis is never overridden, but
+    for a message that only adds another lender (nothing in it but the name and words about the debt).
     """
 
     GOODBYE = "goodbye"
@@ -395,8 +396,10 @@ class StopRequestNet(_Stateless):
     NOT_A_NAME = frozenset({"goodbye", "greet", "thank", "bot_challenge", "out_of_scope", "nlu_fallback", "deny"})
     # Intents a correction that names a value (「不对 是101000」) can never mean.
     NOT_A_CORRECTION = frozenset({"deny", "affirm", "goodbye", "greet", "thank", "out_of_scope"})
-    # Intents a message that only adds a lender keeps: it is already a fact, or a request, or a crisis.
-    KEEP_FOR_AN_ADDED_LENDER = frozenset({"inform", "express_crisis", "request_installment", "request_extension",
+    # Intents a message that only adds a lender keeps: it is already a fact, or a request. Not a crisis: such a
+    # message has nothing but the name, 「还有」, what it is called and debt words (「仲有有間叫Promise嘅」 was read as
+    # crisis by a model trained here); any other word makes it no mere addition (coach.case.lenders.adds_a_lender).
+    KEEP_FOR_AN_ADDED_LENDER = frozenset({"inform", "request_installment", "request_extension",
                                           "request_fee_waiver", "ask_script", "cannot_pay"})
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -29,7 +30,7 @@ from typing import Any, Iterator, Sequence
 
 from serving.servers import Servers
 from sim.check import ASKED, KINDS, Violation, asked, check_turn
-from sim.generate import Conversation, conversations, grammar_size
+from sim.generate import Conversation, Turn, conversations, grammar_size
 
 REPLY_CHARS = 300  # a reply kept in the report is cut to this
 
@@ -54,6 +55,13 @@ def slots_of(servers: Servers, conversation: str) -> dict[str, Any]:
         return dict(json.loads(resp.read()).get("slots") or {})
 
 
+# The facts a scripted answer (a turn written as the answer to one of the bot's questions) may give, and the
+# answers whose words alone do not say which fact they give (「加起来1400吧」, 「是每月能还的钱」).
+_ANSWER_FACTS = ("costs", "income", "affordable", "overdue_days")
+_BARE_ANSWERS = frozenset({"costs_total", "unsettled_monthly"})
+_AS_ASKED = {"ask_affordable": "affordable", "ask_income": "income", "ask_costs": "costs"}
+
+
 def play(servers: Servers, conv: Conversation, tag: str) -> dict[str, Any]:
     """One conversation: each turn sent, the case read back and checked. Violations are kept once per
     (kind, subject) — the first turn it shows — so a fact lost once is not counted again every later turn."""
@@ -65,11 +73,32 @@ def play(servers: Servers, conv: Conversation, tag: str) -> dict[str, Any]:
     seen: set[tuple[str, str]] = set()
     turns: list[dict[str, Any]] = []
     found: list[dict[str, Any]] = []
+    unasked: dict[str, Any] = {}  # facts a scripted answer gave to a question the bot had not asked: not held to
+    checked: list[Turn] = []
+    last_reply = ""
     for i, turn in enumerate(conv.turns):
+        said_before = conv.turns[i - 1].truth if i else None
+        changed = [name for name in _ANSWER_FACTS
+                   if getattr(turn.truth, name) != (getattr(said_before, name) if said_before else None)]
+        if turn.kind in _BARE_ANSWERS and not asked(turn.after or "", earlier[-1] if earlier else ""):
+            # 「加起来1400吧」 as the costs when the bot asked something else: the words alone do not say which fact
+            # it is (the bot may ask, or take it for the question it did ask), so the fact is not expected
+            for name in changed:
+                unasked.setdefault(name, getattr(said_before, name) if said_before else None)
+            # ... and when the bot had asked another money fact, the amount answers that one
+            other = next((fact for question, fact in _AS_ASKED.items()
+                          if asked(question, last_reply)), None)  # the question is the bot's last message
+            if other is not None and changed:
+                unasked[other] = getattr(turn.truth, changed[0])
+        else:
+            for name in changed:
+                unasked.pop(name, None)  # said again in a turn of its own: held to it from then on
+        turn_now = dataclasses.replace(turn, truth=dataclasses.replace(turn.truth, **unasked)) if unasked else turn
+        checked.append(turn_now)
         try:
             replies = _texts(servers.say(sender, turn.text, metadata={"audience": "staff"} if staff else None))
             slots = slots_of(servers, key)
-            violations = check_turn(turn, conv.turns[i - 1] if i else None, replies, earlier, slots, previous)
+            violations = check_turn(turn_now, checked[i - 1] if i else None, replies, earlier, slots, previous)
         except Exception as err:  # a failed request is a finding; the run goes on
             replies, slots = [], previous or {}
             violations = [Violation("bot_error", f"{type(err).__name__}: {err}"[:200])]
@@ -89,6 +118,7 @@ def play(servers: Servers, conv: Conversation, tag: str) -> dict[str, Any]:
         turns.append(record)
         found += [{**v, "turn": i} for v in new]
         earlier.append("\n".join(replies))
+        last_reply = replies[-1] if replies else ""
         previous = slots
     return {"id": conv.id, "region": conv.region, "age": conv.age, "channel": conv.channel, "style": conv.style,
             "turns": turns, "violations": found}

@@ -175,7 +175,7 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
                         r"(?P<name>(?:\d{2,4}|[A-Za-z]{1,6})?[\u4e00-\u9fff]{0,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))(?:那笔|那个|那家)?(?:的|啊|吧|呀|啦|嘅|喔)?[。.!！]?$")
 _LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
-                        r"还有个?|有个?|是|系|欠了?|[我他她]们?在|在|[我他她]们?欠了?)+")
+                        r"还有个?|有个?|是|系|欠了?|[我他她]们?[在再]|在|再|[我他她]们?欠了?)+")  # 再: 在 typed by ear
 # Words that are no lender's name though they end like one.
 _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
                       r"分期|花|金融|宝|钱包|钱庄|信用卡分期|账单分期|消费贷|经营贷|装修贷|助学贷|校园贷|一个|别的|"
@@ -290,6 +290,10 @@ _ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行
 _OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度|一共要还|总共要还|一共|总共")
 
 
+_PAIR_TAIL = re.compile(r"\s*(元|块钱?|蚊|左右|多|吧|啊|呀|喔|噢|的样子|还没还|没还|。|！|!)*\s*")
+_LENDERISH_NAME = re.compile(r"贷|借|花|钱包|分期|金融|银行|白条|卡|宝|财务")
+
+
 def _item_name(name: str, glued: bool) -> bool:
     """Whether what is left of a piece is a lender's name (the digits of 「2345贷款王」 may lead it)."""
     digits_lead = glued or name[:1].isdigit()
@@ -319,6 +323,8 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
     every name before 各 has the amount. Kept unconfirmed (``registry`` False) like any name no list has."""
     found: list[dict] = []
     bounds = sorted([*taken, *amounts])
+    # 「2345贷款王的 10000」: the whole message is one name and its amount, which is how a debt is told
+    pair_only = len(amounts) == 1 and not taken and bool(_PAIR_TAIL.fullmatch(text[amounts[0][1]:]))
     for a_start, _ in amounts:
         before = max((e for _, e in bounds if e <= a_start), default=0)
         region = text[before:a_start]
@@ -345,7 +351,8 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
             if glued is not None:  # 「2345贷款王那边58000」: digits said as part of a name
                 name, start = text[glued:start] + name, glued
             end = start + len(name)
-            owed = bool(_OWED_WORDS.search(piece) or (tail and _OWED_WORDS.search(tail.group(0))))
+            owed = bool(_OWED_WORDS.search(piece) or (tail and _OWED_WORDS.search(tail.group(0)))) or \
+                (pair_only and not text[:at].strip("，,、 ") and bool(_LENDERISH_NAME.search(name)))
             if not (listed or each or owed) or not _item_name(name, glued is not None) \
                     or any(a < end and start < b for a, b in taken) \
                     or any(f["start"] < end and start < f["end"] for f in found):
@@ -389,11 +396,14 @@ _PARTICLES = re.compile(r"[的嘅啊呀吧啦喇㗎咯喔哦呢嘛囉嗎吗喎�
 
 
 _ADDING_LEAD = re.compile(r"^(哦|噢|喔|啊|对了|對了|另|诶|欸)?[，,\s]*(还有|另外(还有)?|以及|加上|再加上?|仲有)"
-                          r"(个|一个|一家|一笔|间|一间)?")
+                          r"(有)?(个|一个|一家|一笔|间|一间)?")
 # What may stand around an added lender's name: its amount, 「也逾期了」「那边」, particles.
 _ADDED_FILLER = re.compile(r"[\d一二两三四五六七八九十百千万wk.,，、\s]|块|元|蚊|左右|大概|差不多|那边|那里|嗰边|的|嘅|"
                            r"也|都|"
-                           r"欠|了|咗|逾期|预期|过期|还不上|还唔到|没还|未还|信用卡|贷款|呢|啊|吧|喔|[。.!！~～「」“”\"]")
+                           r"欠|了|咗|逾期|预期|过期|还不上|还唔到|没还|未还|信用卡|贷款|呢|啊|吧|喔|㗎|呀|"
+                           # 「仲有一間叫WeLend嘅財務公司㗎」「还有个叫速借宝的app」: what it is called and what it is
+                           r"叫做?|名叫|财务公司|金融公司|贷款公司|公司|平台|app|APP|App|网贷|"
+                           r"[。.!！~～「」“”\"]")
 
 
 def adds_a_lender(text: str, entities: list[dict] | None = None) -> bool:

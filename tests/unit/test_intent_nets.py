@@ -263,3 +263,17 @@ def test_what_they_can_pay_a_month_read_as_a_plan_request_is_a_fact(text: str, g
                               **({"role": s.role} if s.role else {})} for s in extract(message.get(TEXT))[0]])
     PlanRequestNet().process([message])
     assert message.get(INTENT)["name"] == expected
+
+
+@pytest.mark.parametrize(("text", "name"), [("仲有有間叫Promise嘅", "Promise"),
+                                            ("仲有一間叫WeLend嘅財務公司㗎", "WeLend")])
+def test_a_lender_added_by_what_it_is_called_is_a_fact_even_read_as_crisis(text: str, name: str) -> None:
+    """A model trained here read 「仲有有間叫Promise嘅」 as crisis (sim seed 99) and the lender was lost behind the
+    crisis lines; a message that only adds a lender has no other word for a crisis reading to stand on."""
+    message = classified(text, ("express_crisis", 0.9), ("inform", 0.05))
+    normalised = message.get(TEXT)
+    message.set("entities", [{"entity": "lender", "start": normalised.index(name),
+                              "end": normalised.index(name) + len(name), "value": name}])
+    assert after_nets(message) == "inform"
+    stays = classified("仲有間叫Promise嘅 我唔想活落去", ("express_crisis", 0.9), ("inform", 0.05))
+    assert after_nets(stays) == "express_crisis"

@@ -592,3 +592,46 @@ def test_cantonese_for_the_firm_closing_and_being_fired() -> None:
     from coach.case import classify_hardship
     for text in ("公司执笠", "間公司執咗笠", "俾老細炒咗"):
         assert classify_hardship(normalize(text)) == "失业/收入下降", text
+
+
+# --- a seed never played before (99, 5,000 conversations) in session 6 -------------------------------------------
+
+def test_a_name_and_its_amount_as_the_whole_message() -> None:
+    assert _listed("2345贷款王的 10000", {}) == [("2345贷款王", 10000)]
+    assert _listed("速借宝的 2万", {}) == [("速借宝", 20000)]
+
+
+def test_交_of_交行_is_a_name_not_a_demand_after_说() -> None:
+    registry = {"洋钱罐": "洋钱罐", "中信银行": "中信银行", "交行": "交通银行", "建行": "建设银行"}
+    assert _listed("欠了好几家 洋钱罐 11万 中信银行 8k 就是说 交行欠11.2万 建行那边135,000元", registry) == [
+        ("洋钱罐", 110000), ("中信银行", 8000), ("交通银行", 112000), ("建设银行", 135000)]
+    assert [s.role for s in extract(normalize("他说交3000"))[0]] == ["demand"]
+
+
+def test_再_typed_for_在_before_a_name_and_a_name_with_分期_asks_for_no_plan() -> None:
+    out = _facts("再金豆分期借了19,000元还没还", requested="lender")
+    assert out["lender"] == "金豆分期" and out["debt_amount"] == 19000 and "requested_plan" not in out
+
+
+def test_how_long_unpaid_is_no_lenders_name() -> None:
+    assert "lender" not in _facts("有一百多天没还了", requested="lender")
+
+
+def test_a_fee_in_cantonese_and_another_debt_are_no_months_costs() -> None:
+    from coach.zh.budget_words import read_costs
+    assert read_costs(normalize("仲收咗我300塊手續費")) is None
+    assert _facts("加起来1400吧", requested="affordable_monthly", debt_amount=37000.0)["affordable_monthly"] == 1400
+
+
+def test_the_hardship_told_while_a_name_is_confirmed_lets_the_name_stand() -> None:
+    current = {"lender": "闪电借", "lender_confirmed": False}
+    text = normalize("年纪大了 厂里不要我们了")
+    out = extract_facts(intent="deny", entities=[], text=text, raw_text=text, requested_slot="lender_confirmed",
+                        current=current, as_answer=True, now=NOON)
+    assert out["lender_confirmed"] is True and "lender" not in out and out["hardship_reason"] == "失业/收入下降"
+
+
+@pytest.mark.parametrize("text", ["仲有一間叫WeLend嘅財務公司㗎", "仲有有間叫Promise嘅", "还有个叫速借宝的app 2千"])
+def test_a_lender_added_by_what_it_is_called_only_adds_it(text: str) -> None:
+    from coach.case.lenders import adds_a_lender
+    assert adds_a_lender(normalize(text))
