@@ -1,12 +1,13 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout5_replies.yml and heldout6_replies.yml, the independent sets (617 and 640 replies), each by
-  writers who never saw the detectors, the learned model's training replies nor the other sets, labelled before any
-  detector read them. Neither is in coach/rehearsal/labelled/, so the learned second opinion never trained on them.
-  heldout5's totals chose how the learned model and the cues are combined; heldout6 was read once as it came
-  (its first reading is in docs/rehearsal-rubric.md), then two of its misses were fixed. Floors sit just below
-  today's reading, so a change that makes any item worse on replies no one trained on fails.
+- tests/rehearsal/heldout5_replies.yml, heldout6_replies.yml and heldout7_replies.yml, the independent sets (617,
+  640 and 600 replies), each by writers who never saw the detectors, the learned model's training replies nor the
+  other sets, labelled before any detector read them. None is in coach/rehearsal/labelled/, so the learned second
+  opinion never trained on them. heldout5's totals chose how the learned model and the cues are combined; heldout6
+  was read once as it came, then some of its misses were fixed; heldout7 was read once, after the last change to
+  the detectors, and never since (first readings in docs/rehearsal-rubric.md). Floors sit just below today's
+  reading, so a change that makes any item worse on replies no one trained on fails.
 - coach/rehearsal/labelled/*.yml: the earlier sets (six read once as the independent measure, then used to improve
   the cues; three written to tune them), now the learned model's training data. They only catch a detector that
   breaks (DEV_FLOOR per item).
@@ -26,7 +27,8 @@ from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
 HELDOUT = HERE / "heldout5_replies.yml"
-LATEST = HERE / "heldout6_replies.yml"
+NINTH = HERE / "heldout6_replies.yml"
+LATEST = HERE / "heldout7_replies.yml"
 FIRST = LABELLED / "borrower_replies.yml"
 SECOND = LABELLED / "fresh_replies.yml"
 THIRD = LABELLED / "heldout_replies.yml"
@@ -39,7 +41,7 @@ DEV5 = LABELLED / "dev5_replies.yml"
 INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH, SIXTH)
 WRITTEN_FOR_TUNING = (DEV, DEV4, DEV5)
 DEVELOPMENT = (*INDEPENDENT_BEFORE, *WRITTEN_FOR_TUNING)
-INDEPENDENT = (HELDOUT, LATEST)
+INDEPENDENT = (HELDOUT, NINTH, LATEST)
 
 # (precision, recall) floors on the independent sets, just below today's reading (docs/rehearsal-rubric.md).
 FLOORS = {
@@ -57,10 +59,10 @@ FLOORS = {
         "offer_above_means": (0.95, 0.88),
         "abusive": (0.96, 0.90),
     },
-    LATEST: {
-        "identity_checked": (0.91, 0.93),
-        "hardship_stated": (0.96, 0.94),
-        "offer_concrete": (0.97, 0.94),
+    NINTH: {
+        "identity_checked": (0.92, 0.99),
+        "hardship_stated": (0.96, 0.97),
+        "offer_concrete": (0.97, 0.95),
         "lump_sum_countered": (0.93, 0.91),
         "written_confirmation": (0.99, 0.96),
         "official_account_only": (0.99, 0.94),
@@ -71,8 +73,22 @@ FLOORS = {
         "offer_above_means": (0.80, 0.91),
         "abusive": (0.95, 0.95),
     },
+    LATEST: {
+        "identity_checked": (0.90, 0.97),
+        "hardship_stated": (0.89, 0.89),
+        "offer_concrete": (0.95, 0.92),
+        "lump_sum_countered": (0.93, 0.93),
+        "written_confirmation": (0.99, 0.97),
+        "official_account_only": (0.99, 0.87),
+        "violation_named": (0.99, 0.93),
+        "secret_given": (0.97, 0.91),
+        "personal_account_accepted": (0.97, 0.97),
+        "promise_under_pressure": (0.87, 0.88),
+        "offer_above_means": (0.88, 0.97),
+        "abusive": (0.99, 0.93),
+    },
 }
-MICRO_FLOOR = {HELDOUT: (0.95, 0.93), LATEST: (0.94, 0.94)}
+MICRO_FLOOR = {HELDOUT: (0.95, 0.93), NINTH: (0.94, 0.95), LATEST: (0.95, 0.93)}
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
 
 
