@@ -69,7 +69,9 @@ _THREAT_CUES = {
 _FACT_INTENTS = {"inform", "cannot_pay", *PLAN_BY_INTENT}
 # Intents whose words describe what happened (so threats named in them are recorded for the case summary).
 _NARRATIVE_INTENTS = {"inform", "cannot_pay", "express_distress", *PLAN_BY_INTENT, *THREAT_BY_INTENT}
-_CANTONESE = re.compile(r"[係冇佢唔咗嘅俾啲嚟喺睇搵㗎喎嘞咩囉嗰乜]|點算|點解|邊度|老細|收數|話要|咁")
+_CANTONESE = re.compile(r"(?<![關关])係|[冇佢唔咗嘅俾啲嚟喺睇搵㗎喎嘞咩囉嗰乜]|點算|點解|邊度|老細|收數|話要|咁")
+# Words no one writes in Taiwan: a case first taken for Taiwan (Traditional characters, a bank in both) is Hong Kong.
+_CANTONESE_ONLY = re.compile(r"[冇佢咗嘅嚟喺㗎喎嗰]|屋企|點解|邊度|收數佬|唔")
 # Characters written only in Simplified (their Traditional forms differ): one of them and no Traditional form
 # means the person writes Simplified. Characters both scripts share (欠, 借, 月) say nothing.
 _SIMPLIFIED_ONLY = re.compile(r"[们说这还钱银贷时么过没让给个为们对样会爱里吗亿万块发岁钟]")
@@ -81,8 +83,10 @@ _PLACE = (
     ("tw", re.compile(r"(在|住在|人在)(台灣|台湾|臺灣|台北|臺北|高雄|台中|臺中|台南|臺南|桃園|新北)")),
 )
 # Lenders that say where a Traditional-Chinese writer is (names after to_simplified).
-_HK_LENDERS = re.compile(r"汇丰|恒生|渣打|东亚|中银|中国银行\(香港\)|大新|WeLend|PrimeCredit|Welab|Promise|安信|邦民|"
-                         r"众安|天星|livi|Mox|ZA\s?Bank", re.IGNORECASE)
+_HK_LENDERS = re.compile(r"汇丰|HSBC|恒生|渣打|东亚|中银|中国银行\(香港\)|大新|WeLend|PrimeCredit|Welab|Promise|"
+                         r"安信|邦民|众安|天星|livi|Mox|ZA\s?Bank", re.IGNORECASE)
+# Lenders in Hong Kong and in Taiwan too: said in Cantonese, they are the Hong Kong one (「欠花旗嘅呀」).
+_HK_AND_TW_LENDERS = re.compile(r"花旗|Citi|星展|DBS|大众|AEON|Aeon", re.IGNORECASE)
 _TW_LENDERS = re.compile(r"国泰世华|玉山|中国信托|中信银行\(台|台新|富邦|裕融|永丰|第一银行|合作金库|华南银行|彰化银行|"
                          r"兆丰|联邦银行|元大|凯基|新光银行|和润|中租")
 _TAIWAN = re.compile(r"(臺灣|台灣|新台幣|金管會|銀行公會|債清|前置協商|申訴|檢舉)")
@@ -158,8 +162,11 @@ def detect_script(raw: str, current: str | None) -> str | None:
     simplified = to_simplified(raw)
     changed = sum(1 for a, b in zip(raw, simplified) if a != b)
     hk_lender, tw_lender = _HK_LENDERS.search(simplified), _TW_LENDERS.search(simplified)
-    if _CANTONESE.search(raw) and hk_lender and not tw_lender:
-        return "hk"  # 「欠渣打信用卡嘅㗎」: Cantonese about a Hong Kong lender, whichever characters it uses
+    if _CANTONESE.search(raw) and (hk_lender or _HK_AND_TW_LENDERS.search(simplified)) and not tw_lender:
+        # 「欠渣打信用卡嘅㗎」「欠花旗嘅呀」: Cantonese about a Hong Kong lender, whichever characters it uses
+        return "hk"
+    if current == "tw" and _CANTONESE_ONLY.search(raw) and not tw_lender and not _TAIWAN.search(raw):
+        return "hk"  # 「屋企人入咗院呀」 after 「我欠中國銀行信用卡131000塊」 (taken for Taiwan)
     if changed >= 1 and len(re.findall(r"[\u4e00-\u9fff]", raw)) >= 2:
         if _CANTONESE.search(raw):
             return "hk"
@@ -170,7 +177,7 @@ def detect_script(raw: str, current: str | None) -> str | None:
         return current if current in ("hk", "tw") else "tw"
     if changed == 0 and _SIMPLIFIED_ONLY.search(raw):
         return "simplified"
-    return None  # 「欠花旗嘅呀」: characters both scripts share (Cantonese is written in either): unchanged
+    return None  # 「冇钱还嘅」: characters both scripts share (Cantonese is written in either): unchanged
 
 
 def _entities(entities: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:

@@ -174,6 +174,9 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
                         r"(?P<name>(?:\d{2,4}|[A-Za-z]{1,6})?[\u4e00-\u9fff]{0,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))(?:那笔|那个|那家)?(?:的|啊|吧|呀|啦|嘅|喔)?[。.!！]?$")
+# 「就裕融那筆」「是速借宝那家」: a name said as 「the X one」, with or without a lender's ending.
+_THAT_ONE = re.compile(r"^(?:就是?|是|欠)?(?P<name>[A-Za-z0-9\u4e00-\u9fff]{2,6}?)"
+                       r"(?:那笔|那家|那张卡|那个平台|嗰笔|嗰间|嗰张卡)(?:钱|欠款|账|债)?(?:的|啊|吧|呀|啦|嘅|喔|咯)?[。.!！]?$")
 _LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
                         r"还有个?|有个?|是|系|欠了?|[我他她]们?[在再]|在|再|[我他她]们?欠了?)+")  # 再: 在 typed by ear
 # Words that are no lender's name though they end like one.
@@ -240,6 +243,10 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             and _plausible(bare.group("name")) and not _GENERIC.match(bare.group("name")) \
             and bare.group("name") not in _REGISTRY_NAMES:
         add(bare.start("name"), bare.end("name"), bare.group("name"), False)
+    one = _THAT_ONE.match(text.strip())
+    if one and _plausible(one.group("name")) and not _GENERIC.match(one.group("name")) \
+            and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):
+        add(one.start("name"), one.end("name"), one.group("name"), False)
     for pattern in (_SUFFIXED, _LISTED):
         for m in pattern.finditer(text):
             lead = _LIST_LEAD.match(m.group("name"))

@@ -59,7 +59,8 @@ _GLUED_NAME_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}$")
 _NOT_A_SUM_BEFORE = re.compile(
     r"(工号|尾号|编号|号码|卡号|账号|帐号|验证码|密码|代码|单号|房间|车牌|电话|手机|微信|QQ|qq)\s*$")
 _ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|嗰度|财务|金融|"
-                          r"\d{4,}[^\d]+\d{4,}")  # 「裕融38000，花旗的卡69,000元」: a list of sums
+                          # a list of sums: 「裕融38000，花旗的卡69,000元」「玉山12.4萬 裕融63000」
+                          r"\d{4,}[^\d]+\d{4,}|[\d.]+[万wW][^\d]+\d{4,}")
 
 _DURATION_RE = re.compile(
     rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"
@@ -175,10 +176,15 @@ def _duration_role(text: str, start: int, end: int) -> str | None:
     after = _clause_after(text, end, 6)
     if re.match(r"^\s*(?:多|几|左右|来)?\s*(没还|没有还|都没还|还没还|没交|未还|冇还)", after):
         return "overdue"  # 「钱都拿去看病了 有半年没还了」: what follows says it
-    if _OTHER_DURATION_CUE.search(before) and not re.search(r"(逾期|宽限|延期|没还)", before):
-        return "other"
     ext = [m.end() for m in _EXTENSION_CUE.finditer(before)]
     ovd = [m.end() for m in _OVERDUE_CUE.finditer(before)]
+    other = [m.end() for m in _OTHER_DURATION_CUE.finditer(before)]
+    # 「住院两个月」「工资拖了两个月」 are no time overdue; 「看病了 然后已经拖了半年」 is: a new clause (然后, 已经)
+    # after what the other time was about
+    moved_on = bool(other) and max([*ext, *ovd], default=-1) > max(other) and \
+        bool(re.search(r"然后|已经|现在|目前|后来|我", before[max(other):]))
+    if other and not moved_on and not re.search(r"(逾期|宽限|延期|没还)", before):
+        return "other"
     if ext or ovd:
         return "extension" if max(ext, default=-1) > max(ovd, default=-1) else "overdue"
     if re.match(r"^\s*(?:多|几|左右|来)?\s*(了|没还|没有还|都没|还没|没交|未还|冇还)", after) \

@@ -90,9 +90,8 @@ def test_a_typo_before_an_amount_is_no_lender() -> None:
 
 
 @pytest.mark.parametrize(("text", "current", "script"), [
-    ("欠花旗嘅呀", "hk", None),
-    ("我欠HSBC5.2w㗎", "hk", None),
     ("欠款是11.2w", "tw", None),
+    ("欠款是11.2w", "hk", None),
     ("欠招行三万", None, "simplified"),
     ("我欠了5萬", None, "tw"),
 ])
@@ -635,3 +634,25 @@ def test_the_hardship_told_while_a_name_is_confirmed_lets_the_name_stand() -> No
 def test_a_lender_added_by_what_it_is_called_only_adds_it(text: str) -> None:
     from coach.case.lenders import adds_a_lender
     assert adds_a_lender(normalize(text))
+
+
+# --- another seed never played before (31, 5,000 conversations) in session 6 -------------------------------------
+
+def test_a_name_with_no_lenders_ending_after_a_sum_with_a_unit_and_said_as_the_x_one() -> None:
+    assert _listed("我算一下 玉山 12.4萬 裕融63000", {"玉山": "玉山银行"}) == [("玉山银行", 124000), ("裕融", 63000)]
+    assert find_lenders(normalize("就裕融那筆"))[0]["value"] == "裕融"
+    assert find_lenders(normalize("就那笔")) == [] and find_lenders(normalize("是我那笔")) == []
+
+
+@pytest.mark.parametrize(("text", "current", "script"), [
+    ("欠花旗嘅呀", None, "hk"), ("欠HSBC嘅咯", None, "hk"), ("屋企人入咗院呀", "tw", "hk"),
+    ("沒關係", "tw", "tw"), ("花旗欠5萬", None, "tw")])
+def test_cantonese_about_a_lender_in_hong_kong_and_taiwan_is_hong_kong(text: str, current: str | None,
+                                                                       script: str) -> None:
+    assert detect_script(text, current) == script
+
+
+def test_the_time_overdue_said_after_the_hardship_in_one_message() -> None:
+    durations = extract(normalize("家里老人生病 钱都拿去看病了 然后 已经拖了半年"))[1]
+    assert [(d.value, d.role) for d in durations] == [(180, "overdue")]
+    assert [(d.value, d.role) for d in extract(normalize("已经失业半年了"))[1]] == [(180, "other")]
