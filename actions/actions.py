@@ -90,6 +90,8 @@ OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
 # Questions of the form no amount answers: money said to them is asked about (actions.common_questions).
 UNSETTLED_WHILE_ASKED = ("overdue_days", "extension_days", "hardship_reason")
+# Facts said back when given while the form asks another (besides the correctable ones).
+ASIDE_FACTS = {"debts", "essential_expenses", "hardship_reason"}
 REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
                    "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
                    "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
@@ -272,8 +274,9 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             return [*events, SlotSet(requested, None)]
         if any(isinstance(e, dict) and e.get("name") in filled_now for e in events):
             return events
-        if tracker.get_slot("amount_unsettled") is not None:
-            # money said instead (「您说的500元是指哪一项？」 was asked): no miss, the form's question follows
+        if tracker.get_slot("amount_unsettled") is not None or bot_spoke_this_turn(tracker):
+            # money said instead (「您说的500元是指哪一项？」 was asked), or another fact said back already
+            # (「记下了：…月收入约 6,500 元」): no miss and no 「没读出来」, the form's question follows
             return [*events, SlotSet(requested, None)]
         # Nothing usable for the asked fact: re-ask with an example; from the second miss on, offer to skip it.
         misses = misses_after(tracker.get_slot("form_misses"), requested)
@@ -294,16 +297,20 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
     def _noted_aside(dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> bool:
         """Facts given while the form asks something else (「每个月最多还四千七」 to 「需要宽限多久」): said back in
         one line (what changed, or what is now known), and the form's question follows."""
-        changed = facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | {"debts"})
+        changed = facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | ASIDE_FACTS)
         if not changed - {requested}:
             return False
         changes = corrections_this_turn(tracker)
         line = replies.facts_line(case_facts(tracker))
+        costs = tracker.get_slot("essential_expenses")
         if changes:
             say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
+        elif changed - {requested} == {"essential_expenses"} and costs is not None:
+            # 「开销大概7k」 to 「每个月最多能拿出多少来还？」: the case's line has no costs; they are said alone
+            say(dispatcher, tracker, replies.line("costs_noted", money=budget.money(int(costs), region_of(tracker))))
         elif line:
             say(dispatcher, tracker, replies.line("facts_noted", line=line))
-        return bool(changes or line)
+        return bool(changes or line or costs is not None)
 
     def validate_debt_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[str, Any]:

@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import json
 import os
+import re
 import secrets
 import signal
 import sys
@@ -59,6 +60,12 @@ def slots_of(servers: Servers, conversation: str) -> dict[str, Any]:
 # answers whose words alone do not say which fact they give (「加起来1400吧」, 「是每月能还的钱」).
 _ANSWER_FACTS = ("costs", "income", "affordable", "overdue_days")
 _BARE_ANSWERS = frozenset({"costs_total", "unsettled_monthly"})
+_NAMES_ITS_FACT = re.compile(r"开销|開銷|使费|使費|花的|花銷|花销|必须|必須")
+
+
+def _bare_answer(turn: Turn) -> bool:
+    """A scripted answer whose words do not name its fact (「加起来1400吧」, not 「开销大概七千九」)."""
+    return turn.kind in _BARE_ANSWERS and not _NAMES_ITS_FACT.search(turn.text)
 _AS_ASKED = {"ask_affordable": "affordable", "ask_income": "income", "ask_costs": "costs"}
 
 
@@ -80,7 +87,7 @@ def play(servers: Servers, conv: Conversation, tag: str) -> dict[str, Any]:
         said_before = conv.turns[i - 1].truth if i else None
         changed = [name for name in _ANSWER_FACTS
                    if getattr(turn.truth, name) != (getattr(said_before, name) if said_before else None)]
-        if turn.kind in _BARE_ANSWERS and not asked(turn.after or "", earlier[-1] if earlier else ""):
+        if _bare_answer(turn) and not asked(turn.after or "", earlier[-1] if earlier else ""):
             # 「加起来1400吧」 as the costs when the bot asked something else: the words alone do not say which fact
             # it is (the bot may ask, or take it for the question it did ask), so the fact is not expected
             for name in changed:

@@ -265,3 +265,18 @@ def test_money_said_while_the_form_asks_how_long_is_asked_about_and_the_answer_n
     assert "3,000 → 2,000" in body and "逾期多久" in body
     servers.say(sender, "两个月")
     assert slots(servers, sender)["overdue_days"] == 60
+
+
+def test_income_and_costs_said_when_the_form_asks_what_they_can_pay_are_noted_not_refused(servers: Servers) -> None:
+    """「月收入六千五左右」 and 「开销大概7k」 to 「每个月最多能拿出多少来还？」 (sim seed 31): each said back in one
+    line, never 「这个数我没读出来」; then 「不知道」 works out what they can pay from the two."""
+    sender = sender_id()
+    servers.say(sender, "我想申请分期 招行信用卡欠了3万 逾期两个月 被裁员了")
+    assert slots(servers, sender)["requested_slot"] == "affordable_monthly"
+    body = texts(servers.say(sender, "月收入六千五左右"))
+    assert "6,500" in body and "没读出来" not in body and "能拿出多少" in body
+    body = texts(servers.say(sender, "开销大概5k"))
+    assert "必要开支约 5,000" in body and "没读出来" not in body
+    assert slots(servers, sender)["monthly_income"] == 6500 and slots(servers, sender)["essential_expenses"] == 5000
+    body = texts(servers.say(sender, "不知道"))
+    assert "6,500" in body and "5,000" in body and "方案" in body
