@@ -19,6 +19,7 @@ from coach.case import classify_hardship, lender_type
 from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, item_names
 from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
 from coach.zh.debt_kind_words import case_kind, debt_kind, role_for_kind
+from coach.zh.debt_words import tells_of_no_collector
 from coach.zh.normalizer import to_simplified
 from coach.zh.numbers import extract as extract_numbers
 from coach.zh.numbers import parse_amount
@@ -887,7 +888,9 @@ def _plan_request(msg: _Message, updates: dict[str, Any], unnamed: str) -> None:
 
 def _threats(msg: _Message, updates: dict[str, Any]) -> None:
     threats = list(msg.current.get("threat_types") or [])
-    found = [THREAT_BY_INTENT[msg.intent]] if msg.intent in THREAT_BY_INTENT else []
+    # a threat the classifier read into a message that names no collector, call or visit is none (「间公司执笠」)
+    found = [THREAT_BY_INTENT[msg.intent]] if msg.intent in THREAT_BY_INTENT and \
+        not tells_of_no_collector(msg.text) else []
     if msg.intent in _NARRATIVE_INTENTS:
         found += threats_in(msg.text)
     new = [t for t in dict.fromkeys(found) if t not in threats]

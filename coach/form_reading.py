@@ -20,6 +20,7 @@ from coach.extraction import extract_facts, threats_in
 from coach.zh.bare_answers import is_bare_answer
 from coach.zh.budget_words import read_budget, read_costs
 from coach.zh.crisis_cues import has_crisis_cue
+from coach.zh.debt_words import tells_of_no_collector
 from coach.zh.stop_cues import is_stop_request
 
 # Intents that, with a question or a report in the words, interrupt the form.
@@ -86,8 +87,8 @@ def read_form_message(*, intent: str | None, text: str, fills_requested: bool, t
         return Reading.INTERRUPTION
     if fills_requested:
         return Reading.ANSWER
-    if intent in INTERRUPTING_INTENTS:
-        return Reading.INTERRUPTION
+    if intent in INTERRUPTING_INTENTS and not (intent.startswith("report_") and tells_of_no_collector(text)):
+        return Reading.INTERRUPTION  # (「每个月最多还4700 间公司执笠」 taken for a report names no collector)
     return Reading.OTHER
 
 

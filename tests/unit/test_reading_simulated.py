@@ -656,3 +656,18 @@ def test_the_time_overdue_said_after_the_hardship_in_one_message() -> None:
     durations = extract(normalize("家里老人生病 钱都拿去看病了 然后 已经拖了半年"))[1]
     assert [(d.value, d.role) for d in durations] == [(180, "overdue")]
     assert [(d.value, d.role) for d in extract(normalize("已经失业半年了"))[1]] == [(180, "other")]
+
+
+def test_a_report_the_classifier_read_into_a_message_with_no_collector_keeps_its_facts() -> None:
+    """「我每個月最多還到4700塊 嗯 間公司執笠 我俾人炒咗咯」 read as report_third_party_contact by a model trained here
+    (sim-31-4405): the form read it as an interruption and dropped what they can pay; it names no collector."""
+    from coach.form_reading import Reading, form_turn
+    raw = "我每個月最多還到4700塊 嗯 間公司執笠 我俾人炒咗咯"
+    text = normalize(raw)
+    entities = [{"entity": "amount", "value": s.value, "start": s.start, "end": s.end, "text": s.text,
+                 **({"role": s.role} if s.role else {})} for s in extract(text)[0]]
+    reading, updates = form_turn(intent="report_third_party_contact", entities=entities, text=text,
+                                 raw_text=raw, requested_slot="overdue_days",
+                                 current={"debt_amount": 44000.0, "lender": "花旗银行"})
+    assert reading is not Reading.INTERRUPTION and updates["affordable_monthly"] == 4700
+    assert "threat_types" not in updates and updates["hardship_reason"] == "失业/收入下降"
