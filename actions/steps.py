@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from coach import knowledge, outcomes, replies
+from coach import budget, knowledge, outcomes, replies
 from coach.audience import STAFF, audience_of
 from coach.case import CaseFacts, classify_hardship, region_of_script, vocabulary
 from coach.crisis_followup import followup_kind
@@ -620,8 +620,14 @@ def acknowledge_facts(dispatcher: CollectingDispatcher, tracker: Tracker, facts:
             say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
         say(dispatcher, tracker, replies.line("facts_complete_staff", line=line))
         return draft_plan(dispatcher, tracker, facts)
+    costs = tracker.get_slot("essential_expenses")
+    only_costs = facts_changed_this_turn(tracker) & (CORRECTABLE_FACTS | {"debts", "essential_expenses"}) \
+        == {"essential_expenses"}
     if changes:
         say(dispatcher, tracker, replies.line("facts_changed", changes=changes))
+    elif costs is not None and only_costs:
+        # 「开销大概5k」: the case's line has no costs; they are said alone
+        say(dispatcher, tracker, replies.line("costs_noted", money=budget.money(int(costs), region_of(tracker))))
     elif line:
         say(dispatcher, tracker, replies.line("facts_noted", line=line))
     return offer_plan(dispatcher, tracker)
