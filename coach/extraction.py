@@ -450,6 +450,7 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
 # 21000」「速借宝」的平台那边还有1.8w」): no other words, so the amount is that lender's even across 还有.
 _GAP = re.compile(r"^[」”\"』']?\s*(的平台|平台|的卡|张卡|嗰张卡|的网贷|的app|的APP|的|卡|信用卡|借条)?\s*"
                   r"(那边|那遍|那里|这边|那儿|那个|那笔|这笔|嗰笔|嗰边|𠮶边|嗰度|𠮶度|嗰个|𠮶个|嗰间|𠮶间|嗰张|𠮶张|那家|那张)?\s*"
+                  r"(卡费|卡数)?\s*"
                   r"(说错了|讲错了|讲错咗|搞错了|错了|唔啱|不对)?[，,\s]*"
                   r"(还有|还欠|也有|也欠|欠了?|欠咗|有|是|系|[：:])?\s*$")
 _BARE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")

@@ -150,7 +150,8 @@ _LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z]
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
-_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那里|嗰|𠮶|度|\d|[一二两三四五六七八九十几])")
+_LATIN_AFTER = re.compile(r"^\s*(欠|借|贷|各|同|和|跟|、|app|APP|那边|那遍|那里|嗰|𠮶|度|\d|"
+                          r"[一二两三四五六七八九十几])")
 # At the end of a message only a name written as a brand is one (「PrimeCredit嘅」, not 「thx」「hey」).
 _LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|㖞|啦|喇|咯|的)?[。.!！]?$")
 # 「PrimeCredit 中銀 各欠十二萬」: a brand in a list of names that share one amount.
@@ -281,8 +282,8 @@ _ITEM_LEAD = re.compile(
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|(?:也|我)?就是说|我是说|意思是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
     r"[我他她](?:在|再|欠咗?了?|借了?)|"
     r"欠咗?|欠了?个?|借了?个?|在)+")
-_ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|的|也|咯|欠咗?|欠了?|借了|一共|总共|"
-                        r"要还|还|"
+_ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|卡费|卡数|的|也|咯|欠咗?|欠了?|借了|"
+                        r"一共|总共|要还|还|"
                         r"大概|差不多|大约|约|将近|快|各自?|都|有)+$")
 _REGION_TAIL = re.compile(r"(?:还有|要还|还|有|一共|总共|大概|差不多|大约|约)+$")
 _NOT_AN_ITEM = re.compile(r"^(银行|公司|单位|网上|外面|私人)$|^的|app|软件|"

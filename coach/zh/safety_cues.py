@@ -362,7 +362,9 @@ def despair_about_debt(text: str) -> bool:
 # What is left of a message listing debts once its lenders and amounts are taken out: the words that join them.
 _LIST_FILLER = re.compile(
     r"[\s，,、。.;；:：!！~～]|跟|和|同|与|及|还有|另外|各自?|都|欠咗?了?|借咗?了?的?|在|块钱?|元|蚊|万|左右|大概|差不多|大约|约|"
-    r"一共|总共|合计|加起来|的|嘅|那边|这边|嗰边|嗰度|信用卡|的卡|张卡|网贷|贷款|微信|支付宝|蚂蚁|京东|就是|我|有|这几笔|几笔|"
+    # (the card words before 的: 「中信跟中银的卡各3千」 leaves nothing)
+    r"一共|总共|合计|加起来|信用卡|的卡|张卡|卡费|卡|的|嘅|那边|那遍|这边|嗰边|嗰度|网贷|贷款|微信|支付宝|蚂蚁|京东|就是|我|有|"
+    r"这几笔|几笔|"
     r"这几家|几家|分别是|算了?一?下|计过|然后|呀|啊|吧|嘛|呢|喔|咯|啦|㗎|喎")
 
 

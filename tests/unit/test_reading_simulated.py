@@ -671,3 +671,20 @@ def test_a_report_the_classifier_read_into_a_message_with_no_collector_keeps_its
                                  current={"debt_amount": 44000.0, "lender": "花旗银行"})
     assert reading is not Reading.INTERRUPTION and updates["affordable_monthly"] == 4700
     assert "threat_types" not in updates and updates["hardship_reason"] == "失业/收入下降"
+
+
+# --- a fourth seed never played before (5, 5,000 conversations, a model trained from nothing) --------------------
+
+def test_card_fees_between_a_name_and_its_amount_and_a_latin_name_before_那遍() -> None:
+    registry = {"台新银行": "台新银行", "富邦": "富邦银行"}
+    assert _listed("臺新銀行跟富邦各90,000元 快易花那邊卡費欠十四萬一", registry) == [
+        ("台新银行", 90000), ("富邦银行", 90000), ("快易花", 141000)]
+    assert _listed("欠咗幾間 PrimeCredit那遍7.8萬，渣打信用卡那遍一萬一左右", {"渣打": "渣打银行"}) == [
+        ("PrimeCredit", 78000), ("渣打银行", 11000)]
+
+
+def test_two_lenders_with_the_card_and_each_is_only_debts() -> None:
+    """「中信跟中银的卡各3千」 was read as crisis by a model trained from nothing (sim-5-4252)."""
+    from coach.zh.safety_cues import only_debt_facts
+    assert only_debt_facts("中信跟中银的卡各3千", [(0, 2), (3, 5), (8, 10)])
+    assert not only_debt_facts("中信跟中银的卡各3千 不想活了", [(0, 2), (3, 5), (8, 10)])
