@@ -38,7 +38,7 @@ from coach.zh.normalizer import normalize
 from coach.zh.plan_words import asks_for_a_plan, requested_plan_intent
 from coach.zh.safety_cues import death_explained, despair_about_debt, grateful, only_debt_facts, self_harm_cue
 from coach.zh.short_replies import short_reply_intent
-from coach.zh.stop_cues import answers_unknown, is_stop_request, says_goodbye
+from coach.zh.stop_cues import answers_unknown, asks_to_go_on, is_stop_request, says_goodbye
 
 TEXT_ORIGINAL = "text_original"
 FALLBACK = "nlu_fallback"
@@ -408,6 +408,9 @@ class StopRequestNet(_Stateless):
             text = message.get(TEXT) or ""
             if intent not in (self.GOODBYE, CrisisSafetyNet.CRISIS) and is_stop_request(text):
                 set_intent(message, self.GOODBYE, "stop_request_net", True)
+            elif intent == self.GOODBYE and asks_to_go_on(text):
+                # 「我没事了 继续吧」 after the crisis lines, read as goodbye (没事了): they asked to go on
+                set_intent(message, "affirm", "stop_request_net", "go_on")
             elif intent in (self.GOODBYE, "deny") and not says_goodbye(text) and answers_unknown(text):
                 # 「唔知」「记不清了」 read as goodbye or as a no would stop the questions (「要先停在这里吗？」): an
                 # answer that it is not known

@@ -34,6 +34,15 @@ def says_goodbye(text: str) -> bool:
     return bool(_FAREWELL.search(text or "")) or is_stop_request(text)
 
 
+# 「我没事了 继续吧」「好多了 接着来」: a wish to go on; its 没事了 is no farewell.
+_GO_ON = re.compile(r"(?<![不别沒没甭唔])(继续|接着|往下|开始|来吧|繼續|接住|開始)")
+
+
+def asks_to_go_on(text: str) -> bool:
+    """Whether the message asks to go on (never a goodbye, whatever else it says), unless it also asks to stop."""
+    return bool(_GO_ON.search(text or "")) and not is_stop_request(text)
+
+
 # 「唔知」「唔記得」「记不清了」: a short answer that the fact is not known, never a goodbye.
 _UNKNOWN_ANSWER = re.compile(r"^(我)?(也|真的|都)?(唔知|不知道|唔记得|不记得|记不清|记不得|唔清楚|不清楚|不确定|"
                              r"不太确定|冇印象|没印象|忘了|忘记了)(啦|喇|喎|呀|啊|了|哦|耶)?[。.!！~～]?$")

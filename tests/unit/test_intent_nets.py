@@ -277,3 +277,15 @@ def test_a_lender_added_by_what_it_is_called_is_a_fact_even_read_as_crisis(text:
     assert after_nets(message) == "inform"
     stays = classified("仲有間叫Promise嘅 我唔想活落去", ("express_crisis", 0.9), ("inform", 0.05))
     assert after_nets(stays) == "express_crisis"
+
+
+@pytest.mark.parametrize("text", ["我没事了 继续吧", "好多了 接着来吧", "没事了，开始吧"])
+def test_a_wish_to_go_on_read_as_goodbye_is_a_yes(text: str) -> None:
+    """「我没事了 继续吧」 after the crisis lines was read as goodbye by a model trained here (没事了) and got
+    「好的，先到这里」: they asked to go on."""
+    assert after_nets(classified(text, ("goodbye", 0.33), ("inform", 0.3))) == "affirm"
+
+
+@pytest.mark.parametrize("text", ["不继续了", "别继续了 拜拜", "没事了 谢谢"])
+def test_a_goodbye_without_a_wish_to_go_on_stays_goodbye(text: str) -> None:
+    assert after_nets(classified(text, ("goodbye", 0.6), ("inform", 0.2))) == "goodbye"
