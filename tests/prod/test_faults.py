@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 from channels.rest import conversation_id
 from serving.prod import ProdStack
@@ -20,13 +21,25 @@ from tests.prod.borrowers import MESSAGES, Background, converse, stored_problems
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _routed(stack: ProdStack) -> dict[str, set[str]]:
-    """From nginx's access log: conversation key → the Rasa processes that served it."""
-    seen: dict[str, set[str]] = {}
+def _served(stack: ProdStack) -> list[tuple[str, str, float]]:
+    """From nginx's access log: (conversation key, the Rasa process that answered, when) per answered turn.
+
+    When nginx tried a dead process first and passed the request on (``proxy_next_upstream``), ``$upstream_addr``
+    lists both, ``"127.0.0.1:A, 127.0.0.1:B"``: the last one answered."""
+    served = []
     for line in (stack.logs / "nginx-access.log").read_text(encoding="utf-8").splitlines():
-        m = re.search(r'"POST /webhooks/rest/webhook" 200 key=(\S+) upstream=(\S+)', line)
+        m = re.search(r'\[([^\]]+)\] "POST /webhooks/rest/webhook" 200 key=(\S+) upstream=(.+?) rt=', line)
         if m:
-            seen.setdefault(m.group(1), set()).add(m.group(2))
+            when = datetime.strptime(m.group(1), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            served.append((m.group(2), m.group(3).split(",")[-1].strip(), when))
+    return served
+
+
+def _routed(stack: ProdStack) -> dict[str, set[str]]:
+    """Conversation key → the Rasa processes that answered it."""
+    seen: dict[str, set[str]] = {}
+    for key, upstream, _ in _served(stack):
+        seen.setdefault(key, set()).add(upstream)
     return seen
 
 
@@ -163,6 +176,7 @@ def test_rasa_process_killed_during_100_conversations(stack: ProdStack) -> None:
     load = Background(stack, senders)
     load.start()
     time.sleep(6)
+    killed_at = time.time()
     stack.kill_rasa(0)
     load.join(timeout=420)
     assert not load.is_alive()
@@ -177,7 +191,13 @@ def test_rasa_process_killed_during_100_conversations(stack: ProdStack) -> None:
     print(f"kill -9: {refused} turns refused and sent again, "
           f"{sum(o.taken_before_reply for o in outcomes)} stored before the process died")
     assert refused > 0, "the kill hit no turn in flight: the test did not test anything"
-    # The survivor took the conversations of the dead one.
+    # The survivor took the conversations of the dead one: nothing was answered by the dead process after the
+    # kill (nginx's times are whole seconds, hence the second's grace), and conversations did move.
+    dead = f"127.0.0.1:{stack.ports.rasa[0]}"
     survivor = f"127.0.0.1:{stack.ports.rasa[1]}"
+    served = [(key, up, when) for key, up, when in _served(stack) if key in set(senders)]
+    assert [(key, when) for key, up, when in served if up == dead and when > killed_at + 1] == []
     routed = _routed(stack)
-    assert all(survivor in routed.get(s, {survivor}) for s in senders)
+    moved = [s for s in senders if routed.get(s, set()) == {dead, survivor}]
+    print(f"kill -9: {len(moved)} conversations began on the killed process and finished on the other")
+    assert moved, routed
