@@ -171,6 +171,12 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
                      r"(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                      r"(?=\s*(?:那边|那里|的)?\s*(?:欠了?|借了?)?\s*(?:差不多|大概|大约|约|将近|快)?\s*"
                      r"(?:\d|[一二两三四五六七八九十]))")
+# A name led by digits and said without an amount (「借款人欠的是2345贷款王」「还有个678借条」): the digits are part
+# of the name when a lender's word follows them at once; a round number (「欠5000贷款王」) stays an amount.
+_DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:还有)?个?|以及|和|跟|、|在|那个|这个)"
+                        r"(?P<name>(?P<digits>\d{2,4})(?P<words>[\u4e00-\u9fff]{0,2}?"
+                        r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)[\u4e00-\u9fff]{0,2}?))"
+                        r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|[，,。.!！?？、\s]|$)")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
@@ -198,6 +204,18 @@ def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
         and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name) \
         and not re.match(r"[年月日号天岁个元块万千多下]", name)  # 「2024年借的」「算一下」: the end of a date, a number
+
+
+def _digits_may_lead(name: str) -> bool:
+    """Whether digits before a name are part of it (「2345贷款王」「678借条」「123贷」): not before a word that
+    names no lender (「2000网贷」「5000贷款」 are an amount and what it is) nor a registry name (「3000花呗」), not a
+    round number."""
+    lead = re.match(r"\d+", name)
+    if not lead:
+        return True
+    words = name[lead.end():]
+    return not lead.group(0).endswith("00") and not (len(words) >= 2 and _GENERIC.match(words)) \
+        and words not in _REGISTRY_NAMES
 
 
 def find_lenders(text: str, known: tuple[str, ...] = ()) -> list[dict]:
@@ -240,7 +258,7 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
                 or (brand and _EACH_AHEAD.match(text[m.end():])):
             add(m.start(), m.end(), name, False)
     bare = _BARE_NAME.match(text.strip())
-    if bare and len(bare.group("name")) >= 3 and not re.search(r"[想要不没能会去再还]", bare.group("name")) \
+    if bare and len(bare.group("name")) >= 3 and _digits_may_lead(bare.group("name")) and not re.search(r"[想要不没能会去再还]", bare.group("name")) \
             and _plausible(bare.group("name")) and not _GENERIC.match(bare.group("name")) \
             and bare.group("name") not in _REGISTRY_NAMES:
         add(bare.start("name"), bare.end("name"), bare.group("name"), False)
@@ -248,6 +266,10 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
     if one and _plausible(one.group("name")) and not _GENERIC.match(one.group("name")) \
             and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):
         add(one.start("name"), one.end("name"), one.group("name"), False)
+    for m in _DIGIT_LED.finditer(text):
+        words = m.group("words")
+        if _digits_may_lead(m.group("name")) and _plausible(m.group("name")):
+            add(m.start("name"), m.end("name"), m.group("name"), False)
     for pattern in (_SUFFIXED, _LISTED):
         for m in pattern.finditer(text):
             lead = _LIST_LEAD.match(m.group("name"))
@@ -281,7 +303,7 @@ _ITEM_LEAD = re.compile(
     r"网贷和信用卡|欠了?好?几家|欠咗几间|"
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|(?:也|我)?就是说|我是说|意思是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
     r"[我他她](?:在|再|欠咗?了?|借了?)|"
-    r"欠咗?|欠了?个?|借了?个?|在)+")
+    r"欠(?:咗|了)?个?|借了?个?|在)+")
 _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|卡费|卡数|的|也|咯|欠咗?|欠了?|借了|"
                         r"一共|总共|要还|还|"
                         r"大概|差不多|大约|约|将近|快|各自?|都|有)+$")

@@ -688,3 +688,29 @@ def test_two_lenders_with_the_card_and_each_is_only_debts() -> None:
     from coach.zh.safety_cues import only_debt_facts
     assert only_debt_facts("中信跟中银的卡各3千", [(0, 2), (3, 5), (8, 10)])
     assert not only_debt_facts("中信跟中银的卡各3千 不想活了", [(0, 2), (3, 5), (8, 10)])
+
+
+# --- session 7 ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lender"), [
+    ("借款人欠的是2345贷款王", "2345贷款王"),
+    ("欠的是2345贷款王", "2345贷款王"),
+    ("还有个678借条", "678借条"),
+])
+def test_digits_that_lead_a_name_said_without_an_amount_are_the_name(text: str, lender: str) -> None:
+    facts = _facts(text)
+    assert facts.get("lender") == lender and facts.get("debt_amount") is None, facts
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("欠2000网贷", 2000),  # 网贷 names no lender: the digits are the amount
+    ("我欠了5000贷款", 5000),
+    ("欠3000花呗", 3000),
+])
+def test_digits_before_a_word_that_is_no_name_stay_an_amount(text: str, amount: int) -> None:
+    facts = _facts(text)
+    assert facts.get("debt_amount") == amount and facts.get("lender") in (None, "花呗"), facts
+
+
+def test_欠了_before_a_name_is_no_part_of_it() -> None:
+    assert _listed("欠了678借条3000", {}) == [("678借条", 3000)]
