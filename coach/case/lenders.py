@@ -174,8 +174,8 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 # A name led by digits and said without an amount (「借款人欠的是2345贷款王」「还有个678借条」): the digits are part
 # of the name when a lender's word follows them at once; a round number (「欠5000贷款王」) stays an amount.
 _DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:还有)?个?|以及|和|跟|、|在|那个|这个)"
-                        r"(?P<name>(?P<digits>\d{2,4})(?P<words>[\u4e00-\u9fff]{0,2}?"
-                        r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)[\u4e00-\u9fff]{0,2}?))"
+                        r"(?P<name>\d{2,4}[\u4e00-\u9fff]{0,2}?"
+                        r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)[\u4e00-\u9fff]{0,2}?)"
                         r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|[，,。.!！?？、\s]|$)")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
@@ -258,7 +258,8 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
                 or (brand and _EACH_AHEAD.match(text[m.end():])):
             add(m.start(), m.end(), name, False)
     bare = _BARE_NAME.match(text.strip())
-    if bare and len(bare.group("name")) >= 3 and _digits_may_lead(bare.group("name")) and not re.search(r"[想要不没能会去再还]", bare.group("name")) \
+    if bare and len(bare.group("name")) >= 3 and _digits_may_lead(bare.group("name")) \
+            and not re.search(r"[想要不没能会去再还]", bare.group("name")) \
             and _plausible(bare.group("name")) and not _GENERIC.match(bare.group("name")) \
             and bare.group("name") not in _REGISTRY_NAMES:
         add(bare.start("name"), bare.end("name"), bare.group("name"), False)
@@ -267,7 +268,6 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):
         add(one.start("name"), one.end("name"), one.group("name"), False)
     for m in _DIGIT_LED.finditer(text):
-        words = m.group("words")
         if _digits_may_lead(m.group("name")) and _plausible(m.group("name")):
             add(m.start("name"), m.end("name"), m.group("name"), False)
     for pattern in (_SUFFIXED, _LISTED):
