@@ -128,8 +128,9 @@ _CLAUSE = re.compile(r"[，,。!！?？;；\n~～…]|(?<![\da-z])\s+(?![\da-z])
 _REFUSAL = re.compile(
     r"(拿不出|还不上|还不起|付不起|给不了|凑不出|凑不齐|做不到|办不到|不可能|怎么可能|没这么多|没那么多|没有那么多|"
     r"没有这么多|我没有|没有钱|没钱|没能力|不行|没法|没办法|不够|负担不了|承担不了|不答应|不同意|不接受|还不了|付不了|"
-    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|结不了|清不了|转不了|想不了办法|想不到办法|哪里有|哪里来|^(不能|不可以|没可能)|一次(性)?拿不出|对我(来说|而言)?(很|好|真的)多|清不到|还不到|付不到|不付|不交|我没说|处理不了|怎么(还|给|付)(得起|得出)?(呀|啊|嘛)|(?<!有)没有(?!问题|闹|骂|吵|说|讲|凶|怪|针对|恶意)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|还不出|付不出|给不出|攒不下|存不下)")
-_NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|哪能|哪有)[^，,。]{0,3}$")
+    r"拿不了|太多|太高|有点多|多了点|哪来|哪有|结不了|清不了|转不了|想不了办法|想不到办法|哪里有|哪里来|^(不能|不可以|没可能)|一次(性)?拿不出|对我(来说|而言)?(很|好|真的)多|清不到|还不到|付不到|不付|不交|我没说|处理不了|怎么(还|给|付)(得起|得出)?(呀|啊|嘛)|(?<!有)没有(?!问题|闹|骂|吵|说|讲|凶|怪|针对|恶意)|也没|挤不出|拎不出|给不到|差一点|给不起|(?<!得)不得(?!了)|结不清|还不清|付不清|杀了我|不会(去)?(借|还|付|转|给)|不借|借不到|不现实|开玩笑|做梦|想得美|哪拿得出|谁拿得出|谁拿得到|谁有这么多|还不出|付不出|给不出|攒不下|存不下)")
+_NEGATION_BEFORE = re.compile(r"(不|没|别|不会|不能|不要|没有|绝不|不可能|从不|怎么可能|点可能|哪能|哪有)"
+                              r"[^，,。]{0,3}$")
 _QUESTION_ONLY = re.compile(
     r"^[^\d一二两三四五六七八九十百千万wk]{0,3}[\d一二两三四五六七八九十百千万wk.]+(块|元)?[吗嘛啊]?\?")
 
@@ -290,10 +291,12 @@ _HAVE = re.compile(r"(就剩|只剩|还剩|剩下|只有|才有|就有|卡里|�
 _OTHER_MONEY = re.compile(r"(工资|收入|挣|赚|生活费|房租|房贷|车贷|学费|医药费|药费|手术费|住院费|花了|花掉|人工|"
                           r"外卖|打工|打零工|零工|(一个|每个?)月(才|只有)|上班|滴滴|跑车|(一个|每个?)月(就|才|只)?得|租(都)?要|"
                           r"利息|罚息|违约金|(工资|收入|薪水|人工)[^，。]{0,3}降到|降薪|月薪|薪水|到手|吃饭|开销|借了|存款|余额|一年|补贴|低保|"
-                          r"亏了|亏掉|赔了|赔掉|损失|蚀了|欠我|工程款|货款)")
+                          r"亏了|亏掉|赔了|赔掉|损失|蚀了|欠我|工程款|货款|还亏|还掏|掏了|自己掏|交租|租金|家用|水电|"
+                          r"(一个?|每个?)月[^，。]{0,2}找)")  # 「一個月先搵四千」: 搵 (plain: 找) is earning
 _REPAY = re.compile(r"(还(?!要|有|是|欠|剩|得|在)|给你|先付|付给|转给|交给|拿出|凑)")
 # Words that make an amount a payment: a verb of paying, a limit, a period, a yes.
-_OFFER_CUE = re.compile(r"(还|给|付|转|交|凑|拿出|打|先|分|每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
+_OFFER_CUE = re.compile(r"(还(?!亏|掏|花|欠|剩|有|是|在|没)|给|付|转|交(?!租)|凑|拿出|打|先|分|"
+                        r"每个?月|一个月|每期|一期|月供|最多|只能|顶多|封顶|以内|"
                         r"最高|顶天|"
                         r"爱要不要|我说了|"
                         r"可以|行|好|没问题|就|吧|啦|能|愿意|打算|想|按)")
@@ -402,6 +405,9 @@ def offers_in(text: str, case: Any = None, collector_line: str | None = None) ->
         if demand.amount == span.value and _REFUSAL.search(body[span.end:]) and \
                 not re.search(r"(就|可以|行|好|没问题|同意|吧)", clause):
             continue  # 「两千，我真的不行」: the collector's figure said back to refuse it
+        if demand.amount == span.value and _HEARD_ONLY.search(body) and _ALONE.fullmatch(clause.strip()) and \
+                not _AGREE.match(clause.strip()):
+            continue  # 「300…emmm 我考虑一下吧」: the figure said back while thinking it over
         window = before[-6:] + span.text + after[:4]
         if _OTHER_MONEY.search(window) and not _REPAY.search(window):
             continue  # 「工资才3000」「医药费花了三万」: money of the story, not a payment offered
@@ -444,7 +450,11 @@ def _agrees(body: str, demand: Demand, offers: list[Offer]) -> bool:
     agreeing_clause = any(_AGREE.match(clause.strip()) for _, clause in _clauses(body))  # 「三天是吧 没问题」
     said_so = any(re.search(r"就(这样|按|这么|[\d一二两三四五六七八九十])", clause) and not _OTHER_MONEY.search(clause)
                   for _, clause in _clauses(body))  # 「就五千吧」 agrees; 「实习工资就两千」 tells
-    return bool(agreeing_clause or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or said_so)
+    # 「嗯 十二点前转」「最低还款可以 今晚转」: a time to pay the figure the collector named, and no figure of one's own
+    by_a_time = demand.amount is not None and not offers and not demand.personal and not _PROMISE.search(body) and \
+        any(not re.search(r"(打|凑|打给)$", m.group(0)) for m in _PROMISE_WHEN.finditer(body))  # 「晚点打给你」 calls
+    return bool(agreeing_clause or (offers and _AGREE_WITH_NUMBER.search(body)) or _PAY_NOW.search(body) or said_so
+                or by_a_time)
 
 
 def _per_period(demand: Demand, debt: int | None) -> int | None:
@@ -532,10 +542,14 @@ _PROMISE = re.compile(
     r"爸|妈|老婆|老公|哥|姐)[^，。]{0,5}(借|要|拿)|要点钱|套现|套出来|(刷|用)信用卡|"
     r"我保证|保证(今天|明天|下周|这周|月底|还|给|到账|打)|一定(到|到账|转|凑|处理)|(今天|今晚|明天|马上|尽快)[^，。]{0,3}搞定|"
     r"想办法|我尽快|(会|一定)尽快|尽快(还|凑|给|处理|搞定)|夹埋|预借现金|(问|找)[^，。]{0,3}(家人|家里人|屋企人)借|(这两天|月底|月尾)[^，。]{0,4}凑给|尽量(去)?(凑|借|还上|给你)|看看(能不能|可以吗)凑|凑一凑|凑凑|凑齐|我去凑|卖(了)?(车|房|手机|东西|首饰)|"
-    r"把[^，。]{0,4}(卖|当|押)(了|掉)|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|"
+    r"把[^，。]{0,8}(卖|当|押)(了|掉)|(明天|今晚|今天)[^，。]{0,3}(全|都)(还|给)|当铺|去当|"
+    r"想想?(版|半|班)法|套[^，。]{0,3}出来|凑一点|凑些|凑钱|(找|跟|向|问)(我)?[^，。你您]{1,4}借借|"
+    r"(问|找|跟|向)(我)?(阿|老)?(哥|姐|弟|妹|叔|舅|姑|姨|丈人|丈母娘|岳父|岳母)[^，。]{0,3}借|"
+    r"等[^，。]{1,10}(过来|到账|发工资|发钱|打钱)[^，。]{0,2}就(转|还|给|打)|"
+    r"尽快(啦|吧|喇|咯|了)?(?=$|[,，。\s!])|"
     r"(今天|明天|今晚|这周|下周|月底|下个?月|周末|马上)[^，。]{0,3}(一定|保证|肯定)[^，。]{0,3}(还清|全还|还上|结清|还完)|"
     r"回头就(转|还|给)|马上搞定|搞定[^，。]{0,4}明天|尽力|努力(还|凑|吧|一下)|我努力|争取|凑(一下|点)|(能)?凑多少|"
-    r"(家里|家人|爸妈|父母|朋友|亲戚)[^，。]{0,4}(帮忙|帮我|想办法|拿钱|要钱)|(这就|现在就|马上)去(?!上班|开会|睡|吃|忙|工作|接|洗)|"
+    r"(家里|家人|爸妈|父母|朋友|亲戚)[^，。店厂铺]{0,4}(帮忙|帮我|想办法|拿钱|要钱)|(这就|现在就|马上)去(?!上班|开会|睡|吃|忙|工作|接|洗)|"
     r"(能不能|可以吗)借到|看(看)?(能不能|可以吗)借|"
     r"让(我)?(老婆|老公|家人|家里|朋友|爸|妈|哥|姐|弟|妹)[^，。]{0,3}(转|还|给|打)|(去|再)贷|贷款还|取现|(?<!只)(用|拿)(花呗|借呗|白条|信用卡|网贷)|"
     # the money found somehow: 「无论如何」, 「想法子」, a pledge or pawn, an advance on the pay, a new loan online
@@ -547,32 +561,36 @@ _PROMISE = re.compile(
     r"(别的|其他|其它)(平台|app|网贷)[^，。]{0,8}(下款|借|贷|额度)|能不能下款|套(个|点)?现|高利贷|"
     r"(借呗|花呗|白条|微粒贷|信用卡|网贷|额度)[^，。]{0,4}(还能|能|可以)(借|贷|刷|套)|(我)?借一下|"
     r"(问问|打几个电话|打电话问问?)[^，。]{0,3}(朋友|家里|亲戚|同事|家人|人)|想[^，。]{0,2}办法|尽快把|"
-    r"(下个?月|月底|下周|明天|过几天)[^，。]{0,2}一定|卖(了)?[^，。]{0,2}(车|房|楼|手机|东西|首饰|金))")
+    r"(下个?月|月底|下周|明天|过几天)[^，。不]{0,2}一定|卖(了)?[^，。]{0,2}(车|房|楼|手机|东西|首饰|金))")
 # The same said with a figure is an offer (judged against the means), not a vague promise: these count only
 # when the reply names no amount (「好好好」「今天下午就还」「尽量」).
 _PROMISE_NO_FIGURE = re.compile(
     r"(好好好|行行行|好的好的好的|是是是|得得得|好啦好啦|好吧好吧|尽量|一定(还|给)|(一定|肯定)会?(还|给|处理)|"
     r"今天(就|一定|肯定|保证|马上|之内|内|下午|晚上)[^，。]{0,4}(还|凑|转|打|给|处理|想办法)|今晚(之前|前|就)[^，。]{0,3}(给|还|转)|"
     r"(下午|晚上|这两天|明天)就(还|转|给|凑|把)|明天(就)?(还|转|给)(你|钱)(?!回|打|电话|答复|消息|个|一个)|"
-    r"我(来)?试(试|一下|一试)(看)?[吧啦]?$|我答应(你|您)[^，。\d]{0,3}$)")
+    r"(?<![吓骂动碰惹逼打])我(来)?试(试|一下|一试)(看)?[吧啦]?$|我答应(你|您)[^，。\d]{0,3}$)")
 # Paying soon without a figure: 「过两天就还」「我等会儿就转」 (with a figure it is an offer, not a vague promise).
 _PROMISE_WHEN = re.compile(
     r"(这两天|过两天|过几天|改天|回头|晚点|等会儿?|一会儿?|待会儿?|下周|周末|月底|下个?月|明天|今晚|今天|马上|"
     r"下午|晚上|中午|后天|这周|本周|下班|周[一二三四五六日末]|星期[一二三四五六日天]|[\d一二三四五六七八九十两]{1,2}点(钟)?)"
-    r"[^，。\d一二两三四五六七八九十百千万]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看|打|来|骚扰|催)|转|给|处理|凑|打)"
+    r"[^，。\d一二两三四五六七八九十百千万不没冇]{0,3}(就|先|会)?(还(?!要|有|是|得|在|没|不|欠|剩|看|打|来|骚扰|催|去|会|又)|转|给|处理|凑|打)"
     r"(?!(你|您)?(们)?(回|答复|消息|打电话|电话|说法|准信|结果|个(答复|回复|电话|说法|准信|结果))|给?我|来|过来|催收|电话)")
 _PROMISE_NEGATED = re.compile(r"(不会|不能|不可能|没法|不想|不要|不再|不去|没办法|想不出|想不了|想不到|"
-                              r"没说|没有说|没讲|没有讲|没答应|"
+                              r"没说|没有说|没讲|没有讲|没答应|莫得说|没得说|冇讲|冇讲过|冇话|"
+                              r"不好意思|不敢|没脸|开不了|"
                               r"不一定|说过|讲过)"
                               r"[^，。]{0,3}$")
-_PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|也不行|不了|不到|不出|不起|不上)|^的?都|"
+_PROMISE_UNDONE_AFTER = re.compile(r"^[^，。]{0,3}(也没用|没用|也没有|也不行|也不够|不够|不了|不到|不出|不起|不上)|"
+                                   r"^的?都|"
                                    r"^[^，。]{0,2}验证码")
 # Earlier in the same clause: a no (「我不会为了还你们再去借钱」) or the past (「我之前就是借网贷还的」).
 _PROMISE_NO_BEFORE = re.compile(
     r"(不会|不能|不可能|不想|不要|不再|绝不|决不|没法|我之前|之前就|以前|上次|原来|当初|本来|已经|也想|希望)")
 # Later in the same clause, a no: 「借钱还你们是不可能的」.
 # Borrowing to pay named as what it is, or refused: 「这叫以贷养贷」「拆东墙补西墙」「我不想再借了」.
-_BORROWING_REFUSED = re.compile(r"以贷养贷|借新还旧|拆东墙补西墙|拆东补西|不想再借|不会再借|不再借|不借了|诱导")
+_BORROWING_REFUSED = re.compile(r"以贷养贷|借新还旧|拆东墙补西墙|拆东补西|不想[再在]借|不会[再在]借|不[再在]借|"
+                                r"不借了|诱导|"
+                                r"越滚越(多|大)")
 _PROMISE_NO_AFTER = re.compile(r"(不可能|不现实|做不到|没门|不会的|办不到)")
 # A hedge after it: 「我会想办法的，但是现在真的没有」 is willing, not promising.
 _PROMISE_HEDGED = re.compile(r"(但|可是|不过|只是)[^。]*(没|不|难)")
@@ -621,7 +639,7 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
                 re.search(r"(哪|谁|怎么|什么)", body[max(0, m.start() - 3):m.start()]):
             continue  # 「我上哪去借？」「你让我去借？」「上哪弄钱」: no promise, the opposite
         start = m.start() + (1 if m.group(0).startswith("我") else 0)
-        if re.search(r"((让|叫|要|逼|迫|帮)(我)?(想|去)?|(你|您)们?(自己)?|请|麻烦)$",
+        if re.search(r"((让|叫|要|逼|迫|帮)(我)?(想|去)?|(你|您)们?(自己)?(上|过|进)?|请|麻烦)$",
                      body[max(0, start - 5):start]) or \
                 ("借" in m.group(0) and re.match(r"(过|了)", body[m.end():m.end() + 1])) or \
                 (m.group(0).endswith("给") and re.match(r"我", body[m.end():m.end() + 1])):
@@ -650,6 +668,13 @@ def _promise(body: str, offered: bool, demand: Demand = Demand(), account: bool 
             continue  # 「晚点打」「回头打客服核实」: a call, not a payment
         if demand.code and m.re is _PROMISE_NO_FIGURE:
             continue  # 「好吧好吧 738201」: the code given, that mistake
+        if m.re is _PROMISE_NO_FIGURE and re.match(r"(好|行|是|得)", m.group(0)) and \
+                (agreed_figure or _ABUSE.search(body)):
+            continue  # 「好吧好吧 你说多少就多少」 takes the figure (an offer); 「行行行你厉害，…畜生」 is sarcasm
+        if body[clause_start + len(clause):clause_start + len(clause) + 1] == "?" or \
+                re.match(r"(就是|想办法|能想|有什么|啥)", body[m.end():]):
+            # 「下个月一定还上是还多少？」 asks; 「想办法就是去借呗借」「想办法想办法，能想啥办法」 throws it back
+            continue
         return True
     return False
 
@@ -674,7 +699,7 @@ _WRITTEN = re.compile(
 # checks who calls, it does not insist on a channel).
 _OFFICIAL_WORDS = re.compile(r"(官方|官网|正规渠道|对公|公司(的)?账户|还款渠道|原来的还款|账单上(的)?|自动扣款|app|"
                             r"柜台|柜位|"
-                            r"网上银行|网路银行|网银|手机银行|还款账户|还款账号|缴款账号|缴款帐号|月结单|营业厅|网点)")
+                            r"网上银行|网路银行|网银|手机银行|网上理财|还款账户|还款账号|缴款账号|缴款帐号|月结单|营业厅|网点)")
 _PAYING = re.compile(r"((?<![要欠需得])还(?!是|有|要|欠|剩|看|没|显示|在|款(金额|额|日|记录|计划))|(?<!支)付(?!宝)|"
                      r"转|交|汇|扣|入账|"
                      r"打款|打钱|入)")
@@ -684,7 +709,12 @@ _OFFICIAL = re.compile(
     r"(在|从)[^，。]{0,8}(app|页面|里面|里)[^，。]{0,2}(直接)?(还|付)(?!看|有|是|要|欠|没|了|过|显示)|"
     r"只[^，。]{0,3}(往|给|打|转|汇)[^，。]{0,3}((个人|私人)(的)?|你的?)(账户|账号|卡|微信|支付宝)|"
     r"(app|官网|官方)(上|里)[^，。]{0,2}还(?!看|有|是|要|欠|没|了|过|显示)|"
-    r"还(到|进)[^，。]{0,8}(信用卡|卡)(上|里|本身)|(一系|只|只有|要么|只认|只走)[^，。]{0,3}官方(的)?(账户|渠道|app)|"
+    r"还(到|进)[^，。]{0,8}(信用卡|卡)(上|里|本身)|(一系|只|只有|要么|只认|只走)[^，。]{0,8}官方(的)?(账户|渠道|app)|"
+    # 「要还也是去招行柜台」: where the money will go, said as a place
+    r"(要还|还款|还钱|还也|还的话)[^，。]{0,4}(去|到|在|走)[^，。]{0,6}(柜台|营业厅|网点|官方|官网|app)|"
+    # 「我自己在来分期app里申请就行」「停息我自己上恒生app搞」: doing it oneself in the lender's own app
+    r"自己(在|上|用|去|到|通过)[^，。]{0,8}(官方|官网|app|网银|手机银行|网上银行|网上理财|柜台)[^，。]{0,3}"
+    r"(办|搞|弄|处理|操作|还|付|交)(?!不)|"
     r"(走|认|用)[^，。]{0,2}(官方|正规|对公)|对公(账户|账号)|只认官方|"
     r"只(在|走|通过|用|从|认)[^，。]{0,6}(借呗|花呗|白条|微粒贷|美团|京东|招行|工行|建行|农行|中行|交行|浦发|平安|银行|平台|app)"
     r"[^，。]{0,4}(还|付)|只(还|转|付|打)(到|给|进)(?![^，。]{0,3}(个人|私人|你))[^，。]{0,6}(官方|账户|app|平台|银行|借呗|花呗|美团)|"
@@ -941,7 +971,9 @@ def read_reply(text: str, case: Any = None, collector_line: str | None = None, *
     debt = _number(_field(case, "debt"))
     personal = _personal(body, demand)
     # 「今天九千六我一次性还上」 pays a sum in one go, not the whole debt
-    whole_at_once = _full_repayment(body) and not any(o.amount and debt and o.amount < debt * 0.9 for o in offers)
+    whole_at_once = (_full_repayment(body) and not any(o.amount and debt and o.amount < debt * 0.9 for o in offers)) \
+        or (any(debt and not o.monthly and o.amount >= debt * 0.95 for o in offers) and bool(_REPAY.search(body)))
+    # 「四千今天就给你」 of 4,000: the whole debt, paid at once
     if affordable is not None:
         committed = [o.amount for o in offers]
         if agreed or (personal and demand.personal and not offers and _TRANSFER.search(body)):
