@@ -1,16 +1,14 @@
 """The rubric measured on labelled sets of borrower replies, each with the collector's line it answers and the case
 (affordable_monthly, debt): precision and recall per item (run with -s to see the tables).
 
-- tests/rehearsal/heldout5_replies.yml, heldout6_replies.yml and heldout7_replies.yml, the independent sets (617,
-  640 and 600 replies), each by writers who never saw the detectors, the learned model's training replies nor the
-  other sets, labelled before any detector read them. None is in coach/rehearsal/labelled/, so the learned second
-  opinion never trained on them. heldout5's totals chose how the learned model and the cues are combined; heldout6
-  was read once as it came, then some of its misses were fixed; heldout7 was read once, after the last change to
-  the detectors, and never since (first readings in docs/rehearsal-rubric.md). Floors sit just below today's
-  reading, so a change that makes any item worse on replies no one trained on fails.
-- coach/rehearsal/labelled/*.yml: the earlier sets (six read once as the independent measure, then used to improve
-  the cues; three written to tune them), now the learned model's training data. They only catch a detector that
-  breaks (DEV_FLOOR per item).
+- tests/rehearsal/heldout8_replies.yml, the independent set (628 replies), by two writers who never saw the
+  detectors, the learned model's training replies nor any other set, labelled before any detector read it. It is not
+  in coach/rehearsal/labelled/, so the learned second opinion never trained on it. It was read once, after the last
+  change to the detectors and to the learned model's training data (first reading in docs/rehearsal-rubric.md).
+  Floors sit just below that reading, so a change that makes any item worse on replies no one trained on fails.
+- coach/rehearsal/labelled/*.yml: the earlier sets (nine read once as the independent measure, then used to
+  improve the cues; three written to tune them), now the learned model's training data. They only catch a detector
+  that breaks (DEV_FLOOR per item).
 """
 
 from __future__ import annotations
@@ -26,70 +24,46 @@ from coach.rehearsal.learned import LABELLED
 from coach.rehearsal.rubric import ITEMS, read_reply
 
 HERE = Path(__file__).resolve().parents[1] / "rehearsal"
-HELDOUT = HERE / "heldout5_replies.yml"
-NINTH = HERE / "heldout6_replies.yml"
-LATEST = HERE / "heldout7_replies.yml"
+ELEVENTH = HERE / "heldout8_replies.yml"
 FIRST = LABELLED / "borrower_replies.yml"
 SECOND = LABELLED / "fresh_replies.yml"
 THIRD = LABELLED / "heldout_replies.yml"
 FOURTH = LABELLED / "heldout2_replies.yml"
 FIFTH = LABELLED / "heldout3_replies.yml"
 SIXTH = LABELLED / "heldout4_replies.yml"
+EIGHTH = LABELLED / "heldout5_replies.yml"
+NINTH = LABELLED / "heldout6_replies.yml"
+TENTH = LABELLED / "heldout7_replies.yml"
 DEV = LABELLED / "dev_replies.yml"
 DEV4 = LABELLED / "dev4_replies.yml"
 DEV5 = LABELLED / "dev5_replies.yml"
-INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH, SIXTH)
+INDEPENDENT_BEFORE = (FIRST, SECOND, THIRD, FOURTH, FIFTH, SIXTH, EIGHTH, NINTH, TENTH)
 WRITTEN_FOR_TUNING = (DEV, DEV4, DEV5)
 DEVELOPMENT = (*INDEPENDENT_BEFORE, *WRITTEN_FOR_TUNING)
-INDEPENDENT = (HELDOUT, NINTH, LATEST)
+INDEPENDENT = (ELEVENTH,)
 
-# (precision, recall) floors on the independent sets, just below today's reading (docs/rehearsal-rubric.md).
+# (precision, recall) floors on the independent set, just below its first reading (docs/rehearsal-rubric.md).
 FLOORS = {
-    HELDOUT: {
-        "identity_checked": (0.92, 0.92),
-        "hardship_stated": (0.93, 0.88),
-        "offer_concrete": (0.98, 0.93),
-        "lump_sum_countered": (0.95, 0.95),
-        "written_confirmation": (0.99, 0.95),
-        "official_account_only": (0.87, 0.91),
-        "violation_named": (0.97, 0.95),
-        "secret_given": (0.99, 0.99),
-        "personal_account_accepted": (0.93, 0.96),
-        "promise_under_pressure": (0.88, 0.91),
-        "offer_above_means": (0.95, 0.88),
-        "abusive": (0.96, 0.90),
-    },
-    NINTH: {
-        "identity_checked": (0.92, 0.99),
-        "hardship_stated": (0.96, 0.97),
-        "offer_concrete": (0.97, 0.95),
-        "lump_sum_countered": (0.93, 0.91),
-        "written_confirmation": (0.99, 0.96),
-        "official_account_only": (0.99, 0.94),
+    ELEVENTH: {
+        "identity_checked": (0.96, 0.99),
+        "hardship_stated": (0.93, 0.93),
+        "offer_concrete": (0.97, 0.90),
+        "lump_sum_countered": (0.94, 0.97),
+        "written_confirmation": (0.97, 0.97),
+        "official_account_only": (0.99, 0.99),
         "violation_named": (0.97, 0.97),
-        "secret_given": (0.97, 0.97),
-        "personal_account_accepted": (0.95, 0.97),
-        "promise_under_pressure": (0.86, 0.91),
-        "offer_above_means": (0.80, 0.91),
-        "abusive": (0.95, 0.95),
-    },
-    LATEST: {
-        "identity_checked": (0.90, 0.97),
-        "hardship_stated": (0.89, 0.89),
-        "offer_concrete": (0.95, 0.92),
-        "lump_sum_countered": (0.93, 0.93),
-        "written_confirmation": (0.99, 0.97),
-        "official_account_only": (0.99, 0.87),
-        "violation_named": (0.99, 0.93),
-        "secret_given": (0.97, 0.91),
-        "personal_account_accepted": (0.97, 0.97),
-        "promise_under_pressure": (0.87, 0.88),
-        "offer_above_means": (0.88, 0.97),
-        "abusive": (0.99, 0.93),
+        "secret_given": (0.97, 0.99),
+        "personal_account_accepted": (0.99, 0.97),
+        "promise_under_pressure": (0.96, 0.96),
+        "offer_above_means": (0.92, 0.91),
+        "abusive": (0.99, 0.92),
     },
 }
-MICRO_FLOOR = {HELDOUT: (0.95, 0.93), NINTH: (0.94, 0.95), LATEST: (0.95, 0.93)}
+MICRO_FLOOR = {ELEVENTH: (0.965, 0.955)}
 DEV_FLOOR = 0.85  # per item, precision and recall, on each development set
+# The ninth set's writers did not count agreeing to a platform's 「先转」 into a personal account as an offer above the
+# means; most of its offer_above_means false alarms are that convention (docs/rehearsal-rubric.md).
+DEV_EXCEPTIONS = {NINTH: {"offer_above_means": 0.80}}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -158,7 +132,8 @@ def test_the_learned_model_trains_on_the_development_sets_only() -> None:
 @pytest.mark.parametrize("path", DEVELOPMENT)
 def test_development_sets_per_item(path: Path) -> None:
     measured = figures(measure(path))
-    low = {item: pr for item, pr in measured.items() if min(pr) < DEV_FLOOR}
+    floor = DEV_EXCEPTIONS.get(path, {})
+    low = {item: pr for item, pr in measured.items() if min(pr) < floor.get(item, DEV_FLOOR)}
     assert not low, low
 
 
