@@ -722,9 +722,12 @@ def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correcti
     already holds (said again) is not."""
     if correction or value < 50:
         return False
+    start, end = _span(ent, msg.text)
+    bare_more = bool(_BARE_MORE.match(msg.text[:start].strip())) and bool(_AMOUNT_TAIL.match(msg.text[end:]))
     if msg.requested_slot is not None:
-        # the form asks something no amount answers (how long, why): 「我手上有五百块」 is asked about the same way
-        return msg.requested_slot in _NO_AMOUNT_ANSWERS and ent.get("role") in (None, "partial") \
+        # the form asks something no amount answers (how long, why): 「我手上有五百块」, and 「还有1200」 alone, are
+        # asked about the same way
+        return msg.requested_slot in _NO_AMOUNT_ANSWERS and (ent.get("role") in (None, "partial") or bare_more) \
             and msg.current.get("debt_amount") is not None and not _known_amount(msg, value)
     if _known_amount(msg, value):
         return False
@@ -733,8 +736,7 @@ def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correcti
         return role in (None, "partial") and msg.current.get("debt_amount") is not None
     if slot != "debt_amount" or msg.current.get("debt_amount") is None:
         return False
-    start, end = _span(ent, msg.text)
-    return bool(_BARE_MORE.match(msg.text[:start].strip())) and bool(_AMOUNT_TAIL.match(msg.text[end:]))
+    return bare_more
 
 
 def lets_amount_go(text: str) -> bool:

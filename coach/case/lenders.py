@@ -176,7 +176,16 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 _DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:还有)?个?|以及|和|跟|、|在|那个|这个)"
                         r"(?P<name>\d{2,4}[\u4e00-\u9fff]{0,2}?"
                         r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)[\u4e00-\u9fff]{0,2}?)"
-                        r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|[，,。.!！?？、\s]|$)")
+                        r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|欠|借了|还有|一共|总共|\d|"
+                        r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
+# 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
+# that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
+_WHOSE = re.compile(r"^(?:是|就是|系|欠的是|欠)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)"
+                    r"(?:钱|债|账|款|卡)?(?:啊|吧|呀|啦|喔|嘛)?[。.!！]?$")
+_NOT_WHOSE = re.compile(r"真|假|对|错|好|坏|新|旧|一样|同一|一家|一个|这|那|哪|什么|怎|自愿|故意|正规|合法|违法|"
+                        r"官方|私人|个人|本人|昨|今|明|去年|前年|上个|这个|之前|以前|刚|最近|早|晚|月|年|天|号|多|少|大|小|催收|"
+                        r"外包|律师|法院|短信|电话|微信|网上|线上|线下|手机|工作|上班|生意|看病|房|车|学|医|家里|被|为|要|会|"
+                        r"能|可|应|必|该|借|欠|还|催")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
@@ -204,6 +213,18 @@ def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
         and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name) \
         and not re.match(r"[年月日号天岁个元块万千多下]", name)  # 「2024年借的」「算一下」: the end of a date, a number
+
+
+def _uncommon_word(name: str) -> bool:
+    """Whether a name is a brand rather than everyday words: Latin, or one word jieba's dictionary hardly knows
+    (「裕融」「邦民」 are; 「可以」「中介」「被骗」「为了还债」 are not)."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+        return True
+    import jieba  # only for this rare reading; the dictionary loads once, on first use
+
+    freq = jieba.dt.FREQ
+    return freq.get(name, 0) < 5 and not any(len(w) >= 2 and freq.get(w, 0) >= 50
+                                             for w in jieba.lcut(name, HMM=False))
 
 
 def _digits_may_lead(name: str) -> bool:
@@ -263,6 +284,11 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             and _plausible(bare.group("name")) and not _GENERIC.match(bare.group("name")) \
             and bare.group("name") not in _REGISTRY_NAMES:
         add(bare.start("name"), bare.end("name"), bare.group("name"), False)
+    whose = _WHOSE.match(text.strip())
+    if whose and _plausible(whose.group("name")) and not _GENERIC.match(whose.group("name")) \
+            and whose.group("name") not in _REGISTRY_NAMES and not _NOT_WHOSE.search(whose.group("name")) \
+            and _uncommon_word(whose.group("name")):
+        add(whose.start("name"), whose.end("name"), whose.group("name"), False)
     one = _THAT_ONE.match(text.strip())
     if one and _plausible(one.group("name")) and not _GENERIC.match(one.group("name")) \
             and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):
@@ -320,6 +346,10 @@ _ABOUT_THE_LENDER = re.compile(r"(张|的|嘅|个|間|间)?(卡|信用卡|银行
 _OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度|一共要还|总共要还|一共|总共")
 
 
+# 「裕融30000」: a name and its amount glued, the whole message (no word between them that could be a sentence)
+# (「还剩30000」「首付3000」「利息3000」 are a fact word and a sum: none of those characters is in such a name)
+_GLUED_PAIR = re.compile(r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少])[\u4e00-\u9fffA-Za-z]){2,6}"
+                         r"\d{4,8}(元|块|蚊)?")
 _PAIR_TAIL = re.compile(r"\s*(元|块钱?|蚊|左右|多|吧|啊|呀|喔|噢|的样子|还没还|没还|。|！|!)*\s*")
 _LENDERISH_NAME = re.compile(r"贷|借|花|钱包|分期|金融|银行|白条|卡|宝|财务")
 
@@ -382,7 +412,8 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
                 name, start = text[glued:start] + name, glued
             end = start + len(name)
             owed = bool(_OWED_WORDS.search(piece) or (tail and _OWED_WORDS.search(tail.group(0)))) or \
-                (pair_only and not text[:at].strip("，,、 ") and bool(_LENDERISH_NAME.search(name)))
+                (pair_only and not text[:at].strip("，,、 ") and (bool(_LENDERISH_NAME.search(name)) or
+                                                                 _GLUED_PAIR.fullmatch(text) is not None))
             if not (listed or each or owed) or not _item_name(name, glued is not None) \
                     or any(a < end and start < b for a, b in taken) \
                     or any(f["start"] < end and start < f["end"] for f in found):

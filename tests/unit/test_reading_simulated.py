@@ -714,3 +714,37 @@ def test_digits_before_a_word_that_is_no_name_stay_an_amount(text: str, amount: 
 
 def test_欠了_before_a_name_is_no_part_of_it() -> None:
     assert _listed("欠了678借条3000", {}) == [("678借条", 3000)]
+
+
+# --- a seed never played before (123, 5,000 conversations) in session 7 -----------------------------------------
+
+def test_a_name_led_by_digits_before_欠_in_a_list_is_another_debt() -> None:
+    assert _listed("还有个678借条欠一万三千元", {}) == [("678借条", 13000)]
+
+
+def test_a_list_with_thousands_separators_keeps_a_bare_sum_glued_to_a_name() -> None:
+    assert _listed("裕融30000；中國信託111,000元", {"中國信託": "中国信托银行"}) == [
+        ("裕融", 30000), ("中国信托银行", 111000)]
+    assert _listed("裕融30000", {}) == [("裕融", 30000)]
+
+
+@pytest.mark.parametrize("text", ["还剩30000", "首付3000", "利息3000"])
+def test_a_fact_word_glued_to_a_sum_is_no_name(text: str) -> None:
+    assert [name for name, _ in _listed(text, {})] == [None]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("是裕融的", ["裕融"]),
+    ("欠的是中租的", ["中租"]),
+    ("就是WeLend的", ["WeLend"]),
+    ("是真的", []), ("是可以的", []), ("是中介的", []), ("是被骗的", []), ("是为了还债的", []), ("是去年的", []),
+    ("是信用卡的", []), ("是自己的", []), ("是催收的", []),
+])
+def test_whose_debt_said_as_a_whole_message(text: str, names: list[str]) -> None:
+    assert [f["value"] for f in find_lenders(normalize(text))] == names
+
+
+@pytest.mark.parametrize("requested", ["hardship_reason", "overdue_days"])
+def test_还有_and_a_sum_alone_to_a_question_no_amount_answers_is_asked_about(requested: str) -> None:
+    facts = _facts("还有1200", requested=requested, debt_amount=162000.0, lender="拍拍贷")
+    assert facts.get("amount_unsettled") == 1200 and "debt_amount" not in facts, facts
