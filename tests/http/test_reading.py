@@ -280,3 +280,26 @@ def test_income_and_costs_said_when_the_form_asks_what_they_can_pay_are_noted_no
     assert slots(servers, sender)["monthly_income"] == 6500 and slots(servers, sender)["essential_expenses"] == 5000
     body = texts(servers.say(sender, "不知道"))
     assert "6,500" in body and "5,000" in body and "方案" in body
+
+
+def test_names_no_list_knows_from_seed_123_are_kept_and_a_bare_more_to_the_reason_question_is_asked_about(
+        servers: Servers) -> None:
+    """Seed 123 (session 7): 「是裕融的」 as the first message keeps the name (to be confirmed); 「裕融30000；中國信託
+    111,000元」 keeps both lenders; 「还有个678借条欠一万三千元」 adds a debt and never replaces the total; 「还有1200」
+    alone to the question why is asked about, not taken as the debt."""
+    sender = sender_id()
+    servers.say(sender, "是裕融的")
+    assert slots(servers, sender)["lender"] == "裕融" and slots(servers, sender)["lender_confirmed"] is False
+    sender = sender_id()
+    servers.say(sender, "我在台灣 裕融30000；中國信託111,000元")
+    assert sorted(debts(servers, sender)) == [("中国信托银行", 111000), ("裕融", 30000)]
+    sender = sender_id()
+    servers.say(sender, "欠了好几家 洋钱罐 三万 白条欠十五万块 农行欠2.3w")
+    body = texts(servers.say(sender, "还有个678借条欠一万三千元"))
+    assert ("678借条", 13000) in debts(servers, sender) and len(debts(servers, sender)) == 4, body
+    assert slots(servers, sender)["debt_amount"] == 216000
+    sender = sender_id()
+    servers.say(sender, "我想申请分期 招行信用卡欠了3万 逾期两个月 每月能还1500")
+    assert slots(servers, sender)["requested_slot"] == "hardship_reason"
+    body = texts(servers.say(sender, "还有1200"))
+    assert "是指哪一项" in body and slots(servers, sender)["debt_amount"] == 30000
