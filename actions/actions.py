@@ -88,8 +88,9 @@ logger = logging.getLogger(__name__)
 # The form's slots: coach/case/vocabulary.yml.
 OPTIONAL_FORM_SLOTS = vocabulary.FORM_OPTIONAL_SLOTS
 BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
-# Questions of the form no amount answers: money said to them is asked about (actions.common_questions).
-UNSETTLED_WHILE_ASKED = ("overdue_days", "extension_days", "hardship_reason")
+# Questions of the form no amount answers: money said to them is asked about (actions.common_questions); and
+# questions an amount does answer, where 「还有1200」 alone says neither what nor whose.
+UNSETTLED_WHILE_ASKED = ("overdue_days", "extension_days", "hardship_reason", "affordable_monthly", "monthly_income")
 # Facts said back when given while the form asks another (besides the correctable ones).
 ASIDE_FACTS = {"debts", "essential_expenses", "hardship_reason"}
 REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",

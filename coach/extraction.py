@@ -725,10 +725,11 @@ def _unsettled(msg: _Message, ent: Mapping[str, Any], slot: str | None, correcti
     start, end = _span(ent, msg.text)
     bare_more = bool(_BARE_MORE.match(msg.text[:start].strip())) and bool(_AMOUNT_TAIL.match(msg.text[end:]))
     if msg.requested_slot is not None:
-        # the form asks something no amount answers (how long, why): 「我手上有五百块」, and 「还有1200」 alone, are
-        # asked about the same way
-        return msg.requested_slot in _NO_AMOUNT_ANSWERS and (ent.get("role") in (None, "partial") or bare_more) \
-            and msg.current.get("debt_amount") is not None and not _known_amount(msg, value)
+        # the form asks something no amount answers (how long, why): 「我手上有五百块」 is asked about the same way,
+        # and 「还有1200」 alone whatever the form asks
+        # (to 「每个月最多能拿出多少」 too: 「还有1200」 may be another debt, what is left, or what they have)
+        asked_about = bare_more or (msg.requested_slot in _NO_AMOUNT_ANSWERS and ent.get("role") in (None, "partial"))
+        return asked_about and msg.current.get("debt_amount") is not None and not _known_amount(msg, value)
     if _known_amount(msg, value):
         return False
     role = ent.get("role")

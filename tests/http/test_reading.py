@@ -303,3 +303,15 @@ def test_names_no_list_knows_from_seed_123_are_kept_and_a_bare_more_to_the_reaso
     assert slots(servers, sender)["requested_slot"] == "hardship_reason"
     body = texts(servers.say(sender, "还有1200"))
     assert "是指哪一项" in body and slots(servers, sender)["debt_amount"] == 30000
+
+
+def test_a_bare_more_to_the_monthly_question_is_asked_about_and_the_total_kept(servers: Servers) -> None:
+    """「还有1200」 to 「每个月最多能拿出多少」 with the debt known: another debt, what is left or what they have; the
+    words do not say, so it is asked about and the total is kept; the quick reply's answer in words is taken."""
+    sender = sender_id()
+    servers.say(sender, "我想申请分期 招行信用卡欠了3万 逾期两个月 被裁员了")
+    assert slots(servers, sender)["requested_slot"] == "affordable_monthly"
+    body = texts(servers.say(sender, "还有1200"))
+    assert "是指哪一项" in body and slots(servers, sender)["debt_amount"] == 30000
+    body = texts(servers.say(sender, "每个月能还的"))
+    assert slots(servers, sender)["affordable_monthly"] == 1200 and slots(servers, sender)["debt_amount"] == 30000
