@@ -158,7 +158,8 @@ _LATIN_AT_END = re.compile(r"^\s*(嘅|㗎|呀|啊|吧|喎|㖞|啦|喇|咯|的)?[
 _EACH_AHEAD = re.compile(r"^[^，,。；;!！?？\d]{0,10}各")
 _LATIN_BEFORE = re.compile(r"(欠|还有|另外|和|跟|同|、|叫|在|是|系)\s*$")
 # Chinese names that end like a lender's (速借宝, 闪电借, 某某分期) right after 欠/还有/另外 (「还有个速借宝2千」).
-_SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家)"
+_SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以及|再加个?|加上|和|跟|、|那个|这个|那家|这家|"
+                       r"^(?:是|就是|系))"  # 「是快易花的 那個 一共欠34,000元」
                        r"(?:的是|是)?"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                        r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|app|APP|平台|上|[，,。、\s]|$)")
@@ -175,7 +176,8 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 # of the name when a lender's word follows them at once; a round number (「欠5000贷款王」) stays an amount.
 _DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:还有)?个?|以及|和|跟|、|在|那个|这个)"
                         r"(?P<name>\d{2,4}[\u4e00-\u9fff]{0,2}?"
-                        r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)[\u4e00-\u9fff]{0,2}?)"
+                        r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)"
+                        r"(?:(?![各欠的嘅都也共和跟还有那这一二两三四五六七八九十百千万几])[\u4e00-\u9fff]){0,2}?)"
                         r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|欠|借了|还有|一共|总共|\d|"
                         r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
@@ -191,7 +193,7 @@ _NOT_WHOSE = re.compile(r"真|假|对|错|好|坏|新|旧|一样|同一|一家|�
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
                         r"(?P<name>(?:\d{2,4}|[A-Za-z]{1,6})?[\u4e00-\u9fff]{0,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))(?:那笔|那个|那家)?(?:的|啊|吧|呀|啦|嘅|喔)?[。.!！]?$")
 # 「就裕融那筆」「是速借宝那家」: a name said as 「the X one」, with or without a lender's ending.
-_THAT_ONE = re.compile(r"^(?:就是?|是|欠)?(?P<name>[A-Za-z0-9\u4e00-\u9fff]{2,6}?)"
+_THAT_ONE = re.compile(r"^(?:就是?|是|欠)?(?P<name>[A-Za-z0-9\u4e00-\u9fff]{2,8}?)"
                        r"(?:那笔|那家|那张卡|那个平台|嗰笔|嗰间|嗰张卡)(?:钱|欠款|账|债)?(?:的|啊|吧|呀|啦|嘅|喔|咯)?[。.!！]?$")
 _LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
                         r"还有个?|有个?|是|系|欠了?|[我他她]们?[在再]|在|再|[我他她]们?欠了?)+")  # 再: 在 typed by ear
@@ -329,7 +331,7 @@ _ITEM_LEAD = re.compile(
     r"网贷和信用卡|欠了?好?几家|欠咗几间|"
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|(?:也|我)?就是说|我是说|意思是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
     r"[我他她](?:在|再|欠咗?了?|借了?)|"
-    r"欠(?:咗|了)?个?|借了?个?|在|"
+    r"欠(?:咗|了)?个?|借了?个?|在|个|"
     r"台湾|香港|澳门|大陆|内地|国内)+")  # 「我在台灣 裕融30000」: where they live, said before the list
 _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|卡费|卡数|的|也|咯|欠咗?|欠了?|借了|"
                         r"一共|总共|要还|还|"
@@ -349,7 +351,8 @@ _OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度|一共要还
 
 # 「裕融30000」: a name and its amount glued, the whole message (no word between them that could be a sentence)
 # (「还剩30000」「首付3000」「利息3000」 are a fact word and a sum: none of those characters is in such a name)
-_GLUED_PAIR = re.compile(r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少])[\u4e00-\u9fffA-Za-z]){2,6}"
+_GLUED_PAIR = re.compile(r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少是系唔不没对错就那这我你他她])"
+                         r"[\u4e00-\u9fffA-Za-z]){2,6}"
                          r"\d{4,8}(元|块|蚊)?")
 _PAIR_TAIL = re.compile(r"\s*(元|块钱?|蚊|左右|多|吧|啊|呀|喔|噢|的样子|还没还|没还|。|！|!)*\s*")
 _LENDERISH_NAME = re.compile(r"贷|借|花|钱包|分期|金融|银行|白条|卡|宝|财务")

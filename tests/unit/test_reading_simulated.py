@@ -748,3 +748,28 @@ def test_whose_debt_said_as_a_whole_message(text: str, names: list[str]) -> None
 def test_还有_and_a_sum_alone_to_a_question_no_amount_answers_is_asked_about(requested: str) -> None:
     facts = _facts("还有1200", requested=requested, debt_amount=162000.0, lender="拍拍贷")
     assert facts.get("amount_unsettled") == 1200 and "debt_amount" not in facts, facts
+
+
+# --- seed 321 (5,000 conversations never played) in session 7 ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("分别是 678借条 十一万七 分期乐欠104000", [("678借条", 117000), ("分期乐", 104000)]),
+    ("邮政储蓄和2345贷款王各欠7.8万", [("邮储银行", 78000), ("2345贷款王", 78000)]),
+    ("還有個裕融欠146000塊", [("裕融", 146000)]),
+])
+def test_a_name_ends_before_a_numeral_or_各_and_个_is_no_part_of_it(text: str, expected: list) -> None:
+    registry = {"分期乐": "分期乐", "邮政储蓄": "邮储银行"}
+    assert _listed(text, {k: v for k, v in registry.items() if k in text}) == expected
+
+
+@pytest.mark.parametrize(("text", "lender"), [
+    ("就2345贷款王那笔", "2345贷款王"),
+    ("是快易花的 那個 一共欠34,000元", "快易花"),
+])
+def test_a_name_said_as_the_one_or_as_whose(text: str, lender: str) -> None:
+    assert _facts(text).get("lender") == lender
+
+
+def test_no_and_yes_in_cantonese_before_a_sum_are_no_name() -> None:
+    facts = _facts("唔係 係16000")
+    assert facts.get("lender") is None and facts.get("debt_amount") == 16000
