@@ -21,6 +21,7 @@ from coach.case import CaseFacts, contact_log
 from coach.extraction import names_lender, threats_in
 from coach.multi_drafting import make_multi_plan, multi_layout
 from coach.plan import InstallmentPlan, make_plan
+from coach.rehearsal import engine
 from coach.zh import evidence_cues
 from coach.zh.outcome_words import Reading
 
@@ -35,8 +36,9 @@ def _lenders(facts: CaseFacts) -> List[str]:
 
 def reading_of(tracker: Tracker) -> Reading | None:
     """The lender's answer in the latest message, or None (no plan yet, the form running, or not an answer)."""
-    if not tracker.get_slot("latest_drafts") or tracker.active_loop_name or tracker.get_slot("rehearsal"):
-        return None
+    if not tracker.get_slot("latest_drafts") or tracker.active_loop_name or \
+            engine.is_active(tracker.get_slot("rehearsal")):
+        return None  # a practice call that has ended keeps its state (for 「再来一次」) and stops nothing
     text = _text(tracker)
     if threats_in(text):
         return None  # 「不同意，还说要起诉我」: the threat's own answer, and the entry in the contact log

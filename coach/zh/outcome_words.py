@@ -138,6 +138,12 @@ def counter_terms(text: str) -> dict[str, float | int]:
     return out
 
 
+# A text message is a written answer only when it confirms something: 「他们发短信确认了」, not 「收到催收短信」 nor
+# 「催收发短信说明天上门」.
+_CONFIRMING = re.compile(r"确认|协议|方案|同意|书面|盖章|批了|通过了|答应")
+# 「收到短信确认了」「拿到书面协议了」: the lender's confirmation received
+_CONFIRMATION_RECEIVED = re.compile(r"(收到|拿到)[^，。]{0,4}(确认函|确认书|确认|协议)|签了[^，。]{0,2}协议|"
+                                    r"协议[^，。]{0,2}(签了|到了)")
 _CAPACITY = re.compile(r"(能拿出|拿得出|能拿|还得起|付得起|承受得?了|最多能还|能还|还得上)")
 _LENDER_SIDE = re.compile(r"(他们|她们|对方|那边|银行|客服|催收|平台|机构|公司|经理|专员|法务|贵行|坐席)")
 
@@ -155,7 +161,8 @@ def read(text: str, names_lender: bool = False) -> Reading | None:
     if _HYPOTHETICAL.search(text) or (_QUESTION.search(text) and not _REPORTED.search(text)):
         return None
     terms = counter_terms(text)
-    if _WRITTEN.search(text) and (they or _AGREED.search(text)):
+    if _WRITTEN.search(text) and _CONFIRMING.search(text) and \
+            (they or _AGREED.search(text) or _CONFIRMATION_RECEIVED.search(text)):
         return Reading("written")
     if _NO_ANSWER.search(text):
         return Reading("no_answer")

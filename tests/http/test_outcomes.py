@@ -9,6 +9,7 @@ these hold for any reasonable NLU model.
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -217,3 +218,23 @@ def test_one_debt_agreed_then_a_lower_amount_keeps_the_agreement_and_says_so(ser
     assert "分 20 期，每期 1,000 元" in body and "分 25 期" not in body  # the drafts keep the agreement
     outcome = servers.tracker(sender)["slots"]["latest_drafts"]["outcome"]  # the status outlives the redraft
     assert outcome["status"] == "agreed" and outcome["terms"]["monthly"] == 1000
+
+
+def test_after_a_practice_call_the_lender_s_answer_is_read_and_a_collector_s_text_is_no_confirmation(
+        servers: Servers) -> None:
+    """The docs' whole story: a practice call that has ended keeps its state (for 「再来一次」) and must not stop the
+    lender's answer being read; 「收到短信确认了」 is the written confirmation, 「收到催收短信」 is not."""
+    sender = new_sender("outcome-after-practice")
+    single_plan(servers, sender)
+    assert "【催收】" in texts(servers.say(sender, "练一下"))
+    servers.say(sender, "请问您是哪家公司的 工号多少")
+    assert "练习结束" in texts(servers.say(sender, "不练了"))
+    time.sleep(10)  # the REST channel takes a burst of 10 messages, then one every 3 s (channels/limits.py)
+    countered = texts(servers.say(sender, "他们说要先还30%"))
+    assert "先还 1,000 元，剩下的 19,000 元分 19 期，每期 1,000 元" in countered, countered
+    assert "证据记录" not in countered
+    texts(servers.say(sender, "收到催收短信"))
+    assert servers.tracker(sender)["slots"]["latest_drafts"]["outcome"]["status"] == "counter_offer"
+    assert "可以接受" in texts(servers.say(sender, "同意了"))
+    assert "已书面确认" in texts(servers.say(sender, "收到短信确认了"))
+    assert servers.tracker(sender)["slots"]["latest_drafts"]["outcome"]["status"] == "agreed_in_writing"

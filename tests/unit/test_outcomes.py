@@ -39,6 +39,9 @@ def decided(text: str, limit: int | None = 1000, debt: int = 20000) -> outcomes.
     ("他们说每个月至少还2000", Reading("counter", monthly=2000)),
     ("打了几次都没人接", Reading("no_answer")),
     ("他们发了短信确认", Reading("written")),
+    ("收到短信确认了", Reading("written")),
+    ("签了协议", Reading("written")),
+    ("对方发邮件同意了", Reading("written")),
 ])
 def test_each_answer_is_read_into_numbers(text: str, expected: Reading) -> None:
     assert read(text) == expected
@@ -46,7 +49,7 @@ def test_each_answer_is_read_into_numbers(text: str, expected: Reading) -> None:
 
 @pytest.mark.parametrize("text", ["好", "不", "我想分12期", "我想先还两万", "我不同意这个方案", "罚息可以减一半吗",
                                   "欠招行两万", "", "每月能还一千", "如果他们说不行怎么办", "银行同意了吗",
-                                  "怎么让银行同意分期"])
+                                  "怎么让银行同意分期", "收到催收短信", "催收发短信说明天上门", "他们又发短信了"])
 def test_the_borrower_s_own_words_are_no_lender_answer(text: str) -> None:
     assert read(text) is None
 
