@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from coach.zh.numbers import GLUED_NAME_CHAR
+
 LENDERS_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lenders.yml"
 
 
@@ -350,10 +352,7 @@ _OWED_WORDS = re.compile(r"欠|借|在|那边|那里|嗰度|𠮶度|一共要还
 
 
 # 「裕融30000」: a name and its amount glued, the whole message (no word between them that could be a sentence)
-# (「还剩30000」「首付3000」「利息3000」 are a fact word and a sum: none of those characters is in such a name)
-_GLUED_PAIR = re.compile(r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少是系唔不没对错就那这我你他她])"
-                         r"[\u4e00-\u9fffA-Za-z]){2,6}"
-                         r"\d{4,8}(元|块|蚊)?")
+_GLUED_PAIR = re.compile(rf"{GLUED_NAME_CHAR}{{2,6}}\d{{4,8}}(元|块|蚊)?")
 _PAIR_TAIL = re.compile(r"\s*(元|块钱?|蚊|左右|多|吧|啊|呀|喔|噢|的样子|还没还|没还|。|！|!)*\s*")
 _LENDERISH_NAME = re.compile(r"贷|借|花|钱包|分期|金融|银行|白条|卡|宝|财务")
 

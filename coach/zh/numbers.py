@@ -58,12 +58,11 @@ _CORRECTION_BEFORE = re.compile(
 _GLUED_NAME_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}$")
 _NOT_A_SUM_BEFORE = re.compile(
     r"(工号|尾号|编号|号码|卡号|账号|帐号|验证码|密码|代码|单号|房间|车牌|电话|手机|微信|QQ|qq)\s*$")
-# 「裕融30000」 as the whole message: a name and what is owed there
-# (「首付3000」「利息3000」 are a fact word and a sum, left to the words around them)
-_NAME_AND_SUM = re.compile(r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少"
-                           r"是系唔不没对错就那这我你他她])"
-                           r"[\u4e00-\u9fffA-Za-z]){2,8}"
-                           r"\s*\d{4,8}\s*(元|块|蚊)?")
+# 「裕融30000」 as the whole message: a name and what is owed there. A character of a fact word or a yes/no is in no
+# such name (「首付3000」「利息3000」「还剩30000」「唔係 係16000」 are left to the words around them).
+GLUED_NAME_CHAR = r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少是系唔不没对错就那这我你他她])" \
+    r"[\u4e00-\u9fffA-Za-z])"
+NAME_AND_SUM = re.compile(rf"{GLUED_NAME_CHAR}{{2,8}}\s*\d{{4,8}}\s*(元|块|蚊)?")
 _ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|嗰度|财务|金融|"
                           # a list of sums: 「裕融38000，花旗的卡69,000元」「玉山12.4萬 裕融63000」
                           r"\d{4,}[^\d]+\d{4,}|[\d.]+[万wW][^\d]+\d{4,}|"
@@ -280,7 +279,7 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
             value >= 1000 and re.fullmatch(r"\d{4,8}", raw) is not None and not re.fullmatch(r"(19|20)\d\d", raw)
             and bool(_GLUED_NAME_BEFORE.search(text[max(0, start - 2):start]))
             and not _NOT_A_SUM_BEFORE.search(text[max(0, start - 6):start])
-            and (bool(_ABOUT_DEBTS.search(text)) or _NAME_AND_SUM.fullmatch(whole_message) is not None))
+            and (bool(_ABOUT_DEBTS.search(text)) or NAME_AND_SUM.fullmatch(whole_message) is not None))
         if not has_unit and not bare_answer and (not context or value < 100):
             continue
         if value < 10:
