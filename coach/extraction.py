@@ -557,8 +557,8 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
         # 「一攻九万六千元」 (一共, mistyped): an amount is no part of a name; a name that is only what comes
         # before the amount and starts like a numeral is the typo, not a lender
         name = name[:amounts[0].start]
-        if re.match(r"[一二两三四五六七八九十几]", name):
-            return
+        if re.match(r"[一二两三四五六七八九十几]", name) or amounts[0].role in _NOT_A_NAMES_AMOUNT:
+            return  # 「月薪2500塊」 to 「欠哪家？」: the pay, not a lender called 月薪
     if _PAYING_WORDS.search(name):
         return  # 「月尾可以先還3500塊㗎」 answers something else: what they can pay, not who they owe
     if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
@@ -574,6 +574,9 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
 
 
 # --- amounts and durations ------------------------------------------------------------------------------------
+
+_NOT_A_NAMES_AMOUNT = {"income", "affordable", "expenses", "fee", "repaid", "demand", "installment"}
+
 
 def _recent(msg: _Message) -> list[str]:
     """Facts given most recently, newest last (``last_fact`` slot): a correction goes to the last of its kind."""

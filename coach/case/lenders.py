@@ -148,7 +148,8 @@ _QUOTED_CONTEXT_BEFORE = re.compile(r"(欠|还有|另外|在|叫|个|用|下了?
 _QUOTED_CONTEXT_AFTER = re.compile(r"^\s*(app|APP|App|平台|软件|上|里|借|贷|欠|\d|[一二两三四五六七八九十几])")
 # Latin names (WeLend, Welab, PrimeCredit) with an amount after them or 欠 before them.
 # A Latin name ends in a letter: 「PrimeCredit9.8w」「Welab92000」 are a name and an amount.
-_LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z])(?![A-Za-z])")
+# (「PrimeCredit9w」: 9w is the amount, though w is a letter)
+_LATIN = re.compile(r"(?<![A-Za-z0-9])(?P<name>[A-Za-z][A-Za-z0-9]{1,18}[A-Za-z])(?<![0-9][wWkK])(?![A-Za-z])")
 _LATIN_NOT_NAMES = {"app", "rmb", "hkd", "usd", "ntd", "twd", "cny", "ok", "okay", "cs", "wechat", "wx", "vx",
                     "qq", "sms", "pdf", "ios", "iphone", "android", "http", "https", "www", "com", "the", "and",
                     "hello", "hi", "yes", "no", "sorry", "thanks"}
@@ -164,7 +165,7 @@ _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以�
                        r"^(?:是|就是|系))"  # 「是快易花的 那個 一共欠34,000元」
                        r"(?:的是|是)?"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
-                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|app|APP|平台|上|[，,。、\s]|$)")
+                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|就|总|一共|app|APP|平台|上|[，,。、\s]|$)")
 # The same names as an item of a list, with its amount right after (「龙卡欠92000 光大一万九 金豆分期八万五」,
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.
@@ -184,12 +185,12 @@ _DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:�
                         r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
-_WHOSE = re.compile(r"^(?:是|就是|系|欠的是|欠)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)"
+_WHOSE = re.compile(r"^(?:是|就是|系|欠的是|欠)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?"
                     r"(?:钱|债|账|款|卡)?(?:啊|吧|呀|啦|喔|嘛)?[。.!！]?$")
 _NOT_WHOSE = re.compile(r"真|假|对|错|好|坏|新|旧|一样|同一|一家|一个|这|那|哪|什么|怎|自愿|故意|正规|合法|违法|"
                         r"官方|私人|个人|本人|昨|今|明|去年|前年|上个|这个|之前|以前|刚|最近|早|晚|月|年|天|号|多|少|大|小|催收|"
                         r"外包|律师|法院|短信|电话|微信|网上|线上|线下|手机|工作|上班|生意|看病|房|车|学|医|家里|被|为|要|会|"
-                        r"能|可|应|必|该|借|欠|还|催")
+                        r"能|可|应|必|该|借|欠|还|催|是|系|啊|呀|吗|吧|呢|嘛")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
@@ -220,14 +221,15 @@ def _plausible(name: str) -> bool:
 
 
 def _uncommon_word(name: str) -> bool:
-    """Whether a name is a brand rather than everyday words: Latin, or one word jieba's dictionary hardly knows
-    (「裕融」「邦民」 are; 「可以」「中介」「被骗」「为了还债」 are not)."""
+    """Whether a name is a brand rather than everyday words: Latin, or a word jieba's dictionary does not have and
+    does not cut into common words (「裕融」「邦民」 are brands; 「可以」「中介」「客服」「为了还债」 are not)."""
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
         return True
     import jieba  # only for this rare reading; the dictionary loads once, on first use
 
+    jieba.dt.check_initialized()  # the dictionary's frequencies are there only once it has loaded
     freq = jieba.dt.FREQ
-    return freq.get(name, 0) < 5 and not any(len(w) >= 2 and freq.get(w, 0) >= 50
+    return not freq.get(name) and not any(len(w) >= 2 and freq.get(w, 0) >= 50
                                              for w in jieba.lcut(name, HMM=False))
 
 
@@ -333,7 +335,7 @@ _ITEM_LEAD = re.compile(
     r"网贷和信用卡|欠了?好?几家|欠咗几间|"
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|(?:也|我)?就是说|我是说|意思是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
     r"[我他她](?:在|再|欠咗?了?|借了?)|"
-    r"欠(?:咗|了)?个?|借了?个?|在|个|"
+    r"欠(?:咗|了)?个?|借了?个?|在|个|还欠了?|忘了说|忘记说|"
     r"台湾|香港|澳门|大陆|内地|国内)+")  # 「我在台灣 裕融30000」: where they live, said before the list
 _ITEM_TAIL = re.compile(r"(?:那边|那里|那遍|这边|𠮶度|嗰度|𠮶边|嗰边|度|的卡|卡费|卡数|的|也|咯|欠咗?|欠了?|借了|"
                         r"一共|总共|要还|还|"

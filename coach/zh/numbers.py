@@ -63,11 +63,11 @@ _NOT_A_SUM_BEFORE = re.compile(
 GLUED_NAME_CHAR = r"(?:(?![还欠付交剩共约月年天期费息钱款租资薪入供首余额概计多少是系唔不没对错就那这我你他她])" \
     r"[\u4e00-\u9fffA-Za-z])"
 NAME_AND_SUM = re.compile(rf"{GLUED_NAME_CHAR}{{2,8}}\s*\d{{4,8}}\s*(元|块|蚊)?")
-_ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|嗰度|财务|金融|"
+_ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|那遍|嗰度|财务|金融|"
                           # a list of sums: 「裕融38000，花旗的卡69,000元」「玉山12.4萬 裕融63000」
                           r"\d{4,}[^\d]+\d{4,}|[\d.]+[万wW][^\d]+\d{4,}|"
                           # with thousands separators: 「裕融30000；中國信託111,000元」
-                          r"\d{4,}[^\d]+\d{1,3}(?:,\d{3})+|\d{1,3}(?:,\d{3})+[^\d,]+\d{4,}")
+                          r"\d{4,}[^\d]+\d{1,3}(?:,\d{3})+|\d{1,3}(?:,\d{3})+[^\d]+\d{4,}")
 
 _DURATION_RE = re.compile(
     rf"(?P<num>{_NUM})(?P<approx>[多来几])?(?P<half1>个半)?(?:个(?P<approx2>[多几]))?"

@@ -773,3 +773,32 @@ def test_a_name_said_as_the_one_or_as_whose(text: str, lender: str) -> None:
 def test_no_and_yes_in_cantonese_before_a_sum_are_no_name() -> None:
     facts = _facts("唔係 係16000")
     assert facts.get("lender") is None and facts.get("debt_amount") == 16000
+
+
+# --- seed 777 (5,000 conversations never played) in session 7 ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "registry", "expected"), [
+    ("欠咗幾間 中銀那邊6萬7；東亞那邊110,000元；PrimeCredit9w", {"中銀": "中国银行", "東亞": "东亚银行"},
+     [("中国银行", 67000), ("东亚银行", 110000), ("PrimeCredit", 90000)]),
+    ("我算了下 花旗那遍129,000元，裕融31000，中國信託一萬一左右", {"花旗": "花旗银行", "中國信託": "中国信托银行"},
+     [("花旗银行", 129000), ("裕融", 31000), ("中国信托银行", 11000)]),
+    ("忘了說 還欠裕融5萬5", {}, [("裕融", 55000)]),
+])
+def test_latin_names_before_a_sum_in_w_and_names_after_还欠_or_between_separated_sums(
+        text: str, registry: dict[str, str], expected: list) -> None:
+    assert _listed(text, registry) == expected
+
+
+@pytest.mark.parametrize(("text", "lender"), [("借款人欠的是你我贷 就是 总欠款4k", "你我贷"), ("是裕融", "裕融")])
+def test_a_name_said_before_就_or_without_的(text: str, lender: str) -> None:
+    assert _facts(text).get("lender") == lender
+
+
+@pytest.mark.parametrize("text", ["是银行", "是客服", "是罚息", "是啊是啊", "是可以"])
+def test_everyday_words_after_是_are_no_name(text: str) -> None:
+    assert find_lenders(normalize(text)) == []
+
+
+def test_the_pay_said_to_the_lender_question_is_no_name() -> None:
+    facts = _facts("月薪2500塊", requested="lender")
+    assert facts.get("lender") is None and facts.get("monthly_income") == 2500
