@@ -185,12 +185,13 @@ _DIGIT_LED = re.compile(r"(?:欠款|欠了?|欠的是|是|还有个?|另外(?:�
                         r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
-_WHOSE = re.compile(r"^(?:是|就是|系|欠的是|欠)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?"
+_WHOSE = re.compile(r"^(?:(?:是|就是|系)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?|"
+                    r"(?:欠的是|欠)(?P<owed>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间))"
                     r"(?:钱|债|账|款|卡)?(?:啊|吧|呀|啦|喔|嘛)?[。.!！]?$")
 _NOT_WHOSE = re.compile(r"真|假|对|错|好|坏|新|旧|一样|同一|一家|一个|这|那|哪|什么|怎|自愿|故意|正规|合法|违法|"
                         r"官方|私人|个人|本人|昨|今|明|去年|前年|上个|这个|之前|以前|刚|最近|早|晚|月|年|天|号|多|少|大|小|催收|"
                         r"外包|律师|法院|短信|电话|微信|网上|线上|线下|手机|工作|上班|生意|看病|房|车|学|医|家里|被|为|要|会|"
-                        r"能|可|应|必|该|借|欠|还|催|是|系|啊|呀|吗|吧|呢|嘛")
+                        r"能|可|应|必|该|借|欠|还|催|是|系|啊|呀|吗|吧|呢|嘛|了|咗|[一二两三四五六七八九十百千万零几\d]")
 # Words that lead a list, not part of the first name in it (「分别是小鹿钱包那边19000」).
 # A message that is only a name ending like a lender's (「快易花」「是快易花的」): the lender they mean.
 _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另外)?"
@@ -291,10 +292,11 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             and bare.group("name") not in _REGISTRY_NAMES:
         add(bare.start("name"), bare.end("name"), bare.group("name"), False)
     whose = _WHOSE.match(text.strip())
-    if whose and _plausible(whose.group("name")) and not _GENERIC.match(whose.group("name")) \
-            and whose.group("name") not in _REGISTRY_NAMES and not _NOT_WHOSE.search(whose.group("name")) \
-            and _uncommon_word(whose.group("name")):
-        add(whose.start("name"), whose.end("name"), whose.group("name"), False)
+    group = ("name" if whose.group("name") else "owed") if whose else "name"
+    said = whose.group(group) if whose else None
+    if whose and said and _plausible(said) and not _GENERIC.match(said) and said not in _REGISTRY_NAMES \
+            and not _NOT_WHOSE.search(said) and _uncommon_word(said):
+        add(whose.start(group), whose.end(group), said, False)
     one = _THAT_ONE.match(text.strip())
     if one and _plausible(one.group("name")) and not _GENERIC.match(one.group("name")) \
             and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):

@@ -794,7 +794,8 @@ def test_a_name_said_before_就_or_without_的(text: str, lender: str) -> None:
     assert _facts(text).get("lender") == lender
 
 
-@pytest.mark.parametrize("text", ["是银行", "是客服", "是罚息", "是啊是啊", "是可以"])
+@pytest.mark.parametrize("text", ["是银行", "是客服", "是罚息", "是啊是啊", "是可以", "欠了一万二", "欠一万二",
+                                  "欠了好多", "欠了两个月"])
 def test_everyday_words_after_是_are_no_name(text: str) -> None:
     assert find_lenders(normalize(text)) == []
 
