@@ -357,6 +357,12 @@ def _each_amounts(text: str, lenders: list[Mapping[str, Any]], amounts: list[Map
     return given, used
 
 
+_NOT_THIS = re.compile(r"(不是|唔系|并非|不係)\s*$")
+_BUT_THIS = re.compile(r"[，,\s]*(?:而)?(?:是|系)[^\d一二两三四五六七八九十几]")
+# 「不是招行 是裕融」 to the lender question: the name after 是 is the answer (the one before it is what it is not).
+_NOT_X_BUT = re.compile(r"^(?:不是|唔系|不係)[^是系，,。\s]{1,10}[，,\s]*(?=是|系)")
+
+
 def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], updates: dict[str, Any]) -> set[int]:
     """Lender names, each paired with the amount said in the same clause (「借呗2万，微粒贷1万5」,
     「2万是借呗的」). Returns the ids of the amount entities used, so they are not read again."""
@@ -365,6 +371,10 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     # 「借呗 哦不对 是花呗」: a lender named after a self-correction replaces the one before it
     lenders = [e for i, e in enumerate(lenders)
                if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
+    # 「不是招行 是建行」: a lender said as the one it is not, when another follows, is no debt of theirs
+    lenders = [e for i, e in enumerate(lenders)
+               if not _NOT_THIS.search(text[max(0, _start(e, text) - 4):_start(e, text)])
+               or (i + 1 == len(lenders) and not _BUT_THIS.match(text[_span(e, text)[1]:]))]
     amounts = [e for e in _entities(entities, "amount") if e.get("role") in _DEBT_ROLES
                and _number(e["value"]) is not None]
     each, paired = _each_amounts(text, lenders, amounts)
@@ -523,7 +533,8 @@ def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
 
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
-_LENDER_LEAD = re.compile(r"^(就是|就|是|欠|在|我欠|欠了|借的|借了|找|我再|我在|再)+")  # 再: 在 typed by ear
+# 再: 在 typed by ear; 其实/不对/不是: a correction (「其实是裕融」)
+_LENDER_LEAD = re.compile(r"^(其实|不对|不是|应该|就是|就|是|欠|在|我欠|欠了|借的|借了|找|我再|我在|再)+")
 _LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP|啊|呀|吧|咯|喔|啦|嘅|㗎|的)+$")
 _PAYING_WORDS = re.compile(r"(可以|能|先还|还钱|月尾|月底|发工资|出粮)")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
@@ -548,7 +559,7 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
         return
     if _UNKNOWN.search(msg.text) or _NOT_ABOUT_A_NAME.search(msg.text):
         return
-    chunks = [c for c in _LENDER_CHUNK_BREAK.split(msg.text) if c]
+    chunks = [c for c in _LENDER_CHUNK_BREAK.split(_NOT_X_BUT.sub("", msg.text)) if c]
     if not chunks:
         return
     name = _LENDER_TAIL.sub("", _LENDER_LEAD.sub("", chunks[0]))

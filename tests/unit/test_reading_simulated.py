@@ -789,8 +789,10 @@ def test_latin_names_before_a_sum_in_w_and_names_after_还欠_or_between_separat
     assert _listed(text, registry) == expected
 
 
-@pytest.mark.parametrize(("text", "lender"), [("借款人欠的是你我贷 就是 总欠款4k", "你我贷"), ("是裕融", "裕融")])
-def test_a_name_said_before_就_or_without_的(text: str, lender: str) -> None:
+@pytest.mark.parametrize(("text", "lender"), [("借款人欠的是你我贷 就是 总欠款4k", "你我贷"), ("是裕融", "裕融"),
+                                              ("欠的是你我贷 那个 本金加起来92,000元", "你我贷"),
+                                              ("欠了你我贷这笔3万", "你我贷"), ("还有个速借宝呢", "速借宝")])
+def test_a_name_said_before_就_那个_or_without_的(text: str, lender: str) -> None:
     assert _facts(text).get("lender") == lender
 
 
@@ -803,3 +805,51 @@ def test_everyday_words_after_是_are_no_name(text: str) -> None:
 def test_the_pay_said_to_the_lender_question_is_no_name() -> None:
     facts = _facts("月薪2500塊", requested="lender")
     assert facts.get("lender") is None and facts.get("monthly_income") == 2500
+
+
+def test_不要我们_is_no_demand() -> None:
+    """「厂里不要我们了 然后 一个月还一千五百块」: being let go, then what they can pay (it had read as a demand)."""
+    assert (1500, "affordable") in _amounts("年纪大了 厂里不要我们了 然后 一个月还一千五百块的话我能做到")
+    assert (5000, "demand") in _amounts("他们要我今天还5000")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("其实是45000块", {"debt_amount": 45000.0}),
+    ("不对 是104000", {"debt_amount": 104000.0}),
+    ("已经拖了20天", {}),
+])
+def test_a_correction_or_a_duration_to_the_lender_question_names_no_lender(text: str, expected: dict) -> None:
+    """(「其实是45000块」 had become a lender 「其实是」, 「已经拖了20天」 a lender 「已经拖」.)"""
+    got = _facts(text, requested="lender", debt_amount=12000)
+    assert "lender" not in got
+    assert {k: v for k, v in got.items() if k == "debt_amount"} == expected
+
+
+def _with_registry(raw: str, requested: str | None = None, **current: Any) -> dict[str, Any]:
+    from tests.unit.test_form_reading import parse
+
+    text, entities = parse(raw)
+    return extract_facts(intent="inform", entities=entities, text=text, raw_text=raw, requested_slot=requested,
+                         current=current, as_answer=requested is not None, now=NOON)
+
+
+@pytest.mark.parametrize(("raw", "requested", "current", "lender"), [
+    ("不是招行 是建行", None, {"lender": "招商银行", "debt_amount": 12000}, "建设银行"),
+    ("不是招行是建行，欠三万", None, {"lender": "招商银行"}, "建设银行"),
+    ("不是招行 是裕融", "lender", {}, "裕融"),
+    ("其实是裕融", "lender", {}, "裕融"),
+    ("2345贷款王", None, {}, "2345贷款王"),
+    ("就678借条那笔 然后 本金加起来1万2", None, {}, "678借条"),
+])
+def test_the_lender_said_it_is_not_and_the_one_it_is(raw: str, requested: str | None, current: dict,
+                                                     lender: str) -> None:
+    """「不是招行 是建行」 had added 建行 as a second debt beside 招行; a name led by digits said alone, or after 就,
+    had been dropped."""
+    got = _with_registry(raw, requested, **current)
+    assert got.get("lender") == lender
+    assert "debts" not in got
+
+
+@pytest.mark.parametrize("raw", ["5000贷款", "2000网贷逾期了", "1500借条"])
+def test_a_round_sum_before_a_loan_word_is_no_name(raw: str) -> None:
+    assert "lender" not in _with_registry(raw)
