@@ -183,6 +183,11 @@ _DIGIT_LED = re.compile(r"(?:^|欠款|欠了?|欠的是|就是|就|是|还有个
                         r"(?:(?![各欠的嘅都也共和跟还有那这一二两三四五六七八九十百千万几])[\u4e00-\u9fff]){0,2}?)"
                         r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|欠|借了|还有|一共|总共|\d|"
                         r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
+# 「小鹿钱包 就是说 一共欠5.4w」: a name ending like a lender's that opens the message, then words that lead to what is
+# owed there (the debt said later in the same message).
+_OPENING_NAME = re.compile(r"\s*(?:对了|哦|噢|嗯|呃|啊|那个|还有个?|另外|其实)*\s*"
+                           r"(?P<name>(?:(?![了对哦嗯啊呀吧呢嘛])[\u4e00-\u9fff]){1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
+                           r"(?=\s*(?:就是说|就是|那个|这个|那边|那遍|那里|嘛|呢|啊)[^\n]*(?:欠|\d|[一二两三四五六七八九十][万千]))")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
 _WHOSE = re.compile(r"^(?:(?:是|就是|系)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?|"
@@ -199,12 +204,12 @@ _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另�
 # 「就裕融那筆」「是速借宝那家」: a name said as 「the X one」, with or without a lender's ending.
 _THAT_ONE = re.compile(r"^(?:就是?|是|欠)?(?P<name>[A-Za-z0-9\u4e00-\u9fff]{2,8}?)"
                        r"(?:那笔|那家|那张卡|那个平台|嗰笔|嗰间|嗰张卡)(?:钱|欠款|账|债)?(?:的|啊|吧|呀|啦|嘅|喔|咯)?[。.!！]?$")
-_LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
+_LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?几?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
                         r"还有个?|有个?|是|系|欠了?|[我他她]们?[在再]|在|再|[我他她]们?欠了?)+")  # 再: 在 typed by ear
 # Words that are no lender's name though they end like one.
 _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车贷|网络贷|高利贷|民间借贷|私贷|套路贷|借|外借|借借|"
                       r"分期|花|金融|宝|钱包|钱庄|信用卡分期|账单分期|消费贷|经营贷|装修贷|助学贷|校园贷|一个|别的|"
-                      r"其他|其它|好几|几个|两个|三个|这个|那个)$")
+                      r"其他|其它|好几|几个|两个|三个|这个|那个|余额宝|余利宝|零钱通|支付宝)$")
 _PERSONAL = re.compile(r"[我你他她们人家]|朋友|亲戚|同事|老板|公司|单位|爸|妈|老婆|老公|哥|姐|弟|妹|东西|钱了|什么")
 
 
@@ -232,6 +237,14 @@ def _uncommon_word(name: str) -> bool:
     freq = jieba.dt.FREQ
     return not freq.get(name) and not any(len(w) >= 2 and freq.get(w, 0) >= 50
                                              for w in jieba.lcut(name, HMM=False))
+
+
+def _dictionary_word(name: str) -> bool:
+    """A word of jieba's dictionary (「宝宝」「钱包」), so no brand said on its own."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    return bool(jieba.dt.FREQ.get(name))
 
 
 def _digits_may_lead(name: str) -> bool:
@@ -311,6 +324,11 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             name = text[start:m.end("name")]
             if _plausible(name) and name not in _REGISTRY_NAMES:
                 add(start, m.end("name"), name, False)
+    lead = _LIST_LEAD.match(text)
+    opening = _OPENING_NAME.match(text, lead.end() if lead else 0)
+    if opening and _plausible(opening.group("name")) and opening.group("name") not in _REGISTRY_NAMES \
+            and not _GENERIC.match(opening.group("name")) and not _dictionary_word(opening.group("name")):
+        add(opening.start("name"), opening.end("name"), opening.group("name"), False)
     return sorted(found, key=lambda f: f["start"])
 
 

@@ -70,6 +70,8 @@ _REPAID = re.compile(r"已经?还咗|以经还|已经?缴了|以经缴|已缴|�
 # 「能接受月供2000」「希望月供降到1500」: a proposed monthly amount, not the old one.
 _PROPOSED_INSTALLMENT = re.compile(r"(能|可以|希望|想|改成|接受|降到|减到|只能|最多)[^，,。；;]{0,4}月供|"
                                    r"月供[^，,。；;]{0,3}(能|可以|希望|想|接受|降到|减到|改成|最多|只能)")
+# 「一个人带孩子 嗯 每月还4800」: paying said after the cost word, nearer the amount, says what the amount is.
+_PAID_AFTER_COSTS = re.compile(r"月还|能还|还得起|可以还|最多还|只能还|拿出|挤出|能付|付得起")
 _ADDING = re.compile(r"(还有|另外|再加|加上|又借了|又欠)")
 _PER_MONTH = re.compile(r"每个?月|一个月")
 _INCOME_WORDS = re.compile(r"收入|工资|月薪|挣|赚|揾|搵|退休金|补贴|低保|到手|薪水|人工|出粮|底薪")
@@ -101,7 +103,9 @@ def amount_role(text: str, start: int, end: int) -> str | None:
     demand = _DEMAND.search(before)
     if demand and not (demand.group(0).startswith("要") and _OWED_BEFORE.search(before[:demand.start()])):
         return "demand"
-    if (_EXPENSES.search(near) or _SPENDING.search(before[-10:])) and not _LENDER_NAMED_SO.search(before):
+    cost_words = [m.end() for m in _EXPENSES.finditer(near)]
+    if (cost_words or _SPENDING.search(before[-10:])) and not _LENDER_NAMED_SO.search(before) \
+            and not (cost_words and _PAID_AFTER_COSTS.search(near[cost_words[-1]:])):
         return "expenses"
     if _INSTALLMENT.search(before) and not _PROPOSED_INSTALLMENT.search(before):
         return "installment"

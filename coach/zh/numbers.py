@@ -66,6 +66,8 @@ NAME_AND_SUM = re.compile(rf"{GLUED_NAME_CHAR}{{2,8}}\s*\d{{4,8}}\s*(元|块|蚊
 _ABOUT_DEBTS = re.compile(r"欠|借|贷|信用卡|银行|债|几笔|几家|几间|分期|逾期|的卡|张卡|卡费|那边|那遍|嗰度|财务|金融|"
                           # a list of sums: 「裕融38000，花旗的卡69,000元」「玉山12.4萬 裕融63000」
                           r"\d{4,}[^\d]+\d{4,}|[\d.]+[万wW][^\d]+\d{4,}|"
+                          # 「裕融35000，臺北富邦3.6萬」「裕融35000 花旗三万」
+                          r"\d{4,}[^\d]+(?:[\d.]+|[一二两三四五六七八九十]+)[万wW]|"
                           # with thousands separators: 「裕融30000；中國信託111,000元」
                           r"\d{4,}[^\d]+\d{1,3}(?:,\d{3})+|\d{1,3}(?:,\d{3})+[^\d]+\d{4,}")
 
@@ -194,6 +196,8 @@ def _duration_role(text: str, start: int, end: int) -> str | None:
         return "other"
     if ext or ovd:
         return "extension" if max(ext, default=-1) > max(ovd, default=-1) else "overdue"
+    if re.match(r"^\s*(?:之|以)?内", after):
+        return "other"  # 「催收要我三天内拿三千出来」: a deadline, not the time overdue
     if re.match(r"^\s*(?:多|几|左右|来)?\s*(了|没还|没有还|都没|还没|没交|未还|冇还)", after) \
             or re.match(r"^\s*的?逾期", after):
         return "overdue"

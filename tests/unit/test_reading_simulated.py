@@ -853,3 +853,40 @@ def test_the_lender_said_it_is_not_and_the_one_it_is(raw: str, requested: str | 
 @pytest.mark.parametrize("raw", ["5000贷款", "2000网贷逾期了", "1500借条"])
 def test_a_round_sum_before_a_loan_word_is_no_name(raw: str) -> None:
     assert "lender" not in _with_registry(raw)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("离婚了 一个人带孩子 嗯 每月还4800还行 再多就不行了", (4800, "affordable")),
+    ("孩子学费还得交3000", (3000, "expenses")),
+    ("房租1500 每月能还2000", (2000, "affordable")),
+])
+def test_paying_said_after_a_cost_word_is_what_they_pay(raw: str, expected: tuple) -> None:
+    """(「带孩子 嗯 每月还4800」 had been read as 4,800 of living costs.)"""
+    assert expected in _amounts(raw)
+
+
+def test_a_deadline_is_no_time_overdue() -> None:
+    durations = extract(normalize("催收要我三天内拿三千块出来"))[1]
+    assert [(d.value, d.role) for d in durations] == [(3, "other")]
+    assert "overdue_days" not in _facts("催收要我三天内拿三千块出来")
+
+
+@pytest.mark.parametrize(("raw", "debts"), [
+    ("裕融35000，臺北富邦3.6萬 那個 原來的月供是四千三", [("裕融", 35000), ("富邦银行", 36000)]),
+    ("裕融35000 花旗三万", [("裕融", 35000), ("花旗银行", 30000)]),
+])
+def test_a_bare_sum_glued_to_a_name_before_a_sum_in_万(raw: str, debts: list) -> None:
+    """(The 35,000 had been dropped: a list of sums was known only with the sum in 万 first.)"""
+    got = _with_registry(raw)
+    assert [(d["lender"], d["amount"]) for d in got["debts"]] == debts
+
+
+@pytest.mark.parametrize(("raw", "lender"), [
+    ("小鹿钱包 就是说 一共欠5.4w", "小鹿钱包"),
+    ("分别是 闪电借那边十三万九千元 广发的卡欠6k", "闪电借"),
+    ("有這幾筆 快易花那遍四萬一，玉山那遍4.8萬", "快易花"),
+    ("宝宝那个奶粉钱要三千", None),
+    ("余额宝那个有3000", None),
+])
+def test_a_name_that_opens_the_message(raw: str, lender: str | None) -> None:
+    assert _with_registry(raw).get("lender") == lender
