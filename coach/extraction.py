@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coach.case import classify_hardship, lender_type
-from coach.case.lenders import NOT_IN_A_NAME, aliases_of, find_lenders, item_names
+from coach.case.lenders import NOT_IN_A_NAME, aliases_of, brand_like, find_lenders, item_names
 from coach.case.vocabulary import DEBT_KINDS, PLAN_BY_INTENT, THREAT_BY_INTENT
 from coach.zh.debt_kind_words import case_kind, debt_kind, role_for_kind
 from coach.zh.debt_words import tells_of_no_collector
@@ -245,9 +245,10 @@ def extract_facts(
     _role_answer(msg, entities, updates)
     _dates(msg, updates, now)
     _plain_answers(msg, updates)
-    _plan_request(msg, updates, _without_names(text, entities))
+    unnamed = _without_names(text, entities)
+    _plan_request(msg, updates, unnamed)
     _threats(msg, updates)
-    _debt_kind(msg, updates)
+    _debt_kind(msg, updates, unnamed)
     if intent == "express_crisis":
         updates["crisis_flag"] = True
     return updates
@@ -271,12 +272,12 @@ def _kind_roles(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mappin
     return out
 
 
-def _debt_kind(msg: _Message, updates: dict[str, Any]) -> None:
+def _debt_kind(msg: _Message, updates: dict[str, Any], unnamed: str) -> None:
     """The kind of debt the case is about (房贷断供, 车贷逾期, 714高炮: coach/zh/debt_kind_words.py) goes to
     lender_type over the lender's family; a kind said before stays when the lender is named later (「是工行的」 after
-    「房贷断供了」)."""
+    「房贷断供了」). ``unnamed``: the text with the lenders' names blanked (「678借条」 is a platform, no IOU)."""
     current = msg.current.get("lender_type")
-    kind = case_kind(msg.text, updates.get("lender_type"), current)
+    kind = case_kind(unnamed, updates.get("lender_type"), current)
     if kind is not None:
         updates["lender_type"] = kind
     elif current in DEBT_KINDS and updates.get("lender_type") is not None:
@@ -534,14 +535,15 @@ def _total(debts: Sequence[Mapping[str, Any]]) -> int | None:
 
 _LENDER_CHUNK_BREAK = re.compile(r"[啊呀吧呢哦嘛啦了的，,。.!！?？\s]|刚刚|刚才|就是|那个|那家|那笔|这个")
 # 再: 在 typed by ear; 其实/不对/不是: a correction (「其实是裕融」)
-_LENDER_LEAD = re.compile(r"^(其实|不对|不是|应该|就是|就|是|欠|在|我欠|欠了|借的|借了|找|我再|我在|再)+")
+_LENDER_LEAD = re.compile(r"^(其实|不对|不是|应该|就是|就|是|欠款|欠的|欠|在|我欠|欠了|借的|借了|找|我再|我在|再)+")
 _LENDER_TAIL = re.compile(r"(那笔|那个|那家|信用卡|贷款|借款|网贷|app|APP|啊|呀|吧|咯|喔|啦|嘅|㗎|的)+$")
 _PAYING_WORDS = re.compile(r"(可以|能|先还|还钱|月尾|月底|发工资|出粮)")
 _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财务|融资|信托|白条|分期|钱包|商行")
 # An answer about a fee or a demand (「还收了我2k手续费」) names no lender, whatever its first words.
 _NOT_ABOUT_A_NAME = re.compile(r"手续费|服务费|会员费|收了我|扣了我|让我交|要我交")
 _SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
-_SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂)$")
+_SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂|"
+                           r"没问题|收到|明白|知道了?|了解|可以|行|好吧|好滴|(?i:ok|okay|yes|no|hi|hello))$")
 
 
 # What a sentence has and a name has not: Cantonese grammar, a time, words about the debt itself.
@@ -572,7 +574,8 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
             return  # 「月薪2500塊」 to 「欠哪家？」: the pay, not a lender called 月薪
     if _PAYING_WORDS.search(name):
         return  # 「月尾可以先還3500塊㗎」 answers something else: what they can pay, not who they owe
-    if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name)) or _SOCIAL_WORDS.search(name) \
+    if (msg.intent in _SOCIAL_INTENTS and not _LENDERISH.search(name) and not brand_like(name)) \
+            or _SOCIAL_WORDS.search(name) \
             or NOT_IN_A_NAME.search(name) or _A_SENTENCE.search(name) or classify_hardship(name) \
             or threats_in(name):
         return  # 「你好」「嗯嗯」「我想申请分期还款」「冇咗份工」 are not names; the form re-asks

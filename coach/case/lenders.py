@@ -180,14 +180,18 @@ _LISTED = re.compile(r"(?:^|(?<=[\s，,；;。、:：元块右是系和跟同在
 _DIGIT_LED = re.compile(r"(?:^|欠款|欠了?|欠的是|就是|就|是|还有个?|另外(?:还有)?个?|以及|和|跟|、|在|那个|这个)"
                         r"(?P<name>\d{2,4}[\u4e00-\u9fff]{0,2}?"
                         r"(?:贷款|借条|钱包|分期|金融|贷|借|花|宝)"
-                        r"(?:(?![各欠的嘅都也共和跟还有那这一二两三四五六七八九十百千万几])[\u4e00-\u9fff]){0,2}?)"
-                        r"(?=的|嘅|那边|那笔|那家|app|APP|App|平台|上|里|欠|借了|还有|一共|总共|\d|"
+                        r"(?:(?![各欠的嘅都也共和跟还有那这一二两三四五六七八九十百千万几大约差左])[\u4e00-\u9fff]){0,2}?)"
+                        r"(?=的|嘅|也|都|大概|大约|差不多|左右|那边|那笔|那家|app|APP|App|平台|上|里|欠|借了|还有|一共|总共|\d|"
                         r"[一二两三四五六七八九十几][万千百块元w]|[，,。.!！?？、\s]|$)")
 # 「小鹿钱包 就是说 一共欠5.4w」: a name ending like a lender's that opens the message, then words that lead to what is
 # owed there (the debt said later in the same message).
 _OPENING_NAME = re.compile(r"\s*(?:对了|哦|噢|嗯|呃|啊|那个|还有个?|另外|其实)*\s*"
                            r"(?P<name>(?:(?![了对哦嗯啊呀吧呢嘛])[\u4e00-\u9fff]){1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
                            r"(?=\s*(?:就是说|就是|那个|这个|那边|那遍|那里|嘛|呢|啊)[^\n]*(?:欠|\d|[一二两三四五六七八九十][万千]))")
+# 「哦還有個裕融也逾期了」: another debt named with no amount and no lender's ending; only a brand-like word (jieba's
+# dictionary lacks it), so 「还有个朋友也催了」 names no lender.
+_ALSO_OWED = re.compile(r"(?:还有个?|另外(?:还有)?个?|以及)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|那边|那家)?"
+                        r"(?=(?:也|都)(?:逾期|欠|没还|还不上|还不起|要还|在催|催))")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
 _WHOSE = re.compile(r"^(?:(?:是|就是|系)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?|"
@@ -213,14 +217,20 @@ _GENERIC = re.compile(r"^(网贷|贷|小贷|信用贷|贷款|借贷|房贷|车�
 _PERSONAL = re.compile(r"[我你他她们人家]|朋友|亲戚|同事|老板|公司|单位|爸|妈|老婆|老公|哥|姐|弟|妹|东西|钱了|什么")
 
 
-# A name ending like a lender's may hold 你/我 (你我贷): the pronoun check is for names that do not.
-_LENDER_ENDING = re.compile(r"..(借条|钱包|分期|贷|宝|花)$")
+# A short name ending like a lender's may hold 你/我/人/家 (你我贷, 人人贷): the pronoun check is for names that do
+# not; words for people still count (「朋友借条」 is an IOU to a friend, not a brand), and in a longer one 家 is a
+# list's word (「好几家米花花」).
+_LENDER_ENDING = re.compile(r"(借条|钱包|分期|贷|宝|花)$")
+_PRONOUN_CHARS = re.compile(r"[我你他她们人家]")
 
 
 def _plausible(name: str) -> bool:
     name = name.strip()
-    personal = _PERSONAL.search(_LENDER_ENDING.sub("", name) if _LENDER_ENDING.match(name) and
-                                not re.match(r"^[我你他她]的", name) else name)
+    ending = _LENDER_ENDING.search(name)
+    if ending and 0 < ending.start() <= 2 and not re.match(r"^[我你他她]的", name):
+        personal = _PERSONAL.search(_PRONOUN_CHARS.sub("", name[:ending.start()]))
+    else:
+        personal = _PERSONAL.search(name)
     return 2 <= len(name) <= 12 and not _GENERIC.match(name) and not personal \
         and not NOT_IN_A_NAME.search(name) and not re.fullmatch(r"[\d一二两三四五六七八九十百千万几]+", name) \
         and not re.match(r"[年月日号天岁个元块万千多下]", name)  # 「2024年借的」「算一下」: the end of a date, a number
@@ -237,6 +247,16 @@ def _uncommon_word(name: str) -> bool:
     freq = jieba.dt.FREQ
     return not freq.get(name) and not any(len(w) >= 2 and freq.get(w, 0) >= 50
                                              for w in jieba.lcut(name, HMM=False))
+
+
+def brand_like(name: str) -> bool:
+    """A name said on its own that reads as a brand whatever a classifier makes of the message (「裕融」 read as a
+    yes, 「Promise喎」): Latin that is no everyday English word, or Chinese that jieba's dictionary does not have."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+        return name.lower() not in _LATIN_NOT_NAMES and len(name) >= 3
+    # no character of a fact word or a yes/no (「还剩」「首付」 are no brands, whatever jieba knows)
+    return bool(re.fullmatch(rf"{GLUED_NAME_CHAR}{{2,6}}", name)) and not re.search(r"[A-Za-z]", name) \
+        and _uncommon_word(name)
 
 
 def _dictionary_word(name: str) -> bool:
@@ -324,6 +344,9 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             name = text[start:m.end("name")]
             if _plausible(name) and name not in _REGISTRY_NAMES:
                 add(start, m.end("name"), name, False)
+    for m in _ALSO_OWED.finditer(text):
+        if _plausible(m.group("name")) and m.group("name") not in _REGISTRY_NAMES and brand_like(m.group("name")):
+            add(m.start("name"), m.end("name"), m.group("name"), False)
     lead = _LIST_LEAD.match(text)
     opening = _OPENING_NAME.match(text, lead.end() if lead else 0)
     if opening and _plausible(opening.group("name")) and opening.group("name") not in _REGISTRY_NAMES \
@@ -351,7 +374,7 @@ _NOT_A_LIST_NAME = re.compile(
 # that introduce an item are taken off, is that amount's lender.
 _ITEM_CUT = re.compile(r"[，,；;。、:：!！?？\s]|还有|以及|加上|另外|跟|同|和|及")
 _ITEM_LEAD = re.compile(
-    r"^(?:左右|上下|多|块钱?|元|欠款|明细|对了|然后|再|有这几笔|这几笔|有几笔|几笔|笔|借款人(?:有几笔欠款)?|网贷加信用卡|"
+    r"^(?:左右|上下|多|块钱?|元|欠款|明细|对了|然后|再|有这几笔|这几笔|有几笔|几笔|就一笔|一笔|笔|借款人(?:有几笔欠款)?|网贷加信用卡|"
     r"网贷和信用卡|欠了?好?几家|欠咗几间|"
     r"我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|(?:也|我)?就是说|我是说|意思是|就是|嗯+|呃|那个|还有个?|有个?|是|系|"
     r"[我他她](?:在|再|欠咗?了?|借了?)|"
@@ -437,8 +460,9 @@ def item_names(text: str, taken: list[tuple[int, int]], amounts: list[tuple[int,
                 name, start = text[glued:start] + name, glued
             end = start + len(name)
             owed = bool(_OWED_WORDS.search(piece) or (tail and _OWED_WORDS.search(tail.group(0)))) or \
-                (pair_only and not text[:at].strip("，,、 ") and (bool(_LENDERISH_NAME.search(name)) or
-                                                                 _GLUED_PAIR.fullmatch(text) is not None))
+                (pair_only and not _LIST_LEAD.sub("", text[:at].strip("，,、 ")).strip("，,、 ")
+                 and (bool(_LENDERISH_NAME.search(name)) or _GLUED_PAIR.fullmatch(text) is not None
+                      or brand_like(name)))  # 「就一筆 裕融的 4.7w」: a brand and its amount
             if not (listed or each or owed) or not _item_name(name, glued is not None) \
                     or any(a < end and start < b for a, b in taken) \
                     or any(f["start"] < end and start < f["end"] for f in found):
