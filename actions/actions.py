@@ -686,6 +686,16 @@ class ActionPlainYes(_ShortReplyOrStay):
         return "action_plain_yes"
 
 
+class ActionBotChallenge(_ShortReplyOrStay):
+    """「你是机器人吗」, or in a practice call 「你们是哪家公司？」 said to the collector (a model may read it as asking
+    the bot what it is): the practice call and the crisis follow-up come first, as for every short reply."""
+
+    RESPONSE = "utter_bot_challenge"
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+
 class ActionThank(_ShortReplyOrStay):
     RESPONSE = "utter_thank"
 

@@ -543,12 +543,20 @@ _LENDERISH = re.compile(r"银行|消费金融|消金|金融|贷|花|借|卡|财�
 _NOT_ABOUT_A_NAME = re.compile(r"手续费|服务费|会员费|收了我|扣了我|让我交|要我交")
 _SOCIAL_INTENTS = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "express_distress"}
 _SOCIAL_WORDS = re.compile(r"^(你好|您好|在吗|嗯+|好的?|是的?|对的?|谢谢|多谢|哈哈|不是|没有|不用|哦+|啊+|喂|"
-                           r"没问题|收到|明白|知道了?|了解|可以|行|好吧|好滴|(?i:ok|okay|yes|no|hi|hello))$")
+                           r"没问题|收到|明白|知道了?|了解|可以|行|好吧|好滴|哈喽|嗨|拜拜|再见|(?i:ok|okay|yes|no|hi|hello))$")
 
 
 # What a sentence has and a name has not: Cantonese grammar, a time, words about the debt itself.
 _A_SENTENCE = re.compile(r"[冇咗嚟揾搵唔嘅㗎喎佢哋俾畀]|听日|今日|琴日|明天|今天|昨天|本金|加起来|一攻|总攻|预期|"
                          r"利息|利系|上门|找我|打给|打电话|工作|份工|生意|住院|没还|没有还|冇还|逾期|预期|多天|个月|年了|天了")
+
+
+def _brand_alone(msg: _Message) -> bool:
+    """「裕融」 as the whole message before any lender is known and nothing is asked (said after the question where
+    they live, read as a yes): the lender they mean, confirmed before it reaches a letter."""
+    return msg.requested_slot is None and not msg.current.get("lender") and not msg.current.get("debts") \
+        and msg.intent in ("affirm", "inform", "nlu_fallback", "out_of_scope") \
+        and brand_like(_LENDER_TAIL.sub("", msg.text.strip()))
 
 
 def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
@@ -557,7 +565,10 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
     Only the name itself is kept (the first phrase, without particles and trailing words), and it is marked
     unconfirmed: the form asks the borrower to confirm it before it reaches a draft.
     """
-    if msg.requested_slot != "lender" or not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")):
+    if msg.requested_slot != "lender" and not _brand_alone(msg):
+        return
+    if msg.requested_slot == "lender" and not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")) \
+            and not brand_like(_LENDER_TAIL.sub("", msg.text.strip())):
         return
     if _UNKNOWN.search(msg.text) or _NOT_ABOUT_A_NAME.search(msg.text):
         return

@@ -17,10 +17,12 @@ from enum import Enum
 from typing import Any
 
 from coach.extraction import extract_facts, threats_in
+from coach.zh import numbers
 from coach.zh.bare_answers import is_bare_answer
 from coach.zh.budget_words import read_budget, read_costs
 from coach.zh.crisis_cues import has_crisis_cue
 from coach.zh.debt_words import tells_of_no_collector
+from coach.zh.normalizer import normalize
 from coach.zh.stop_cues import is_stop_request
 
 # Intents that, with a question or a report in the words, interrupt the form.
@@ -122,11 +124,17 @@ def _costs_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:
         return updates  # 「一千五」「1.2w」「三千五 不对 四千」: one amount, read as any answer is
     if "debts" in updates or ("lender" in updates and "debt_amount" in updates):
         return updates  # 「对了 台新那边还有七万七左右」: another debt, not the month's costs
+    said = numbers.extract(normalize(raw_text))[0]
+    if said and all(a.role in _NO_COST_ROLES for a in said):
+        return updates  # 「我1月26号才发工资 那天能还2500」: a sum on pay day, not the month's costs
     costs = read_costs(raw_text)
     if costs is None:
         return updates
     kept = {k: v for k, v in updates.items() if k not in FORM_FACTS}
     return {**kept, "essential_expenses": float(costs.total)}
+
+
+_NO_COST_ROLES = frozenset({"lump", "partial", "income", "demand", "fee", "repaid"})
 
 
 def _budget_answer(raw_text: str, updates: dict[str, Any]) -> dict[str, Any]:

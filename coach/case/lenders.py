@@ -191,7 +191,7 @@ _OPENING_NAME = re.compile(r"\s*(?:对了|哦|噢|嗯|呃|啊|那个|还有个?|
 # 「哦還有個裕融也逾期了」: another debt named with no amount and no lender's ending; only a brand-like word (jieba's
 # dictionary lacks it), so 「还有个朋友也催了」 names no lender.
 _ALSO_OWED = re.compile(r"(?:还有个?|另外(?:还有)?个?|以及)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|那边|那家)?"
-                        r"(?=(?:也|都)(?:逾期|欠|没还|还不上|还不起|要还|在催|催))")
+                        r"(?=(?:也|都)(?:有|逾期|欠|没还|还不上|还不起|要还|在催|催))")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
 _WHOSE = re.compile(r"^(?:(?:是|就是|系)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?|"

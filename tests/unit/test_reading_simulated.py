@@ -941,3 +941,29 @@ def test_一攻_typed_for_一共_says_what_is_owed() -> None:
     """(Read as nlu_fallback by one model, 「一攻67000塊」 had been answered 「抱歉，我沒太看懂」, the total
     lost.)"""
     assert (67000, "debt") in _amounts("一攻67000塊")
+
+
+def test_another_debt_with_也有_and_its_amount_is_added_not_a_new_total() -> None:
+    """(「另外裕融也有7千」 had replaced a total of 228,000 by 7,000.)"""
+    got = _with_registry("另外裕融也有7千", lender="花旗银行", debt_amount=228000,
+                         debts=[{"lender": "花旗银行", "amount": 100000, "registry": True},
+                                {"lender": "台新银行", "amount": 128000, "registry": True}])
+    assert got["debts"][-1] == {"lender": "裕融", "amount": 7000, "registry": False}
+    assert got["debt_amount"] == 235000
+
+
+@pytest.mark.parametrize(("raw", "intent", "lender"), [("裕融", "affirm", "裕融"), ("哈喽", "affirm", None),
+                                                       ("好的", "affirm", None), ("台北", "inform", None)])
+def test_a_brand_said_alone_before_any_lender_is_known(raw: str, intent: str, lender: str | None) -> None:
+    """(「裕融」 after the question where they live had got 「好的。」 and was lost.)"""
+    from tests.unit.test_form_reading import facts
+
+    assert facts(raw, intent=intent).get("lender") == lender
+
+
+def test_a_sum_on_pay_day_is_no_answer_to_the_month_s_costs() -> None:
+    """(「我1月26号才发工资 那天能还2500」 to the costs question had become costs of 2,500 and a plan of 7,200.)"""
+    from tests.unit.test_form_reading import answer
+
+    _, got = answer("我1月26号才发工资 那天能还2500", "essential_expenses", monthly_income=10500)
+    assert "essential_expenses" not in got

@@ -87,3 +87,16 @@ def test_the_improved_script_replaces_the_drafted_one_for_the_downloads() -> Non
     several = {"parts": [{"kind": "phone_script", "lender": "借呗", "text": "旧"}]}
     assert with_script(several, "新", "招商银行") is None  # another lender's script is left alone
     assert with_script(None, "新", None) is None
+
+
+def test_asking_the_collector_who_they_are_is_a_reply_in_the_practice_whatever_the_intent() -> None:
+    """「你们是哪家公司？」 said to the collector, read as bot_challenge by one model, had got the bot's introduction
+    and the practice lost its turn (the bot-challenge rule sent a plain response, not an action)."""
+    c = drafted()
+    c.say("模拟一下外包催收公司", "ask_script", "action_start_plan")
+    _, said = c.say("你们是哪家公司？", "bot_challenge", "action_bot_challenge")
+    assert "【催收】" in said and "自动回复" not in said
+    assert len(state(c)["replies"]) == 1
+    c.say("不练了", "goodbye", "action_goodbye")
+    _, replies = c.run("action_bot_challenge")  # after the practice: the plain answer (a response of the domain)
+    assert [r.get("response") for r in replies] == ["utter_bot_challenge"]
