@@ -69,6 +69,7 @@ from coach.extraction import THREAT_BY_INTENT, extract_facts, place_named, threa
 from coach.form_reading import ANSWER_ATTEMPT_INTENTS, form_turn, has_question_words
 from coach.turn_shape import short_turns
 from coach.zh.budget_words import Costs, read_costs
+from coach.zh.debt_words import tells_of_no_collector
 from coach.zh.safety_cues import (
     act_in_progress,
     cantonese,
@@ -93,6 +94,9 @@ BASE_FORM_SLOTS = vocabulary.FORM_BASE_SLOTS
 UNSETTLED_WHILE_ASKED = ("overdue_days", "extension_days", "hardship_reason", "affordable_monthly", "monthly_income")
 # Facts said back when given while the form asks another (besides the correctable ones).
 ASIDE_FACTS = {"debts", "essential_expenses", "hardship_reason"}
+# Facts of the case that, set by a message read as a question or a report with none in it, say what the message was.
+_CASE_FACT_SLOTS = {"debt_amount", "affordable_monthly", "overdue_days", "monthly_income", "debts", "lender",
+                    "extension_days"}
 REASK_RESPONSES = {"debt_amount": "utter_reask_amount", "monthly_income": "utter_reask_amount",
                    "affordable_monthly": "utter_reask_amount", "essential_expenses": "utter_reask_amount",
                    "overdue_days": "utter_reask_duration", "extension_days": "utter_reask_duration",
@@ -449,6 +453,11 @@ class ActionRespondThreat(NoLoops, Action):
         reported = outcomes.answer_outcome(dispatcher, tracker)  # 「他们说要先还30%」 read as a threat: the answer
         if reported is not None:
             return reported
+        if slots_set_this_turn(tracker) & _CASE_FACT_SLOTS and \
+                tells_of_no_collector(tracker.latest_message.get("text") or ""):
+            # 「他在你我贷欠了65,000元」 (an adviser's note) read as a report: no collector in it, the facts are what
+            # was said (and no entry of the contact log: ActionExtractCaseFacts)
+            return acknowledge_facts(dispatcher, tracker, case_facts(tracker))
         # The answer as before, then 「已记入证据记录（现有 N 条…）：…」 (so the borrower sees what was logged), then
         # the offer.
         topic = answer_special(dispatcher, tracker, "threat")
@@ -484,8 +493,7 @@ class ActionAnswerQuestion(NoLoops, Action):
             # an overdue debt (「借呗到期还不上怎么办」): the answer, then the offer to draft with the lender named
             return offer_plan(dispatcher, tracker) if offers_after_question(dispatcher, tracker, topic) else []
         text = tracker.latest_message.get("text") or ""
-        if slots_set_this_turn(tracker) & {"debt_amount", "affordable_monthly", "overdue_days", "monthly_income",
-                                           "debts", "lender", "extension_days"} and not has_question_words(text):
+        if slots_set_this_turn(tracker) & _CASE_FACT_SLOTS and not has_question_words(text):
             # A case told in facts with no question in it (a hotline adviser entering a case) that the classifier
             # read as a question: the facts are what was said.
             return acknowledge_facts(dispatcher, tracker, case_facts(tracker))

@@ -361,6 +361,8 @@ def _each_amounts(text: str, lenders: list[Mapping[str, Any]], amounts: list[Map
 _NOT_THIS = re.compile(r"(不是|唔系|并非|不係)\s*$")
 _BUT_THIS = re.compile(r"[，,\s]*(?:而)?(?:是|系)[^\d一二两三四五六七八九十几]")
 # 「不是招行 是裕融」 to the lender question: the name after 是 is the answer (the one before it is what it is not).
+_ONLY_NOT = re.compile(r"(的|啦|啊|呀|哦|喔|嘅|喎|吧)?[。.!！~～\s]*")
+_ONLY_NEGATED = re.compile(r"(?:不是|唔系|不係|并非)[^是系，,。\s]{1,10}?(的|啦|啊|呀|哦|喔|嘅|喎|吧)?[。.!！~～\s]*")
 _NOT_X_BUT = re.compile(r"^(?:不是|唔系|不係)[^是系，,。\s]{1,10}[，,\s]*(?=是|系)")
 
 
@@ -373,9 +375,11 @@ def _lenders_and_debts(msg: _Message, entities: Sequence[Mapping[str, Any]], upd
     lenders = [e for i, e in enumerate(lenders)
                if i + 1 == len(lenders) or not _CORRECTION.search(text[_start(e, text):_start(lenders[i + 1], text)])]
     # 「不是招行 是建行」: a lender said as the one it is not, when another follows, is no debt of theirs
+    # 「不是招行」 alone says only which lender it is not
     lenders = [e for i, e in enumerate(lenders)
                if not _NOT_THIS.search(text[max(0, _start(e, text) - 4):_start(e, text)])
-               or (i + 1 == len(lenders) and not _BUT_THIS.match(text[_span(e, text)[1]:]))]
+               or (i + 1 == len(lenders) and not _BUT_THIS.match(text[_span(e, text)[1]:])
+                   and not _ONLY_NOT.fullmatch(text[_span(e, text)[1]:]))]
     amounts = [e for e in _entities(entities, "amount") if e.get("role") in _DEBT_ROLES
                and _number(e["value"]) is not None]
     each, paired = _each_amounts(text, lenders, amounts)
@@ -570,8 +574,8 @@ def _unknown_lender_answer(msg: _Message, updates: dict[str, Any]) -> None:
     if msg.requested_slot == "lender" and not (msg.gives_facts or msg.intent in ("affirm", "nlu_fallback")) \
             and not brand_like(_LENDER_TAIL.sub("", msg.text.strip())):
         return
-    if _UNKNOWN.search(msg.text) or _NOT_ABOUT_A_NAME.search(msg.text):
-        return
+    if _UNKNOWN.search(msg.text) or _NOT_ABOUT_A_NAME.search(msg.text) or _ONLY_NEGATED.fullmatch(msg.text.strip()):
+        return  # 「不是招行」 alone names the lender it is not
     chunks = [c for c in _LENDER_CHUNK_BREAK.split(_NOT_X_BUT.sub("", msg.text)) if c]
     if not chunks:
         return

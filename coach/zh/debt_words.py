@@ -85,10 +85,16 @@ def asks_what_to_do(text: str) -> bool:
     return bool(_WHAT_TO_DO.match(_simplified(text).strip()))
 
 
+# 「她说每月只能还2000」「他说自己失业了」 (an adviser's note): the borrower speaking of their own situation.
+_PRONOUN_SAYS_OWN = re.compile(r"(他|她|佢)(说|讲|话|称)(他|她|佢)?(自己)?(现在|目前|最近|实在|真的)?"
+                               r"(还不上|还不起|还唔到|只能|最多|每月|每个月|一个月|能还|可以还|收入|工资|月薪|人工|"
+                               r"没钱|没有钱|冇钱|欠|借|逾期|想|希望|失业|生病|病了)")
+
+
 def reports_contact(text: str) -> bool:
     """Whether the message tells of something a collector did: called, texted, came round, threatened, contacted
     someone else."""
-    return bool(_CONTACT.search(_simplified(text)))
+    return bool(_CONTACT.search(_PRONOUN_SAYS_OWN.sub("", _simplified(text))))
 
 
 # 「逾期了会上门吗」「会不会打电话给我家人」: what might happen, asked about, is no contact that happened.
@@ -106,8 +112,13 @@ def asks_without_contact(text: str) -> bool:
     return not reports_contact(_WHAT_IF.sub("", body))
 
 
+# 「他在你我贷欠了65,000元」 (an adviser's note): the pronoun is the borrower who owes, no collector.
+_PRONOUN_OWES = re.compile(r"(他们|他|她|佢哋|佢)(?=(在|喺|向|跟|从|找|问|于)?[^，。,.!?？！他她佢]{0,10}?"
+                           r"(欠|借了|借的|借过|贷了|逾期|还不上|还不起|还唔到|还款))")
+
+
 def tells_of_no_collector(text: str) -> bool:
     """Whether the message names no collector, call, message, visit or threat at all: whatever the classifier
-    says, it reports no contact."""
+    says, it reports no contact. A pronoun that is the one who owes (「他在你我贷欠了6万」) names no collector."""
     body = _simplified(text)
-    return not reports_contact(body) and not _COLLECTOR.search(body)
+    return not reports_contact(body) and not _COLLECTOR.search(_PRONOUN_OWES.sub("", _PRONOUN_SAYS_OWN.sub("", body)))

@@ -36,6 +36,8 @@ _NOT_MONEY_AFTER = re.compile(
     r"^(?:借条|借款app|个|期|天|日|号|月|年|周|星期|礼拜|次|遍|通|条|点|岁|小时|分钟|秒|%|％|倍|人|家|张|笔|位|层|楼|楼层|轮|w?期)"
 )
 _HAS_MAGNITUDE = re.compile(r"[万wW千kK百]")
+# 「5000贷款」「有8万的网贷」: a debt word right after the number says it is money.
+_DEBT_AFTER = re.compile(r"^\s*(的)?(贷款|网贷|欠款|外债|负债|债务|借款|卡债|信用卡债|的债|债)")
 _MONEY_CONTEXT = re.compile(
     r"(欠|还|借|收入|工资|月薪|薪水|底薪|税后|税前|人工|到手|最多|顶多|不超过|不到|至少|大概|大约|差不多|一共|总共|合计|加起来|加埋|房租|租金|吃饭|伙食|生活费|房贷|车贷|开销|开支|花销|花费|话费|学费|水电|只能|挣|赚|拿出|凑|付|本金|额度|账单|金额|罚息|利息|违约金|结清|剩|存款|补贴|退休金|花了|每期|一期|这期|本期|月供|每个?月|手头有|手上有|卡里有|交|剩|"
     # living costs and pay as people write them, Cantonese included (「食饭2200」「供楼13500」「揾3500」)
@@ -283,7 +285,8 @@ def find_amounts(text: str, skip: list[Span] | None = None) -> list[Span]:
             value >= 1000 and re.fullmatch(r"\d{4,8}", raw) is not None and not re.fullmatch(r"(19|20)\d\d", raw)
             and bool(_GLUED_NAME_BEFORE.search(text[max(0, start - 2):start]))
             and not _NOT_A_SUM_BEFORE.search(text[max(0, start - 6):start])
-            and (bool(_ABOUT_DEBTS.search(text)) or NAME_AND_SUM.fullmatch(whole_message) is not None))
+            and (bool(_ABOUT_DEBTS.search(text)) or NAME_AND_SUM.fullmatch(whole_message) is not None)) or (
+            bool(_DEBT_AFTER.match(text[end:])) and not re.fullmatch(r"(19|20)\d\d", raw))
         if not has_unit and not bare_answer and (not context or value < 100):
             continue
         if value < 10:

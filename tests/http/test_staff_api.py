@@ -84,3 +84,21 @@ def test_labels_come_from_the_case_vocabulary(channel_servers, staff_token):
     status, body = call(channel_servers.base, "GET", "api/labels", token=staff_token)
     assert status == 200 and body == vocabulary.labels()
     assert body["threat_kinds"]["visit"] == "上门催收" and body["lender_kinds"]["credit_card"] == "银行信用卡"
+
+
+def test_a_note_of_what_the_borrower_owes_is_no_contact_report(channel_servers, staff_token):
+    """「他在你我贷欠了65,000元」 (seed 9753): 他 is the borrower; the facts are taken, nothing goes into the contact
+    log and the reply is no answer about collectors contacting the family."""
+    base, case_id = channel_servers.base, new_case()
+    status, body = call(base, "POST", "api/message", {"conversation_id": case_id, "message": "他在你我贷欠了65,000元"},
+                        token=staff_token)
+    assert status == 200, body
+    assert body["case"]["lender"] == "你我贷" and body["case"]["debt_amount"] == 65000
+    replies = "\n".join(r.get("text") or "" for r in body["replies"])
+    assert "证据记录" not in replies and "家人" not in replies, replies
+    tracker = channel_servers.tracker(case_id, channel=None)
+    assert not tracker["slots"].get("contact_log"), tracker["slots"].get("contact_log")
+    status, body = call(base, "POST", "api/message", {"conversation_id": case_id, "message": "她说每月只能还2000"},
+                        token=staff_token)
+    assert status == 200 and body["case"]["affordable_monthly"] == 2000, body
+    assert not channel_servers.tracker(case_id, channel=None)["slots"].get("contact_log")

@@ -113,6 +113,13 @@ def test_a_fee_typed_where_the_lender_was_asked_is_no_lender() -> None:
     ("半夜还在打", True),
     ("说要弄死我", True),
     ("催收天天打電話 我快崩潰了", True),
+    # an adviser's notes: the pronoun is the borrower (seed 9753)
+    ("他在你我贷欠了65,000元", False),
+    ("她说每月只能还2000", False),
+    ("她说还不上", False),
+    ("他说明天上门", True),
+    ("她说自己失业了 催收骂她", True),
+    ("他借的网贷 催收打给他妈", True),
 ])
 def test_only_a_report_of_a_contact_can_be_logged(text: str, contact: bool) -> None:
     from actions.common_questions import not_a_contact
@@ -967,3 +974,18 @@ def test_a_sum_on_pay_day_is_no_answer_to_the_month_s_costs() -> None:
 
     _, got = answer("我1月26号才发工资 那天能还2500", "essential_expenses", monthly_income=10500)
     assert "essential_expenses" not in got
+
+
+@pytest.mark.parametrize(("text", "amount"), [("5000贷款", 5000), ("有8万的网贷没还", 80000), ("还有3000欠款", 3000),
+                                              ("2023贷款", None), ("三笔贷款", None), ("12期贷款", None)])
+def test_a_debt_word_right_after_a_number_makes_it_money(text: str, amount: int | None) -> None:
+    assert _facts(text).get("debt_amount") == amount
+
+
+@pytest.mark.parametrize(("text", "lender"), [("不是招行", None), ("不是招行的", None), ("不是招行 是建行", "建设银行"),
+                                              ("不是，是国泰世华", "国泰世华银行")])
+def test_the_lender_it_is_not_is_no_answer(text: str, lender: str | None) -> None:
+    """「不是招行」 to 「欠的是哪家？」 had recorded 招商银行."""
+    from tests.unit.test_form_reading import answer
+
+    assert answer(text, "lender")[1].get("lender") == lender
