@@ -62,7 +62,9 @@ NOT_IN_A_NAME = re.compile(
     r"渠道|内部|部门|只认|正规|官方|什么|哪个|哪家|这个|那个|合作|所谓|假的|冒充|说|叫|找|认识|"
     r"^我|我想|想要|申请|怎么|能不能|可不可以|可以吗|帮我|请问|不想|还不上|还不起|没钱|"
     r"每个?月|一个月|之前|以前|原来|本来|要还|月供|逾期|催收|总共|一共|收入|疫情|不出|缴不|交不|不了|打来|打电话|"
-    r"一攻|总攻|本金|加起来|欠款|工资|到手|算错|说错|讲错|记错|利系|利息|嘅|嗯|然后|的是|谈|商量|协商|聊|其实|不对|不是|应该|改成|更正|错了|已经|拖")
+    r"一攻|总攻|本金|加起来|欠款|工资|到手|算错|说错|讲错|记错|利系|利息|嘅|嗯|然后|的是|谈|商量|协商|聊|其实|不对|不是|应该|改成|更正|错了|已经|拖|"
+    # a question is no name (「讨债公司这样合法吗」 to the lender question)
+    r"吗|嘛|合法|违法|这样|那样|讨债|收数")
 
 
 # --- the widened registry: knowledge/lender_entities.yml ------------------------------------------------------
@@ -165,7 +167,8 @@ _SUFFIXED = re.compile(r"(?:欠款|欠了?|还有个?|另外(?:还有)?个?|以�
                        r"^(?:是|就是|系))"  # 「是快易花的 那個 一共欠34,000元」
                        r"(?:的是|是)?"
                        r"(?P<name>[\u4e00-\u9fff]{1,5}?(?:借条|钱包|分期|钱庄|金融|贷|借|宝|花))"
-                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|就|总|一共|app|APP|平台|上|那|这|嗰|呢|啊|吧|嘅|[，,。、\s]|$)")
+                       r"(?=\s*\d|\s*[一二两三四五六七八九十几]|欠|还|的|也|都|就|总|一共|app|APP|平台|上|那|这|嗰|呢|啊|吧|嘅|"
+                       r"嗯|哦|呃|额|啦|喔|[，,。、\s]|$)")
 # The same names as an item of a list, with its amount right after (「龙卡欠92000 光大一万九 金豆分期八万五」,
 # 「玉山67000，快易花欠96,000元」; after the normaliser drops the spaces, right after the last amount's 元/块): the
 # amount right after makes it a lender.
@@ -192,6 +195,10 @@ _OPENING_NAME = re.compile(r"\s*(?:对了|哦|噢|嗯|呃|啊|那个|还有个?|
 # dictionary lacks it), so 「还有个朋友也催了」 names no lender.
 _ALSO_OWED = re.compile(r"(?:还有个?|另外(?:还有)?个?|以及)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|那边|那家)?"
                         r"(?=(?:也|都)(?:有|逾期|欠|没还|还不上|还不起|要还|在催|催))")
+# 「还有裕融」 as the whole message: one more lender, by a name no list has.
+_ALSO_ALONE = re.compile(r"^\s*(?:还有|另外还有|另外|以及|仲有|还有一家|还有一个|还有个|还有间)"
+                         r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)"
+                         r"(?:的|嘅|那边|那家|嗰间)?(?:啊|呀|喔|哦|呢|啦|喎|吧)?[。.!！~～]?\s*$")
 # 「是裕融的」 as the whole message: whose debt it is, by a name no list has (confirmed before it is used). Words
 # that say how or when, not whose (「是真的」「是去年的」「是正规的」), are no name.
 _WHOSE = re.compile(r"^(?:(?:是|就是|系)(?P<name>[\u4e00-\u9fffA-Za-z]{2,6}?)(?:的|嘅|那边|那家|嗰间)?|"
@@ -208,6 +215,8 @@ _BARE_NAME = re.compile(r"^(?:是|就是|就|欠的是|欠|还有|还有个|另�
 # 「就裕融那筆」「是速借宝那家」: a name said as 「the X one」, with or without a lender's ending.
 _THAT_ONE = re.compile(r"^(?:就是?|是|欠)?(?P<name>[A-Za-z0-9\u4e00-\u9fff]{2,8}?)"
                        r"(?:那笔|那家|那张卡|那个平台|嗰笔|嗰间|嗰张卡)(?:钱|欠款|账|债)?(?:的|啊|吧|呀|啦|嘅|喔|咯)?[。.!！]?$")
+# 「就裕融那筆 那個 加上利息一共三萬六千元」: the same at the start of a longer message, for a brand-like name only.
+_THAT_ONE_LEADS = re.compile(r"^\s*(?:就是?|是|欠)?(?P<name>[A-Za-z\u4e00-\u9fff]{2,6}?)(?:那笔|嗰笔|的那笔)")
 _LIST_LEAD = re.compile(r"^((欠款)?明细|(这|那|一)?几?笔|我算了?一?下|我计过|我算过|我看了?一?下|分别是|主要是|就是|"
                         r"还有个?|有个?|是|系|欠了?|[我他她]们?[在再]|在|再|[我他她]们?欠了?)+")  # 再: 在 typed by ear
 # Words that are no lender's name though they end like one.
@@ -334,6 +343,10 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
     if one and _plausible(one.group("name")) and not _GENERIC.match(one.group("name")) \
             and one.group("name") not in _REGISTRY_NAMES and not re.search(r"[我你他她这那哪]", one.group("name")):
         add(one.start("name"), one.end("name"), one.group("name"), False)
+    leads = _THAT_ONE_LEADS.match(text)
+    if leads and not one and _plausible(leads.group("name")) and leads.group("name") not in _REGISTRY_NAMES \
+            and brand_like(leads.group("name")):
+        add(leads.start("name"), leads.end("name"), leads.group("name"), False)
     for m in _DIGIT_LED.finditer(text):
         if _digits_may_lead(m.group("name")) and _plausible(m.group("name")):
             add(m.start("name"), m.end("name"), m.group("name"), False)
@@ -344,7 +357,10 @@ again: 「那个速借宝呢」). Entities as the NLU gives them (start, end, va
             name = text[start:m.end("name")]
             if _plausible(name) and name not in _REGISTRY_NAMES:
                 add(start, m.end("name"), name, False)
-    for m in _ALSO_OWED.finditer(text):
+    alone = _ALSO_ALONE.match(text)
+    if alone and re.search(r"[\d一二两三四五六七八九十百千万亿块元蚊]", alone.group("name")):
+        alone = None  # 「还有四千八百块」: what is left to pay, no name
+    for m in [*_ALSO_OWED.finditer(text), *filter(None, [alone])]:
         if _plausible(m.group("name")) and m.group("name") not in _REGISTRY_NAMES and brand_like(m.group("name")):
             add(m.start("name"), m.end("name"), m.group("name"), False)
     lead = _LIST_LEAD.match(text)

@@ -51,7 +51,7 @@ _MONEY_CONTEXT = re.compile(
 )
 
 # 「台北富邦的 47000」「招行：30000」: a number of four digits or more right after a name and 的 or a colon.
-_NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(的|[：:])\s*$")
+_NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(的|嘅|[：:])\s*$")
 # 「更正一下，是23000」: a number in a correction is the corrected fact even past a comma.
 _CORRECTION_BEFORE = re.compile(
     r"(更正|纠正|说错|写错|讲错|看错|记错|算错|搞错|不对|唔啱)[^。！？!?]{0,8}(是|系|为|成)\s*$")

@@ -989,3 +989,37 @@ def test_the_lender_it_is_not_is_no_answer(text: str, lender: str | None) -> Non
     from tests.unit.test_form_reading import answer
 
     assert answer(text, "lender")[1].get("lender") == lender
+
+
+def test_one_more_lender_said_alone_by_a_name_no_list_has() -> None:
+    """「還有裕融」 after two debts (seed 4711) had been lost, and its amount next turn read as the total."""
+    debts = [{"lender": "花旗银行", "amount": 143000, "registry": True},
+             {"lender": "国泰世华银行", "amount": 126000, "registry": True}]
+    got = _facts("還有裕融", lender="花旗银行", debts=debts, debt_amount=269000.0)
+    assert got["debts"][-1] == {"lender": "裕融", "amount": None, "registry": False}
+    for text in ("还有呢", "还有利息", "还有就是", "还有问题"):
+        assert "debts" not in _facts(text, lender="花旗银行", debts=debts, debt_amount=269000.0), text
+
+
+def test_a_sum_after_a_name_and_cantonese_ge_is_what_is_owed_there() -> None:
+    """「漏咗有間叫Welab嘅 134000」 (seed 6060): the amount had been lost."""
+    got = _facts("唔好意思 漏咗有間叫Welab嘅 134000", lender="汇丰银行", debt_amount=50000.0, overdue_days=180.0)
+    assert got["debts"][-1]["lender"] == "Welab" and got["debts"][-1]["amount"] == 134000
+
+
+def test_a_name_then_a_filler_then_the_total() -> None:
+    """「借款人欠的是速借宝 嗯 总欠款51000」 (seed 1212): the spaces go, and 嗯 had hidden the name's end."""
+    got = _facts("借款人欠的是速借宝 嗯 总欠款51000")
+    assert got["lender"] == "速借宝" and got["debt_amount"] == 51000
+    assert "debts" not in _facts("还有四千八百块", lender="花旗银行", debt_amount=50000.0)
+
+
+def test_a_brand_before_na_bi_at_the_start_of_a_longer_message() -> None:
+    """「就裕融那筆 那個 加上利息一共三萬六千元」 (seed 1212) had lost 裕融; 「朋友那笔」 names no lender."""
+    got = _facts("就裕融那筆 那個 加上利息一共三萬六千元")
+    assert got["lender"] == "裕融" and got["debt_amount"] == 36000
+    assert "lender" not in _facts("朋友那笔 三万")
+
+
+def test_a_question_typed_where_the_lender_was_asked_is_no_name() -> None:
+    assert "lender" not in _facts("討債公司這樣合法嗎", requested="lender", debt_amount=36000.0)
