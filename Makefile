@@ -84,8 +84,10 @@ lint: $(STAMP)
 validate: $(STAMP)
 	scripts/validate-data.sh
 
+# TEST_WORKERS=0 runs the tests in the one pytest process (pytest-xdist's -n; 2 by default, one per core here)
+TEST_WORKERS ?= 2
 unit: $(STAMP)
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q -n $(TEST_WORKERS) tests/unit
 
 # NLU gates sit below the lowest figure measured over seeds (`make seeds`, README "Evaluation"): a test that
 # passes only with a lucky model is a defect. The product's goals are higher; the reports give the figures.
@@ -109,10 +111,11 @@ core-test: $(MODEL)
 	  --out $(REPORTS)/core --fail-on-prediction-errors --no-plot
 
 # The real action server + Rasa over HTTP: REST conversations, staff API, WeCom (tests/http), and every finding of
-# the security findings reproduced and shown closed (tests/security); one pytest session, so both share
-# one pair of servers. `integration` is its old name.
+# the security findings reproduced and shown closed (tests/security). Each pytest-xdist worker is a session of its
+# own with its own servers; --dist loadfile keeps a file's tests (and their order) on one worker. `integration` is
+# its old name.
 http integration: $(MODEL)
-	$(PY) -m pytest -q tests/http tests/security
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests/http tests/security
 
 # Web widget + staff console assets: socket.io-client from npm (web/package-lock.json), served from node_modules.
 $(WEB_STAMP): web/package.json web/package-lock.json
@@ -151,7 +154,11 @@ test-prod: $(MODEL)
 test-deps:
 	@scripts/system-deps.sh test || echo "make test: going on; the steps that need them say so" >&2
 
-test: test-deps lint validate unit train nlu-eval core-test http browser-test test-prod bench-smoke
+# Each step timed (reports/make-test-times.md); the unit and HTTP tests run in two processes (pytest-xdist), the
+# HTTP ones each with its own servers: about 30 % of the time they took in one.
+TEST_STEPS := test-deps lint validate unit train nlu-eval core-test http browser-test test-prod bench-smoke
+test:
+	@MAKE="$(MAKE)" scripts/timed-steps.sh $(TEST_STEPS)
 	@echo "make test: all checks passed"
 
 clean:
