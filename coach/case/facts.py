@@ -355,6 +355,7 @@ class CaseFacts:
     debts: tuple[DebtFact, ...] = ()  # several lenders (共债); empty for a single-debt case
     loan_received: int | None = None  # what actually reached the borrower (「到手700」), read from their messages
     budget: Working | None = None  # the month's budget the form worked out (coach/budget.py), if it did
+    unconfirmed_lender: str | None = None  # a name no list knows, not yet confirmed: shown to staff, never in a letter
 
     @property
     def debt_kind(self) -> str | None:
@@ -381,9 +382,11 @@ class CaseFacts:
         lender_type is derived from the lender name when the slot is empty; hardship_reason free text is
         classified (unmatched text → 其他).
         """
-        lender = _to_text(slots.get("lender"))
+        lender = unconfirmed = _to_text(slots.get("lender"))
         if slots.get("lender_confirmed") is False:
             lender = None  # a name the registry does not know, not yet confirmed: never put into a letter
+        else:
+            unconfirmed = None
         ltype = _to_text(slots.get("lender_type"))
         ltype = _LENDER_TYPE_BY_LABEL.get(ltype, ltype) if ltype else None
         if ltype not in LENDER_TYPES and ltype not in DEBT_KINDS:
@@ -415,6 +418,7 @@ class CaseFacts:
             debts=_debts(slots.get("debts")),
             loan_received=_received(messages) if ltype == "illegal" else None,
             budget=_budget(slots.get("budget")),
+            unconfirmed_lender=unconfirmed,
         )
 
 

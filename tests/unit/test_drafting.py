@@ -476,3 +476,19 @@ def test_traditional_drafts_have_no_known_conversion_slips(region):
             converted = to_traditional(text, region)
             for slip in OPENCC_SLIPS:
                 assert slip not in converted, (slip, converted)
+
+
+def test_an_unconfirmed_name_is_shown_to_staff_but_kept_out_of_the_letters():
+    """「他在你我贷欠了65,000元」 from an adviser with what he can pay: drafted at once, the name not yet confirmed.
+    The summary had said 「借款机构：未知」 though the adviser had named it."""
+    f = CaseFacts.from_slots({"lender": "你我贷", "lender_confirmed": False, "debt_amount": 65000,
+                              "affordable_monthly": 4200, "overdue_days": 180})
+    assert f.lender is None and f.unconfirmed_lender == "你我贷"
+    staff = draft_staff(f, make_plan(f, TODAY), TODAY)
+    assert "借款机构：「你我贷」（名称待核实，核实前不写入文书）" in staff.case_summary
+    assert "你我贷" not in staff.drafts.written_request + staff.drafts.phone_script + staff.drafts.short_reply
+    confirmed = CaseFacts.from_slots({"lender": "你我贷", "lender_confirmed": True, "debt_amount": 65000})
+    assert confirmed.lender == "你我贷" and confirmed.unconfirmed_lender is None
+    assert "借款机构：未知（" in draft_staff(CaseFacts(debt_amount=65000, affordable_monthly=4200),
+                                          make_plan(CaseFacts(debt_amount=65000, affordable_monthly=4200), TODAY),
+                                          TODAY).case_summary
