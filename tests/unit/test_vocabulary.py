@@ -50,7 +50,9 @@ def test_code_reads_the_vocabulary():
     # stated_payment is read from the borrower's messages (case.facts.stated_payment_in), not from a slot
     # loan_received (what reached the borrower of an illegal loan) is read from the messages too
     # budget is the form's working (slot ``budget``, set with affordable_monthly), no fact the extraction reads
-    assert case_fields <= set(vocabulary.FACT_SLOTS) | {"lender_type", "stated_payment", "loan_received", "budget"}
+    # unconfirmed_lender is the slot ``lender`` while ``lender_confirmed`` is false (shown to staff, never drafted)
+    assert case_fields <= set(vocabulary.FACT_SLOTS) | {"lender_type", "stated_payment", "loan_received", "budget",
+                                                        "unconfirmed_lender"}
 
 
 def test_labels_for_the_staff_console():
