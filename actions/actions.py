@@ -254,6 +254,9 @@ class ValidateDebtProfileForm(NoLoops, FormValidationAction):
             # 「两个月 原因就写住院 你帮我写得像一点」: the true facts are kept, the lie is refused
             return [*events, *(e for e in guarded if e.get("name") != "pending_offer")]
         intent = latest_intent(tracker)
+        if requested == "lender_confirmed" and requested in filled_now and not bot_spoke_this_turn(tracker):
+            # 「唔係 逾期倆月」 to 「我記下的機構是「Promise」，對嗎？」: the name stands, and what else changed is said
+            self._noted_aside(dispatcher, tracker, requested)
         if requested and requested not in filled_now and not bot_spoke_this_turn(tracker):
             if requested in UNSETTLED_WHILE_ASKED and ask_amount_role(dispatcher, tracker) is not None:
                 # 「我手上有五百块」 while the form asks how long: which fact the money is, then the question again

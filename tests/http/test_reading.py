@@ -315,3 +315,15 @@ def test_a_bare_more_to_the_monthly_question_is_asked_about_and_the_total_kept(s
     assert "是指哪一项" in body and slots(servers, sender)["debt_amount"] == 30000
     body = texts(servers.say(sender, "每个月能还的"))
     assert slots(servers, sender)["affordable_monthly"] == 1200 and slots(servers, sender)["debt_amount"] == 30000
+
+
+def test_a_correction_said_with_the_answer_to_the_name_confirmation_is_said_back(servers: Servers) -> None:
+    """「唔係 逾期兩個月」 to 「我记下的机构是「速借宝」，对吗？」 (seen replaying seed 1357): the name stands and the
+    time overdue changes; the change is said in one line (it had gone on to the next question without a word)."""
+    sender = sender_id()
+    servers.say(sender, "是速借宝的")
+    servers.say(sender, "我想申请分期 欠了5万 逾期一个月")
+    assert slots(servers, sender)["requested_slot"] == "lender_confirmed"
+    body = texts(servers.say(sender, "唔係 逾期兩個月"))
+    assert slots(servers, sender)["overdue_days"] == 60 and slots(servers, sender)["lender"] == "速借宝"
+    assert "30 天 → 60 天" in body, body
