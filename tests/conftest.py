@@ -4,10 +4,10 @@ stories/ (`rasa test core`), nlu/ (held-out data for `make eval`).
 Shared by the staff-console and WeCom tests (tests/http), the security tests (tests/security) and the browser
 tests (tests/browser): ONE real action server + Rasa per pytest session (serving.servers; under pytest-xdist, one
 per worker), started only when a test asks for it, with a staff token, WeCom settings, one partner origin allowed
-to embed the widget (``PARTNER_ORIGIN``: the browser tests serve their partner page there; as ``PARTNER_ORIGINS`` does for
-`make run`), behind a declared proxy header (``X-Real-IP``, as a deployment behind nginx: tests can speak for
-several client addresses), and a local fake of the WeCom message API that the WeCom channel's client is pointed
-at."""
+to embed the widget (``PARTNER_ORIGIN``: the browser tests serve their partner page there; as
+``PARTNER_ORIGINS`` does for `make run`), behind a declared proxy header (``X-Real-IP``, as a deployment behind
+nginx: tests can speak for several client addresses), and a local fake of the WeCom message API that the WeCom
+channel's client is pointed at."""
 
 from __future__ import annotations
 
