@@ -362,7 +362,7 @@ _NOT_THIS = re.compile(r"(不是|唔系|并非|不係)\s*$")
 _BUT_THIS = re.compile(r"[，,\s]*(?:而)?(?:是|系)[^\d一二两三四五六七八九十几]")
 # 「不是招行 是裕融」 to the lender question: the name after 是 is the answer (the one before it is what it is not).
 _ONLY_NOT = re.compile(r"(的|啦|啊|呀|哦|喔|嘅|喎|吧)?[。.!！~～\s]*")
-_ONLY_NEGATED = re.compile(r"(?:不是|唔系|不係|并非)[^是系，,。\s]{1,10}?(的|啦|啊|呀|哦|喔|嘅|喎|吧)?[。.!！~～\s]*")
+_ONLY_NEGATED = re.compile(r"(?:不是|唔系|不係|并非)[^是系，,。\s]{1,10}?" + _ONLY_NOT.pattern)
 _NOT_X_BUT = re.compile(r"^(?:不是|唔系|不係)[^是系，,。\s]{1,10}[，,\s]*(?=是|系)")
 
 

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs make targets one after another, stops at the first that fails, and prints how long each took (and writes
 # the table to reports/make-test-times.md), so `make test`'s time on a 2-core machine can be read step by step.
-# A step a+b runs both targets at once.
-#   scripts/timed-steps.sh lint validate unit+train …
+#   scripts/timed-steps.sh lint validate unit train …
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p reports
@@ -12,13 +11,7 @@ rows=()
 status=0
 for step in "$@"; do
   start=$(date +%s)
-  if [[ "$step" == *+* ]]; then
-    # a+b: both targets at once (two jobs), each one's output printed whole when it ends
-    IFS=+ read -r -a parts <<<"$step"
-    "${MAKE:-make}" --no-print-directory -j"${#parts[@]}" --output-sync=target "${parts[@]}"
-  else
-    "${MAKE:-make}" --no-print-directory "$step"
-  fi
+  "${MAKE:-make}" --no-print-directory "$step"
   rc=$?
   rows+=("| $step | $(( $(date +%s) - start )) | $([ $rc -eq 0 ] && echo passed || echo "FAILED ($rc)") |")
   if [ $rc -ne 0 ]; then status=$rc; break; fi
